@@ -1,0 +1,256 @@
+package org.lamina.analysis.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The part of a run that is the same for every back-end: validating the request, copying its
+ * tensors into a per-call scope, turning gradient requests into leaf tensors, back-propagating
+ * the objective, and handing detached results to the caller's manager.
+ *
+ * <p>A back-end implements only {@link #forward}: run from a start index with a dictionary of
+ * interventions in Lamina's convention — key {@code P} replaces point P, key {@code +P} adds to
+ * it — and return every probe point after the start plus {@code "logits"}.
+ *
+ * <p>Gradient w.r.t. a point that is not replaced uses an added zero leaf ({@code +P}): the
+ * gradient of the objective w.r.t. that leaf equals the gradient w.r.t. the activation, and,
+ * unlike detaching at P, the graph stays connected so the input gradient is computed in the
+ * same pass.
+ *
+ * <p>Autograd is driven through libtorch's thread-local grad mode and {@code backward} directly,
+ * not DJL's {@code GradientCollector}, which allows only one collector per JVM and would
+ * serialise independent jobs.
+ */
+public abstract class AbstractProbeableModel implements ProbeableModel {
+
+    /** Key of the start point / logits in a back-end's output. */
+    protected static final String LOGITS = "logits";
+
+    protected final ModelManifest manifest;
+    protected final Device device;
+    protected final NDManager modelManager;
+
+    protected AbstractProbeableModel(ModelManifest manifest, Device device, NDManager modelManager) {
+        this.manifest = manifest;
+        this.device = device;
+        this.modelManager = modelManager;
+    }
+
+    /**
+     * Runs the model from {@code startIndex} ({@code -1}: the raw input) with {@code x} and
+     * the given interventions; returns the start point (if any), every later probe point, and
+     * {@code "logits"}. Called with grad mode already set as the run needs it.
+     *
+     * @param scope        manager for intermediate tensors
+     * @param startIndex   probe point index to start after, or -1
+     * @param x            input batch or start activation
+     * @param interventions {@code P -> replacement}, {@code +P -> addend}
+     * @param withGradient whether autograd must record this pass
+     */
+    protected abstract Map<String, NDArray> forward(NDManager scope, int startIndex, NDArray x,
+                                                   Map<String, NDArray> interventions, boolean withGradient);
+
+    @Override
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public final Trace run(NDManager resultManager, RunRequest request) {
+        int startIndex = validate(request);
+        boolean withGradient = request.needsGradient();
+        boolean previousGradMode = JniUtils.isGradMode();
+        try (NDManager scope = modelManager.newSubManager(device)) {
+            JniUtils.setGradMode(withGradient);
+            NDArray x = copyIn(request.input(), scope);
+            if (request.inputGradient()) {
+                x.setRequiresGradient(true);
+            }
+            Map<String, NDArray> interventions = new LinkedHashMap<>();
+            Map<String, NDArray> gradientLeaves = new HashMap<>();
+            for (var e : request.replacements().entrySet()) {
+                NDArray r = copyIn(e.getValue(), scope);
+                if (request.gradientPoints().contains(e.getKey())) {
+                    r.setRequiresGradient(true);
+                    gradientLeaves.put(e.getKey(), r);
+                }
+                interventions.put(e.getKey(), r);
+            }
+            for (var e : request.perturbations().entrySet()) {
+                interventions.put("+" + e.getKey(), copyIn(e.getValue(), scope));
+            }
+            String start = request.startAt();
+            for (String p : request.gradientPoints()) {
+                if (gradientLeaves.containsKey(p)) {
+                    continue;
+                }
+                if (p.equals(start) && request.inputGradient()) {
+                    gradientLeaves.put(p, x);
+                    continue;
+                }
+                NDArray zero = scope.zeros(new Shape(batchShape(request.batchSize(), manifest.probePoint(p))),
+                        DataType.FLOAT32, device);
+                zero.setRequiresGradient(true);
+                gradientLeaves.put(p, zero);
+                NDArray existing = interventions.get("+" + p);
+                interventions.put("+" + p, existing == null ? zero : existing.add(zero));
+            }
+
+            Map<String, NDArray> outputs = forward(scope, startIndex, x, interventions, withGradient);
+            NDArray logits = outputs.get(LOGITS);
+            if (logits == null) {
+                throw new ModelException(manifest.name() + ": the model returned no \"logits\"");
+            }
+            NDArray objective = null;
+            if (request.objective() != null) {
+                objective = request.objective().perSample(logits, outputs);
+                if (objective.getShape().dimension() != 1 || objective.getShape().get(0) != request.batchSize()) {
+                    throw new ModelException("objective '" + request.objective().description()
+                            + "' must give one value per sample, shape [" + request.batchSize() + "], got "
+                            + objective.getShape());
+                }
+                if (withGradient) {
+                    NDArray total = objective.sum();
+                    JniUtils.backward((PtNDArray) total, (PtNDArray) scope.ones(total.getShape(),
+                            total.getDataType(), total.getDevice()), false, false);
+                }
+            }
+
+            Map<String, NDArray> captured = new LinkedHashMap<>();
+            for (ProbePoint p : manifest.probePoints()) {
+                if (request.captureAll() || request.capture().contains(p.name())) {
+                    NDArray a = outputs.get(p.name());
+                    if (a != null) {
+                        captured.put(p.name(), handOver(a, resultManager));
+                    }
+                }
+            }
+            Map<String, NDArray> gradients = new LinkedHashMap<>();
+            for (String p : request.gradientPoints()) {
+                gradients.put(p, handOver(gradientOf(gradientLeaves.get(p), p), resultManager));
+            }
+            NDArray inputGradient = request.inputGradient()
+                    ? handOver(gradientOf(x, "input"), resultManager) : null;
+            return new Trace(handOver(logits, resultManager), captured, gradients, inputGradient,
+                    objective == null ? null : handOver(objective, resultManager));
+        } finally {
+            JniUtils.setGradMode(previousGradMode);
+        }
+    }
+
+    private static NDArray gradientOf(NDArray leaf, String what) {
+        NDArray g = leaf.getGradient();
+        if (g == null) {
+            throw new ModelException("no gradient reached '" + what + "': the objective does not depend on it");
+        }
+        return g;
+    }
+
+    /** Detached copy-free hand-over of a result into the caller's manager. */
+    private NDArray handOver(NDArray a, NDManager target) {
+        NDArray detached = a.stopGradient();
+        detached.attach(target);
+        return detached;
+    }
+
+    private NDArray copyIn(NDArray a, NDManager scope) {
+        // toDevice(copy=true) on the same device hands back the same libtorch tensor: marking it
+        // as requiring gradient would then touch the caller's array and accumulate across calls.
+        NDArray c = a.getDevice().equals(device) ? a.duplicate() : a.toDevice(device, true);
+        c.attach(scope);
+        if (c.getDataType() != DataType.FLOAT32) {
+            c = c.toType(DataType.FLOAT32, false);
+        }
+        return c;
+    }
+
+    private static long[] batchShape(long batch, ProbePoint p) {
+        long[] s = p.shape();
+        long[] out = new long[s.length + 1];
+        out[0] = batch;
+        System.arraycopy(s, 0, out, 1, s.length);
+        return out;
+    }
+
+    /** Checks names, startability and shapes; returns the start index (-1 for raw input). */
+    private int validate(RunRequest request) {
+        NDArray x = request.input();
+        long[] got = x.getShape().getShape();
+        int startIndex = -1;
+        long[] expected;
+        String what;
+        if (request.startAt() == null) {
+            long[] in = manifest.input().shape();
+            expected = new long[in.length + 1];
+            System.arraycopy(in, 0, expected, 1, in.length);
+            what = "input";
+        } else {
+            ProbePoint p = manifest.probePoint(request.startAt());
+            if (!p.startable()) {
+                throw new ModelException("a run cannot start at '" + p.name() + "' in model '" + manifest.name()
+                        + "' (the rest of the forward needs more than this activation); startable points: "
+                        + manifest.probePoints().stream().filter(ProbePoint::startable).map(ProbePoint::name).toList());
+            }
+            startIndex = p.index();
+            expected = batchShape(got.length > 0 ? got[0] : 0, p);
+            what = "start point '" + p.name() + "'";
+        }
+        expected[0] = got.length > 0 ? got[0] : -1;
+        if (!Arrays.equals(got, expected) || got[0] < 1) {
+            throw new ModelException("wrong " + what + " shape for model '" + manifest.name() + "': expected [batch, "
+                    + Arrays.toString(Arrays.copyOfRange(expected, 1, expected.length)).replace("[", "")
+                    + " but got " + x.getShape());
+        }
+        long batch = got[0];
+        checkPointTensors(request.replacements(), batch, "replacement");
+        checkPointTensors(request.perturbations(), batch, "perturbation");
+        for (String p : request.capture()) {
+            manifest.probePoint(p);
+        }
+        for (String p : request.gradientPoints()) {
+            ProbePoint point = manifest.probePoint(p);
+            if (startIndex >= 0 && point.index() < startIndex) {
+                throw new ModelException("no gradient at '" + p + "': the run starts later, at '" + request.startAt() + "'");
+            }
+        }
+        for (String p : request.replacements().keySet()) {
+            ProbePoint point = manifest.probePoint(p);
+            if (startIndex >= 0 && point.index() < startIndex) {
+                throw new ModelException("cannot replace '" + p + "': the run starts later, at '" + request.startAt() + "'");
+            }
+        }
+        return startIndex;
+    }
+
+    private void checkPointTensors(Map<String, NDArray> tensors, long batch, String what) {
+        for (var e : tensors.entrySet()) {
+            ProbePoint p = manifest.probePoint(e.getKey());
+            long[] expected = batchShape(batch, p);
+            long[] got = e.getValue().getShape().getShape();
+            if (!Arrays.equals(expected, got)) {
+                throw new ModelException(what + " for '" + p.name() + "' has shape " + e.getValue().getShape()
+                        + ", expected " + new Shape(expected));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        modelManager.close();
+    }
+}

@@ -1,0 +1,111 @@
+package org.lamina.analysis.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The parsed {@code model.json} of a model directory. Read with {@link ManifestReader}, which
+ * validates every field and reports the file and field at fault.
+ *
+ * @param directory   the model directory (the manifest's parent)
+ * @param name        short model name, e.g. {@code fashion-cnn}
+ * @param description free text for the user
+ * @param format      {@code torchscript} or {@code djl}
+ * @param file        weights file relative to {@code directory} ({@code .pt}, {@code .params},
+ *                    {@code .npz} or {@code .safetensors})
+ * @param architecture e.g. {@code sequential}, {@code resnet}, {@code vit}, {@code mlp},
+ *                    {@code cnn}
+ * @param input       input shape and normalisation
+ * @param labels      class names, index = logit position
+ * @param probePoints probe points in forward order
+ * @param patchGrid   ViT patch grid (rows, cols) or empty
+ * @param network     architecture parameters of a built-in DJL network ({@code djl} format),
+ *                    otherwise {@code null}
+ * @param training    free-form provenance of training (accuracy, command, seed), may be empty
+ */
+public record ModelManifest(
+        Path directory,
+        String name,
+        String description,
+        String format,
+        String file,
+        String architecture,
+        InputSpec input,
+        List<String> labels,
+        List<ProbePoint> probePoints,
+        Optional<int[]> patchGrid,
+        JsonNode network,
+        Map<String, Object> training) {
+
+    /** Formats Lamina can run. */
+    public static final String FORMAT_TORCHSCRIPT = "torchscript";
+    public static final String FORMAT_DJL = "djl";
+
+    /** The weights file. */
+    public Path weightsFile() {
+        return directory.resolve(file);
+    }
+
+    /** The manifest file itself. */
+    public Path manifestFile() {
+        return directory.resolve(ManifestReader.FILE_NAME);
+    }
+
+    /** The probe point of that name, or an error that lists the model's points. */
+    public ProbePoint probePoint(String pointName) {
+        for (ProbePoint p : probePoints) {
+            if (p.name().equals(pointName)) {
+                return p;
+            }
+        }
+        throw new ModelException("Model '" + name + "' has no probe point '" + pointName
+                + "'. Its probe points are: " + probePoints.stream().map(ProbePoint::name).toList());
+    }
+
+    /** Measured test accuracy recorded at training time, if any. */
+    public Optional<Double> recordedTestAccuracy() {
+        Object v = training.get("testAccuracy");
+        return v instanceof Number n ? Optional.of(n.doubleValue()) : Optional.empty();
+    }
+
+    /**
+     * Model input: shape of one sample and per-channel normalisation for pixel values in [0, 1]
+     * ({@code (x - mean) / std}).
+     */
+    public record InputSpec(long[] shape, float[] mean, float[] std) {
+        public InputSpec {
+            shape = shape.clone();
+            mean = mean.clone();
+            std = std.clone();
+        }
+
+        @Override
+        public long[] shape() {
+            return shape.clone();
+        }
+
+        @Override
+        public float[] mean() {
+            return mean.clone();
+        }
+
+        @Override
+        public float[] std() {
+            return std.clone();
+        }
+
+        /** Channels of an image input (first dimension of a 3-D shape), 1 for vectors. */
+        public int channels() {
+            return shape.length == 3 ? (int) shape[0] : 1;
+        }
+
+        /** Whether the input is an image (C, H, W). */
+        public boolean isImage() {
+            return shape.length == 3;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.lamina.analysis.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+
+import java.util.Locale;
+
+/**
+ * Starts the deep-learning engine the Lamina way: offline, with tracking off, on the chosen
+ * device. DJL otherwise calls home over HTTP and, with a mismatched native version, tries to
+ * download natives; both must never happen (STACK.md), so every entry point calls
+ * {@link #engine()} before touching DJL.
+ */
+public final class ModelRuntime {
+
+    /** Engine name used throughout. */
+    public static final String ENGINE = "PyTorch";
+
+    private ModelRuntime() {
+    }
+
+    /**
+     * Environment variable that caps oneDNN's instruction set. Its AVX-512 convolution
+     * backward-data kernels returned wrong input gradients (up to 70 % off, varying from call to
+     * call) on this project's AMD EPYC machines, while AVX2 kernels match finite differences;
+     * libtorch reads it when it loads, so the launcher and the test configuration set it.
+     */
+    public static final String ONEDNN_ISA_VARIABLE = "ONEDNN_MAX_CPU_ISA";
+
+    /** Whether the oneDNN instruction-set cap is in place for this process. */
+    public static boolean oneDnnCapped() {
+        String v = System.getenv(ONEDNN_ISA_VARIABLE);
+        return v != null && !v.isBlank();
+    }
+
+    /** Sets the offline flags (idempotent). Must run before the first DJL class initialises. */
+    public static void goOffline() {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        // DJL reads the tracking opt-out from the environment as well; the launcher exports it.
+    }
+
+    private static volatile int intraOpThreads;
+
+    /** The PyTorch engine, started offline. */
+    public static Engine engine() {
+        goOffline();
+        try {
+            Engine engine = Engine.getEngine(ENGINE);
+            if (intraOpThreads == 0) {
+                synchronized (ModelRuntime.class) {
+                    if (intraOpThreads == 0) {
+                        intraOpThreads = Integer.getInteger("lamina.threads", Runtime.getRuntime().availableProcessors());
+                        JniUtils.setNumThreads(intraOpThreads);
+                    }
+                }
+            }
+            return engine;
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            throw new ModelException("Cannot start the PyTorch engine (DJL " + Engine.getDjlVersion()
+                    + "): " + e.getMessage() + ". Lamina needs pytorch-native-cpu 2.5.1 (or -cu124) on the classpath.", e);
+        }
+    }
+
+    /** Intra-op threads for ordinary (forward-only) runs: {@code -Dlamina.threads}, default all cores. */
+    public static int intraOpThreads() {
+        engine();
+        return intraOpThreads;
+    }
+
+    /** Device choice of the user. */
+    public enum DeviceChoice {
+        /** GPU when the engine sees one, else CPU. */
+        AUTO,
+        CPU,
+        GPU;
+
+        /** Parses {@code auto|cpu|gpu} (case-insensitive) with a clear error. */
+        public static DeviceChoice parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("device must be auto, cpu or gpu, got '" + s + "'");
+            }
+        }
+    }
+
+    /** Resolves a device choice against the hardware the engine sees. */
+    public static Device device(DeviceChoice choice) {
+        Engine engine = engine();
+        int gpus = engine.getGpuCount();
+        return switch (choice) {
+            case CPU -> Device.cpu();
+            case GPU -> {
+                if (gpus == 0) {
+                    throw new ModelException("--device gpu was asked for, but the PyTorch engine sees no GPU "
+                            + "(CPU natives, or no CUDA driver). Build with -Pcuda on a CUDA machine.");
+                }
+                yield Device.gpu();
+            }
+            case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
+        };
+    }
+
+    /** One line for status bars and provenance, e.g. {@code DJL 0.33.0 / PyTorch 2.5.1}. */
+    public static String versions() {
+        Engine e = engine();
+        return "DJL " + Engine.getDjlVersion() + " / PyTorch " + e.getVersion();
+    }
+}
