@@ -1,0 +1,60 @@
+package org.lamina.app.cli;
+
+import org.lamina.analysis.data.DataException;
+import org.lamina.analysis.model.ModelException;
+import org.lamina.analysis.model.ModelRuntime;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code ./lamina}. */
+@Command(name = "lamina", mixinStandardHelpOptions = true, versionProvider = LaminaCli.Version.class,
+        description = "Lamina — an interpretability workbench: information plane, CRAFT concepts, "
+                + "neuron paths, concept depth and editable CHM-Corr++ maps.%n"
+                + "MODEL is a model directory (with model.json) or sample:NAME.",
+        subcommands = {ModelsCommand.class, InspectCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
+public final class LaminaCli implements Runnable {
+
+    /** Exit code for bad input (file, field, option). */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        // The workbench window arrives with the shell issue (#4); until then no subcommand prints help.
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this; {@link #main} exits with it). */
+    public static int execute(String... args) {
+        ModelRuntime.goOffline();
+        CommandLine cli = new CommandLine(new LaminaCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ModelException || e instanceof DataException || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("lamina: " + e.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            commandLine.getErr().println("lamina: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (Boolean.getBoolean("lamina.stacktrace")) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Version line: Lamina and its engine. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = LaminaCli.class.getPackage().getImplementationVersion();
+            return new String[] {"Lamina " + (v == null ? "0.1.0-SNAPSHOT" : v), ModelRuntime.versions()};
+        }
+    }
+}

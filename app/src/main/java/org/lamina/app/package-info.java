@@ -1,0 +1,2 @@
+/** The Lamina application: the {@code lamina} command line and (with issue #4) the JavaFX workbench. */
+package org.lamina.app;

@@ -1,0 +1,109 @@
+package org.lamina.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import javax.imageio.ImageIO;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CLI as a user runs it: exit codes, JSON fields, one-line errors. */
+class CliTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+
+    record Result(int code, String out, String err) {
+    }
+
+    private static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = LaminaCli.execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void noSubcommandPrintsTheSubcommands() {
+        Result r = run();
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("models", "inspect", "predict");
+    }
+
+    @Test
+    void modelsListsTheBundledFixtures() throws Exception {
+        Result r = run("models", "--json");
+        assertThat(r.code()).isZero();
+        JsonNode models = JSON.readTree(r.out()).get("models");
+        assertThat(models.findValuesAsText("model")).contains("sample:tiny-cnn", "sample:tiny-vit", "sample:tiny-mlp");
+    }
+
+    @Test
+    void inspectGivesProbePointsWithShapesAndParameterCount() throws Exception {
+        Result r = run("inspect", "sample:tiny-vit", "--json", "--device", "cpu");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode root = JSON.readTree(r.out());
+        assertThat(root.get("parameters").asLong()).isPositive();
+        assertThat(root.get("probePoints").findValuesAsText("name")).contains("blocks.0.mlp.act", "blocks.1", "norm");
+        assertThat(root.get("patchGrid").toString()).isEqualTo("[4,4]");
+        assertThat(root.get("device").asText()).contains("cpu");
+    }
+
+    @Test
+    void predictClassifiesAPngWithProbabilitiesThatSumToOne() throws Exception {
+        BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                img.setRGB(x, y, (x * 6) << 16 | (y * 8) << 8 | 100);
+            }
+        }
+        Path png = temp.resolve("shirt.png");
+        ImageIO.write(img, "png", png.toFile());
+        Result r = run("predict", "sample:tiny-cnn", png.toString(), "--top", "10", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode root = JSON.readTree(r.out());
+        JsonNode preds = root.get("predictions");
+        assertThat(preds).hasSize(10);
+        double sum = 0;
+        for (JsonNode p : preds) {
+            sum += p.get("probability").asDouble();
+            assertThat(p.has("label") && p.has("index")).isTrue();
+        }
+        assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(root.get("logits")).hasSize(10);
+        assertThat(preds.get(0).get("probability").asDouble()).isGreaterThanOrEqualTo(preds.get(1).get("probability").asDouble());
+    }
+
+    @Test
+    void errorsAreOneLineWithANonZeroExit() {
+        Result unknown = run("inspect", "sample:no-such-model");
+        assertThat(unknown.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(unknown.err().strip()).startsWith("lamina: unknown sample model 'no-such-model'").doesNotContain("\n");
+        Result missing = run("predict", "sample:tiny-cnn", temp.resolve("missing.png").toString());
+        assertThat(missing.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(missing.err()).contains("missing.png: file not found");
+        Result device = run("inspect", "sample:tiny-cnn", "--device", "tpu");
+        assertThat(device.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(device.err()).contains("device must be auto, cpu or gpu");
+    }
+}
