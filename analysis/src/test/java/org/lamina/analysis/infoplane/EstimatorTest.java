@@ -110,6 +110,26 @@ class EstimatorTest {
         assertThat(e.ity()).isZero(); // one class: nothing about Y
     }
 
+    @Test
+    void kdeJavaLoopAndTensorOpsAgree() {
+        int n = 500;
+        int d = 3;
+        float[] t = new float[n * d];
+        int[] y = new int[n];
+        SplittableRandom r = new SplittableRandom(2);
+        for (int i = 0; i < t.length; i++) {
+            t[i] = (float) (0.05 * r.nextGaussian());
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] = r.nextInt(3);
+        }
+        InformationEstimate java = new KdeEstimator(1e-3, KdeEstimator.Backend.JAVA).estimate(t, n, d, y);
+        InformationEstimate tensor = new KdeEstimator(1e-3, KdeEstimator.Backend.TENSOR).estimate(t, n, d, y);
+        assertThat(java.ixt()).isCloseTo(tensor.ixt(), within(1e-4));
+        assertThat(java.ixtLower()).isCloseTo(tensor.ixtLower(), within(1e-4));
+        assertThat(java.ity()).isCloseTo(tensor.ity(), within(1e-4));
+    }
+
     /** Well-separated points (spacing ≫ σ): both KDE bounds reach log₂ N. */
     @Test
     void kdeBoundsMeetAtLogNForSeparatedPoints() {
