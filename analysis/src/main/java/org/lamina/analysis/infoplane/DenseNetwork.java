@@ -8,8 +8,12 @@ import java.util.SplittableRandom;
  * The built-in fully connected network as plain {@code double[]} arrays, with its own forward,
  * backward and Adam step. This is the fast path of the information-plane experiment: for a
  * 12-10-7-5-4-3-2 net every tensor op is a few hundred multiply-adds, so the per-op cost of a
- * native engine call (JNI + dispatch, tens of µs) would dominate; in plain Java an epoch of the
- * 12-bit task takes about a millisecond. Same layout as DJL's {@code Linear}: weight
+ * native engine call dominates. Measured on the project's shared 2-core machine (batch 256,
+ * 13 steps per epoch): a hand-written DJL loop (forward on the {@link Mlp}, {@code JniUtils.backward},
+ * DJL's Adam) takes 5.5 ms per step with one intra-op thread, 80–120 ms with two (thread
+ * contention), i.e. 71 ms to 1.5 s per epoch, 3.5 min or more for 3,000 epochs; DJL's
+ * {@code EasyTrain} about 120 ms per step. This class runs a full epoch plus its share of logging
+ * and MI in about 11 ms (3,000 epochs in about 34 s). Same layout as DJL's {@code Linear}: weight
  * {@code [out × in]} row-major, bias {@code [out]}; {@code InfoPlaneTrainerTest} checks
  * outputs and gradients against the DJL {@link Mlp} with the same weights.
  *

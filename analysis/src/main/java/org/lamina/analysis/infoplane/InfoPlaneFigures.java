@@ -77,71 +77,110 @@ public final class InfoPlaneFigures {
      * at the last epoch.
      */
     public static JFreeChart informationPlane(InfoPlaneResult r) {
-        int epochs = r.epochs().length;
-        int layers = r.layers().size();
-        int maxEpoch = r.epochs()[epochs - 1];
-        EpochPaintScale scale = new EpochPaintScale(0, maxEpoch);
+        return informationPlane(java.util.List.of(r), java.util.List.of(describe(r)));
+    }
 
-        double[][] xyz = new double[3][epochs * layers];
-        XYSeriesCollection lines = new XYSeriesCollection();
-        XYLineAndShapeRenderer lineRenderer = new XYLineAndShapeRenderer(true, false);
-        for (int e = 0; e < epochs; e++) {
-            XYSeries s = new XYSeries("epoch " + r.epochs()[e], false, true);
-            for (int l = 0; l < layers; l++) {
-                xyz[0][e * layers + l] = r.ixt()[e][l];
-                xyz[1][e * layers + l] = r.ity()[e][l];
-                xyz[2][e * layers + l] = r.epochs()[e];
-                s.add(r.ixt()[e][l], r.ity()[e][l]);
-            }
-            lines.addSeries(s);
-            lineRenderer.setSeriesPaint(e, scale.color(r.epochs()[e], 70));
-            lineRenderer.setSeriesStroke(e, new BasicStroke(0.6f));
+    private static final java.awt.Shape[] RUN_SHAPES = {
+        new Ellipse2D.Double(-3.5, -3.5, 7, 7),
+        new java.awt.Polygon(new int[] {0, 4, -4}, new int[] {-5, 3, 3}, 3),
+        new java.awt.Rectangle(-3, -3, 6, 6),
+    };
+
+    /**
+     * Several runs in one information plane (e.g. tanh vs ReLU, or two bin counts): every run is
+     * coloured by epoch on one shared colour bar, and told apart by marker shape (circle, triangle,
+     * square) and line dash; the legend names them.
+     */
+    public static JFreeChart informationPlane(java.util.List<InfoPlaneResult> runs, java.util.List<String> names) {
+        int maxEpoch = 1;
+        for (InfoPlaneResult r : runs) {
+            maxEpoch = Math.max(maxEpoch, r.epochs()[r.last()]);
         }
-        lineRenderer.setDefaultSeriesVisibleInLegend(false);
-        DefaultXYZDataset points = new DefaultXYZDataset();
-        points.addSeries("layers", xyz);
-        XYShapeRenderer pointRenderer = new XYShapeRenderer();
-        pointRenderer.setPaintScale(scale);
-        pointRenderer.setDefaultShape(new Ellipse2D.Double(-3.5, -3.5, 7, 7));
-        pointRenderer.setDrawOutlines(false);
-
+        EpochPaintScale scale = new EpochPaintScale(0, maxEpoch);
         NumberAxis x = new NumberAxis("I(X;T) [bits]");
         x.setRange(0, 12.3);
         x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(2));
         NumberAxis y = new NumberAxis("I(T;Y) [bits]");
         y.setRange(0, 1.05);
-        XYPlot plot = new XYPlot(points, x, y, pointRenderer);
-        plot.setDataset(1, lines);
-        plot.setRenderer(1, lineRenderer);
+        XYPlot plot = new XYPlot();
+        plot.setDomainAxis(x);
+        plot.setRangeAxis(y);
         plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.FORWARD);
+        org.jfree.chart.LegendItemCollection legendItems = new org.jfree.chart.LegendItemCollection();
+        for (int k = 0; k < runs.size(); k++) {
+            InfoPlaneResult r = runs.get(k);
+            int epochs = r.epochs().length;
+            int layers = r.layers().size();
+            double[][] xyz = new double[3][epochs * layers];
+            XYSeriesCollection lines = new XYSeriesCollection();
+            XYLineAndShapeRenderer lineRenderer = new XYLineAndShapeRenderer(true, false);
+            BasicStroke stroke = k == 0 ? new BasicStroke(0.6f)
+                    : new BasicStroke(0.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1, new float[] {3, 3}, 0);
+            for (int e = 0; e < epochs; e++) {
+                XYSeries s = new XYSeries("run " + k + " epoch " + r.epochs()[e], false, true);
+                for (int l = 0; l < layers; l++) {
+                    xyz[0][e * layers + l] = r.ixt()[e][l];
+                    xyz[1][e * layers + l] = r.ity()[e][l];
+                    xyz[2][e * layers + l] = r.epochs()[e];
+                    s.add(r.ixt()[e][l], r.ity()[e][l]);
+                }
+                lines.addSeries(s);
+                lineRenderer.setSeriesPaint(e, scale.color(r.epochs()[e], 70));
+                lineRenderer.setSeriesStroke(e, stroke);
+            }
+            DefaultXYZDataset points = new DefaultXYZDataset();
+            points.addSeries("run " + k, xyz);
+            XYShapeRenderer pointRenderer = new XYShapeRenderer();
+            pointRenderer.setPaintScale(scale);
+            java.awt.Shape shape = RUN_SHAPES[k % RUN_SHAPES.length];
+            pointRenderer.setDefaultShape(shape);
+            pointRenderer.setSeriesShape(0, shape);
+            pointRenderer.setDrawOutlines(runs.size() > 1);
+            pointRenderer.setDefaultOutlinePaint(new Color(255, 255, 255, 120));
+            plot.setDataset(2 * k, lines);
+            plot.setRenderer(2 * k, lineRenderer);
+            plot.setDataset(2 * k + 1, points);
+            plot.setRenderer(2 * k + 1, pointRenderer);
+            org.jfree.chart.LegendItem item = new org.jfree.chart.LegendItem(names.get(k), null, null, null, shape,
+                    scale.color(maxEpoch * 0.5, 255));
+            legendItems.add(item);
+            for (int l = 0; l < layers; l++) {
+                // stack labels of final points that nearly coincide (e.g. the first layers all at 12 bits)
+                int stacked = 0;
+                for (int q = 0; q < l; q++) {
+                    if (Math.abs(r.ixt()[epochs - 1][q] - r.ixt()[epochs - 1][l]) < 0.5
+                            && Math.abs(r.ity()[epochs - 1][q] - r.ity()[epochs - 1][l]) < 0.04) {
+                        stacked++;
+                    }
+                }
+                XYTextAnnotation a = new XYTextAnnotation(shortName(r.layers().get(l)), r.ixt()[epochs - 1][l],
+                        r.ity()[epochs - 1][l] - 0.035 - 0.04 * stacked);
+                a.setFont(SUBTITLE);
+                a.setTextAnchor(TextAnchor.TOP_CENTER);
+                plot.addAnnotation(a);
+            }
+        }
         styleWhite(plot);
-        // ceiling H(Y)
-        org.jfree.chart.plot.ValueMarker hy = new org.jfree.chart.plot.ValueMarker(r.entropyY(), Color.GRAY,
+        org.jfree.chart.plot.ValueMarker hy = new org.jfree.chart.plot.ValueMarker(runs.get(0).entropyY(), Color.GRAY,
                 new BasicStroke(0.8f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1, new float[] {4, 4}, 0));
         hy.setLabel("H(Y)");
         hy.setLabelFont(SUBTITLE);
         hy.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.BOTTOM_LEFT);
         hy.setLabelTextAnchor(TextAnchor.TOP_LEFT);
         plot.addRangeMarker(hy);
-        for (int l = 0; l < layers; l++) {
-            // stack labels of final points that nearly coincide (e.g. the first layers all at 12 bits)
-            int stacked = 0;
-            for (int k = 0; k < l; k++) {
-                if (Math.abs(r.ixt()[epochs - 1][k] - r.ixt()[epochs - 1][l]) < 0.5
-                        && Math.abs(r.ity()[epochs - 1][k] - r.ity()[epochs - 1][l]) < 0.04) {
-                    stacked++;
-                }
-            }
-            XYTextAnnotation a = new XYTextAnnotation(shortName(r.layers().get(l)), r.ixt()[epochs - 1][l],
-                    r.ity()[epochs - 1][l] - 0.035 - 0.04 * stacked);
-            a.setFont(SUBTITLE);
-            a.setTextAnchor(TextAnchor.TOP_CENTER);
-            plot.addAnnotation(a);
+        boolean overlay = runs.size() > 1;
+        if (overlay) {
+            plot.setFixedLegendItems(legendItems);
         }
-        JFreeChart chart = new JFreeChart("Information plane", TITLE, plot, false);
-        chart.addSubtitle(new TextTitle(describe(r), SUBTITLE));
+        JFreeChart chart = new JFreeChart(overlay ? "Information plane — comparison" : "Information plane", TITLE, plot, overlay);
+        if (!overlay) {
+            chart.addSubtitle(new TextTitle(names.get(0), SUBTITLE));
+        } else {
+            chart.getLegend().setPosition(RectangleEdge.BOTTOM);
+            chart.getLegend().setItemFont(SUBTITLE);
+        }
         NumberAxis bar = new NumberAxis("Epoch");
-        bar.setRange(0, Math.max(1, maxEpoch));
+        bar.setRange(0, maxEpoch);
         PaintScaleLegend legend = new PaintScaleLegend(scale, bar);
         legend.setPosition(RectangleEdge.RIGHT);
         legend.setAxisLocation(AxisLocation.BOTTOM_OR_RIGHT);
@@ -289,6 +328,11 @@ public final class InfoPlaneFigures {
                 ChartUtils.writeScaledChartAsPNG(out, chart, width, height, (int) Math.round(scale), (int) Math.round(scale)));
         ExportUtils.writeAsSVG(chart, width, height, dir.resolve(name + ".svg").toFile());
         ExportUtils.writeAsPDF(chart, width, height, dir.resolve(name + ".pdf").toFile());
+    }
+
+    /** Reads a result back from {@code infoplane.json} (without its final activations), e.g. to overlay it. */
+    public static InfoPlaneResult read(Path json) throws IOException {
+        return InfoPlaneFiles.mapper().readValue(json.toFile(), InfoPlaneResult.class);
     }
 
     /** All figures of a result: {@code infoplane}, {@code mi-epochs}, {@code snr} (PNG/SVG/PDF). */

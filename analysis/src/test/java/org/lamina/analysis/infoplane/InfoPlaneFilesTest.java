@@ -68,6 +68,21 @@ class InfoPlaneFilesTest {
     }
 
     @Test
+    void resultReadsBackFromJsonAndOverlaysWithAnother() throws Exception {
+        InfoPlaneResult back = InfoPlaneFigures.read(dir.resolve("infoplane.json"));
+        assertThat(back.ixt()).isDeepEqualTo(result.ixt());
+        assertThat(back.parameters()).isEqualTo(result.parameters());
+        assertThat(back.finalActivations()).isNull();
+        InfoPlaneResult relu = InfoPlaneExperiment.run(InfoPlaneParameters.defaults().withEpochs(10)
+                .withActivation(org.lamina.analysis.model.djl.Mlp.Kind.RELU).withEstimator("binsize"), InfoPlaneMonitor.NONE);
+        var chart = InfoPlaneFigures.informationPlane(java.util.List.of(back, relu), java.util.List.of("tanh", "relu"));
+        assertThat(chart.getXYPlot().getDatasetCount()).isEqualTo(4);
+        assertThat(chart.getXYPlot().getLegendItems().getItemCount()).isEqualTo(2);
+        InfoPlaneFigures.export(chart, dir, "overlay", 400, 300, 72);
+        assertThat(dir.resolve("overlay.png")).isNotEmptyFile();
+    }
+
+    @Test
     void csvsAndFiguresAreWritten() throws Exception {
         assertThat(Files.readAllLines(dir.resolve("infoplane.csv")).get(0)).isEqualTo("epoch,layer,ixt_bits,ity_bits,ixt_std,ity_std");
         assertThat(Files.readAllLines(dir.resolve("infoplane.csv"))).hasSize(1 + 6 * result.epochs().length);

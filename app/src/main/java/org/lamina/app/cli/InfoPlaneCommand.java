@@ -89,6 +89,11 @@ final class InfoPlaneCommand implements Runnable {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
+    @Option(names = "--overlay", paramLabel = "JSON", split = ",",
+            description = "infoplane.json of earlier runs to draw with this one in DIR/infoplane-overlay.{png,svg,pdf} "
+                    + "(e.g. tanh vs ReLU).")
+    java.util.List<Path> overlay = new java.util.ArrayList<>();
+
     @Override
     public void run() {
         if (!"ib".equals(data)) {
@@ -97,6 +102,14 @@ final class InfoPlaneCommand implements Runnable {
         InfoPlaneParameters p = new InfoPlaneParameters(widths(net), Mlp.Kind.parse(activation), epochs, trainFraction,
                 SplitMode.parse(split), estimator, bins, binSize, noiseVariance, repeats, seed, learningRate, batchSize,
                 LoggingSchedule.parse(schedule));
+        java.util.List<InfoPlaneResult> others = new java.util.ArrayList<>();
+        for (Path f : overlay) {
+            try {
+                others.add(InfoPlaneFigures.read(f));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--overlay " + f + ": not a readable infoplane.json (" + e.getMessage() + ")");
+            }
+        }
         PrintStream err = System.err;
         ProgressLine progress = new ProgressLine(err, quiet);
         InfoPlaneResult r = InfoPlaneExperiment.run(p, progress);
@@ -104,6 +117,12 @@ final class InfoPlaneCommand implements Runnable {
         try {
             InfoPlaneFiles.writeAll(r, out);
             InfoPlaneFigures.exportAll(r, out, dpi);
+            if (!others.isEmpty()) {
+                java.util.List<InfoPlaneResult> all = new java.util.ArrayList<>(java.util.List.of(r));
+                all.addAll(others);
+                java.util.List<String> names = all.stream().map(InfoPlaneFigures::describe).toList();
+                InfoPlaneFigures.export(InfoPlaneFigures.informationPlane(all, names), out, "infoplane-overlay", 760, 620, dpi);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(), e);
         }
