@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Lamina — an interpretability workbench: information plane, CRAFT concepts, "
                 + "neuron paths, concept depth and editable CHM-Corr++ maps.%n"
                 + "MODEL is a model directory (with model.json) or sample:NAME.",
-        subcommands = {ModelsCommand.class, InspectCommand.class, PredictCommand.class, EvaluateCommand.class,
+        subcommands = {ModelsCommand.class, InspectCommand.class, PredictCommand.class, EvaluateCommand.class, InfoPlaneCommand.class,
             CommandLine.HelpCommand.class})
 public final class LaminaCli implements Runnable {
 

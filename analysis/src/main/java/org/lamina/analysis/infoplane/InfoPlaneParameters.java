@@ -1,0 +1,169 @@
+package org.lamina.analysis.infoplane;
+
+import org.lamina.analysis.data.InformationBottleneckData;
+import org.lamina.analysis.model.djl.Mlp;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Parameters of an information-plane experiment on the 12-bit data set (shared/specs/infoplane.md),
+ * validated on construction. The CLI options and the panel form come from this record.
+ *
+ * @param widths         input width, hidden widths, output width (default 12-10-7-5-4-3-2; must
+ *                       start at 12 and end at 2 for the 12-bit data)
+ * @param activation     hidden activation (default tanh)
+ * @param epochs         training epochs, 1 … 10,000 (default 3,000)
+ * @param trainFraction  fraction of the 4,096 rows used for training, (0, 1] (default 0.8)
+ * @param split          contiguous (IDNNs) or seeded shuffle (default, Saxe)
+ * @param estimator      {@code binning|binsize|kde|ksg} (default binning)
+ * @param bins           edges on [−1, 1] for binning by count, ≥ 2 (default 30)
+ * @param binSize        cell size for binning by size, &gt; 0 (default 0.07)
+ * @param noiseVariance  σ² for KDE and KSG, &gt; 0 (default 1e-3)
+ * @param repeats        independent runs with seeds {@code seed … seed+repeats−1}, 1 … 100 (default 1)
+ * @param seed           first seed (default 42); also seeds the shuffled split
+ * @param learningRate   Adam learning rate (default 4e-4)
+ * @param batchSize      mini-batch size (default 256)
+ * @param schedule       logged epochs (default Saxe's)
+ */
+public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs, double trainFraction,
+                                  SplitMode split, String estimator, int bins, double binSize,
+                                  double noiseVariance, int repeats, long seed, double learningRate,
+                                  int batchSize, LoggingSchedule schedule) {
+
+    /** Default network of the paper. */
+    public static final int[] DEFAULT_WIDTHS = {12, 10, 7, 5, 4, 3, 2};
+    /** Upper limit on epochs. */
+    public static final int MAX_EPOCHS = 10_000;
+
+    public InfoPlaneParameters {
+        widths = widths.clone();
+        if (widths.length < 2) {
+            throw new IllegalArgumentException("widths need an input width and at least one layer, got " + Arrays.toString(widths));
+        }
+        if (widths[0] != InformationBottleneckData.BITS) {
+            throw new IllegalArgumentException("the 12-bit data set has 12 inputs: widths must start at 12, got "
+                    + Arrays.toString(widths));
+        }
+        if (widths[widths.length - 1] != 2) {
+            throw new IllegalArgumentException("the 12-bit task has 2 classes: widths must end at 2, got "
+                    + Arrays.toString(widths));
+        }
+        for (int w : widths) {
+            if (w < 1) {
+                throw new IllegalArgumentException("widths must be positive, got " + Arrays.toString(widths));
+            }
+        }
+        if (activation == null) {
+            throw new IllegalArgumentException("activation is required (tanh, relu, sigmoid or linear)");
+        }
+        if (epochs <= 0 || epochs > MAX_EPOCHS) {
+            throw new IllegalArgumentException("epochs must be 1 … " + MAX_EPOCHS + ", got " + epochs);
+        }
+        if (!(trainFraction > 0 && trainFraction <= 1)) {
+            throw new IllegalArgumentException("train fraction must be in (0, 1], got " + trainFraction);
+        }
+        estimator = estimator.trim().toLowerCase(Locale.ROOT);
+        if (!estimator.matches("binning|binsize|kde|ksg")) {
+            throw new IllegalArgumentException("estimator must be binning, binsize, kde or ksg, got '" + estimator + "'");
+        }
+        if (bins < 2) {
+            throw new IllegalArgumentException("bins must be at least 2 (edges on [−1, 1]), got " + bins);
+        }
+        if (!(binSize > 0) || Double.isInfinite(binSize)) {
+            throw new IllegalArgumentException("bin size must be positive, got " + binSize);
+        }
+        if (!(noiseVariance > 0) || Double.isInfinite(noiseVariance)) {
+            throw new IllegalArgumentException("noise variance must be positive, got " + noiseVariance);
+        }
+        if (repeats < 1 || repeats > 100) {
+            throw new IllegalArgumentException("repeats must be 1 … 100, got " + repeats);
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        split = split == null ? SplitMode.SHUFFLED : split;
+        schedule = schedule == null ? LoggingSchedule.SAXE : schedule;
+    }
+
+    /** The defaults: tanh 12-10-7-5-4-3-2, 3,000 epochs, 80 % shuffled, binning with 30 edges. */
+    public static InfoPlaneParameters defaults() {
+        return new InfoPlaneParameters(DEFAULT_WIDTHS, Mlp.Kind.TANH, 3000, 0.8, SplitMode.SHUFFLED, "binning",
+                30, 0.07, 1e-3, 1, 42, 4e-4, 256, LoggingSchedule.SAXE);
+    }
+
+    @Override
+    public int[] widths() {
+        return widths.clone();
+    }
+
+    public InfoPlaneParameters withEpochs(int e) {
+        return new InfoPlaneParameters(widths, activation, e, trainFraction, split, estimator, bins, binSize,
+                noiseVariance, repeats, seed, learningRate, batchSize, schedule);
+    }
+
+    public InfoPlaneParameters withActivation(Mlp.Kind a) {
+        return new InfoPlaneParameters(widths, a, epochs, trainFraction, split, estimator, bins, binSize,
+                noiseVariance, repeats, seed, learningRate, batchSize, schedule);
+    }
+
+    public InfoPlaneParameters withEstimator(String name) {
+        return new InfoPlaneParameters(widths, activation, epochs, trainFraction, split, name, bins, binSize,
+                noiseVariance, repeats, seed, learningRate, batchSize, schedule);
+    }
+
+    public InfoPlaneParameters withSplit(SplitMode s, double fraction) {
+        return new InfoPlaneParameters(widths, activation, epochs, fraction, s, estimator, bins, binSize,
+                noiseVariance, repeats, seed, learningRate, batchSize, schedule);
+    }
+
+    public InfoPlaneParameters withRepeats(int r, long firstSeed) {
+        return new InfoPlaneParameters(widths, activation, epochs, trainFraction, split, estimator, bins, binSize,
+                noiseVariance, r, firstSeed, learningRate, batchSize, schedule);
+    }
+
+    /** The estimator these parameters name. */
+    public MutualInformationEstimator createEstimator() {
+        return switch (estimator) {
+            case "binning" -> BinningEstimator.byCount(bins);
+            case "binsize" -> BinningEstimator.bySize(binSize);
+            case "kde" -> new KdeEstimator(noiseVariance);
+            case "ksg" -> new KsgEstimator(3, noiseVariance, seed);
+            default -> throw new IllegalStateException(estimator);
+        };
+    }
+
+    /** Names of the measured layers: {@code layer1 … layerK} for hidden layers, then {@code softmax}. */
+    public java.util.List<String> layerNames() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int l = 1; l < widths.length - 1; l++) {
+            names.add("layer" + l);
+        }
+        names.add("softmax");
+        return names;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof InfoPlaneParameters p && Arrays.equals(widths, p.widths) && activation == p.activation
+                && epochs == p.epochs && trainFraction == p.trainFraction && split == p.split
+                && estimator.equals(p.estimator) && bins == p.bins && binSize == p.binSize
+                && noiseVariance == p.noiseVariance && repeats == p.repeats && seed == p.seed
+                && learningRate == p.learningRate && batchSize == p.batchSize && schedule == p.schedule;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(widths) * 31 + java.util.Objects.hash(activation, epochs, trainFraction, split,
+                estimator, bins, binSize, noiseVariance, repeats, seed, learningRate, batchSize, schedule);
+    }
+
+    @Override
+    public String toString() {
+        return "InfoPlaneParameters" + Arrays.toString(widths) + " " + activation + " epochs=" + epochs
+                + " train=" + trainFraction + " " + split + " " + estimator + " repeats=" + repeats + " seed=" + seed;
+    }
+}

@@ -1,0 +1,183 @@
+package org.lamina.analysis.infoplane;
+
+import org.lamina.analysis.data.InformationBottleneckData;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.function.IntConsumer;
+
+/**
+ * One training run of the information-plane experiment: the 12-bit data, a {@link DenseNetwork}
+ * seeded with {@code seed}, Adam on shuffled mini-batches of the training rows, and at every
+ * logged epoch the activations of every layer on all 4,096 inputs, their MI, and the gradient
+ * statistics (Saxe et al.: gradients of every mini-batch of one pass over the training rows,
+ * computed with the current weights before training continues).
+ */
+public final class InfoPlaneRun {
+
+    /** What a finished run returns. */
+    public record Outcome(long seed, List<LoggedEpoch> points, List<float[]> finalActivations, int[] trainRows) {
+    }
+
+    private final InfoPlaneParameters p;
+    private final MutualInformationEstimator estimator;
+    private final float[] x = InformationBottleneckData.inputs();
+    private final int[] y = InformationBottleneckData.labels();
+
+    public InfoPlaneRun(InfoPlaneParameters parameters, MutualInformationEstimator estimator) {
+        this.p = parameters;
+        this.estimator = estimator;
+    }
+
+    /**
+     * Trains with {@code seed} and logs per the schedule.
+     *
+     * @param repeat      index of this run among the repeats (for the monitor)
+     * @param afterEpoch  called after every epoch (progress)
+     */
+    public Outcome run(int repeat, long seed, InfoPlaneMonitor monitor, IntConsumer afterEpoch) {
+        int n = InformationBottleneckData.SIZE;
+        int[] order = p.split().order(n, p.seed());
+        int trainCount = SplitMode.trainCount(n, p.trainFraction());
+        int[] train = java.util.Arrays.copyOf(order, trainCount);
+        int[] test = java.util.Arrays.copyOfRange(order, trainCount, n);
+
+        DenseNetwork net = new DenseNetwork(p.widths(), p.activation(), seed);
+        DenseNetwork.Adam adam = new DenseNetwork.Adam(net, p.learningRate());
+        int layers = net.layers();
+        double[][] gw = new double[layers][];
+        double[][] gb = new double[layers][];
+        for (int l = 0; l < layers; l++) {
+            gw[l] = new double[net.weights[l].length];
+            gb[l] = new double[net.biases[l].length];
+        }
+        SplittableRandom random = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+        int[] logged = p.schedule().epochs(p.epochs());
+        int nextLog = 0;
+        List<LoggedEpoch> points = new ArrayList<>();
+        List<float[]> finalActivations = null;
+        int[] batchOrder = train.clone();
+        for (int epoch = 0; epoch <= p.epochs(); epoch++) {
+            if (nextLog < logged.length && logged[nextLog] == epoch) {
+                nextLog++;
+                List<float[]> acts = new ArrayList<>();
+                LoggedEpoch point = log(net, epoch, train, test, gw, gb, acts);
+                points.add(point);
+                monitor.logged(repeat, point);
+                if (epoch == p.epochs()) {
+                    finalActivations = acts;
+                }
+            }
+            if (epoch == p.epochs()) {
+                break;
+            }
+            if (monitor.cancelled()) {
+                throw new CancellationException("information-plane run cancelled at epoch " + epoch);
+            }
+            SplitMode.shuffle(batchOrder, random);
+            double lossSum = 0;
+            for (int from = 0; from < trainCount; from += p.batchSize()) {
+                int rows = Math.min(p.batchSize(), trainCount - from);
+                lossSum += net.lossAndGradients(x, y, batchOrder, from, rows, gw, gb) * rows;
+                adam.step(net, gw, gb);
+            }
+            if (!Double.isFinite(lossSum)) {
+                throw new TrainingDivergedException("training diverged in epoch " + (epoch + 1) + " (seed " + seed
+                        + "): the loss became " + lossSum / trainCount + "; lower the learning rate or change the activation");
+            }
+            afterEpoch.accept(epoch + 1);
+        }
+        return new Outcome(seed, points, finalActivations, train);
+    }
+
+    private LoggedEpoch log(DenseNetwork net, int epoch, int[] train, int[] test, double[][] gw, double[][] gb,
+                            List<float[]> activationsOut) {
+        int n = InformationBottleneckData.SIZE;
+        int layers = net.layers();
+        int[] widths = net.widths();
+        double[][] out = net.forward(x, null, 0, n, null);
+        double[] ixt = new double[layers];
+        double[] ity = new double[layers];
+        double[] ixtLower = new double[layers];
+        for (int l = 0; l < layers; l++) {
+            double[] a = out[l];
+            float[] t = new float[a.length];
+            for (int i = 0; i < a.length; i++) {
+                if (!Double.isFinite(a[i])) {
+                    throw new TrainingDivergedException("training diverged by epoch " + epoch + ": layer "
+                            + p.layerNames().get(l) + " has NaN or infinite activations");
+                }
+                t[i] = (float) a[i];
+            }
+            activationsOut.add(t);
+            InformationEstimate e = estimator.estimate(t, n, widths[l + 1], y);
+            ixt[l] = e.ixt();
+            ity[l] = e.ity();
+            ixtLower[l] = e.ixtLower();
+        }
+        double[] probs = out[layers - 1];
+        int classes = widths[layers];
+        double loss = 0;
+        int trainCorrect = 0;
+        for (int i : train) {
+            loss -= Math.log(Math.max(probs[i * classes + y[i]], 1e-300));
+            trainCorrect += argmax(probs, i, classes) == y[i] ? 1 : 0;
+        }
+        int testCorrect = 0;
+        for (int i : test) {
+            testCorrect += argmax(probs, i, classes) == y[i] ? 1 : 0;
+        }
+        // gradient statistics over one pass of mini-batches with fixed weights
+        double[][] sum = new double[layers][];
+        double[][] sumSq = new double[layers][];
+        for (int l = 0; l < layers; l++) {
+            sum[l] = new double[gw[l].length];
+            sumSq[l] = new double[gw[l].length];
+        }
+        int batches = 0;
+        for (int from = 0; from < train.length; from += p.batchSize()) {
+            int rows = Math.min(p.batchSize(), train.length - from);
+            net.lossAndGradients(x, y, train, from, rows, gw, gb);
+            for (int l = 0; l < layers; l++) {
+                for (int i = 0; i < gw[l].length; i++) {
+                    sum[l][i] += gw[l][i];
+                    sumSq[l][i] += gw[l][i] * gw[l][i];
+                }
+            }
+            batches++;
+        }
+        double[] gMean = new double[layers];
+        double[] gStd = new double[layers];
+        double[] wNorm = new double[layers];
+        for (int l = 0; l < layers; l++) {
+            double m2 = 0;
+            double v2 = 0;
+            for (int i = 0; i < sum[l].length; i++) {
+                double mean = sum[l][i] / batches;
+                m2 += mean * mean;
+                v2 += Math.max(0, sumSq[l][i] / batches - mean * mean);
+            }
+            gMean[l] = Math.sqrt(m2);
+            gStd[l] = Math.sqrt(v2);
+            double w2 = 0;
+            for (double w : net.weights[l]) {
+                w2 += w * w;
+            }
+            wNorm[l] = Math.sqrt(w2);
+        }
+        return new LoggedEpoch(epoch, ixt, ity, ixtLower, gMean, gStd, wNorm, loss / train.length,
+                (double) trainCorrect / train.length, test.length == 0 ? Double.NaN : (double) testCorrect / test.length);
+    }
+
+    private static int argmax(double[] p, int row, int width) {
+        int best = 0;
+        for (int o = 1; o < width; o++) {
+            if (p[row * width + o] > p[row * width + best]) {
+                best = o;
+            }
+        }
+        return best;
+    }
+}

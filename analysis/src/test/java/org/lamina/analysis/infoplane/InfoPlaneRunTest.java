@@ -1,0 +1,125 @@
+package org.lamina.analysis.infoplane;
+
+import org.junit.jupiter.api.Test;
+import org.lamina.analysis.model.djl.Mlp;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The training experiment: fitting phase, schedule, repeats, cancellation, bad input. */
+class InfoPlaneRunTest {
+
+    @Test
+    void shortTanhRunShowsTheFittingPhase() {
+        InfoPlaneParameters p = InfoPlaneParameters.defaults().withEpochs(300).withSplit(SplitMode.CONTIGUOUS, 0.8);
+        AtomicInteger logged = new AtomicInteger();
+        InfoPlaneResult r = InfoPlaneExperiment.run(p, new InfoPlaneMonitor() {
+            @Override
+            public void logged(int repeat, LoggedEpoch point) {
+                logged.incrementAndGet();
+            }
+        });
+        assertThat(r.layers()).containsExactly("layer1", "layer2", "layer3", "layer4", "layer5", "softmax");
+        assertThat(r.epochs()).containsExactly(LoggingSchedule.SAXE.epochs(300));
+        assertThat(logged.get()).isEqualTo(r.epochs().length);
+        int last = r.last();
+        assertThat(r.ity()[last][0]).isGreaterThanOrEqualTo(0.9);
+        // fitting: the output layer gains information about Y
+        assertThat(r.ity()[last][5]).isGreaterThan(r.ity()[0][5] + 0.3);
+        for (double[] row : r.ixt()) {
+            for (double v : row) {
+                assertThat(v).isBetween(0.0, 12.0);
+            }
+        }
+        assertThat(r.finalActivations()).hasSize(6);
+        assertThat(r.finalActivations().get(0)).hasSize(4096 * 10);
+        for (double s : r.snr()[0]) {
+            assertThat(s).isPositive();
+        }
+        assertThat(r.trainAccuracy()[last]).isGreaterThan(r.trainAccuracy()[0]);
+    }
+
+    @Test
+    void repeatsUseConsecutiveSeedsAndReportASpread() {
+        InfoPlaneParameters p = InfoPlaneParameters.defaults().withEpochs(20).withRepeats(3, 7);
+        AtomicInteger last = new AtomicInteger();
+        InfoPlaneResult r = InfoPlaneExperiment.run(p, new InfoPlaneMonitor() {
+            @Override
+            public void progress(long done, long total, String message) {
+                assertThat(total).isEqualTo(60);
+                last.accumulateAndGet((int) done, Math::max);
+            }
+        });
+        assertThat(r.seeds()).containsExactly(7, 8, 9);
+        assertThat(last.get()).isEqualTo(60);
+        assertThat(r.ixtRuns()).hasNumberOfRows(3);
+        // runs differ, so the spread is positive somewhere; the mean is the mean of the runs
+        int e = r.last();
+        double mean = (r.ixtRuns()[0][e][4] + r.ixtRuns()[1][e][4] + r.ixtRuns()[2][e][4]) / 3;
+        assertThat(r.ixt()[e][4]).isCloseTo(mean, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(r.ixtStd()[e][4]).isPositive();
+    }
+
+    @Test
+    void sameSeedSameNumbers() {
+        InfoPlaneParameters p = InfoPlaneParameters.defaults().withEpochs(15);
+        InfoPlaneResult a = InfoPlaneExperiment.run(p, InfoPlaneMonitor.NONE);
+        InfoPlaneResult b = InfoPlaneExperiment.run(p, InfoPlaneMonitor.NONE);
+        assertThat(a.ixt()).isDeepEqualTo(b.ixt());
+        assertThat(a.ity()).isDeepEqualTo(b.ity());
+    }
+
+    @Test
+    void cancellationStopsBetweenEpochs() {
+        AtomicInteger epochs = new AtomicInteger();
+        InfoPlaneParameters p = InfoPlaneParameters.defaults().withEpochs(10_000);
+        assertThatThrownBy(() -> InfoPlaneExperiment.run(p, new InfoPlaneMonitor() {
+            @Override
+            public void progress(long done, long total, String message) {
+                epochs.set((int) done);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return epochs.get() >= 5;
+            }
+        })).isInstanceOf(CancellationException.class).hasMessageContaining("cancelled at epoch 5");
+    }
+
+    @Test
+    void divergedTrainingStopsAndSaysSo() {
+        InfoPlaneParameters p = new InfoPlaneParameters(new int[] {12, 10, 2}, Mlp.Kind.LINEAR, 50, 0.8,
+                SplitMode.SHUFFLED, "binsize", 30, 0.07, 1e-3, 1, 1, 1e200, 256, LoggingSchedule.SAXE);
+        assertThatThrownBy(() -> InfoPlaneExperiment.run(p, InfoPlaneMonitor.NONE))
+                .isInstanceOf(TrainingDivergedException.class).hasMessageContaining("diverged");
+    }
+
+    @Test
+    void badParametersGetClearMessages() {
+        InfoPlaneParameters d = InfoPlaneParameters.defaults();
+        assertThatThrownBy(() -> new InfoPlaneParameters(new int[] {10, 5, 2}, Mlp.Kind.TANH, 10, 0.8, null, "binning",
+                30, 0.07, 1e-3, 1, 1, 4e-4, 256, null)).hasMessageContaining("must start at 12");
+        assertThatThrownBy(() -> new InfoPlaneParameters(new int[] {12, 5, 3}, Mlp.Kind.TANH, 10, 0.8, null, "binning",
+                30, 0.07, 1e-3, 1, 1, 4e-4, 256, null)).hasMessageContaining("must end at 2");
+        assertThatThrownBy(() -> d.withEpochs(0)).hasMessageContaining("epochs must be 1");
+        assertThatThrownBy(() -> new InfoPlaneParameters(d.widths(), Mlp.Kind.TANH, 10, 0.8, null, "binning",
+                1, 0.07, 1e-3, 1, 1, 4e-4, 256, null)).hasMessageContaining("bins must be at least 2");
+        assertThatThrownBy(() -> new InfoPlaneParameters(d.widths(), Mlp.Kind.TANH, 10, 0.8, null, "kde",
+                30, 0.07, 0, 1, 1, 4e-4, 256, null)).hasMessageContaining("noise variance must be positive");
+        assertThatThrownBy(() -> d.withEstimator("mine")).hasMessageContaining("binning, binsize, kde or ksg");
+        assertThatThrownBy(() -> d.withSplit(SplitMode.SHUFFLED, 0)).hasMessageContaining("train fraction");
+    }
+
+    @Test
+    void scheduleFollowsSaxe() {
+        int[] e = LoggingSchedule.SAXE.epochs(3000);
+        assertThat(e).startsWith(0, 1, 2, 3).contains(19, 20, 25, 95, 100, 120, 1980, 2000, 2100, 3000)
+                .doesNotContain(21, 96, 110, 2020);
+        assertThat(LoggingSchedule.SAXE.epochs(7)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(LoggingSchedule.LOG.epochs(10_000)).startsWith(0, 1).endsWith(10_000);
+        assertThat(SplitMode.trainCount(4096, 0.8)).isEqualTo(3277);
+    }
+}

@@ -1,0 +1,190 @@
+package org.lamina.app.cli;
+
+import org.lamina.analysis.infoplane.InfoPlaneExperiment;
+import org.lamina.analysis.infoplane.InfoPlaneFigures;
+import org.lamina.analysis.infoplane.InfoPlaneFiles;
+import org.lamina.analysis.infoplane.InfoPlaneMonitor;
+import org.lamina.analysis.infoplane.InfoPlaneParameters;
+import org.lamina.analysis.infoplane.InfoPlaneResult;
+import org.lamina.analysis.infoplane.LoggingSchedule;
+import org.lamina.analysis.infoplane.SplitMode;
+import org.lamina.analysis.model.djl.Mlp;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * {@code lamina infoplane …}: trains the 12-bit network, logs the information plane of every layer
+ * and writes {@code infoplane.json}, {@code activations-final.npz}, CSVs and figures into {@code --out}.
+ */
+@Command(name = "infoplane", mixinStandardHelpOptions = true,
+        description = {"Information plane of every layer over training (Shwartz-Ziv & Tishby 2017; Saxe et al. 2018) on the "
+                + "12-bit data set.",
+            "Writes DIR/infoplane.json, DIR/activations-final.npz, infoplane/mi-epochs/snr .png/.svg/.pdf and "
+                + "infoplane.csv, snr.csv, training.csv."})
+final class InfoPlaneCommand implements Runnable {
+
+    @Option(names = "--net", defaultValue = "ib", paramLabel = "ib|mlp:W0,W1,…",
+            description = "ib = 12-10-7-5-4-3-2, or mlp: with all widths, input (12) to output (2). Default ${DEFAULT-VALUE}.")
+    String net;
+
+    @Option(names = "--activation", defaultValue = "tanh", description = "tanh|relu|linear|sigmoid. Default ${DEFAULT-VALUE}.")
+    String activation;
+
+    @Option(names = "--epochs", defaultValue = "3000", description = "1 … 10000. Default ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--train-fraction", defaultValue = "0.8", description = "Fraction of the 4,096 rows that train. Default ${DEFAULT-VALUE}.")
+    double trainFraction;
+
+    @Option(names = "--split", defaultValue = "shuffled",
+            description = "contiguous (first rows train, as IDNNs) or shuffled (seeded). Default ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--estimator", defaultValue = "binning", description = "binning|binsize|kde|ksg. Default ${DEFAULT-VALUE}.")
+    String estimator;
+
+    @Option(names = "--bins", defaultValue = "30", description = "Edges on [-1, 1] for binning. Default ${DEFAULT-VALUE}.")
+    int bins;
+
+    @Option(names = "--binsize", defaultValue = "0.07", description = "Cell size for binsize. Default ${DEFAULT-VALUE}.")
+    double binSize;
+
+    @Option(names = "--noise-var", defaultValue = "1e-3", description = "Noise variance σ² for kde and ksg. Default ${DEFAULT-VALUE}.")
+    double noiseVariance;
+
+    @Option(names = "--repeats", defaultValue = "1", description = "Runs with seeds S … S+R-1, in parallel. Default ${DEFAULT-VALUE}.")
+    int repeats;
+
+    @Option(names = "--seed", defaultValue = "42", description = "First seed. Default ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--lr", defaultValue = "4e-4", description = "Adam learning rate. Default ${DEFAULT-VALUE}.")
+    double learningRate;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Mini-batch size. Default ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--schedule", defaultValue = "saxe",
+            description = "Logged epochs: saxe (all <20, every 5th <100, every 20th <2000, then every 100th) or log (~400 log-spaced). "
+                    + "Default ${DEFAULT-VALUE}.")
+    String schedule;
+
+    @Option(names = "--data", defaultValue = "ib", description = "ib (the 12-bit set). Image data sets are not available yet.")
+    String data;
+
+    @Option(names = "--dpi", defaultValue = "144", description = "PNG resolution. Default ${DEFAULT-VALUE}.")
+    int dpi;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
+    Path out;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Option(names = "--overlay", paramLabel = "JSON", split = ",",
+            description = "infoplane.json of earlier runs to draw with this one in DIR/infoplane-overlay.{png,svg,pdf} "
+                    + "(e.g. tanh vs ReLU).")
+    java.util.List<Path> overlay = new java.util.ArrayList<>();
+
+    @Override
+    public void run() {
+        if (!"ib".equals(data)) {
+            throw new IllegalArgumentException("--data " + data + " is not available yet: only the 12-bit set (--data ib) is");
+        }
+        InfoPlaneParameters p = new InfoPlaneParameters(widths(net), Mlp.Kind.parse(activation), epochs, trainFraction,
+                SplitMode.parse(split), estimator, bins, binSize, noiseVariance, repeats, seed, learningRate, batchSize,
+                LoggingSchedule.parse(schedule));
+        java.util.List<InfoPlaneResult> others = new java.util.ArrayList<>();
+        for (Path f : overlay) {
+            try {
+                others.add(InfoPlaneFigures.read(f));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--overlay " + f + ": not a readable infoplane.json (" + e.getMessage() + ")");
+            }
+        }
+        PrintStream err = System.err;
+        ProgressLine progress = new ProgressLine(err, quiet);
+        InfoPlaneResult r = InfoPlaneExperiment.run(p, progress);
+        progress.finish();
+        try {
+            InfoPlaneFiles.writeAll(r, out);
+            InfoPlaneFigures.exportAll(r, out, dpi);
+            if (!others.isEmpty()) {
+                java.util.List<InfoPlaneResult> all = new java.util.ArrayList<>(java.util.List.of(r));
+                all.addAll(others);
+                java.util.List<String> names = all.stream().map(InfoPlaneFigures::describe).toList();
+                InfoPlaneFigures.export(InfoPlaneFigures.informationPlane(all, names), out, "infoplane-overlay", 760, 620, dpi);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(), e);
+        }
+        PrintStream o = System.out;
+        o.println(InfoPlaneFigures.describe(r));
+        o.printf(Locale.ROOT, "%d epochs × %d run(s) in %.1f s (%.2f ms per epoch per run, all logging and MI included)%n",
+                p.epochs(), p.repeats(), r.trainingSeconds(), 1000 * r.trainingSeconds() / p.epochs() / p.repeats());
+        o.println("final (I(X;T), I(T;Y)) in bits, and compression = max − final I(X;T):");
+        int last = r.last();
+        for (int l = 0; l < r.layers().size(); l++) {
+            o.printf(Locale.ROOT, "  %-8s (%6.3f, %5.3f)  compression %5.3f%n", r.layers().get(l), r.ixt()[last][l],
+                    r.ity()[last][l], r.compression(l));
+        }
+        o.println("wrote " + out.resolve("infoplane.json") + ", activations-final.npz, figures and CSVs");
+    }
+
+    /** {@code ib} or {@code mlp:12,10,…,2}. */
+    static int[] widths(String net) {
+        if (net.equals("ib")) {
+            return InfoPlaneParameters.DEFAULT_WIDTHS.clone();
+        }
+        if (!net.startsWith("mlp:")) {
+            throw new IllegalArgumentException("--net must be ib or mlp:W0,W1,… (e.g. mlp:12,10,7,5,4,3,2), got '" + net + "'");
+        }
+        try {
+            return Arrays.stream(net.substring(4).split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--net mlp: needs comma-separated integer widths, got '" + net + "'");
+        }
+    }
+
+    /** A one-line progress bar on stderr, redrawn at most five times a second. */
+    static final class ProgressLine implements InfoPlaneMonitor {
+        private final PrintStream err;
+        private final boolean quiet;
+        private final long started = System.nanoTime();
+        private long lastDraw;
+
+        ProgressLine(PrintStream err, boolean quiet) {
+            this.err = err;
+            this.quiet = quiet;
+        }
+
+        @Override
+        public synchronized void progress(long done, long total, String message) {
+            long now = System.nanoTime();
+            if (quiet || (now - lastDraw < 200_000_000L && done < total)) {
+                return;
+            }
+            lastDraw = now;
+            int width = 30;
+            int filled = (int) (width * done / Math.max(1, total));
+            double seconds = (now - started) / 1e9;
+            err.printf(Locale.ROOT, "\rinfoplane [%s%s] %3d%% %s, %.0f s", "=".repeat(filled), " ".repeat(width - filled),
+                    100 * done / Math.max(1, total), message, seconds);
+            err.flush();
+        }
+
+        void finish() {
+            if (!quiet) {
+                err.println();
+            }
+        }
+    }
+}
