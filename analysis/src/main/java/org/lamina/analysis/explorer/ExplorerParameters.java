@@ -82,18 +82,32 @@ public record ExplorerParameters(String dataSet, int index, String imageFile, St
 
     /** Loads the image and makes the request for a model with this manifest. */
     public ExplorerRequest toRequest(ModelManifest manifest) {
-        long[] shape = manifest.input().shape();
-        float[] pixels;
-        if (dataSet != null) {
-            ImageDataSet data = ImageDataSet.open(PortablePath.resolve(dataSet));
-            pixels = data.pixels(index);
-            if (shape.length != 3 || shape[0] != 1 || shape[1] != data.height() || shape[2] != data.width()) {
-                // A data set of another size: go through the image path, which resizes and converts.
-                pixels = ImageInput.toUnitChw(data.image(index), (int) shape[0], (int) shape[1], (int) shape[2]);
-            }
-        } else {
-            pixels = ImageInput.toUnitChw(ImageInput.read(PortablePath.resolve(imageFile)), (int) shape[0], (int) shape[1], (int) shape[2]);
-        }
+        float[] pixels = dataSet != null
+                ? pixelsOf(ImageDataSet.open(PortablePath.resolve(dataSet)), index, manifest)
+                : pixelsOf(PortablePath.resolve(imageFile), manifest);
         return new ExplorerRequest(sourceLabel(), pixels, probePoint, targetClass);
+    }
+
+    /** Item {@code index} of a data set as model-sized pixels in [0, 1] (resized when the sizes differ). */
+    public static float[] pixelsOf(ImageDataSet data, int index, ModelManifest manifest) {
+        long[] shape = requireImageModel(manifest);
+        if (shape[0] == 1 && shape[1] == data.height() && shape[2] == data.width()) {
+            return data.pixels(index);
+        }
+        return ImageInput.toUnitChw(data.image(index), (int) shape[0], (int) shape[1], (int) shape[2]);
+    }
+
+    /** An image file as model-sized pixels in [0, 1]. */
+    public static float[] pixelsOf(Path image, ModelManifest manifest) {
+        long[] shape = requireImageModel(manifest);
+        return ImageInput.toUnitChw(ImageInput.read(image), (int) shape[0], (int) shape[1], (int) shape[2]);
+    }
+
+    private static long[] requireImageModel(ModelManifest manifest) {
+        if (!manifest.input().isImage()) {
+            throw new org.lamina.analysis.model.ModelException("model '" + manifest.name()
+                    + "' does not take images (input shape " + java.util.Arrays.toString(manifest.input().shape()) + ")");
+        }
+        return manifest.input().shape();
     }
 }

@@ -26,6 +26,9 @@ public final class HeatmapGridFigure implements Figure {
         }
     }
 
+    /** Title font (10 pt bold, as chart titles). */
+    static final Font TITLE_FONT = new Font(Font.SANS_SERIF, Font.BOLD, 10);
+
     private final String name;
     private final String title;
     private final List<Tile> tiles;
@@ -64,22 +67,24 @@ public final class HeatmapGridFigure implements Figure {
     @Override
     public double aspectRatio() {
         // Square cells plus a caption strip under each and a title line on top.
-        return Math.min(1.6, (gridRows() * 1.22 + 0.25) / columns);
+        return Math.min(1.6, (gridRows() * 1.12 + 0.2) / columns);
     }
 
     @Override
     public void draw(Graphics2D g, Rectangle2D area) {
         g.setColor(Color.WHITE);
         g.fill(area);
-        double titleH = Math.max(10, area.getHeight() * 0.06);
+        // Fixed point sizes, as the JFreeChart figures use (PaperChartStyle): the same look on
+        // screen and on paper, whatever the figure's size.
+        double titleH = TITLE_FONT.getSize2D() * 1.8;
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, (int) Math.max(7, Math.min(14, titleH * 0.7))));
-        g.drawString(title, (float) (area.getX() + 4), (float) (area.getY() + titleH * 0.8));
+        g.setFont(TITLE_FONT);
+        g.drawString(title, (float) (area.getX() + 4), (float) (area.getY() + titleH * 0.7));
         int rows = gridRows();
         double cellW = area.getWidth() / columns;
         double cellH = (area.getHeight() - titleH) / rows;
-        double side = Math.min(cellW * 0.92, cellH * 0.78);
-        Font caption = new Font(Font.SANS_SERIF, Font.PLAIN, (int) Math.max(5, Math.min(11, side * 0.13)));
+        Font caption = new Font(Font.SANS_SERIF, Font.PLAIN, cellW < 45 ? 6 : 8);
+        double side = Math.max(1, Math.min(cellW * 0.92, cellH - caption.getSize2D() * 1.6));
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
         for (int i = 0; i < tiles.size(); i++) {
             Tile t = tiles.get(i);

@@ -55,37 +55,45 @@ public final class OverlayFigure implements Figure {
 
     @Override
     public double aspectRatio() {
-        return 0.56;
+        return 0.5;
     }
 
     @Override
     public void draw(Graphics2D g, Rectangle2D area) {
         g.setColor(Color.WHITE);
         g.fill(area);
-        double titleH = area.getHeight() * 0.1;
+        double titleH = HeatmapGridFigure.TITLE_FONT.getSize2D() * 1.8;
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, (int) Math.max(7, Math.min(14, titleH * 0.65))));
-        g.drawString(title, (float) (area.getX() + 4), (float) (area.getY() + titleH * 0.75));
-        double side = Math.min(area.getHeight() - titleH * 1.6, area.getWidth() * 0.42);
-        double top = area.getY() + titleH * 1.2;
+        g.setFont(HeatmapGridFigure.TITLE_FONT);
+        g.drawString(title, (float) (area.getX() + 4), (float) (area.getY() + titleH * 0.7));
+        Font small = new Font(Font.SANS_SERIF, Font.PLAIN, 8);
+        double legendW = g.getFontMetrics(small).stringWidth("max") + 14;
         double gap = area.getWidth() * 0.03;
-        double left = area.getX() + gap;
+        double side = Math.max(1, Math.min(area.getHeight() - titleH - small.getSize2D() * 2,
+                (area.getWidth() - 3 * gap - legendW - 6) / 2));
+        double top = area.getY() + titleH + 2;
+        double left = area.getX() + (area.getWidth() - (2 * side + 2 * gap + legendW)) / 2;
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
         BufferedImage base = image(false);
         g.drawImage(base, (int) left, (int) top, (int) side, (int) side, null);
         g.drawImage(image(true), (int) (left + side + gap), (int) top, (int) side, (int) side, null);
         // Colour bar: 0 at the bottom, the map's maximum at the top.
         double barX = left + 2 * side + 2 * gap;
-        double barW = Math.max(4, area.getWidth() * 0.025);
+        double barW = 8;
         int steps = 64;
         for (int i = 0; i < steps; i++) {
             g.setColor(colormap.color(1.0 - (double) i / (steps - 1)));
             g.fill(new Rectangle2D.Double(barX, top + side * i / steps, barW, side / steps + 1));
         }
         g.setColor(Color.DARK_GRAY);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, (int) Math.max(5, Math.min(11, side * 0.06))));
+        g.setFont(small);
         g.drawString("max", (float) (barX + barW + 2), (float) (top + g.getFontMetrics().getAscent()));
         g.drawString("0", (float) (barX + barW + 2), (float) (top + side));
+        g.drawString("image", (float) (left + side / 2 - g.getFontMetrics().stringWidth("image") / 2.0),
+                (float) (top + side + small.getSize2D() * 1.4));
+        String over = "overlay";
+        g.drawString(over, (float) (left + side + gap + side / 2 - g.getFontMetrics().stringWidth(over) / 2.0),
+                (float) (top + side + small.getSize2D() * 1.4));
     }
 
     private BufferedImage image(boolean overlay) {
