@@ -56,9 +56,12 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
      * @param x            input batch or start activation
      * @param interventions {@code P -> replacement}, {@code +P -> addend}
      * @param withGradient whether autograd must record this pass
+     * @param logitsOnly   whether only {@code "logits"} is needed (no capture, intervention,
+     *                     gradient or objective): a back-end may then take a cheaper path
      */
     protected abstract Map<String, NDArray> forward(NDManager scope, int startIndex, NDArray x,
-                                                   Map<String, NDArray> interventions, boolean withGradient);
+                                                   Map<String, NDArray> interventions, boolean withGradient,
+                                                   boolean logitsOnly);
 
     @Override
     public ModelManifest manifest() {
@@ -111,7 +114,9 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
                 interventions.put("+" + p, existing == null ? zero : existing.add(zero));
             }
 
-            Map<String, NDArray> outputs = forward(scope, startIndex, x, interventions, withGradient);
+            boolean logitsOnly = !request.captureAll() && request.capture().isEmpty() && interventions.isEmpty()
+                    && request.objective() == null;
+            Map<String, NDArray> outputs = forward(scope, startIndex, x, interventions, withGradient, logitsOnly);
             NDArray logits = outputs.get(LOGITS);
             if (logits == null) {
                 throw new ModelException(manifest.name() + ": the model returned no \"logits\"");

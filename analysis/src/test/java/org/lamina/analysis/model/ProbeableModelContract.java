@@ -52,6 +52,8 @@ public abstract class ProbeableModelContract {
         try (NDManager m = NDManager.newBaseManager(model().device())) {
             NDArray x = input(m, 4);
             Trace plain = model().run(m, RunRequest.fromInput(x).captureAll().build());
+            Trace logitsOnly = model().run(m, RunRequest.fromInput(x).build());
+            assertClose(logitsOnly.logits(), plain.logits(), forwardTolerance(), "logits-only run vs capturing run");
             for (ProbePoint p : model().probePoints()) {
                 Trace patched = model().run(m, RunRequest.fromInput(x).replace(p.name(), plain.activation(p.name())).build());
                 assertClose(patched.logits(), plain.logits(), forwardTolerance(), "replace " + p.name());

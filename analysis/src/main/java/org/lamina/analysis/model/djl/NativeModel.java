@@ -183,7 +183,8 @@ public final class NativeModel extends AbstractProbeableModel {
 
     @Override
     protected Map<String, NDArray> forward(NDManager scope, int startIndex, NDArray x,
-                                          Map<String, NDArray> interventions, boolean withGradient) {
+                                          Map<String, NDArray> interventions, boolean withGradient,
+                                          boolean logitsOnly) {
         return network.forwardProbed(parameterStore, startIndex, x, interventions, false);
     }
 

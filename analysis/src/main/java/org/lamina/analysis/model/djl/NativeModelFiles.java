@@ -57,11 +57,17 @@ public final class NativeModelFiles {
         try {
             Files.createDirectories(directory);
             model.save(directory, name);
+            // DJL names the file after the model's "Epoch" property (name-0031.params after training).
+            String epoch = model.getProperty("Epoch");
+            String paramsFile = String.format("%s-%04d.params", name, epoch == null ? 0 : Integer.parseInt(epoch));
+            if (!Files.isRegularFile(directory.resolve(paramsFile))) {
+                throw new ModelException("DJL did not write the expected " + paramsFile + " in " + directory);
+            }
             ObjectNode root = JSON.createObjectNode();
             root.put("name", name);
             root.put("description", description);
             root.put("format", ModelManifest.FORMAT_DJL);
-            root.put("file", name + "-0000.params");
+            root.put("file", paramsFile);
             root.put("architecture", architecture(network));
             root.set("network", networkNode(network));
             ObjectNode in = root.putObject("input");

@@ -114,7 +114,16 @@ public final class TorchScriptModel extends AbstractProbeableModel {
 
     @Override
     protected Map<String, NDArray> forward(NDManager scope, int startIndex, NDArray x,
-                                          Map<String, NDArray> interventions, boolean withGradient) {
+                                          Map<String, NDArray> interventions, boolean withGradient,
+                                          boolean logitsOnly) {
+        if (logitsOnly && startIndex < 0) {
+            // The scripted forward() returns only the logits; trace() would also return (and
+            // keep alive) every probe point, for nothing.
+            x.setName("x");
+            NDList out = call(new NDList(x));
+            NDArray logits = out.singletonOrThrow();
+            return Map.of(LOGITS, logits);
+        }
         NDList call = new NDList();
         // The first array's manager receives the outputs: keep it the per-call scope.
         NDArray method = scope.create(0f);
@@ -137,9 +146,18 @@ public final class TorchScriptModel extends AbstractProbeableModel {
             v.setName("replace." + e.getKey());
             call.add(v);
         }
+        NDList out = call(call);
+        Map<String, NDArray> result = new LinkedHashMap<>();
+        for (NDArray a : out) {
+            result.put(a.getName(), a);
+        }
+        return result;
+    }
+
+    private NDList call(NDList arguments) {
         NDList out;
         try {
-            out = block.forward(parameterStore, call, true);
+            out = block.forward(parameterStore, arguments, true);
         } catch (RuntimeException e) {
             throw new ModelException(manifest.name() + ": TorchScript call failed: " + firstLine(e), e);
         }
@@ -147,11 +165,7 @@ public final class TorchScriptModel extends AbstractProbeableModel {
             JniUtils.enableInferenceMode(block);
             evalModeSet = true;
         }
-        Map<String, NDArray> result = new LinkedHashMap<>();
-        for (NDArray a : out) {
-            result.put(a.getName(), a);
-        }
-        return result;
+        return out;
     }
 
     @Override

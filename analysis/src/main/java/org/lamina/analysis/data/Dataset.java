@@ -1,0 +1,69 @@
+package org.lamina.analysis.data;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.List;
+
+/**
+ * A labelled data set held in memory: samples as unit-range floats ({@code [0, 1]} for images)
+ * and integer labels. A model's normalisation is applied when a batch is made, so one data set
+ * serves several models.
+ */
+public interface Dataset {
+
+    /** Short name for provenance, e.g. {@code sample:fashion-test}. */
+    String name();
+
+    /** Number of samples. */
+    int size();
+
+    /** Shape of one sample, e.g. {@code [1, 28, 28]}. */
+    long[] sampleShape();
+
+    /** Label of sample i (0-based class index). */
+    int label(int i);
+
+    /** Class names (index = label). */
+    List<String> classNames();
+
+    /** Sample i's values, row-major, unit range. */
+    float[] sample(int i);
+
+    /** All labels. */
+    default int[] labels() {
+        int[] out = new int[size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = label(i);
+        }
+        return out;
+    }
+
+    /**
+     * Samples {@code [from, to)} as one tensor {@code [to - from, *sampleShape]}, normalised per
+     * channel as {@code (x - mean[c]) / std[c]} (pass mean 0 and std 1 for raw values).
+     */
+    default NDArray batch(NDManager manager, int from, int to, float[] mean, float[] std) {
+        if (from < 0 || to > size() || from >= to) {
+            throw new IllegalArgumentException("batch [" + from + ", " + to + ") outside data set '" + name()
+                    + "' of " + size() + " samples");
+        }
+        long[] shape = sampleShape();
+        int channels = shape.length == 3 ? (int) shape[0] : 1;
+        int size = 1;
+        for (long d : shape) {
+            size *= (int) d;
+        }
+        float[] values = new float[(to - from) * size];
+        for (int i = from; i < to; i++) {
+            float[] s = sample(i).clone();
+            ImageInput.normalise(s, channels, mean, std);
+            System.arraycopy(s, 0, values, (i - from) * size, size);
+        }
+        long[] full = new long[shape.length + 1];
+        full[0] = to - from;
+        System.arraycopy(shape, 0, full, 1, shape.length);
+        return manager.create(values, new Shape(full));
+    }
+}

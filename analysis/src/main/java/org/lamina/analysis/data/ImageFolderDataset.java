@@ -1,0 +1,113 @@
+package org.lamina.analysis.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Images in one sub-folder per class ({@code root/<class>/*.png|jpg|jpeg}), classes sorted by
+ * folder name (as torchvision's ImageFolder). Images are decoded when the set is opened, resized
+ * to the given shape, so that a broken file is reported at once, by name.
+ */
+public final class ImageFolderDataset implements Dataset {
+
+    private final String name;
+    private final long[] shape;
+    private final List<float[]> samples;
+    private final int[] labels;
+    private final List<String> classNames;
+    private final List<Path> files;
+
+    private ImageFolderDataset(String name, long[] shape, List<float[]> samples, int[] labels,
+                               List<String> classNames, List<Path> files) {
+        this.name = name;
+        this.shape = shape;
+        this.samples = samples;
+        this.labels = labels;
+        this.classNames = classNames;
+        this.files = files;
+    }
+
+    /** Reads every image under {@code root}, converted to {@code [channels, height, width]}. */
+    public static ImageFolderDataset read(Path root, int channels, int height, int width) {
+        if (!Files.isDirectory(root)) {
+            throw new DataException(root + ": not a directory (expected one sub-folder per class)");
+        }
+        List<Path> classDirs;
+        try (Stream<Path> s = Files.list(root)) {
+            classDirs = s.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new DataException(root + ": cannot list: " + e.getMessage(), e);
+        }
+        if (classDirs.isEmpty()) {
+            throw new DataException(root + ": no class sub-folders (expected root/<class>/<image>.png)");
+        }
+        List<String> classes = new ArrayList<>();
+        List<float[]> samples = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        for (int c = 0; c < classDirs.size(); c++) {
+            classes.add(classDirs.get(c).getFileName().toString());
+            List<Path> images;
+            try (Stream<Path> s = Files.list(classDirs.get(c))) {
+                images = s.filter(ImageFolderDataset::isImage).sorted().toList();
+            } catch (IOException e) {
+                throw new DataException(classDirs.get(c) + ": cannot list: " + e.getMessage(), e);
+            }
+            for (Path img : images) {
+                samples.add(ImageInput.toUnitChw(ImageInput.read(img), channels, height, width));
+                labels.add(c);
+                files.add(img);
+            }
+        }
+        if (samples.isEmpty()) {
+            throw new DataException(root + ": no PNG or JPEG images in the class folders");
+        }
+        return new ImageFolderDataset(root.getFileName().toString(), new long[] {channels, height, width}, samples,
+                labels.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(classes), List.copyOf(files));
+    }
+
+    private static boolean isImage(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return Files.isRegularFile(p) && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
+    }
+
+    /** The file of sample i. */
+    public Path file(int i) {
+        return files.get(i);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int size() {
+        return labels.length;
+    }
+
+    @Override
+    public long[] sampleShape() {
+        return shape.clone();
+    }
+
+    @Override
+    public int label(int i) {
+        return labels[i];
+    }
+
+    @Override
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    @Override
+    public float[] sample(int i) {
+        return samples.get(i);
+    }
+}

@@ -1,0 +1,56 @@
+package org.lamina.analysis.data;
+
+import org.lamina.analysis.model.ModelLocator;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bundled data sets, by the names users type: {@code sample:fashion-train},
+ * {@code sample:fashion-test}, {@code sample:mnist-train}, {@code sample:mnist-test}. Other
+ * arguments are an image folder (one sub-folder per class).
+ */
+public final class SampleData {
+
+    /** Fashion-MNIST class names (Zalando). */
+    public static final List<String> FASHION_CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
+            "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    /** MNIST class names. */
+    public static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+
+    private static final Map<String, String> FOLDERS = Map.of("fashion", "fashion-mnist", "mnist", "mnist");
+
+    private SampleData() {
+    }
+
+    /** Names of the bundled data sets. */
+    public static List<String> names() {
+        return List.of("sample:fashion-train", "sample:fashion-test", "sample:mnist-train", "sample:mnist-test");
+    }
+
+    /** Opens a data set by name ({@code sample:…}) or image-folder path, shaped as {@code [c, h, w]}. */
+    public static Dataset open(String argument, long[] imageShape) {
+        if (argument.startsWith(ModelLocator.SAMPLE_PREFIX)) {
+            String name = argument.substring(ModelLocator.SAMPLE_PREFIX.length());
+            int dash = name.lastIndexOf('-');
+            String set = dash < 0 ? "" : name.substring(0, dash);
+            String split = dash < 0 ? "" : name.substring(dash + 1);
+            if (!FOLDERS.containsKey(set) || !(split.equals("train") || split.equals("test"))) {
+                throw new DataException("unknown sample data set '" + name + "'; bundled: " + names());
+            }
+            Path dir = ModelLocator.samplesDirectory().resolve("data").resolve(FOLDERS.get(set));
+            return IdxDataset.read(argument, dir.resolve(split + "-images-idx3-ubyte.gz"),
+                    dir.resolve(split + "-labels-idx1-ubyte.gz"), set.equals("fashion") ? FASHION_CLASSES : DIGITS);
+        }
+        Path p = Path.of(argument);
+        if (!Files.isDirectory(p)) {
+            throw new DataException(argument + ": no such data set (give sample:NAME or a folder with one sub-folder per class)");
+        }
+        if (imageShape.length != 3) {
+            throw new DataException(argument + ": image folders need a model with an image input [c, h, w]");
+        }
+        return ImageFolderDataset.read(p, (int) imageShape[0], (int) imageShape[1], (int) imageShape[2]);
+    }
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs benchmark case NAME on the Java side (JMH class <Name>Benchmark) and the Python side
+# (bench/python/<name>.py) alternately, ROUNDS times, with the same thread count, then prints
+# per case the median Java ms, median Python ms, the ratio Python/Java, and a last line
+# `NAME: ratio X.XX` (geometric mean over cases). Usage: bench/compare.sh NAME [ROUNDS]
+#   LAMINA_BENCH_THREADS  threads for both sides (default: all cores)
+#   LAMINA_BENCH_MODELS   models for the runner case (default sample:fashion-cnn,sample:fashion-vit)
+#   LAMINA_BENCH_BATCHES  batch sizes (default 1,32,256)
+set -euo pipefail
+name="${1:?usage: bench/compare.sh NAME [ROUNDS]}"
+rounds="${2:-3}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+threads="${LAMINA_BENCH_THREADS:-$(nproc)}"
+models="${LAMINA_BENCH_MODELS:-sample:fashion-cnn,sample:fashion-vit}"
+batches="${LAMINA_BENCH_BATCHES:-1,32,256}"
+class="$(tr '[:lower:]' '[:upper:]' <<< "${name:0:1}")${name:1}Benchmark"
+pyfile="$root/bench/python/$name.py"
+[ -f "$pyfile" ] || { echo "compare.sh: no Python side $pyfile" >&2; exit 2; }
+
+if ! /usr/bin/python3 -c "import torch, numpy" 2>/dev/null; then
+  echo "compare.sh: installing Debian's python3-torch and python3-numpy" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-numpy >/dev/null
+fi
+echo "building bench..." >&2
+(cd "$root" && mvn -q -B -Pbench -DskipTests install -pl bench -am >/dev/null)
+
+export OPT_OUT_TRACKING=true LAMINA_SAMPLES="$root/sample-models" ONEDNN_MAX_CPU_ISA=AVX2
+export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"
+out="$(mktemp -d)"
+echo "case $name: $rounds rounds, $threads threads on both sides, models $models, batches $batches; raw results in $out" >&2
+for r in $(seq 1 "$rounds"); do
+  java -Dai.djl.offline=true -Dlamina.threads="$threads" -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
+    -cp "$root/bench/target/lamina-bench.jar:$root/bench/target/lib/*" org.openjdk.jmh.Main "$class" \
+    -p model="$models" -p batch="$batches" -f 1 -wi 2 -w 1s -i 3 -r 1s \
+    -jvmArgs "-Dai.djl.offline=true -Dlamina.threads=$threads -Dorg.slf4j.simpleLogger.defaultLogLevel=error" \
+    -rf json -rff "$out/java-$r.json" > "$out/java-$r.log" 2>&1 || { tail -30 "$out/java-$r.log" >&2; exit 1; }
+  /usr/bin/python3 "$pyfile" --threads "$threads" --models "$models" --batches "$batches" --out "$out/python-$r.json"
+  echo "  round $r done" >&2
+done
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%F), commit $(git -C "$root" rev-parse --short HEAD)"
+/usr/bin/python3 "$root/bench/python/report.py" "$name" "$out"
