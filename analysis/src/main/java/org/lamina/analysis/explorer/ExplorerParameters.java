@@ -1,6 +1,7 @@
 package org.lamina.analysis.explorer;
 
-import org.lamina.analysis.data.ImageDataSet;
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.DatasetReference;
 import org.lamina.analysis.data.ImageInput;
 import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.session.PortablePath;
@@ -14,7 +15,8 @@ import java.util.Map;
  * The explorer's parameters as a session records them: the image (an item of a data set, or an
  * image file), the probe point and the target class.
  *
- * @param dataSet     portable path of a data set's images file, or {@code null} for a file
+ * @param dataSet     the data set's reference ({@link DatasetReference}, e.g. {@code sample:fashion-test}),
+ *                    or {@code null} for a file
  * @param index       item index in the data set
  * @param imageFile   portable path of an image file, or {@code null} for a data-set item
  * @param probePoint  probe point shown
@@ -31,9 +33,9 @@ public record ExplorerParameters(String dataSet, int index, String imageFile, St
         }
     }
 
-    /** Parameters for item {@code index} of a data set. */
-    public static ExplorerParameters ofDataSet(Path imagesFile, int index, String probePoint, int targetClass) {
-        return new ExplorerParameters(PortablePath.of(imagesFile), index, null, probePoint, targetClass);
+    /** Parameters for item {@code index} of the data set {@code reference} names. */
+    public static ExplorerParameters ofDataSet(String reference, int index, String probePoint, int targetClass) {
+        return new ExplorerParameters(reference, index, null, probePoint, targetClass);
     }
 
     /** Parameters for an image file. */
@@ -73,9 +75,7 @@ public record ExplorerParameters(String dataSet, int index, String imageFile, St
     /** Where the image comes from, for people. */
     public String sourceLabel() {
         if (dataSet != null) {
-            String file = PortablePath.resolve(dataSet).getFileName().toString();
-            return PortablePath.resolve(dataSet).getParent().getFileName() + "/" + file.substring(0, Math.max(0, file.indexOf('-')))
-                    + " #" + index;
+            return dataSet + " #" + index;
         }
         return PortablePath.resolve(imageFile).getFileName().toString();
     }
@@ -83,18 +83,27 @@ public record ExplorerParameters(String dataSet, int index, String imageFile, St
     /** Loads the image and makes the request for a model with this manifest. */
     public ExplorerRequest toRequest(ModelManifest manifest) {
         float[] pixels = dataSet != null
-                ? pixelsOf(ImageDataSet.open(PortablePath.resolve(dataSet)), index, manifest)
+                ? pixelsOf(DatasetReference.open(dataSet, requireImageModel(manifest), manifest.labels()), index, manifest)
                 : pixelsOf(PortablePath.resolve(imageFile), manifest);
         return new ExplorerRequest(sourceLabel(), pixels, probePoint, targetClass);
     }
 
     /** Item {@code index} of a data set as model-sized pixels in [0, 1] (resized when the sizes differ). */
-    public static float[] pixelsOf(ImageDataSet data, int index, ModelManifest manifest) {
+    public static float[] pixelsOf(Dataset data, int index, ModelManifest manifest) {
         long[] shape = requireImageModel(manifest);
-        if (shape[0] == 1 && shape[1] == data.height() && shape[2] == data.width()) {
-            return data.pixels(index);
+        if (index < 0 || index >= data.size()) {
+            throw new IllegalArgumentException("item " + index + " is outside data set '" + data.name() + "' of "
+                    + data.size() + " items");
         }
-        return ImageInput.toUnitChw(data.image(index), (int) shape[0], (int) shape[1], (int) shape[2]);
+        long[] s = data.sampleShape();
+        if (java.util.Arrays.equals(s, shape)) {
+            return data.sample(index);
+        }
+        if (s.length != 3) {
+            throw new org.lamina.analysis.model.ModelException("data set '" + data.name() + "' does not hold images");
+        }
+        return ImageInput.toUnitChw(ImageInput.toImage(data.sample(index), (int) s[0], (int) s[1], (int) s[2]),
+                (int) shape[0], (int) shape[1], (int) shape[2]);
     }
 
     /** An image file as model-sized pixels in [0, 1]. */

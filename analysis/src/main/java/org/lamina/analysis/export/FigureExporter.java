@@ -103,8 +103,16 @@ public final class FigureExporter {
         return img;
     }
 
-    /** Renders any figure at a given pixel size (for on-screen views and the clipboard). */
+    /** Renders any figure at a given pixel size, one pixel per point. */
     public static BufferedImage renderPixels(Figure figure, int width, int height) {
+        return renderPixels(figure, width, height, 1.0);
+    }
+
+    /**
+     * Renders a figure at a given pixel size, laid out {@code scale} times smaller and magnified
+     * (so that on screen its point-sized text grows with the view, as on a zoomed page).
+     */
+    public static BufferedImage renderPixels(Figure figure, int width, int height, double scale) {
         BufferedImage img = new BufferedImage(Math.max(1, width), Math.max(1, height), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
@@ -112,7 +120,8 @@ public final class FigureExporter {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, img.getWidth(), img.getHeight());
-            figure.draw(g, new Rectangle2D.Double(0, 0, img.getWidth(), img.getHeight()));
+            g.scale(scale, scale);
+            figure.draw(g, new Rectangle2D.Double(0, 0, img.getWidth() / scale, img.getHeight() / scale));
         } finally {
             g.dispose();
         }

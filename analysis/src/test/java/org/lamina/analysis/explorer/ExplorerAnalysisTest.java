@@ -1,7 +1,8 @@
 package org.lamina.analysis.explorer;
 
 import org.junit.jupiter.api.Test;
-import org.lamina.analysis.data.ImageDataSet;
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.SampleData;
 import org.lamina.analysis.export.Figure;
 import org.lamina.analysis.export.HeatmapGridFigure;
 import org.lamina.analysis.job.ProgressSink;
@@ -16,9 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExplorerAnalysisTest {
 
     private static ExplorerRequest fashionItem(String point) {
-        ImageDataSet data = ImageDataSet.open(ImageDataSet.bundledFiles().stream()
-                .filter(p -> p.toString().contains("fashion")).findFirst().orElseThrow());
-        return new ExplorerRequest("fashion #0", data.pixels(0), point, -1);
+        Dataset data = SampleData.open("sample:fashion-test", new long[] {1, 28, 28});
+        return new ExplorerRequest("fashion #0", data.sample(0), point, -1);
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.lamina.analysis.session;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lamina.analysis.data.ImageDataSet;
 import org.lamina.analysis.explorer.ExplorerParameters;
 import org.lamina.analysis.export.ExportFormat;
 import org.lamina.analysis.export.FigureExporter;
@@ -25,10 +24,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SessionFileTest {
 
     static SessionDocument explorerSession(String sha) {
-        Path data = ImageDataSet.bundledFiles().get(0);
+        String data = "sample:fashion-test";
         Map<String, Object> params = ExplorerParameters.ofDataSet(data, 3, "relu2", -1).toMap();
         return new SessionDocument(SessionDocument.FORMAT_VERSION, "2026-01-01T00:00:00Z",
-                new SessionDocument.ModelReference("sample:tiny-cnn", "tiny-cnn", sha), PortablePath.of(data), 42,
+                new SessionDocument.ModelReference("sample:tiny-cnn", "tiny-cnn", sha), data, 42,
                 Map.of("engine", "test"), List.of(new SessionDocument.AnalysisEntry("explorer", "explorer", params, Map.of())));
     }
 
@@ -38,7 +37,7 @@ class SessionFileTest {
         Path f = SessionFile.write(dir.resolve("a" + SessionFile.SUFFIX), s);
         SessionDocument back = SessionFile.read(f);
         assertThat(back).isEqualTo(s);
-        assertThat(back.dataSet()).startsWith(PortablePath.SAMPLES_PREFIX);
+        assertThat(back.dataSet()).isEqualTo("sample:fashion-test");
         assertThat(ExplorerParameters.fromMap(back.analyses().get(0).parameters()))
                 .isEqualTo(ExplorerParameters.fromMap(s.analyses().get(0).parameters()));
     }
@@ -72,5 +71,14 @@ class SessionFileTest {
         assertThatThrownBy(() -> new SessionReplay().replay(explorerSession("0".repeat(64)), dir, new FigureExporter(),
                 EnumSet.of(ExportFormat.PNG), ModelRuntime.DeviceChoice.CPU, ProgressSink.none()))
                 .isInstanceOf(SessionException.class).hasMessageContaining("has changed");
+    }
+
+    @Test
+    void samplePathsArePortable() {
+        java.nio.file.Path model = org.lamina.analysis.model.ModelLocator.samplesDirectory().resolve("tiny-cnn");
+        assertThat(PortablePath.of(model)).isEqualTo("samples:tiny-cnn");
+        assertThat(PortablePath.resolve("samples:tiny-cnn")).isEqualTo(model);
+        java.nio.file.Path elsewhere = java.nio.file.Path.of("/tmp/x/model").toAbsolutePath();
+        assertThat(PortablePath.resolve(PortablePath.of(elsewhere))).isEqualTo(elsewhere);
     }
 }

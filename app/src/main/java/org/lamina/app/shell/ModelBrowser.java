@@ -17,10 +17,12 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
-import org.lamina.analysis.data.ImageDataSet;
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.ImageInput;
 import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.model.ProbePoint;
 import org.lamina.plugins.api.ImageSelection;
+import org.lamina.plugins.api.LoadedDataset;
 import org.lamina.plugins.api.LoadedModel;
 
 import java.util.Arrays;
@@ -38,7 +40,7 @@ final class ModelBrowser {
     private final VBox node = new VBox(4);
     private final ListView<String> samples = new ListView<>();
     private final TreeView<String> tree = new TreeView<>();
-    private final ComboBox<ImageDataSet> dataSetBox = new ComboBox<>();
+    private final ComboBox<LoadedDataset> dataSetBox = new ComboBox<>();
     private final ListView<Integer> images = new ListView<>();
     private boolean updatingTree;
 
@@ -78,22 +80,22 @@ final class ModelBrowser {
         dataSetBox.setMaxWidth(Double.MAX_VALUE);
         dataSetBox.setConverter(new StringConverter<>() {
             @Override
-            public String toString(ImageDataSet d) {
-                return d == null ? "" : d.name() + " (" + d.size() + ")";
+            public String toString(LoadedDataset d) {
+                return d == null ? "" : d.label();
             }
 
             @Override
-            public ImageDataSet fromString(String s) {
+            public LoadedDataset fromString(String s) {
                 return null;
             }
         });
-        context.dataSets.addListener((javafx.collections.ListChangeListener<ImageDataSet>) c -> {
+        context.dataSets.addListener((javafx.collections.ListChangeListener<LoadedDataset>) c -> {
             if (dataSetBox.getValue() == null && !context.dataSets.isEmpty()) {
                 dataSetBox.setValue(context.dataSets.get(0));
             }
         });
         dataSetBox.valueProperty().addListener((o, a, d) -> images.getItems().setAll(
-                d == null ? List.of() : IntStream.range(0, d.size()).boxed().toList()));
+                d == null ? List.of() : IntStream.range(0, d.dataset().size()).boxed().toList()));
         images.setCellFactory(v -> new ThumbnailCell());
         images.getSelectionModel().selectedItemProperty().addListener((o, a, i) -> {
             if (i != null && dataSetBox.getValue() != null) {
@@ -187,25 +189,25 @@ final class ModelBrowser {
         @Override
         protected void updateItem(Integer index, boolean empty) {
             super.updateItem(index, empty);
-            ImageDataSet d = dataSetBox.getValue();
+            LoadedDataset d = dataSetBox.getValue();
             if (empty || index == null || d == null) {
                 setText(null);
                 setGraphic(null);
                 return;
             }
             // A 28x28 thumbnail is a few microseconds of work: fine to draw on demand in the cell.
-            Image img = SwingFXUtils.toFXImage(d.image(index), null);
-            view.setImage(img);
-            setGraphic(view);
-            int label = d.label(index);
-            String name = label < 0 ? "" : labelName(label);
-            setText("#" + index + "  " + name);
-        }
-
-        private String labelName(int label) {
-            LoadedModel m = context.model.get();
-            List<String> labels = m == null ? List.of() : m.model().manifest().labels();
-            return label < labels.size() ? labels.get(label) : "class " + label;
+            Dataset data = d.dataset();
+            long[] shape = data.sampleShape();
+            if (shape.length == 3) {
+                Image img = SwingFXUtils.toFXImage(ImageInput.toImage(data.sample(index), (int) shape[0],
+                        (int) shape[1], (int) shape[2]), null);
+                view.setImage(img);
+                setGraphic(view);
+            } else {
+                setGraphic(null);
+            }
+            int label = data.label(index);
+            setText("#" + index + "  " + (label >= 0 && label < data.classNames().size() ? data.classNames().get(label) : ""));
         }
     }
 }

@@ -6,9 +6,9 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-import org.lamina.analysis.data.ImageDataSet;
 import org.lamina.plugins.api.FigureExport;
 import org.lamina.plugins.api.ImageSelection;
+import org.lamina.plugins.api.LoadedDataset;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.SessionLog;
 import org.lamina.plugins.api.WorkbenchContext;
@@ -19,7 +19,7 @@ import org.lamina.plugins.api.WorkbenchSettings;
 public final class ShellContext implements WorkbenchContext {
 
     final ObjectProperty<LoadedModel> model = new SimpleObjectProperty<>(this, "model");
-    final ObservableList<ImageDataSet> dataSets = FXCollections.observableArrayList();
+    final ObservableList<LoadedDataset> dataSets = FXCollections.observableArrayList();
     final ObjectProperty<ImageSelection> selectedImage = new SimpleObjectProperty<>(this, "selectedImage");
     final ObjectProperty<String> selectedProbePoint = new SimpleObjectProperty<>(this, "selectedProbePoint");
     final ObjectProperty<WorkbenchSettings> settings;
@@ -39,7 +39,7 @@ public final class ShellContext implements WorkbenchContext {
     }
 
     @Override
-    public ObservableList<ImageDataSet> dataSets() {
+    public ObservableList<LoadedDataset> dataSets() {
         return dataSets;
     }
 

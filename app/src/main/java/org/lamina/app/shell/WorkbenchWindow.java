@@ -28,7 +28,8 @@ import javafx.stage.Stage;
 import javafx.util.Duration;
 
 import org.controlsfx.control.StatusBar;
-import org.lamina.analysis.data.ImageDataSet;
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.DatasetReference;
 import org.lamina.analysis.export.Figure;
 import org.lamina.analysis.export.FigureExporter;
 import org.lamina.analysis.job.JobRunner;
@@ -44,6 +45,7 @@ import org.lamina.analysis.session.SessionFile;
 import org.lamina.app.plugins.PluginStatus;
 import org.lamina.app.prefs.SettingsStore;
 import org.lamina.plugins.api.ImageSelection;
+import org.lamina.plugins.api.LoadedDataset;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.PluginView;
 import org.lamina.plugins.api.WorkbenchSettings;
@@ -225,12 +227,13 @@ public final class WorkbenchWindow {
     private MenuBar menuBar() {
         MenuItem openModel = item("Open model directory…", "Shortcut+O", this::chooseModelDirectory);
         MenuItem openImage = item("Open image…", "Shortcut+I", this::chooseImage);
-        MenuItem openData = item("Open data set (IDX)…", null, this::chooseDataSet);
+        MenuItem openData = item("Open IDX data set…", null, this::chooseDataSet);
+        MenuItem openFolder = item("Open image-folder data set…", null, this::chooseImageFolder);
         MenuItem openSession = item("Open session…", "Shortcut+Shift+O", this::chooseSessionToOpen);
         MenuItem saveSession = item("Save session…", "Shortcut+S", this::chooseSessionToSave);
         MenuItem exportFigures = item("Export figures of this panel…", "Shortcut+E", this::exportPanelFigures);
         MenuItem quit = item("Quit", "Shortcut+Q", stage::close);
-        Menu file = new Menu("File", null, openModel, recentMenu, openImage, openData, new SeparatorMenuItem(),
+        Menu file = new Menu("File", null, openModel, recentMenu, openImage, openData, openFolder, new SeparatorMenuItem(),
                 openSession, saveSession, new SeparatorMenuItem(), exportFigures, new SeparatorMenuItem(), quit);
         Menu edit = new Menu("Edit", null, item("Preferences…", "Shortcut+Comma", this::editPreferences));
         Menu view = new Menu("View");
@@ -311,22 +314,31 @@ public final class WorkbenchWindow {
 
     private void loadBundledDataSets() {
         jobs.submit("Load bundled data sets", p -> {
-            List<ImageDataSet> out = new ArrayList<>();
-            for (Path f : ImageDataSet.bundledFiles()) {
-                out.add(ImageDataSet.open(f));
+            List<LoadedDataset> out = new ArrayList<>();
+            for (String ref : DatasetReference.BUNDLED_TEST_SETS) {
+                try {
+                    out.add(new LoadedDataset(ref, DatasetReference.open(ref, new long[] {1, 28, 28}, List.of())));
+                } catch (RuntimeException e) {
+                    p.message("skipped " + ref + ": " + e.getMessage());
+                }
             }
             return out;
-        }, list -> {
-            // Fashion-MNIST first: the default model is trained on it.
-            list.sort((a, b) -> Boolean.compare(!a.name().startsWith("fashion"), !b.name().startsWith("fashion")));
-            context.dataSets.addAll(list);
-        });
+        }, list -> context.dataSets.addAll(list));
     }
 
-    private void openDataSet(Path file) {
-        jobs.submit("Open data set " + file.getFileName(), p -> ImageDataSet.open(file), d -> {
+    /** Opens a data set (image folder or IDX images file) as a job and puts it first in the browser. */
+    public void openDataSet(Path file) {
+        LoadedModel m = context.model.get();
+        long[] shape = m != null && m.model().manifest().input().isImage() ? m.model().manifest().input().shape()
+                : new long[] {1, 28, 28};
+        List<String> labels = m == null ? List.of() : m.model().manifest().labels();
+        String ref = file.toAbsolutePath().toString();
+        jobs.submit("Open data set " + file.getFileName(), p -> {
+            Dataset d = DatasetReference.open(ref, shape, labels);
+            return new LoadedDataset(ref, d);
+        }, d -> {
             context.dataSets.add(0, d);
-            jobs.log("opened data set " + d.name() + " (" + d.size() + " images)");
+            jobs.log("opened data set " + d.label());
         });
     }
 
@@ -392,6 +404,15 @@ public final class WorkbenchWindow {
         }
     }
 
+    private void chooseImageFolder() {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Open image folder (one sub-folder per class)");
+        File dir = dc.showDialog(stage);
+        if (dir != null) {
+            openDataSet(dir.toPath());
+        }
+    }
+
     private void installDragAndDrop() {
         scene.setOnDragOver(e -> {
             if (e.getDragboard().hasFiles()) {
@@ -421,7 +442,7 @@ public final class WorkbenchWindow {
             openModel(p.toAbsolutePath().getParent().toString());
         } else if (name.endsWith(SessionFile.SUFFIX)) {
             openSession(p);
-        } else if (name.contains("idx3")) {
+        } else if (name.contains("images-idx3") || Files.isDirectory(p)) {
             openDataSet(p);
         } else if (name.matches(".*\\.(png|jpe?g|bmp|gif)")) {
             context.selectedImage.set(ImageSelection.file(p));
@@ -468,8 +489,8 @@ public final class WorkbenchWindow {
             location = PortablePath.of(Path.of(location));
         }
         ImageSelection img = context.selectedImage.get();
-        String data = img != null && img.dataSet() != null ? PortablePath.of(img.dataSet().file())
-                : context.dataSets.isEmpty() ? null : PortablePath.of(context.dataSets.get(0).file());
+        String data = img != null && img.dataset() != null ? img.dataset().reference()
+                : context.dataSets.isEmpty() ? null : context.dataSets.get(0).reference();
         Map<String, String> versions = new LinkedHashMap<>();
         String v = WorkbenchWindow.class.getPackage().getImplementationVersion();
         versions.put("lamina", v == null ? "0.1.0-SNAPSHOT" : v);

@@ -22,6 +22,9 @@ import java.awt.image.BufferedImage;
  */
 public final class FigureView extends Region {
 
+    /** Width in points at which drawn figures are laid out before they are magnified to the view. */
+    static final double LAYOUT_WIDTH = 420;
+
     private final FigureExport export;
     private final ImageView image = new ImageView();
     private ChartViewer chartViewer;
@@ -83,8 +86,12 @@ public final class FigureView extends Region {
             double fw = Math.min(w, h / figure.aspectRatio());
             double fh = fw * figure.aspectRatio();
             if (Math.abs(fw - renderedW) > 0.5 || Math.abs(fh - renderedH) > 0.5) {
-                double scale = getScene() != null && getScene().getWindow() != null ? getScene().getWindow().getRenderScaleX() : 1;
-                BufferedImage img = FigureExporter.renderPixels(figure, (int) Math.round(fw * scale), (int) Math.round(fh * scale));
+                double screen = getScene() != null && getScene().getWindow() != null ? getScene().getWindow().getRenderScaleX() : 1;
+                // Lay out at most LAYOUT_WIDTH points wide and magnify: text grows with the view
+                // instead of staying at its paper size in a large panel.
+                double zoom = Math.max(1, fw / LAYOUT_WIDTH);
+                BufferedImage img = FigureExporter.renderPixels(figure, (int) Math.round(fw * screen),
+                        (int) Math.round(fh * screen), zoom * screen);
                 image.setImage(SwingFXUtils.toFXImage(img, null));
                 image.setFitWidth(fw);
                 image.setFitHeight(fh);

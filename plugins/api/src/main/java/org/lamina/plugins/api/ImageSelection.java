@@ -1,27 +1,25 @@
 package org.lamina.plugins.api;
 
-import org.lamina.analysis.data.ImageDataSet;
-
 import java.nio.file.Path;
 
 /**
  * The image the user picked: an item of a data set, or an image file.
  *
- * @param dataSet the data set, or {@code null} for a file
+ * @param dataset the data set, or {@code null} for a file
  * @param index   the item's index in the data set
  * @param file    the image file, or {@code null} for a data-set item
  */
-public record ImageSelection(ImageDataSet dataSet, int index, Path file) {
+public record ImageSelection(LoadedDataset dataset, int index, Path file) {
 
     public ImageSelection {
-        if ((dataSet == null) == (file == null)) {
+        if ((dataset == null) == (file == null)) {
             throw new IllegalArgumentException("an image selection is either a data-set item or a file");
         }
     }
 
-    /** Item {@code index} of {@code dataSet}. */
-    public static ImageSelection item(ImageDataSet dataSet, int index) {
-        return new ImageSelection(dataSet, index, null);
+    /** Item {@code index} of {@code dataset}. */
+    public static ImageSelection item(LoadedDataset dataset, int index) {
+        return new ImageSelection(dataset, index, null);
     }
 
     /** An image file. */
@@ -29,8 +27,15 @@ public record ImageSelection(ImageDataSet dataSet, int index, Path file) {
         return new ImageSelection(null, 0, file);
     }
 
-    /** Short text for people, e.g. {@code fashion-mnist/test #17}. */
+    /** Short text for people, e.g. {@code fashion-test #17 (Coat)}. */
     public String label() {
-        return dataSet != null ? dataSet.name() + " #" + index : file.getFileName().toString();
+        if (dataset == null) {
+            return file.getFileName().toString();
+        }
+        String name = dataset.reference().startsWith("sample:") ? dataset.reference().substring(7)
+                : Path.of(dataset.reference()).getFileName().toString();
+        int label = dataset.dataset().label(index);
+        java.util.List<String> classes = dataset.dataset().classNames();
+        return name + " #" + index + (label >= 0 && label < classes.size() ? " (" + classes.get(label) + ")" : "");
     }
 }

@@ -3,7 +3,6 @@ package org.lamina.plugins.api;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.collections.ObservableList;
 
-import org.lamina.analysis.data.ImageDataSet;
 
 /**
  * What the shell gives a panel (DESIGN.md §5). Properties change on the JavaFX thread; a panel
@@ -16,7 +15,7 @@ public interface WorkbenchContext {
     ReadOnlyObjectProperty<LoadedModel> modelProperty();
 
     /** The data sets in the browser. */
-    ObservableList<ImageDataSet> dataSets();
+    ObservableList<LoadedDataset> dataSets();
 
     /** The image picked in the browser (or dropped on the window), or {@code null}. */
     ReadOnlyObjectProperty<ImageSelection> selectedImageProperty();

@@ -15,7 +15,8 @@ import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 
-import org.lamina.analysis.data.ImageDataSet;
+import org.lamina.analysis.data.DatasetReference;
+import org.lamina.analysis.session.PortablePath;
 import org.lamina.analysis.explorer.ExplorerAnalysis;
 import org.lamina.analysis.explorer.ExplorerFigures;
 import org.lamina.analysis.explorer.ExplorerParameters;
@@ -26,10 +27,10 @@ import org.lamina.analysis.job.JobHandle;
 import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.model.ProbePoint;
 import org.lamina.analysis.model.ProbeableModel;
-import org.lamina.analysis.session.PortablePath;
 import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.FigureView;
 import org.lamina.plugins.api.ImageSelection;
+import org.lamina.plugins.api.LoadedDataset;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.PluginView;
 import org.lamina.plugins.api.WorkbenchContext;
@@ -82,12 +83,18 @@ final class ExplorerView implements PluginView {
 
         Button openImage = new Button("Open image…");
         openImage.setOnAction(e -> chooseImageFile());
-        pointBox.setPrefWidth(200);
-        classBox.setPrefWidth(170);
+        pointBox.setPrefWidth(180);
+        classBox.setPrefWidth(175);
         HBox controls = new HBox(8, new Label("Image:"), imageLabel, openImage, new Label("Probe point:"), pointBox,
                 new Label("Saliency of:"), classBox, status);
         controls.setAlignment(Pos.CENTER_LEFT);
-        imageLabel.setMinWidth(150);
+        for (Node n : controls.getChildren()) {
+            if (n instanceof javafx.scene.control.Control c && n != status) {
+                // Labels and buttons keep their text; only the status line may be cut short.
+                c.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            }
+        }
+        HBox.setHgrow(status, Priority.ALWAYS);
         imageLabel.setStyle("-fx-font-weight: bold;");
         status.setStyle("-fx-text-fill: #666;");
 
@@ -164,20 +171,33 @@ final class ExplorerView implements PluginView {
             throw new IllegalArgumentException("the explorer cannot restore '" + entry.method() + "'");
         }
         ExplorerParameters p = ExplorerParameters.fromMap(entry.parameters());
-        if (p.dataSet() != null) {
-            java.nio.file.Path file = PortablePath.resolve(p.dataSet()).toAbsolutePath().normalize();
-            ImageDataSet ds = context.dataSets().stream()
-                    .filter(d -> d.file().toAbsolutePath().normalize().equals(file)).findFirst()
-                    .orElseGet(() -> ImageDataSet.open(file));
-            image = ImageSelection.item(ds, p.index());
-        } else {
-            image = ImageSelection.file(PortablePath.resolve(p.imageFile()));
+        if (!pointBox.getItems().contains(p.probePoint())) {
+            throw new IllegalArgumentException("the open model has no probe point '" + p.probePoint() + "'");
         }
+        if (p.dataSet() == null) {
+            apply(p, ImageSelection.file(PortablePath.resolve(p.imageFile())));
+            return;
+        }
+        LoadedDataset open = context.dataSets().stream().filter(d -> d.reference().equals(p.dataSet())).findFirst()
+                .orElse(null);
+        if (open != null) {
+            apply(p, ImageSelection.item(open, p.index()));
+            return;
+        }
+        // A data set the browser does not have: read it as a job, then apply.
+        ModelManifest mf = context.modelProperty().get().model().manifest();
+        context.jobs().submit("Open data set " + p.dataSet(), progress -> new LoadedDataset(p.dataSet(),
+                DatasetReference.open(p.dataSet(), mf.input().shape(), mf.labels())),
+                ds -> apply(p, ImageSelection.item(ds, p.index())));
+    }
+
+    private void apply(ExplorerParameters p, ImageSelection selection) {
+        if (selection.dataset() != null && (p.index() < 0 || p.index() >= selection.dataset().dataset().size())) {
+            throw new IllegalArgumentException("item " + p.index() + " is outside data set " + p.dataSet());
+        }
+        image = selection;
         updatingControls = true;
         try {
-            if (!pointBox.getItems().contains(p.probePoint())) {
-                throw new IllegalArgumentException("the open model has no probe point '" + p.probePoint() + "'");
-            }
             pointBox.setValue(p.probePoint());
             classBox.getSelectionModel().select(p.targetClass() + 1);
         } finally {
@@ -259,33 +279,21 @@ final class ExplorerView implements PluginView {
             return;
         }
         lastKey = key;
-        imageLabel.setText(imageText(img, m));
+        imageLabel.setText(img.label());
         if (running != null) {
             running.cancel();
         }
-        ExplorerParameters params = img.dataSet() != null
-                ? ExplorerParameters.ofDataSet(img.dataSet().file(), img.index(), point, target)
+        ExplorerParameters params = img.dataset() != null
+                ? ExplorerParameters.ofDataSet(img.dataset().reference(), img.index(), point, target)
                 : ExplorerParameters.ofFile(img.file(), point, target);
         ProbeableModel model = m.model();
         status.setText("running…");
         running = context.jobs().submit("Explore " + img.label() + " at " + point, progress -> {
-            float[] pixels = img.dataSet() != null
-                    ? ExplorerParameters.pixelsOf(img.dataSet(), img.index(), model.manifest())
+            float[] pixels = img.dataset() != null
+                    ? ExplorerParameters.pixelsOf(img.dataset().dataset(), img.index(), model.manifest())
                     : ExplorerParameters.pixelsOf(img.file(), model.manifest());
             return ExplorerAnalysis.run(model, new ExplorerRequest(img.label(), pixels, point, target), progress);
         }, r -> show(r, params));
-    }
-
-    /** The image's name, with its true class when the data set is labelled. */
-    private static String imageText(ImageSelection img, LoadedModel m) {
-        if (img.dataSet() != null) {
-            int label = img.dataSet().label(img.index());
-            List<String> labels = m.model().manifest().labels();
-            if (label >= 0 && label < labels.size()) {
-                return img.label() + " (" + labels.get(label) + ")";
-            }
-        }
-        return img.label();
     }
 
     private void show(ExplorerResult r, ExplorerParameters params) {
