@@ -31,6 +31,12 @@ public final class LaminaCli implements Runnable {
     /** No subcommand: open the workbench window. */
     @Override
     public void run() {
+        boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+        if (linux && System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null) {
+            throw new IllegalArgumentException("no display to open the workbench window on (DISPLAY is not set). "
+                    + "Run it under a desktop session or Xvfb (xvfb-run ./lamina), or use the commands: "
+                    + "./lamina --help, ./lamina screenshots");
+        }
         WorkbenchApp.launch(model);
     }
 

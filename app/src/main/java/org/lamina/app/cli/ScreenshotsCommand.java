@@ -28,6 +28,28 @@ final class ScreenshotsCommand implements Runnable {
     @Option(names = "--probe-point", paramLabel = "POINT", description = "Probe point to select (default: the panel's choice).")
     String probePoint;
 
+    /** The ViT probe point the second set of panel screenshots shows: the last attention map. */
+    private static String lastAttention(String vit) {
+        String point = null;
+        for (org.lamina.analysis.model.ProbePoint p : org.lamina.analysis.model.ManifestReader.read(
+                org.lamina.analysis.model.ModelLocator.resolve(vit)).probePoints()) {
+            if (p.name().contains("attn")) {
+                point = p.name();
+            }
+        }
+        return point;
+    }
+
+    private static String vitSample() {
+        java.util.List<String> samples = org.lamina.analysis.model.ModelLocator.sampleNames();
+        for (String s : java.util.List.of("fashion-vit", "tiny-vit")) {
+            if (samples.contains(s)) {
+                return "sample:" + s;
+            }
+        }
+        return null;
+    }
+
     @Override
     public void run() {
         String m = model != null ? model : WorkbenchWindow.defaultSample();
@@ -35,8 +57,15 @@ final class ScreenshotsCommand implements Runnable {
             throw new IllegalArgumentException("no bundled sample model found; give --model");
         }
         try {
-            for (Path p : ScreenshotRenderer.render(out, m, image, probePoint)) {
+            for (Path p : ScreenshotRenderer.render(out, m, image, probePoint, "", true)) {
                 System.out.println(p);
+            }
+            // The panels once more on a vision transformer: token and attention maps look different.
+            String vit = model == null ? vitSample() : null;
+            if (vit != null) {
+                for (Path p : ScreenshotRenderer.render(out, vit, image, lastAttention(vit), "-vit", false)) {
+                    System.out.println(p);
+                }
             }
         } catch (RuntimeException e) {
             throw e;

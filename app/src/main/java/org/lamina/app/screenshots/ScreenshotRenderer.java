@@ -56,8 +56,12 @@ public final class ScreenshotRenderer {
      *
      * @param model      model to show ({@code sample:NAME} or a directory)
      * @param imageIndex data-set item to explore
+     * @param probePoint probe point to select, or {@code null} for each panel's default
+     * @param suffix     appended to the file names (e.g. {@code -vit} for a second model), may be empty
+     * @param window     whether to write the window too (or only the panels)
      */
-    public static List<Path> render(Path out, String model, int imageIndex, String probePoint) throws Exception {
+    public static List<Path> render(Path out, String model, int imageIndex, String probePoint, String suffix,
+                                    boolean window) throws Exception {
         useHeadlessMonocle();
         Files.createDirectories(out);
         CountDownLatch started = new CountDownLatch(1);
@@ -92,7 +96,9 @@ public final class ScreenshotRenderer {
                 return null;
             });
             waitIdle(w);
-            written.add(snapshot(w.scene().getRoot(), out.resolve("window.png")));
+            if (window) {
+                written.add(snapshot(w.scene().getRoot(), out.resolve("window" + suffix + ".png")));
+            }
             for (PluginStatus p : w.plugins()) {
                 if (p.failed()) {
                     continue;
@@ -106,7 +112,7 @@ public final class ScreenshotRenderer {
                     return null;
                 });
                 waitIdle(w);
-                written.add(snapshot(w.views().get(p.id()).node(), out.resolve("panel-" + p.id() + ".png")));
+                written.add(snapshot(w.views().get(p.id()).node(), out.resolve("panel-" + p.id() + suffix + ".png")));
             }
             onFx(() -> {
                 w.dispose();
