@@ -149,7 +149,8 @@ public final class ExplorerFigures {
                 }
                 tiles.add(new HeatmapGridFigure.Tile("dim " + j, m, grid[0], grid[1]));
             }
-            what = "token maps (" + d + " dims)";
+            int shown = Math.min(d, MAX_MAPS - 1);
+            what = "token norm and " + (shown == d ? "all " + d + " dims" : "dims 0–" + (shown - 1) + " of " + d);
         } else if (sh.length == 3 && sh[1] * sh[2] > 1) {
             int c = (int) sh[0];
             int h = (int) sh[1];

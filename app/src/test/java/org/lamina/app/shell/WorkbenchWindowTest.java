@@ -289,4 +289,25 @@ class WorkbenchWindowTest {
         assertThat(again.settings()).as("an invalid stored value falls back to the defaults")
                 .isEqualTo(org.lamina.plugins.api.WorkbenchSettings.defaults());
     }
+
+    @Test
+    void droppedImagesAndModelDirectoriesOpen(FxRobot robot, @TempDir Path dir) throws Exception {
+        awaitExplorer(robot, "conv1");
+        Path png = dir.resolve("my-shirt.png");
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40, 40, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        img.setRGB(20, 20, 0xffffff);
+        ImageIO.write(img, "png", png.toFile());
+        assertThat(fx(() -> window.openDropped(png))).isTrue();
+        await(() -> robot.lookup("#explorer-image").queryAs(Label.class).getText().equals("my-shirt.png")
+                && window.jobs().activeJobs() == 0);
+        assertThat(fx(() -> figure(robot, "explorer-saliency").figure().data().rows().size())).isEqualTo(28 * 28);
+
+        Path vit = org.lamina.analysis.model.ModelLocator.resolve("sample:tiny-vit");
+        assertThat(fx(() -> window.openDropped(vit))).isTrue();
+        await(() -> window.context().modelProperty().get() != null
+                && window.context().modelProperty().get().name().equals("tiny-vit") && window.jobs().activeJobs() == 0);
+        assertThat(fx(() -> robot.lookup("#explorer-point").queryAs(ComboBox.class).getItems()))
+                .contains("blocks.0.attn.probs", "blocks.1");
+        assertThat(fx(() -> window.openDropped(dir.resolve("notes.txt")))).isFalse();
+    }
 }

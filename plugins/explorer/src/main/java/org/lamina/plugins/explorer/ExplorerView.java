@@ -306,6 +306,9 @@ final class ExplorerView implements PluginView {
         status.setText("predicted: " + r.labels().get(predicted)
                 + String.format(" (%.1f %%)", 100 * r.probabilities()[predicted]));
         context.session().record(ExplorerPlugin.ID, new SessionDocument.AnalysisEntry(ExplorerPlugin.ID,
-                ExplorerAnalysis.METHOD, params.toMap(), java.util.Map.of()), true);
+                ExplorerAnalysis.METHOD, params.toMap(), java.util.Map.of(
+                        "predicted", r.labels().get(predicted),
+                        "probability", String.format(java.util.Locale.ROOT, "%.4f", r.probabilities()[predicted]),
+                        "saliencyOf", r.labels().get(r.targetClass()))), true);
     }
 }
