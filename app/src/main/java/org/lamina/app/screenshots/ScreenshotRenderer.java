@@ -63,6 +63,7 @@ public final class ScreenshotRenderer {
     public static List<Path> render(Path out, String model, int imageIndex, String probePoint, String suffix,
                                     boolean window) throws Exception {
         useHeadlessMonocle();
+        org.lamina.app.shell.WorkbenchApp.quietJavaFxClassPathWarning();
         Files.createDirectories(out);
         CountDownLatch started = new CountDownLatch(1);
         try {

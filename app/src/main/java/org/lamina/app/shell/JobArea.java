@@ -88,6 +88,14 @@ public final class JobArea implements WorkbenchJobs {
 
     @Override
     public <R> JobHandle<R> submit(String title, Job<R> job, Consumer<R> onSuccess) {
+        return submit(title, job, onSuccess, null);
+    }
+
+    /**
+     * As {@link #submit(String, Job, Consumer)}, and {@code onFailure} receives the failure's
+     * message on the JavaFX thread (after it is logged), for errors the user must see.
+     */
+    public <R> JobHandle<R> submit(String title, Job<R> job, Consumer<R> onSuccess, Consumer<String> onFailure) {
         MirrorTask<R> task = new MirrorTask<>(title);
         active.incrementAndGet();
         JobHandle<R> handle = runner.submit(title, job, task);
@@ -101,7 +109,12 @@ public final class JobArea implements WorkbenchJobs {
                 }
             }
         });
-        task.setOnFailed(e -> log("✖ " + title + " failed: " + message(task.getException())));
+        task.setOnFailed(e -> {
+            log("✖ " + title + " failed: " + message(task.getException()));
+            if (onFailure != null) {
+                onFailure.accept(message(task.getException()));
+            }
+        });
         task.setOnCancelled(e -> log("cancelled: " + title));
         handle.result().whenComplete((r, e) -> active.decrementAndGet());
         Runnable show = () -> tasks.getTasks().add(task);

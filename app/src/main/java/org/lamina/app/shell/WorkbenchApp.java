@@ -16,6 +16,17 @@ public final class WorkbenchApp extends Application {
 
     private static volatile String initialModel;
 
+    /**
+     * JavaFX warns at every start that it was loaded from the class path ("unnamed module"), which
+     * is how Lamina runs it on purpose; held here so the level setting is not garbage-collected.
+     */
+    private static final java.util.logging.Logger JAVAFX_LOG = java.util.logging.Logger.getLogger("javafx");
+
+    /** Silences JavaFX's class-path warning (errors still show). */
+    public static void quietJavaFxClassPathWarning() {
+        JAVAFX_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
+
     private JobRunner runner;
     private WorkbenchWindow window;
 
@@ -23,6 +34,7 @@ public final class WorkbenchApp extends Application {
     public static void launch(String model) {
         initialModel = model;
         ModelRuntime.goOffline();
+        quietJavaFxClassPathWarning();
         Application.launch(WorkbenchApp.class);
     }
 

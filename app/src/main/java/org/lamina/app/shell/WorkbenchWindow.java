@@ -285,7 +285,7 @@ public final class WorkbenchWindow {
         jobs.submit("Open model " + location, p -> {
             p.message("loading " + location);
             return ModelLoader.open(location, s.device());
-        }, m -> setModel(location, m));
+        }, m -> setModel(location, m), message -> error("Cannot open the model", message));
     }
 
     private void setModel(String location, ProbeableModel m) {
@@ -511,7 +511,8 @@ public final class WorkbenchWindow {
             return;
         }
         jobs.submit("Save session " + file.getFileName(), p -> SessionFile.write(file, doc),
-                f -> jobs.log("saved session " + f + " (" + doc.analyses().size() + " analyses)"));
+                f -> jobs.log("saved session " + f + " (" + doc.analyses().size() + " analyses)"),
+                message -> error("Cannot save the session", message));
     }
 
     /**
@@ -547,7 +548,7 @@ public final class WorkbenchWindow {
                 }
             }
             jobs.log("opened session " + file);
-        });
+        }, message -> error("Cannot open the session", message + "\nNothing was changed."));
     }
 
     private record OpenedSession(SessionDocument doc, String location, ProbeableModel model) {
