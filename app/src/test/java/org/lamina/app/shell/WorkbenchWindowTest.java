@@ -310,4 +310,22 @@ class WorkbenchWindowTest {
                 .contains("blocks.0.attn.probs", "blocks.1");
         assertThat(fx(() -> window.openDropped(dir.resolve("notes.txt")))).isFalse();
     }
+
+    @Test
+    void theWindowRemembersItsSizeAndSplits() throws Exception {
+        fx(() -> {
+            window.stage().setWidth(1111);
+            window.stage().setHeight(777);
+            return null;
+        });
+        await(() -> window.scene().getWidth() < 1200);
+        double sceneWidth = fx(() -> window.scene().getWidth());
+        fx(() -> {
+            window.stage().hide();
+            return null;
+        });
+        assertThat(store.layout("window.width", -1)).isEqualTo(sceneWidth);
+        assertThat(store.layout("split.browser", -1)).isBetween(0.0, 1.0);
+        assertThat(store.layout("split.jobs", -1)).isBetween(0.0, 1.0);
+    }
 }
