@@ -1,0 +1,41 @@
+package org.lamina.analysis.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * On a CUDA machine (build with -Pcuda, run with {@code mvn test -Dgroups=gpu -DexcludedGroups=}),
+ * the GPU gives the CPU's logits and gradients. Excluded from the default run (tag {@code gpu}).
+ */
+@Tag("gpu")
+class GpuRunnerTest {
+
+    @Test
+    void gpuMatchesCpu() {
+        assumeTrue(ModelRuntime.engine().getGpuCount() > 0, "no GPU visible to the PyTorch engine");
+        for (String fixture : new String[] {"tiny-cnn", "tiny-vit"}) {
+            try (ProbeableModel cpu = ModelLoader.open(Fixtures.dir(fixture), Device.cpu());
+                 ProbeableModel gpu = ModelLoader.open(Fixtures.dir(fixture), Device.gpu());
+                 NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                NDArray x = Fixtures.npz(m, Fixtures.dir(fixture).resolve("reference-outputs.npz")).get("input");
+                RunRequest request = RunRequest.fromInput(x).captureAll().objective(Objective.classProbability(0))
+                        .inputGradient().build();
+                Trace a = cpu.run(m, request);
+                try (NDManager g = NDManager.newBaseManager(Device.gpu())) {
+                    Trace b = gpu.run(g, request);
+                    assertThat(b.logits().getDevice()).isEqualTo(Device.gpu());
+                    assertThat(b.logits().toDevice(Device.cpu(), true).sub(a.logits()).abs().max().getFloat()).isLessThan(1e-4f);
+                    assertThat(b.inputGradient().toDevice(Device.cpu(), true).sub(a.inputGradient()).abs().max().getFloat())
+                            .isLessThan(1e-4f);
+                }
+            }
+        }
+    }
+}
