@@ -328,4 +328,34 @@ class WorkbenchWindowTest {
         assertThat(store.layout("split.browser", -1)).isBetween(0.0, 1.0);
         assertThat(store.layout("split.jobs", -1)).isBetween(0.0, 1.0);
     }
+
+    @Test
+    void rightClickOnAFigureOffersExportAndCopy(FxRobot robot) throws Exception {
+        awaitExplorer(robot, "conv1");
+        // Monocle's headless robot makes no context-menu event from a right click: fire the event
+        // a right click makes on a desktop.
+        fx(() -> {
+            FigureView v = figure(robot, "explorer-maps");
+            javafx.geometry.Point2D p = v.localToScreen(20, 20);
+            javafx.event.Event.fireEvent(v, new javafx.scene.input.ContextMenuEvent(
+                    javafx.scene.input.ContextMenuEvent.CONTEXT_MENU_REQUESTED, 20, 20, p.getX(), p.getY(), false, null));
+            return null;
+        });
+        await(() -> javafx.stage.Window.getWindows().stream()
+                .anyMatch(w -> w instanceof javafx.scene.control.ContextMenu m && m.isShowing()));
+        List<String> items = fx(() -> javafx.stage.Window.getWindows().stream()
+                .filter(w -> w instanceof javafx.scene.control.ContextMenu m && m.isShowing())
+                .flatMap(w -> ((javafx.scene.control.ContextMenu) w).getItems().stream())
+                .map(javafx.scene.control.MenuItem::getText).toList());
+        assertThat(items).containsExactly("Export figure…", "Copy to clipboard");
+        fx(() -> {
+            javafx.stage.Window.getWindows().stream()
+                    .filter(w -> w instanceof javafx.scene.control.ContextMenu m && m.isShowing())
+                    .flatMap(w -> ((javafx.scene.control.ContextMenu) w).getItems().stream())
+                    .filter(i -> i.getText().equals("Copy to clipboard")).findFirst().orElseThrow().fire();
+            return null;
+        });
+        await(() -> window.jobs().logArea().getText().contains("copied conv1: 8 channels to the clipboard"));
+        assertThat(fx(() -> javafx.scene.input.Clipboard.getSystemClipboard().hasImage())).isTrue();
+    }
 }

@@ -13,6 +13,7 @@ import org.lamina.analysis.export.Figure;
 import org.lamina.analysis.export.FigureExporter;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
 
 /**
  * Shows a figure and offers "Export figure…" and "Copy to clipboard" on right-click. A chart
@@ -40,7 +41,7 @@ public final class FigureView extends Region {
         setPrefSize(400, 300);
         setOnContextMenuRequested(e -> {
             if (figure != null && chartViewer == null) {
-                menu().show(this, e.getScreenX(), e.getScreenY());
+                new ContextMenu(menuItems().toArray(MenuItem[]::new)).show(this, e.getScreenX(), e.getScreenY());
                 e.consume();
             }
         });
@@ -59,8 +60,10 @@ public final class FigureView extends Region {
         renderedW = -1;
         if (f instanceof ChartFigure c) {
             chartViewer = new ChartViewer(c.chart());
-            chartViewer.getContextMenu().getItems().addAll(0, menu().getItems());
-            chartViewer.getContextMenu().getItems().add(menu().getItems().size(), new SeparatorMenuItem());
+            // Ours first, then JFreeChart's own (zoom, its screen-size exports).
+            List<MenuItem> items = menuItems();
+            chartViewer.getContextMenu().getItems().addAll(0, items);
+            chartViewer.getContextMenu().getItems().add(items.size(), new SeparatorMenuItem());
             getChildren().add(chartViewer);
         } else if (f != null) {
             getChildren().add(image);
@@ -68,12 +71,13 @@ public final class FigureView extends Region {
         requestLayout();
     }
 
-    private ContextMenu menu() {
+    /** "Export figure…" and "Copy to clipboard" for the figure shown. */
+    private List<MenuItem> menuItems() {
         MenuItem exportItem = new MenuItem("Export figure…");
         exportItem.setOnAction(e -> export.exportWithDialog(figure, getScene() == null ? null : getScene().getWindow()));
         MenuItem copy = new MenuItem("Copy to clipboard");
         copy.setOnAction(e -> export.copyToClipboard(figure));
-        return new ContextMenu(exportItem, copy);
+        return List.of(exportItem, copy);
     }
 
     @Override
