@@ -38,7 +38,7 @@ public final class EngineReport {
                 out.put("GPU " + i + " memory", "unknown (" + e.getMessage() + ")");
             }
         }
-        out.put("Default device", (gpus > 0 ? Device.gpu() : Device.cpu()).toString());
+        out.put("Default device", gpus > 0 ? "GPU 0" : "CPU");
         out.put("Offline mode", Boolean.toString(Boolean.getBoolean("ai.djl.offline")));
         out.put("Tracking opt-out", String.valueOf(System.getProperty("OPT_OUT_TRACKING", System.getenv("OPT_OUT_TRACKING"))));
         out.put("oneDNN ISA cap", ModelRuntime.oneDnnCapped() ? System.getenv(ModelRuntime.ONEDNN_ISA_VARIABLE) : "none");

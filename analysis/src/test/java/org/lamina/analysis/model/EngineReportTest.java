@@ -16,6 +16,7 @@ class EngineReportTest {
         assertThat(r.get("Offline mode")).isEqualTo("true");
         assertThat(r).containsKeys("Natives directory", "CUDA available", "GPUs seen by the engine", "Default device");
         int gpus = Integer.parseInt(r.get("GPUs seen by the engine"));
+        assertThat(r.get("Default device")).isEqualTo(gpus > 0 ? "GPU 0" : "CPU");
         assertThat(r.keySet().stream().filter(k -> k.endsWith(" memory"))).hasSize(gpus);
     }
 }
