@@ -1,0 +1,80 @@
+package org.lamina.samples;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.SampleData;
+import org.lamina.analysis.evaluate.Evaluation;
+import org.lamina.analysis.model.ModelLoader;
+import org.lamina.analysis.model.ModelLocator;
+import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.analysis.model.RunRequest;
+import org.lamina.analysis.model.Trace;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every bundled model opens, reproduces the logits PyTorch recorded at export time, and — for
+ * trained models — reaches on this machine exactly the test accuracy its training script measured
+ * in Python on the same committed images.
+ */
+class BundledModelsTest {
+
+    static List<String> samples() {
+        return ModelLocator.sampleNames();
+    }
+
+    static List<String> trainedSamples() {
+        return samples().stream().filter(n -> {
+            try (var in = Files.newInputStream(ModelLocator.resolve("sample:" + n).resolve("model.json"))) {
+                return new String(in.readAllBytes()).contains("\"testAccuracy\"");
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("samples")
+    void reproducesTheExportTimeLogits(String name) throws Exception {
+        Path dir = ModelLocator.resolve("sample:" + name);
+        try (ProbeableModel model = ModelLoader.open(dir, Device.cpu()); NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> ref = new HashMap<>();
+            try (InputStream in = Files.newInputStream(dir.resolve("reference-outputs.npz"))) {
+                for (NDArray a : NDList.decode(m, in)) {
+                    ref.put(a.getName(), a);
+                }
+            }
+            Trace t = model.run(m, RunRequest.fromInput(ref.get("input")).build());
+            float diff = t.logits().sub(ref.get("logits").toType(DataType.FLOAT32, false)).abs().max().getFloat();
+            assertThat(diff).as(name + ": max |Java - PyTorch| of the logits").isLessThanOrEqualTo(1e-4f);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("trainedSamples")
+    void reachesTheRecordedTestAccuracy(String name) {
+        try (ProbeableModel model = ModelLoader.open(ModelLocator.resolve("sample:" + name), Device.cpu())) {
+            String testData = String.valueOf(model.manifest().training().get("testData")).split(" ")[0];
+            Dataset data = SampleData.open(testData, model.manifest().input().shape());
+            Evaluation e = Evaluation.run(model, data, done -> { });
+            double recorded = model.manifest().recordedTestAccuracy().orElseThrow();
+            // Same images, same normalisation: the same number of correct answers.
+            assertThat(Math.round(e.accuracy() * data.size())).as(name + " correct answers on " + testData)
+                    .isEqualTo(Math.round(recorded * data.size()));
+        }
+    }
+}
