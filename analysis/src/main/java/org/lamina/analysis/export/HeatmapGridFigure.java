@@ -43,7 +43,8 @@ public final class HeatmapGridFigure implements Figure {
         if (this.tiles.isEmpty()) {
             throw new IllegalArgumentException("a heat-map grid needs at least one map");
         }
-        this.columns = (int) Math.ceil(Math.sqrt(this.tiles.size() * 1.5));
+        // Twice as many columns as rows, about: landscape grids suit both panels and paper columns.
+        this.columns = (int) Math.ceil(Math.sqrt(this.tiles.size() * 2.0));
     }
 
     public List<Tile> tiles() {
