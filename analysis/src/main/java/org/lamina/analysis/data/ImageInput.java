@@ -79,4 +79,27 @@ public final class ImageInput {
         }
         return chw;
     }
+
+    /**
+     * The inverse of {@link #toUnitChw} for display: {@code [C, H, W]} values in [0, 1] (1 or 3
+     * channels) as an RGB picture.
+     */
+    public static BufferedImage toImage(float[] unitChw, int channels, int height, int width) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int plane = height * width;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int at = y * width + x;
+                int r = unit(unitChw[at]);
+                int g = channels == 3 ? unit(unitChw[plane + at]) : r;
+                int b = channels == 3 ? unit(unitChw[2 * plane + at]) : r;
+                img.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return img;
+    }
+
+    private static int unit(float v) {
+        return Math.round(Math.max(0f, Math.min(1f, v)) * 255f);
+    }
 }

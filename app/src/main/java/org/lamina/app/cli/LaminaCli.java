@@ -4,16 +4,18 @@ import org.lamina.analysis.data.DataException;
 import org.lamina.analysis.model.ModelException;
 import org.lamina.analysis.model.ModelRuntime;
 
+import org.lamina.app.shell.WorkbenchApp;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code ./lamina}. */
 @Command(name = "lamina", mixinStandardHelpOptions = true, versionProvider = LaminaCli.Version.class,
         description = "Lamina — an interpretability workbench: information plane, CRAFT concepts, "
-                + "neuron paths, concept depth and editable CHM-Corr++ maps.%n"
+                + "neuron paths, concept depth and editable CHM-Corr++ maps. Without a command, opens the workbench window.%n"
                 + "MODEL is a model directory (with model.json) or sample:NAME.",
-        subcommands = {ModelsCommand.class, InspectCommand.class, PredictCommand.class, EvaluateCommand.class, InfoPlaneCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {ModelsCommand.class, InspectCommand.class, PredictCommand.class, EvaluateCommand.class,
+                InfoPlaneCommand.class, ReplayCommand.class, ScreenshotsCommand.class, CommandLine.HelpCommand.class})
 public final class LaminaCli implements Runnable {
 
     /** Exit code for bad input (file, field, option). */
@@ -22,10 +24,20 @@ public final class LaminaCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--model", paramLabel = "MODEL",
+            description = "Model the workbench opens (default: the last one, else sample:fashion-cnn).")
+    String model;
+
+    /** No subcommand: open the workbench window. */
     @Override
     public void run() {
-        // The workbench window arrives with the shell issue (#4); until then no subcommand prints help.
-        spec.commandLine().usage(System.out);
+        boolean linux = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
+        if (linux && System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null) {
+            throw new IllegalArgumentException("no display to open the workbench window on (DISPLAY is not set). "
+                    + "Run it under a desktop session or Xvfb (xvfb-run ./lamina), or use the commands: "
+                    + "./lamina --help, ./lamina screenshots");
+        }
+        WorkbenchApp.launch(model);
     }
 
     /** Runs the CLI and returns the exit code (tests call this; {@link #main} exits with it). */

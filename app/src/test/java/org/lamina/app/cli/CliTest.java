@@ -44,10 +44,45 @@ class CliTest {
     }
 
     @Test
-    void noSubcommandPrintsTheSubcommands() {
-        Result r = run();
+    void helpListsTheSubcommands() {
+        Result r = run("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("models", "inspect", "predict");
+        assertThat(r.out()).contains("models", "inspect", "predict", "replay", "screenshots", "--model");
+    }
+
+    @Test
+    void withoutADisplayTheWindowCommandSaysWhatToDo() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null);
+        Result r = run();
+        assertThat(r.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(r.err()).contains("no display").contains("xvfb-run").contains("screenshots");
+    }
+
+    @Test
+    void replayRedoesASessionAndRefusesACorruptOne() throws Exception {
+        String sha;
+        try (var m = org.lamina.analysis.model.ModelLoader.open("sample:tiny-cnn",
+                org.lamina.analysis.model.ModelRuntime.DeviceChoice.CPU)) {
+            sha = m.weightsSha256();
+        }
+        var params = org.lamina.analysis.explorer.ExplorerParameters.ofDataSet("sample:fashion-test", 1, "conv2", -1).toMap();
+        var doc = new org.lamina.analysis.session.SessionDocument(1, "2026-01-01T00:00:00Z",
+                new org.lamina.analysis.session.SessionDocument.ModelReference("sample:tiny-cnn", "tiny-cnn", sha),
+                "sample:fashion-test", 42, java.util.Map.of(), java.util.List.of(
+                        new org.lamina.analysis.session.SessionDocument.AnalysisEntry("explorer", "explorer", params, java.util.Map.of())));
+        Path session = org.lamina.analysis.session.SessionFile.write(temp.resolve("s.lamina.json"), doc);
+        Path out = temp.resolve("figures");
+        Result r = run("replay", session.toString(), "--out", out.toString(), "--format", "png,csv", "--device", "cpu");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(out.resolve("01-explorer-maps.png")).isRegularFile();
+        assertThat(ImageIO.read(out.resolve("01-explorer-saliency.png").toFile()).getWidth()).isGreaterThan(900);
+        assertThat(java.nio.file.Files.readAllLines(out.resolve("01-explorer-top5.csv"))).hasSize(6);
+        assertThat(r.out()).contains("8 files from 1 analyses");
+
+        Path corrupt = java.nio.file.Files.writeString(temp.resolve("c.lamina.json"), "{\"formatVersion\": ");
+        Result bad = run("replay", corrupt.toString(), "--out", out.toString());
+        assertThat(bad.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(bad.err()).contains("c.lamina.json").contains("corrupt JSON");
     }
 
     @Test

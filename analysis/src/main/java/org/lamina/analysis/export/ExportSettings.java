@@ -1,0 +1,43 @@
+package org.lamina.analysis.export;
+
+/**
+ * Size and resolution of an exported figure.
+ *
+ * @param widthCm width on paper in centimetres; {@link #SINGLE_COLUMN_CM} (8.5 cm, a one-column
+ *                figure in most journals) by default, {@link #DOUBLE_COLUMN_CM} for a full width
+ * @param dpi     raster resolution of PNG export in dots per inch (default 300, the usual
+ *                minimum for print), 72 to 1200
+ */
+public record ExportSettings(double widthCm, int dpi) {
+
+    /** One journal column. */
+    public static final double SINGLE_COLUMN_CM = 8.5;
+    /** Two journal columns. */
+    public static final double DOUBLE_COLUMN_CM = 17.8;
+    /** Default raster resolution. */
+    public static final int DEFAULT_DPI = 300;
+
+    public ExportSettings {
+        if (!(widthCm >= 2 && widthCm <= 60)) {
+            throw new IllegalArgumentException("figure width must be 2 to 60 cm, got " + widthCm);
+        }
+        if (dpi < 72 || dpi > 1200) {
+            throw new IllegalArgumentException("DPI must be 72 to 1200, got " + dpi);
+        }
+    }
+
+    /** One column at 300 DPI. */
+    public static ExportSettings defaults() {
+        return new ExportSettings(SINGLE_COLUMN_CM, DEFAULT_DPI);
+    }
+
+    /** A width given in inches. */
+    public static ExportSettings ofInches(double widthInches, int dpi) {
+        return new ExportSettings(widthInches * 2.54, dpi);
+    }
+
+    /** Width in points (1/72 inch), the unit figures are laid out in. */
+    public double widthPoints() {
+        return widthCm / 2.54 * 72.0;
+    }
+}

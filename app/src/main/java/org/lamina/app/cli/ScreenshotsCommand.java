@@ -1,0 +1,78 @@
+package org.lamina.app.cli;
+
+import org.lamina.app.screenshots.ScreenshotRenderer;
+import org.lamina.app.shell.WorkbenchWindow;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** {@code lamina screenshots}: headless PNGs of the window and every panel. */
+@Command(name = "screenshots", mixinStandardHelpOptions = true,
+        description = "Render the main window and every panel headless (no display needed) on a bundled model "
+                + "and write one PNG each.")
+final class ScreenshotsCommand implements Runnable {
+
+    @Option(names = "--out", defaultValue = "screenshots", paramLabel = "DIR",
+            description = "Output directory (default ${DEFAULT-VALUE}/).")
+    Path out;
+
+    @Option(names = "--model", paramLabel = "MODEL",
+            description = "Model to show (default: sample:fashion-cnn, else sample:tiny-cnn).")
+    String model;
+
+    @Option(names = "--image", defaultValue = "0", description = "Data-set item to explore (default ${DEFAULT-VALUE}).")
+    int image;
+
+    @Option(names = "--probe-point", paramLabel = "POINT", description = "Probe point to select (default: the panel's choice).")
+    String probePoint;
+
+    /** The ViT probe point the second set of panel screenshots shows: the last attention map. */
+    private static String lastAttention(String vit) {
+        String point = null;
+        for (org.lamina.analysis.model.ProbePoint p : org.lamina.analysis.model.ManifestReader.read(
+                org.lamina.analysis.model.ModelLocator.resolve(vit)).probePoints()) {
+            if (p.name().contains("attn")) {
+                point = p.name();
+            }
+        }
+        return point;
+    }
+
+    private static String vitSample() {
+        java.util.List<String> samples = org.lamina.analysis.model.ModelLocator.sampleNames();
+        for (String s : java.util.List.of("fashion-vit", "tiny-vit")) {
+            if (samples.contains(s)) {
+                return "sample:" + s;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void run() {
+        String m = model != null ? model : WorkbenchWindow.defaultSample();
+        if (m == null) {
+            throw new IllegalArgumentException("no bundled sample model found; give --model");
+        }
+        try {
+            for (Path p : ScreenshotRenderer.render(out, m, image, probePoint, "", true)) {
+                System.out.println(p);
+            }
+            // The panels once more on a vision transformer: token and attention maps look different.
+            String vit = model == null ? vitSample() : null;
+            if (vit != null) {
+                for (Path p : ScreenshotRenderer.render(out, vit, image, lastAttention(vit), "-vit", false)) {
+                    System.out.println(p);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("screenshots failed: " + e.getMessage(), e);
+        } finally {
+            javafx.application.Platform.exit();
+        }
+    }
+}
