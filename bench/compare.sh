@@ -27,11 +27,19 @@ echo "building bench..." >&2
 export OPT_OUT_TRACKING=true LAMINA_SAMPLES="$root/sample-models" ONEDNN_MAX_CPU_ISA=AVX2
 export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"
 out="$(mktemp -d)"
+jmh_params=()
+if [ "$name" = runner ]; then jmh_params=(-p "model=$models" -p "batch=$batches"); fi
+# A case may prepare shared input (both sides read it from LAMINA_BENCH_INPUT).
+if [ -x "$root/bench/python/$name.prepare.sh" ]; then
+  echo "preparing input for $name..." >&2
+  LAMINA_BENCH_INPUT="$("$root/bench/python/$name.prepare.sh" "$out")"
+  export LAMINA_BENCH_INPUT
+fi
 echo "case $name: $rounds rounds, $threads threads on both sides, models $models, batches $batches; raw results in $out" >&2
 for r in $(seq 1 "$rounds"); do
   java -Dai.djl.offline=true -Dlamina.threads="$threads" -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
     -cp "$root/bench/target/lamina-bench.jar:$root/bench/target/lib/*" org.openjdk.jmh.Main "$class" \
-    -p model="$models" -p batch="$batches" -f 1 -wi 2 -w 1s -i 3 -r 1s \
+    "${jmh_params[@]}" -f 1 -wi 2 -w 1s -i 3 -r 1s \
     -jvmArgs "-Dai.djl.offline=true -Dlamina.threads=$threads -Dorg.slf4j.simpleLogger.defaultLogLevel=error" \
     -rf json -rff "$out/java-$r.json" > "$out/java-$r.log" 2>&1 || { tail -30 "$out/java-$r.log" >&2; exit 1; }
   /usr/bin/python3 "$pyfile" --threads "$threads" --models "$models" --batches "$batches" --out "$out/python-$r.json"
