@@ -17,6 +17,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.XYPlot;
 import org.lamina.analysis.export.ChartFigure;
 import org.lamina.analysis.export.Figure;
 import org.lamina.analysis.export.FigureData;
@@ -93,6 +94,8 @@ final class InfoPlaneView implements PluginView {
         activation.getItems().setAll(Mlp.Kind.values());
         activation.setValue(Mlp.Kind.TANH);
         activation.setId("infoplane-activation");
+        activation.setConverter(lowerCase(Mlp.Kind.class));
+        split.setConverter(lowerCase(SplitMode.class));
         split.getItems().setAll(SplitMode.values());
         split.setValue(SplitMode.SHUFFLED);
         split.setId("infoplane-split");
@@ -155,7 +158,7 @@ final class InfoPlaneView implements PluginView {
         bottom.setDividerPositions(0.5);
         SplitPane centre = new SplitPane(plane, bottom);
         centre.setOrientation(Orientation.VERTICAL);
-        centre.setDividerPositions(0.56);
+        centre.setDividerPositions(0.5);
         root.setLeft(leftScroll);
         root.setCenter(centre);
         BorderPane.setMargin(centre, new Insets(6));
@@ -172,6 +175,21 @@ final class InfoPlaneView implements PluginView {
             epochs.setText(Integer.toString(DEMO_EPOCHS));
             start();
         }
+    }
+
+    /** Shows enum constants in lower case ({@code TANH} → {@code tanh}). */
+    private static <E extends Enum<E>> javafx.util.StringConverter<E> lowerCase(Class<E> type) {
+        return new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(E e) {
+                return e == null ? "" : e.name().toLowerCase(Locale.ROOT);
+            }
+
+            @Override
+            public E fromString(String s) {
+                return Enum.valueOf(type, s.trim().toUpperCase(Locale.ROOT));
+            }
+        };
     }
 
     private static TextField field(String text, String id) {
@@ -399,10 +417,52 @@ final class InfoPlaneView implements PluginView {
         plane.setFigure(new ChartFigure("infoplane", "Information plane", planeChart, 0.75, planeData(r)));
         if (r.epochs().length > 1) {
             miEpochs.setFigure(new ChartFigure("mi-epochs", "Mutual information per layer",
-                    InfoPlaneFigures.informationVersusEpoch(r), 0.86, planeData(r)));
-            snr.setFigure(new ChartFigure("snr", "Gradient signal-to-noise per layer", InfoPlaneFigures.snr(r), 1.0,
-                    snrData(r)));
+                    shortSubtitle(InfoPlaneFigures.informationVersusEpoch(r), r), 0.86, planeData(r)));
+            snr.setFigure(new ChartFigure("snr", "Gradient signal-to-noise per layer",
+                    compactAxes(shortSubtitle(InfoPlaneFigures.snr(r), r)), 1.0, snrData(r)));
         }
+    }
+
+    /**
+     * The SNR figure's three stacked panels are short in the panel: their rotated axis labels
+     * get short texts in a smaller font so that they do not run into each other.
+     */
+    private static JFreeChart compactAxes(JFreeChart chart) {
+        if (chart.getPlot() instanceof org.jfree.chart.plot.CombinedDomainXYPlot combined) {
+            String[] labels = {"‖mean g‖ —, ‖std g‖ - -", "SNR", "‖W‖_F"};
+            java.awt.Font font = new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 10);
+            List<XYPlot> plots = combined.getSubplots();
+            for (int i = 0; i < plots.size() && i < labels.length; i++) {
+                plots.get(i).getRangeAxis().setLabel(labels[i]);
+                plots.get(i).getRangeAxis().setLabelFont(font);
+            }
+        }
+        return chart;
+    }
+
+    /**
+     * The small figures share the panel's height: their subtitle becomes one short line
+     * (activation, widths, estimator, epochs) instead of the plane's full description.
+     */
+    private static JFreeChart shortSubtitle(JFreeChart chart, InfoPlaneResult r) {
+        InfoPlaneParameters p = r.parameters();
+        StringBuilder w = new StringBuilder();
+        for (int width : p.widths()) {
+            w.append(w.length() == 0 ? "" : "-").append(width);
+        }
+        String est = switch (p.estimator()) {
+            case "binning" -> "binning " + p.bins();
+            case "binsize" -> "bin size " + p.binSize();
+            default -> p.estimator() + " σ² " + p.noiseVariance();
+        };
+        String text = p.activation().name().toLowerCase(Locale.ROOT) + " " + w + ", " + est + ", "
+                + p.epochs() + " epochs" + (r.seeds().length > 1 ? ", mean of " + r.seeds().length : "");
+        for (int i = 0; i < chart.getSubtitleCount(); i++) {
+            if (chart.getSubtitle(i) instanceof org.jfree.chart.title.TextTitle t) {
+                t.setText(text);
+            }
+        }
+        return chart;
     }
 
     private static FigureData planeData(InfoPlaneResult r) {
