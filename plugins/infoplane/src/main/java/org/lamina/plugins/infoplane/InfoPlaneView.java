@@ -75,6 +75,7 @@ final class InfoPlaneView implements PluginView {
     private final FigureView plane;
     private final FigureView miEpochs;
     private final FigureView snr;
+    private final FigureView training;
 
     private JobHandle<InfoPlaneResult> running;
     private InfoPlaneResult result;
@@ -90,6 +91,7 @@ final class InfoPlaneView implements PluginView {
         plane = figureView("infoplane-plane");
         miEpochs = figureView("infoplane-mi-epochs");
         snr = figureView("infoplane-snr");
+        training = figureView("infoplane-training");
 
         activation.getItems().setAll(Mlp.Kind.values());
         activation.setValue(Mlp.Kind.TANH);
@@ -154,7 +156,11 @@ final class InfoPlaneView implements PluginView {
         leftScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         leftScroll.setMinWidth(260);
 
-        SplitPane bottom = new SplitPane(miEpochs, snr);
+        javafx.scene.control.TabPane rightTabs = new javafx.scene.control.TabPane(
+                new javafx.scene.control.Tab("Gradient SNR", snr), new javafx.scene.control.Tab("Loss & accuracy", training));
+        rightTabs.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
+        rightTabs.setId("infoplane-right-tabs");
+        SplitPane bottom = new SplitPane(miEpochs, rightTabs);
         bottom.setDividerPositions(0.5);
         SplitPane centre = new SplitPane(plane, bottom);
         centre.setOrientation(Orientation.VERTICAL);
@@ -223,7 +229,7 @@ final class InfoPlaneView implements PluginView {
     @Override
     public List<Figure> figures() {
         List<Figure> list = new ArrayList<>();
-        for (FigureView v : List.of(plane, miEpochs, snr)) {
+        for (FigureView v : List.of(plane, miEpochs, snr, training)) {
             if (v.figure() != null) {
                 list.add(v.figure());
             }
@@ -420,6 +426,8 @@ final class InfoPlaneView implements PluginView {
                     shortSubtitle(InfoPlaneFigures.informationVersusEpoch(r), r), 0.86, planeData(r)));
             snr.setFigure(new ChartFigure("snr", "Gradient signal-to-noise per layer",
                     compactAxes(shortSubtitle(InfoPlaneFigures.snr(r), r)), 1.0, snrData(r)));
+            training.setFigure(new ChartFigure("training", "Training loss and accuracy",
+                    shortSubtitle(TrainingFigure.chart(r, ""), r), 0.75, trainingData(r)));
         }
     }
 
@@ -429,7 +437,7 @@ final class InfoPlaneView implements PluginView {
      */
     private static JFreeChart compactAxes(JFreeChart chart) {
         if (chart.getPlot() instanceof org.jfree.chart.plot.CombinedDomainXYPlot combined) {
-            String[] labels = {"‖mean g‖ —, ‖std g‖ - -", "SNR", "‖W‖_F"};
+            String[] labels = {"‖g‖: mean —, std - -", "SNR", "‖W‖_F"};
             java.awt.Font font = new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 10);
             List<XYPlot> plots = combined.getSubplots();
             for (int i = 0; i < plots.size() && i < labels.length; i++) {
@@ -471,6 +479,14 @@ final class InfoPlaneView implements PluginView {
             for (int l = 0; l < r.layers().size(); l++) {
                 b.row(r.epochs()[e], r.layers().get(l), r.ixt()[e][l], r.ity()[e][l]);
             }
+        }
+        return b.build();
+    }
+
+    private static FigureData trainingData(InfoPlaneResult r) {
+        FigureData.Builder b = FigureData.builder("epoch", "train_loss_nats", "train_accuracy", "test_accuracy");
+        for (int e = 0; e < r.epochs().length; e++) {
+            b.row(r.epochs()[e], r.trainLoss()[e], r.trainAccuracy()[e], r.testAccuracy()[e]);
         }
         return b.build();
     }

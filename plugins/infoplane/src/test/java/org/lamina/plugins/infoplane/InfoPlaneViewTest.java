@@ -103,7 +103,7 @@ class InfoPlaneViewTest {
             assertThat(r.ixt()[r.last()][l]).isBetween(0.0, 12.0);
             assertThat(r.ity()[r.last()][l]).isBetween(0.0, 1.0);
         }
-        assertThat(fx(() -> view.figures().size())).isEqualTo(3);
+        assertThat(fx(() -> view.figures().size())).isEqualTo(4);
 
         // Overlay: a second run is drawn with the first one.
         fx(() -> {
