@@ -129,6 +129,9 @@ class InfoPlaneViewTest {
             return null;
         });
         awaitTrue(() -> call(() -> view.loggedEpochs() >= 3));
+        // The plane is drawn live, before the run ends.
+        awaitTrue(() -> call(() -> view.planeView().figure() != null));
+        assertThat(fx(view::isRunning)).isTrue();
         assertThat(fx(() -> robot.lookup("#infoplane-start").queryButton().getText())).isEqualTo("Stop");
         fx(() -> {
             robot.lookup("#infoplane-start").queryButton().fire();
