@@ -33,6 +33,15 @@ import javax.imageio.ImageIO;
  */
 public final class ScreenshotRenderer {
 
+    /**
+     * Set while rendering the first pass: panels that have a demo state of their own (the
+     * information plane's short tanh run) start it when their view is created.
+     */
+    public static final String DEMO_PROPERTY = "lamina.screenshots";
+
+    /** Panels whose content does not depend on the model: rendered in the first pass only. */
+    private static final java.util.Set<String> MODEL_INDEPENDENT = java.util.Set.of("infoplane");
+
     /** Longest wait for the window's jobs to finish, per step. */
     private static final long IDLE_TIMEOUT_SECONDS = 300;
 
@@ -79,6 +88,10 @@ public final class ScreenshotRenderer {
         SettingsStore store = new SettingsStore(prefs);
         store.clear();
         List<Path> written = new ArrayList<>();
+        boolean firstPass = suffix.isEmpty();
+        if (firstPass) {
+            System.setProperty(DEMO_PROPERTY, "true");
+        }
         try {
             WorkbenchWindow w = onFx(() -> {
                 Stage stage = new Stage();
@@ -101,7 +114,7 @@ public final class ScreenshotRenderer {
                 written.add(snapshot(w.scene().getRoot(), out.resolve("window" + suffix + ".png")));
             }
             for (PluginStatus p : w.plugins()) {
-                if (p.failed()) {
+                if (p.failed() || (!firstPass && MODEL_INDEPENDENT.contains(p.id()))) {
                     continue;
                 }
                 onFx(() -> {
@@ -121,6 +134,7 @@ public final class ScreenshotRenderer {
                 return null;
             });
         } finally {
+            System.clearProperty(DEMO_PROPERTY);
             runner.close();
             store.clear();
         }

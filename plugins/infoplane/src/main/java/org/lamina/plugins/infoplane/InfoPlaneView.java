@@ -1,0 +1,526 @@
+package org.lamina.plugins.infoplane;
+
+import javafx.application.Platform;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.XYPlot;
+import org.lamina.analysis.export.ChartFigure;
+import org.lamina.analysis.export.Figure;
+import org.lamina.analysis.export.FigureData;
+import org.lamina.analysis.infoplane.InfoPlaneExperiment;
+import org.lamina.analysis.infoplane.InfoPlaneFigures;
+import org.lamina.analysis.infoplane.InfoPlaneMonitor;
+import org.lamina.analysis.infoplane.InfoPlaneParameters;
+import org.lamina.analysis.infoplane.InfoPlaneResult;
+import org.lamina.analysis.infoplane.LoggedEpoch;
+import org.lamina.analysis.infoplane.LoggingSchedule;
+import org.lamina.analysis.infoplane.SplitMode;
+import org.lamina.analysis.job.JobHandle;
+import org.lamina.analysis.model.djl.Mlp;
+import org.lamina.plugins.api.FigureView;
+import org.lamina.plugins.api.PluginView;
+import org.lamina.plugins.api.WorkbenchContext;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The information-plane panel: the parameters form on the left, the information plane (live),
+ * the MI-vs-epoch small multiples and the gradient SNR in the centre. Training runs as a job;
+ * logged epochs are collected on the training thread and drawn on the JavaFX thread at most
+ * every {@value #REDRAW_MS} ms.
+ */
+final class InfoPlaneView implements PluginView {
+
+    /** System property under which the panel starts its demo run (a short tanh run) on creation. */
+    static final String DEMO_PROPERTY = "lamina.screenshots";
+    /** Epochs of the demo run. */
+    static final int DEMO_EPOCHS = 300;
+    /** Shortest interval between live redraws. */
+    static final long REDRAW_MS = 300;
+
+    private final WorkbenchContext context;
+    private final BorderPane root = new BorderPane();
+    private final TextField widths = field("12,10,7,5,4,3,2", "infoplane-widths");
+    private final ComboBox<Mlp.Kind> activation = new ComboBox<>();
+    private final TextField epochs = field("3000", "infoplane-epochs");
+    private final TextField trainFraction = field("0.8", "infoplane-train-fraction");
+    private final ComboBox<SplitMode> split = new ComboBox<>();
+    private final ComboBox<String> estimator = new ComboBox<>();
+    private final TextField bins = field("30", "infoplane-bins");
+    private final TextField binSize = field("0.07", "infoplane-binsize");
+    private final TextField noiseVariance = field("1e-3", "infoplane-noise-var");
+    private final TextField repeats = field("1", "infoplane-repeats");
+    private final TextField seed = field("42", "infoplane-seed");
+    private final CheckBox overlay = new CheckBox("Overlay the previous run");
+    private final Label validation = new Label();
+    private final Label status = new Label("Not run yet.");
+    private final Button start = new Button("Start");
+    private final FigureView plane;
+    private final FigureView miEpochs;
+    private final FigureView snr;
+    private final FigureView training;
+
+    private JobHandle<InfoPlaneResult> running;
+    private InfoPlaneResult result;
+    private InfoPlaneResult previous;
+    private InfoPlaneParameters runningParameters;
+    private final List<LoggedEpoch> live = new ArrayList<>();
+    private final AtomicBoolean redrawPending = new AtomicBoolean();
+    private volatile long lastRedraw;
+    private double entropyY = Double.NaN;
+
+    InfoPlaneView(WorkbenchContext context) {
+        this.context = context;
+        plane = figureView("infoplane-plane");
+        miEpochs = figureView("infoplane-mi-epochs");
+        snr = figureView("infoplane-snr");
+        training = figureView("infoplane-training");
+
+        activation.getItems().setAll(Mlp.Kind.values());
+        activation.setValue(Mlp.Kind.TANH);
+        activation.setId("infoplane-activation");
+        activation.setConverter(lowerCase(Mlp.Kind.class));
+        split.setConverter(lowerCase(SplitMode.class));
+        split.getItems().setAll(SplitMode.values());
+        split.setValue(SplitMode.SHUFFLED);
+        split.setId("infoplane-split");
+        estimator.getItems().setAll("binning", "binsize", "kde", "ksg");
+        estimator.setValue("binning");
+        estimator.setId("infoplane-estimator");
+        overlay.setId("infoplane-overlay");
+        validation.setId("infoplane-validation");
+        status.setId("infoplane-status");
+        start.setId("infoplane-start");
+
+        GridPane form = new GridPane();
+        form.setHgap(6);
+        form.setVgap(5);
+        int row = 0;
+        row = addRow(form, row, "Widths", widths);
+        row = addRow(form, row, "Activation", activation);
+        row = addRow(form, row, "Epochs", epochs);
+        row = addRow(form, row, "Train fraction", trainFraction);
+        row = addRow(form, row, "Split", split);
+        row = addRow(form, row, "Estimator", estimator);
+        row = addRow(form, row, "Bins (edges)", bins);
+        row = addRow(form, row, "Bin size", binSize);
+        row = addRow(form, row, "Noise σ²", noiseVariance);
+        row = addRow(form, row, "Repeats", repeats);
+        addRow(form, row, "Seed", seed);
+
+        validation.setWrapText(true);
+        validation.setStyle("-fx-text-fill: #b00020;");
+        validation.setMaxWidth(230);
+        status.setWrapText(true);
+        status.setMaxWidth(230);
+        status.setStyle("-fx-text-fill: #555;");
+        start.setMaxWidth(Double.MAX_VALUE);
+        start.setDefaultButton(false);
+        start.setOnAction(e -> {
+            if (running != null) {
+                stop();
+            } else {
+                start();
+            }
+        });
+        overlay.setOnAction(e -> showResult());
+        Label heading = new Label("Information plane");
+        heading.setStyle("-fx-font-weight: bold; -fx-font-size: 13px;");
+        Label about = new Label("12-bit task (Shwartz-Ziv & Tishby 2017; Saxe et al. 2018). "
+                + "Right-click a figure to export it.");
+        about.setWrapText(true);
+        about.setMaxWidth(230);
+        about.setStyle("-fx-text-fill: #666; -fx-font-size: 11px;");
+        VBox left = new VBox(8, heading, about, form, validation, start, overlay, status);
+        left.setPadding(new Insets(8));
+        left.setPrefWidth(250);
+        ScrollPane leftScroll = new ScrollPane(left);
+        leftScroll.setFitToWidth(true);
+        leftScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        leftScroll.setMinWidth(260);
+
+        javafx.scene.control.TabPane rightTabs = new javafx.scene.control.TabPane(
+                new javafx.scene.control.Tab("Gradient SNR", snr), new javafx.scene.control.Tab("Loss & accuracy", training));
+        rightTabs.setTabClosingPolicy(javafx.scene.control.TabPane.TabClosingPolicy.UNAVAILABLE);
+        rightTabs.setId("infoplane-right-tabs");
+        SplitPane bottom = new SplitPane(miEpochs, rightTabs);
+        bottom.setDividerPositions(0.5);
+        SplitPane centre = new SplitPane(plane, bottom);
+        centre.setOrientation(Orientation.VERTICAL);
+        centre.setDividerPositions(0.5);
+        root.setLeft(leftScroll);
+        root.setCenter(centre);
+        BorderPane.setMargin(centre, new Insets(6));
+
+        for (Node n : List.of(widths, epochs, trainFraction, bins, binSize, noiseVariance, repeats, seed)) {
+            ((TextField) n).textProperty().addListener((o, a, b) -> validate());
+        }
+        activation.valueProperty().addListener((o, a, b) -> validate());
+        split.valueProperty().addListener((o, a, b) -> validate());
+        estimator.valueProperty().addListener((o, a, b) -> validate());
+        validate();
+
+        if (Boolean.getBoolean(DEMO_PROPERTY)) {
+            epochs.setText(Integer.toString(DEMO_EPOCHS));
+            start();
+        }
+    }
+
+    /** Shows enum constants in lower case ({@code TANH} → {@code tanh}). */
+    private static <E extends Enum<E>> javafx.util.StringConverter<E> lowerCase(Class<E> type) {
+        return new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(E e) {
+                return e == null ? "" : e.name().toLowerCase(Locale.ROOT);
+            }
+
+            @Override
+            public E fromString(String s) {
+                return Enum.valueOf(type, s.trim().toUpperCase(Locale.ROOT));
+            }
+        };
+    }
+
+    private static TextField field(String text, String id) {
+        TextField f = new TextField(text);
+        f.setId(id);
+        f.setPrefColumnCount(9);
+        return f;
+    }
+
+    private FigureView figureView(String id) {
+        FigureView v = new FigureView(context.export());
+        v.setId(id);
+        v.setStyle("-fx-background-color: white; -fx-border-color: #d0d0d0;");
+        v.setMaxSize(Double.MAX_VALUE, Double.MAX_VALUE);
+        return v;
+    }
+
+    private static int addRow(GridPane form, int row, String label, javafx.scene.control.Control control) {
+        form.add(new Label(label), 0, row);
+        control.setMaxWidth(Double.MAX_VALUE);
+        GridPane.setHgrow(control, Priority.ALWAYS);
+        form.add(control, 1, row);
+        return row + 1;
+    }
+
+    @Override
+    public Node node() {
+        return root;
+    }
+
+    @Override
+    public List<Figure> figures() {
+        List<Figure> list = new ArrayList<>();
+        for (FigureView v : List.of(plane, miEpochs, snr, training)) {
+            if (v.figure() != null) {
+                list.add(v.figure());
+            }
+        }
+        return list;
+    }
+
+    @Override
+    public void dispose() {
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    /** The parameters in the form; throws {@link IllegalArgumentException} with a message for people. */
+    InfoPlaneParameters parameters() {
+        String[] parts = widths.getText().trim().split("[,\\s-]+");
+        int[] w = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            w[i] = parseInt("widths", parts[i]);
+        }
+        return new InfoPlaneParameters(w, activation.getValue(), parseInt("epochs", epochs.getText()),
+                parseDouble("train fraction", trainFraction.getText()), split.getValue(), estimator.getValue(),
+                parseInt("bins", bins.getText()), parseDouble("bin size", binSize.getText()),
+                parseDouble("noise variance", noiseVariance.getText()), parseInt("repeats", repeats.getText()),
+                parseLong("seed", seed.getText()), 4e-4, 256, LoggingSchedule.SAXE);
+    }
+
+    private static int parseInt(String what, String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a whole number, got '" + text.trim() + "'");
+        }
+    }
+
+    private static long parseLong(String what, String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a whole number, got '" + text.trim() + "'");
+        }
+    }
+
+    private static double parseDouble(String what, String text) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a number, got '" + text.trim() + "'");
+        }
+    }
+
+    /** Checks the form; shows the message and disables Start (unless a run is going) when invalid. */
+    private boolean validate() {
+        try {
+            parameters();
+            validation.setText("");
+            validation.setVisible(false);
+            validation.setManaged(false);
+            start.setDisable(false);
+            return true;
+        } catch (IllegalArgumentException e) {
+            validation.setText(e.getMessage());
+            validation.setVisible(true);
+            validation.setManaged(true);
+            start.setDisable(running == null);
+            return false;
+        }
+    }
+
+    /** Starts a run with the form's parameters (no-op while one runs or the form is invalid). */
+    void start() {
+        if (running != null || !validate()) {
+            return;
+        }
+        InfoPlaneParameters p = parameters();
+        if (result != null) {
+            previous = result;
+        }
+        result = null;
+        runningParameters = p;
+        synchronized (live) {
+            live.clear();
+        }
+        start.setText("Stop");
+        status.setText("Training " + p.epochs() + " epochs…");
+        JobHandle<InfoPlaneResult>[] handle = new JobHandle[1];
+        handle[0] = context.jobs().submit("Information plane: " + p.activation().name().toLowerCase(Locale.ROOT) + ", "
+                + p.epochs() + " epochs", progress -> {
+                    if (Double.isNaN(entropyY)) {
+                        entropyY = LiveResults.entropyY();
+                    }
+                    progress.begin((long) p.repeats() * p.epochs());
+                    return InfoPlaneExperiment.run(p, new InfoPlaneMonitor() {
+                        @Override
+                        public void progress(long done, long total, String message) {
+                            progress.advance(1);
+                        }
+
+                        @Override
+                        public void logged(int repeat, LoggedEpoch point) {
+                            if (repeat == 0) {
+                                synchronized (live) {
+                                    live.add(point);
+                                }
+                                progress.message("epoch " + point.epoch() + " of " + p.epochs());
+                                scheduleRedraw(handle[0]);
+                            }
+                        }
+
+                        @Override
+                        public boolean cancelled() {
+                            return progress.isCancelled();
+                        }
+                    });
+                }, r -> {
+                    result = r;
+                    showResult();
+                    status.setText(String.format(Locale.ROOT, "Finished %d epochs in %.1f s. Final last-layer "
+                            + "I(X;T) = %.2f bits, I(T;Y) = %.3f bits.", r.parameters().epochs(), r.trainingSeconds(),
+                            r.ixt()[r.last()][r.layers().size() - 1], r.ity()[r.last()][r.layers().size() - 1]));
+                    context.log("information plane: " + InfoPlaneFigures.describe(r));
+                });
+        running = handle[0];
+        running.result().whenComplete((r, error) -> Platform.runLater(() -> {
+            if (running != handle[0]) {
+                return;
+            }
+            running = null;
+            start.setText("Start");
+            validate();
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                boolean cancelled = cause instanceof java.util.concurrent.CancellationException
+                        || cause.getClass().getSimpleName().contains("Cancelled");
+                int logged;
+                synchronized (live) {
+                    logged = live.size();
+                }
+                status.setText(cancelled ? "Stopped after " + logged + " logged epochs."
+                        : "Failed: " + cause.getMessage());
+                if (result == null && previous != null) {
+                    result = previous;
+                }
+            }
+        }));
+    }
+
+    /** Asks the running job to stop. */
+    void stop() {
+        if (running != null) {
+            running.cancel();
+            status.setText("Stopping…");
+        }
+    }
+
+    /** Redraws from the live points on the JavaFX thread, at most every {@link #REDRAW_MS} ms. */
+    private void scheduleRedraw(JobHandle<InfoPlaneResult> handle) {
+        if (System.currentTimeMillis() - lastRedraw < REDRAW_MS || !redrawPending.compareAndSet(false, true)) {
+            return;
+        }
+        Platform.runLater(() -> {
+            redrawPending.set(false);
+            lastRedraw = System.currentTimeMillis();
+            if (running != handle || result != null) {
+                return;
+            }
+            List<LoggedEpoch> points;
+            synchronized (live) {
+                points = List.copyOf(live);
+            }
+            if (!points.isEmpty()) {
+                show(LiveResults.partial(runningParameters, points, entropyY));
+            }
+        });
+    }
+
+    /** Shows the finished result (with the previous one when overlaying). */
+    private void showResult() {
+        if (result != null) {
+            show(result);
+        }
+    }
+
+    private void show(InfoPlaneResult r) {
+        JFreeChart planeChart = overlay.isSelected() && previous != null && previous != r
+                ? InfoPlaneFigures.informationPlane(List.of(previous, r),
+                        List.of("previous: " + InfoPlaneFigures.describe(previous), "current: " + InfoPlaneFigures.describe(r)))
+                : InfoPlaneFigures.informationPlane(r);
+        plane.setFigure(new ChartFigure("infoplane", "Information plane", planeChart, 0.75, planeData(r)));
+        if (r.epochs().length > 1) {
+            miEpochs.setFigure(new ChartFigure("mi-epochs", "Mutual information per layer",
+                    shortSubtitle(InfoPlaneFigures.informationVersusEpoch(r), r), 0.86, planeData(r)));
+            snr.setFigure(new ChartFigure("snr", "Gradient signal-to-noise per layer",
+                    compactAxes(shortSubtitle(InfoPlaneFigures.snr(r), r)), 1.0, snrData(r)));
+            training.setFigure(new ChartFigure("training", "Training loss and accuracy",
+                    shortSubtitle(TrainingFigure.chart(r, ""), r), 0.75, trainingData(r)));
+        }
+    }
+
+    /**
+     * The SNR figure's three stacked panels are short in the panel: their rotated axis labels
+     * get short texts in a smaller font so that they do not run into each other.
+     */
+    private static JFreeChart compactAxes(JFreeChart chart) {
+        if (chart.getPlot() instanceof org.jfree.chart.plot.CombinedDomainXYPlot combined) {
+            String[] labels = {"‖g‖: mean —, std - -", "SNR", "‖W‖_F"};
+            java.awt.Font font = new java.awt.Font("SansSerif", java.awt.Font.PLAIN, 10);
+            List<XYPlot> plots = combined.getSubplots();
+            for (int i = 0; i < plots.size() && i < labels.length; i++) {
+                plots.get(i).getRangeAxis().setLabel(labels[i]);
+                plots.get(i).getRangeAxis().setLabelFont(font);
+            }
+        }
+        return chart;
+    }
+
+    /**
+     * The small figures share the panel's height: their subtitle becomes one short line
+     * (activation, widths, estimator, epochs) instead of the plane's full description.
+     */
+    private static JFreeChart shortSubtitle(JFreeChart chart, InfoPlaneResult r) {
+        InfoPlaneParameters p = r.parameters();
+        StringBuilder w = new StringBuilder();
+        for (int width : p.widths()) {
+            w.append(w.length() == 0 ? "" : "-").append(width);
+        }
+        String est = switch (p.estimator()) {
+            case "binning" -> "binning " + p.bins();
+            case "binsize" -> "bin size " + p.binSize();
+            default -> p.estimator() + " σ² " + p.noiseVariance();
+        };
+        String text = p.activation().name().toLowerCase(Locale.ROOT) + " " + w + ", " + est + ", "
+                + p.epochs() + " epochs" + (r.seeds().length > 1 ? ", mean of " + r.seeds().length : "");
+        for (int i = 0; i < chart.getSubtitleCount(); i++) {
+            if (chart.getSubtitle(i) instanceof org.jfree.chart.title.TextTitle t) {
+                t.setText(text);
+            }
+        }
+        return chart;
+    }
+
+    private static FigureData planeData(InfoPlaneResult r) {
+        FigureData.Builder b = FigureData.builder("epoch", "layer", "ixt_bits", "ity_bits");
+        for (int e = 0; e < r.epochs().length; e++) {
+            for (int l = 0; l < r.layers().size(); l++) {
+                b.row(r.epochs()[e], r.layers().get(l), r.ixt()[e][l], r.ity()[e][l]);
+            }
+        }
+        return b.build();
+    }
+
+    private static FigureData trainingData(InfoPlaneResult r) {
+        FigureData.Builder b = FigureData.builder("epoch", "train_loss_nats", "train_accuracy", "test_accuracy");
+        for (int e = 0; e < r.epochs().length; e++) {
+            b.row(r.epochs()[e], r.trainLoss()[e], r.trainAccuracy()[e], r.testAccuracy()[e]);
+        }
+        return b.build();
+    }
+
+    private static FigureData snrData(InfoPlaneResult r) {
+        FigureData.Builder b = FigureData.builder("epoch", "layer", "grad_mean", "grad_std", "snr", "weight_norm");
+        for (int e = 0; e < r.epochs().length; e++) {
+            for (int l = 0; l < r.layers().size(); l++) {
+                b.row(r.epochs()[e], r.layers().get(l), r.gradientMean()[e][l], r.gradientStd()[e][l], r.snr()[e][l],
+                        r.weightNorm()[e][l]);
+            }
+        }
+        return b.build();
+    }
+
+    /** The finished result shown, or {@code null}. */
+    InfoPlaneResult result() {
+        return result;
+    }
+
+    /** Whether a run is going. */
+    boolean isRunning() {
+        return running != null;
+    }
+
+    /** Number of epochs the current (or last) run has logged so far. */
+    int loggedEpochs() {
+        synchronized (live) {
+            return live.size();
+        }
+    }
+
+    /** The plane figure's view. */
+    FigureView planeView() {
+        return plane;
+    }
+}

@@ -1,0 +1,176 @@
+package org.lamina.plugins.infoplane;
+
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.data.xy.XYDataset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.lamina.analysis.export.ChartFigure;
+import org.lamina.analysis.infoplane.InfoPlaneResult;
+import org.lamina.analysis.job.JobRunner;
+import org.lamina.plugins.api.WorkbenchPlugin;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The panel headless (Monocle) on a minimal shell. Waits are generous upper bounds for
+ * "eventually", never timing assertions.
+ */
+@ExtendWith(ApplicationExtension.class)
+class InfoPlaneViewTest {
+
+    private static final long WAIT_S = 180;
+
+    private JobRunner runner;
+    private InfoPlaneView view;
+
+    @Start
+    void start(Stage stage) {
+        runner = new JobRunner(1);
+        view = (InfoPlaneView) new InfoPlanePlugin().createView(new TestContext(runner));
+        stage.setScene(new Scene(new StackPane(view.node()), 1200, 800));
+        stage.show();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        fx(() -> {
+            view.dispose();
+            return null;
+        });
+        runner.close();
+    }
+
+    @Test
+    void panelIsDiscoveredAndItsViewBuilds(FxRobot robot) throws Exception {
+        assertThat(ServiceLoader.load(WorkbenchPlugin.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.id().equals("infoplane")).toList()).singleElement()
+                .satisfies(p -> assertThat(p.title()).isEqualTo("Information plane"));
+        assertThat(fx(() -> robot.lookup("#infoplane-start").queryButton().isDisabled())).isFalse();
+        assertThat(fx(() -> view.parameters().epochs())).isEqualTo(3000);
+    }
+
+    @Test
+    void invalidInputShowsAMessageAndDisablesStart(FxRobot robot) throws Exception {
+        fx(() -> {
+            robot.lookup("#infoplane-widths").queryAs(TextField.class).setText("10,5,2");
+            return null;
+        });
+        assertThat(fx(() -> robot.lookup("#infoplane-validation").queryAs(Label.class).getText()))
+                .contains("must start at 12");
+        assertThat(fx(() -> robot.lookup("#infoplane-start").queryButton().isDisabled())).isTrue();
+        fx(() -> {
+            robot.lookup("#infoplane-widths").queryAs(TextField.class).setText("12,10,7,5,4,3,2");
+            robot.lookup("#infoplane-bins").queryAs(TextField.class).setText("1");
+            return null;
+        });
+        assertThat(fx(() -> robot.lookup("#infoplane-validation").queryAs(Label.class).getText()))
+                .contains("bins must be at least 2");
+    }
+
+    @Test
+    void aShortRunCompletesWithPointsForEveryLayer(FxRobot robot) throws Exception {
+        fx(() -> {
+            robot.lookup("#infoplane-epochs").queryAs(TextField.class).setText("30");
+            robot.lookup("#infoplane-start").queryButton().fire();
+            return null;
+        });
+        awaitTrue(() -> call(() -> view.result() != null && !view.isRunning()));
+        InfoPlaneResult r = fx(view::result);
+        assertThat(r.epochs()[r.last()]).isEqualTo(30);
+        int layers = r.layers().size();
+        assertThat(layers).isEqualTo(6);
+        XYPlot plot = fx(() -> ((ChartFigure) view.planeView().figure()).chart().getXYPlot());
+        XYDataset points = plot.getDataset(1);
+        assertThat(points.getItemCount(0)).isEqualTo(r.epochs().length * layers);
+        for (int l = 0; l < layers; l++) {
+            assertThat(r.ixt()[r.last()][l]).isBetween(0.0, 12.0);
+            assertThat(r.ity()[r.last()][l]).isBetween(0.0, 1.0);
+        }
+        assertThat(fx(() -> view.figures().size())).isEqualTo(4);
+
+        // Overlay: a second run is drawn with the first one.
+        fx(() -> {
+            robot.lookup("#infoplane-overlay").queryAs(javafx.scene.control.CheckBox.class).setSelected(true);
+            robot.lookup("#infoplane-activation").queryComboBox().getSelectionModel()
+                    .select(org.lamina.analysis.model.djl.Mlp.Kind.RELU);
+            robot.lookup("#infoplane-estimator").queryComboBox().getSelectionModel().select("binsize");
+            robot.lookup("#infoplane-epochs").queryAs(TextField.class).setText("10");
+            robot.lookup("#infoplane-start").queryButton().fire();
+            return null;
+        });
+        awaitTrue(() -> call(() -> view.result() != null && view.result() != r && !view.isRunning()));
+        XYPlot overlaid = fx(() -> ((ChartFigure) view.planeView().figure()).chart().getXYPlot());
+        assertThat(overlaid.getDatasetCount()).isEqualTo(4);
+        assertThat(overlaid.getDataset(1).getItemCount(0)).isEqualTo(r.epochs().length * layers);
+    }
+
+    @Test
+    void stopCancelsTheRun(FxRobot robot) throws Exception {
+        fx(() -> {
+            robot.lookup("#infoplane-epochs").queryAs(TextField.class).setText("10000");
+            robot.lookup("#infoplane-start").queryButton().fire();
+            return null;
+        });
+        awaitTrue(() -> call(() -> view.loggedEpochs() >= 3));
+        // The plane is drawn live, before the run ends.
+        awaitTrue(() -> call(() -> view.planeView().figure() != null));
+        assertThat(fx(view::isRunning)).isTrue();
+        assertThat(fx(() -> robot.lookup("#infoplane-start").queryButton().getText())).isEqualTo("Stop");
+        fx(() -> {
+            robot.lookup("#infoplane-start").queryButton().fire();
+            return null;
+        });
+        awaitTrue(() -> call(() -> !view.isRunning()));
+        assertThat(fx(view::result)).isNull();
+        assertThat(view.loggedEpochs()).isLessThan(400);
+        assertThat(fx(() -> robot.lookup("#infoplane-status").queryAs(Label.class).getText())).startsWith("Stopped");
+        assertThat(fx(() -> robot.lookup("#infoplane-start").queryButton().getText())).isEqualTo("Start");
+    }
+
+    private static boolean call(Callable<Boolean> c) {
+        try {
+            return fx(c);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + WAIT_S + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static <T> T fx(Callable<T> c) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(c.call());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(WAIT_S, TimeUnit.SECONDS);
+    }
+}
