@@ -3,6 +3,7 @@ package org.lamina.app.plugins;
 import org.lamina.plugins.api.WorkbenchPlugin;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.ServiceConfigurationError;
@@ -11,10 +12,18 @@ import java.util.ServiceLoader;
 /** Finds the workbench plugins on the class path, isolating the broken ones. */
 public final class PluginLoader {
 
+    /**
+     * Tab order of the known panels (the order of the brief: explorer first, as the panel a new
+     * user sees); other plugins follow by id. Without it the order would follow the class path,
+     * which differs between the launcher and the IDE.
+     */
+    private static final List<String> KNOWN_ORDER =
+            List.of("explorer", "infoplane", "craft", "neuronpath", "conceptdepth", "chmcorr");
+
     private PluginLoader() {
     }
 
-    /** Every plugin, loaded or failed, in discovery order. */
+    /** Every plugin, loaded or failed: known panels in their order, then the others by id. */
     public static List<PluginStatus> discover(ClassLoader loader) {
         List<PluginStatus> out = new ArrayList<>();
         Iterator<ServiceLoader.Provider<WorkbenchPlugin>> providers =
@@ -33,7 +42,13 @@ public final class PluginLoader {
             }
             out.add(load(provider));
         }
+        out.sort(Comparator.comparingInt((PluginStatus p) -> rank(p.id())).thenComparing(PluginStatus::id));
         return out;
+    }
+
+    private static int rank(String id) {
+        int at = KNOWN_ORDER.indexOf(id);
+        return at < 0 ? KNOWN_ORDER.size() : at;
     }
 
     /** {@link #discover(ClassLoader)} with this class's loader. */
