@@ -7,9 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import javax.imageio.ImageIO;
@@ -24,28 +21,13 @@ class CliTest {
     @TempDir
     Path temp;
 
-    record Result(int code, String out, String err) {
-    }
-
-    private static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = LaminaCli.execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun.Result run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void helpListsTheSubcommands() {
-        Result r = run("--help");
+        CliRun.Result r = run("--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("models", "inspect", "predict", "replay", "screenshots", "--model");
     }
@@ -53,7 +35,7 @@ class CliTest {
     @Test
     void withoutADisplayTheWindowCommandSaysWhatToDo() {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null);
-        Result r = run();
+        CliRun.Result r = run();
         assertThat(r.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(r.err()).contains("no display").contains("xvfb-run").contains("screenshots");
     }
@@ -72,7 +54,7 @@ class CliTest {
                         new org.lamina.analysis.session.SessionDocument.AnalysisEntry("explorer", "explorer", params, java.util.Map.of())));
         Path session = org.lamina.analysis.session.SessionFile.write(temp.resolve("s.lamina.json"), doc);
         Path out = temp.resolve("figures");
-        Result r = run("replay", session.toString(), "--out", out.toString(), "--format", "png,csv", "--device", "cpu");
+        CliRun.Result r = run("replay", session.toString(), "--out", out.toString(), "--format", "png,csv", "--device", "cpu");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(out.resolve("01-explorer-maps.png")).isRegularFile();
         assertThat(ImageIO.read(out.resolve("01-explorer-saliency.png").toFile()).getWidth()).isGreaterThan(900);
@@ -80,14 +62,14 @@ class CliTest {
         assertThat(r.out()).contains("8 files from 1 analyses");
 
         Path corrupt = java.nio.file.Files.writeString(temp.resolve("c.lamina.json"), "{\"formatVersion\": ");
-        Result bad = run("replay", corrupt.toString(), "--out", out.toString());
+        CliRun.Result bad = run("replay", corrupt.toString(), "--out", out.toString());
         assertThat(bad.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(bad.err()).contains("c.lamina.json").contains("corrupt JSON");
     }
 
     @Test
     void modelsListsTheBundledFixtures() throws Exception {
-        Result r = run("models", "--json");
+        CliRun.Result r = run("models", "--json");
         assertThat(r.code()).isZero();
         JsonNode models = JSON.readTree(r.out()).get("models");
         assertThat(models.findValuesAsText("model")).contains("sample:tiny-cnn", "sample:tiny-vit", "sample:tiny-mlp");
@@ -95,7 +77,7 @@ class CliTest {
 
     @Test
     void inspectGivesProbePointsWithShapesAndParameterCount() throws Exception {
-        Result r = run("inspect", "sample:tiny-vit", "--json", "--device", "cpu");
+        CliRun.Result r = run("inspect", "sample:tiny-vit", "--json", "--device", "cpu");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode root = JSON.readTree(r.out());
         assertThat(root.get("parameters").asLong()).isPositive();
@@ -114,7 +96,7 @@ class CliTest {
         }
         Path png = temp.resolve("shirt.png");
         ImageIO.write(img, "png", png.toFile());
-        Result r = run("predict", "sample:tiny-cnn", png.toString(), "--top", "10", "--json");
+        CliRun.Result r = run("predict", "sample:tiny-cnn", png.toString(), "--top", "10", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode root = JSON.readTree(r.out());
         JsonNode preds = root.get("predictions");
@@ -131,13 +113,13 @@ class CliTest {
 
     @Test
     void errorsAreOneLineWithANonZeroExit() {
-        Result unknown = run("inspect", "sample:no-such-model");
+        CliRun.Result unknown = run("inspect", "sample:no-such-model");
         assertThat(unknown.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(unknown.err().strip()).startsWith("lamina: unknown sample model 'no-such-model'").doesNotContain("\n");
-        Result missing = run("predict", "sample:tiny-cnn", temp.resolve("missing.png").toString());
+        CliRun.Result missing = run("predict", "sample:tiny-cnn", temp.resolve("missing.png").toString());
         assertThat(missing.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(missing.err()).contains("missing.png: file not found");
-        Result device = run("inspect", "sample:tiny-cnn", "--device", "tpu");
+        CliRun.Result device = run("inspect", "sample:tiny-cnn", "--device", "tpu");
         assertThat(device.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(device.err()).contains("device must be auto, cpu or gpu");
     }
