@@ -212,8 +212,8 @@ public final class InfoPlaneFigures {
         return chart;
     }
 
-    /** Log epoch axis from 1 to the last epoch, ticks at powers of ten. */
-    private static LogAxis epochAxis(InfoPlaneResult r) {
+    /** Log epoch axis from 1 to the last epoch, ticks at powers of ten (shared by every per-epoch figure). */
+    public static LogAxis epochAxis(InfoPlaneResult r) {
         LogAxis axis = new LogAxis("Epoch (log scale; epoch 0 not drawn)");
         axis.setSmallestValue(1);
         axis.setNumberFormatOverride(new java.text.DecimalFormat("0"));

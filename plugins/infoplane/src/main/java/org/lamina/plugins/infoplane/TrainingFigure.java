@@ -9,6 +9,7 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.lamina.analysis.infoplane.InfoPlaneFigures;
 import org.lamina.analysis.infoplane.InfoPlaneResult;
 
 import java.awt.BasicStroke;
@@ -22,13 +23,7 @@ final class TrainingFigure {
     }
 
     static JFreeChart chart(InfoPlaneResult r, String subtitle) {
-        LogAxis epochs = new LogAxis("Epoch (log scale; epoch 0 not drawn)");
-        epochs.setSmallestValue(1);
-        epochs.setNumberFormatOverride(new java.text.DecimalFormat("0"));
-        epochs.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
-        epochs.setMinorTickMarksVisible(true);
-        epochs.setMinorTickCount(9);
-        epochs.setRange(1, Math.max(2, r.epochs()[r.last()] * 1.1));
+        LogAxis epochs = InfoPlaneFigures.epochAxis(r);
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(epochs);
         combined.setGap(10);
 
