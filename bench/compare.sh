@@ -22,7 +22,7 @@ if ! /usr/bin/python3 -c "import torch, numpy" 2>/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-numpy >/dev/null
 fi
 echo "building bench..." >&2
-(cd "$root" && mvn -q -B -Pbench -DskipTests install -pl bench -am >/dev/null)
+(cd "$root" && mvn -q -B -Pbench -DskipTests package -pl bench -am >/dev/null)
 
 export OPT_OUT_TRACKING=true LAMINA_SAMPLES="$root/sample-models" ONEDNN_MAX_CPU_ISA=AVX2
 export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"
