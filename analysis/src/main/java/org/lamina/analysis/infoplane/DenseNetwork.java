@@ -22,8 +22,15 @@ import java.util.SplittableRandom;
  */
 public final class DenseNetwork {
 
+    /**
+     * A layer with at least this many weights sends the passes to libtorch ({@link TensorPasses}):
+     * the 12-bit net (at most 120 weights a layer) stays in Java, Saxe's image net (0.8 M) does not.
+     */
+    static final long TENSOR_LAYER_WEIGHTS = 16_384;
+
     private final int[] widths;
     private final Mlp.Kind activation;
+    private boolean tensors;
     final double[][] weights;
     final double[][] biases;
 
@@ -42,6 +49,7 @@ public final class DenseNetwork {
         }
         this.widths = widths.clone();
         this.activation = activation;
+        this.tensors = usesTensors(widths);
         int layers = widths.length - 1;
         weights = new double[layers][];
         biases = new double[layers][];
@@ -64,6 +72,21 @@ public final class DenseNetwork {
 
     public int[] widths() {
         return widths.clone();
+    }
+
+    /** Whether a network of these widths runs its passes as libtorch matrix products. */
+    public static boolean usesTensors(int[] widths) {
+        for (int l = 0; l + 1 < widths.length; l++) {
+            if ((long) widths[l] * widths[l + 1] >= TENSOR_LAYER_WEIGHTS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Forces the passes into libtorch or into Java (tests compare the two). */
+    void useTensors(boolean on) {
+        tensors = on;
     }
 
     public Mlp.Kind activation() {
@@ -92,6 +115,13 @@ public final class DenseNetwork {
      * receives the pre-activations (logits last).
      */
     public double[][] forward(float[] x, int[] index, int from, int rows, double[][] pre) {
+        if (tensors) {
+            return TensorPasses.forward(this, x, index, from, rows, pre);
+        }
+        return forwardInJava(x, index, from, rows, pre);
+    }
+
+    double[][] forwardInJava(float[] x, int[] index, int from, int rows, double[][] pre) {
         int layers = layers();
         double[][] out = new double[layers][];
         int in0 = widths[0];
@@ -179,9 +209,17 @@ public final class DenseNetwork {
      */
     public double lossAndGradients(float[] x, int[] labels, int[] index, int from, int rows,
                                    double[][] gradW, double[][] gradB) {
+        if (tensors) {
+            return TensorPasses.lossAndGradients(this, x, labels, index, from, rows, gradW, gradB);
+        }
+        return lossAndGradientsInJava(x, labels, index, from, rows, gradW, gradB);
+    }
+
+    double lossAndGradientsInJava(float[] x, int[] labels, int[] index, int from, int rows,
+                                  double[][] gradW, double[][] gradB) {
         int layers = layers();
         double[][] pre = new double[layers][];
-        double[][] out = forward(x, index, from, rows, pre);
+        double[][] out = forwardInJava(x, index, from, rows, pre);
         int classes = widths[layers];
         double[] p = out[layers - 1];
         double loss = 0;

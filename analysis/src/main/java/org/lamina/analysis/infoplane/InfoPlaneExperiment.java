@@ -1,6 +1,5 @@
 package org.lamina.analysis.infoplane;
 
-import org.lamina.analysis.data.InformationBottleneckData;
 import org.lamina.analysis.model.ModelRuntime;
 
 import java.time.Instant;
@@ -33,6 +32,7 @@ public final class InfoPlaneExperiment {
     public static InfoPlaneResult run(InfoPlaneParameters p, InfoPlaneMonitor monitor) {
         MutualInformationEstimator estimator = p.createEstimator();
         long start = System.nanoTime();
+        InfoPlaneData data = InfoPlaneData.load(p);
         int repeats = p.repeats();
         long total = (long) repeats * p.epochs();
         AtomicLong done = new AtomicLong();
@@ -48,7 +48,7 @@ public final class InfoPlaneExperiment {
             for (int r = 0; r < repeats; r++) {
                 int repeat = r;
                 long seed = p.seed() + r;
-                futures.add(pool.submit(() -> new InfoPlaneRun(p, estimator).run(repeat, seed, monitor, epoch -> {
+                futures.add(pool.submit(() -> new InfoPlaneRun(p, estimator, data).run(repeat, seed, monitor, epoch -> {
                     long d = done.incrementAndGet();
                     monitor.progress(d, total, "run " + (repeat + 1) + "/" + repeats + ", epoch " + epoch);
                 })));
@@ -68,10 +68,10 @@ public final class InfoPlaneExperiment {
         } finally {
             pool.shutdownNow();
         }
-        return aggregate(p, estimator, outcomes, (System.nanoTime() - start) / 1e9);
+        return aggregate(p, estimator, data, outcomes, (System.nanoTime() - start) / 1e9);
     }
 
-    static InfoPlaneResult aggregate(InfoPlaneParameters p, MutualInformationEstimator estimator,
+    static InfoPlaneResult aggregate(InfoPlaneParameters p, MutualInformationEstimator estimator, InfoPlaneData data,
                                      List<InfoPlaneRun.Outcome> outcomes, double seconds) {
         int runs = outcomes.size();
         List<LoggedEpoch> first = outcomes.get(0).points();
@@ -106,10 +106,13 @@ public final class InfoPlaneExperiment {
         provenance.put("estimator", estimator.name());
         provenance.put("estimatorParameters", estimator.parameters());
         provenance.put("seeds", seeds);
-        provenance.put("data", "12-bit set regenerated from its rule (4,096 patterns, 2,118 positives)");
-        provenance.put("trainer", "plain-Java float64 forward/backward + Adam (DenseNetwork); "
-                + "checked against the DJL Mlp on the same weights");
-        provenance.put("engine", engineVersions(estimator));
+        provenance.put("data", data.description());
+        provenance.put("miRows", data.miRows().length);
+        provenance.put("trainer", DenseNetwork.usesTensors(p.widths())
+                ? "DenseNetwork: float64 parameters and Adam in Java, float32 forward/backward as libtorch matrix "
+                        + "products (large layers); checked against the plain-Java passes"
+                : "plain-Java float64 forward/backward + Adam (DenseNetwork); checked against the DJL Mlp on the same weights");
+        provenance.put("engine", engineVersions(estimator, DenseNetwork.usesTensors(p.widths())));
         provenance.put("device", "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)");
         provenance.put("java", System.getProperty("java.version"));
         provenance.put("timestamp", Instant.now().toString());
@@ -122,14 +125,17 @@ public final class InfoPlaneExperiment {
                 mean(outcomes, epochsLogged, layers, LoggedEpoch::snr),
                 mean(outcomes, epochsLogged, layers, LoggedEpoch::weightNorm),
                 trainLoss, trainAcc, testAcc,
-                MutualInformationEstimator.labelEntropy(InformationBottleneckData.labels()),
+                MutualInformationEstimator.labelEntropy(data.miLabels()),
                 estimator.name(), estimator.parameters(), p, seeds, seconds, provenance,
                 outcomes.get(0).finalActivations());
     }
 
-    private static String engineVersions(MutualInformationEstimator estimator) {
+    private static String engineVersions(MutualInformationEstimator estimator, boolean tensors) {
         if (estimator instanceof KdeEstimator) {
             return ModelRuntime.versions() + " (KDE pairwise terms)";
+        }
+        if (tensors) {
+            return ModelRuntime.versions() + " (matrix products of the large layers)";
         }
         return "none (no native engine used)";
     }

@@ -52,6 +52,21 @@ public final class InfoPlaneFigures {
     private InfoPlaneFigures() {
     }
 
+    /**
+     * Upper end of the I(X;T) axis: just above log2 of the number of MI rows (12 bits for the
+     * 12-bit set), the most a deterministic net can reach on them.
+     */
+    static double ixtCeiling(InfoPlaneResult r) {
+        InfoPlaneData.DataChoice d = r.parameters() == null ? InfoPlaneData.DataChoice.IB : r.parameters().data();
+        return d.isInformationBottleneck() ? 12.3 : Math.log(d.miRowCount()) / Math.log(2) * 1.025;
+    }
+
+    /** Upper end of the I(T;Y) axis: just above H(Y) (1.05 for the 12-bit set, as before). */
+    static double ityCeiling(InfoPlaneResult r) {
+        InfoPlaneData.DataChoice d = r.parameters() == null ? InfoPlaneData.DataChoice.IB : r.parameters().data();
+        return d.isInformationBottleneck() || !(r.entropyY() > 0) ? 1.05 : r.entropyY() * 1.05;
+    }
+
     /** One line describing the run, for subtitles. */
     public static String describe(InfoPlaneResult r) {
         InfoPlaneParameters p = r.parameters();
@@ -66,8 +81,11 @@ public final class InfoPlaneFigures {
             case "ksg" -> "KSG k = 3, σ² = " + p.noiseVariance();
             default -> r.estimator();
         };
-        return String.format(Locale.ROOT, "%s %s, %s; %d epochs, %.0f %% %s train; %s", p.activation().name().toLowerCase(Locale.ROOT),
-                w, est, p.epochs(), 100 * p.trainFraction(), p.split().name().toLowerCase(Locale.ROOT),
+        String data = p.data().isInformationBottleneck()
+                ? String.format(Locale.ROOT, "%.0f %% %s train", 100 * p.trainFraction(), p.split().name().toLowerCase(Locale.ROOT))
+                : p.data().describe();
+        return String.format(Locale.ROOT, "%s %s, %s; %d epochs, %s; %s", p.activation().name().toLowerCase(Locale.ROOT),
+                w, est, p.epochs(), data,
                 r.seeds().length == 1 ? "seed " + r.seeds()[0] : "mean of " + r.seeds().length + " runs");
     }
 
@@ -97,11 +115,17 @@ public final class InfoPlaneFigures {
             maxEpoch = Math.max(maxEpoch, r.epochs()[r.last()]);
         }
         EpochPaintScale scale = new EpochPaintScale(0, maxEpoch);
+        double xMax = 0;
+        double yMax = 0;
+        for (InfoPlaneResult r : runs) {
+            xMax = Math.max(xMax, ixtCeiling(r));
+            yMax = Math.max(yMax, ityCeiling(r));
+        }
         NumberAxis x = new NumberAxis("I(X;T) [bits]");
-        x.setRange(0, 12.3);
+        x.setRange(0, xMax);
         x.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(2));
         NumberAxis y = new NumberAxis("I(T;Y) [bits]");
-        y.setRange(0, 1.05);
+        y.setRange(0, yMax);
         XYPlot plot = new XYPlot();
         plot.setDomainAxis(x);
         plot.setRangeAxis(y);
@@ -204,8 +228,8 @@ public final class InfoPlaneFigures {
     public static JFreeChart informationVersusEpoch(InfoPlaneResult r) {
         CombinedDomainXYPlot combined = new CombinedDomainXYPlot(epochAxis(r));
         combined.setGap(12);
-        combined.add(layerPlot(r, r.ixt(), r.ixtStd(), "I(X;T) [bits]", 0, 12.3, true), 1);
-        combined.add(layerPlot(r, r.ity(), r.ityStd(), "I(T;Y) [bits]", 0, 1.05, false), 1);
+        combined.add(layerPlot(r, r.ixt(), r.ixtStd(), "I(X;T) [bits]", 0, ixtCeiling(r), true), 1);
+        combined.add(layerPlot(r, r.ity(), r.ityStd(), "I(T;Y) [bits]", 0, ityCeiling(r), false), 1);
         JFreeChart chart = new JFreeChart("Mutual information per layer", TITLE, combined, true);
         chart.addSubtitle(new TextTitle(describe(r), SUBTITLE));
         chart.setBackgroundPaint(Color.WHITE);
@@ -340,5 +364,52 @@ public final class InfoPlaneFigures {
         export(informationPlane(r), dir, "infoplane", 720, 540, dpi);
         export(informationVersusEpoch(r), dir, "mi-epochs", 720, 620, dpi);
         export(snr(r), dir, "snr", 720, 720, dpi);
+    }
+    /** The plane's numbers: one row per (logged epoch, layer). */
+    public static org.lamina.analysis.export.FigureData planeData(InfoPlaneResult r) {
+        org.lamina.analysis.export.FigureData.Builder b = org.lamina.analysis.export.FigureData.builder("epoch", "layer", "ixt_bits", "ity_bits");
+        for (int e = 0; e < r.epochs().length; e++) {
+            for (int l = 0; l < r.layers().size(); l++) {
+                b.row(r.epochs()[e], r.layers().get(l), r.ixt()[e][l], r.ity()[e][l]);
+            }
+        }
+        return b.build();
+    }
+
+    /** Loss and accuracies per logged epoch. */
+    public static org.lamina.analysis.export.FigureData trainingData(InfoPlaneResult r) {
+        org.lamina.analysis.export.FigureData.Builder b = org.lamina.analysis.export.FigureData.builder("epoch", "train_loss_nats", "train_accuracy", "test_accuracy");
+        for (int e = 0; e < r.epochs().length; e++) {
+            b.row(r.epochs()[e], r.trainLoss()[e], r.trainAccuracy()[e], r.testAccuracy()[e]);
+        }
+        return b.build();
+    }
+
+    /** Gradient statistics per (logged epoch, layer). */
+    public static org.lamina.analysis.export.FigureData snrData(InfoPlaneResult r) {
+        org.lamina.analysis.export.FigureData.Builder b = org.lamina.analysis.export.FigureData.builder("epoch", "layer", "grad_mean", "grad_std", "snr", "weight_norm");
+        for (int e = 0; e < r.epochs().length; e++) {
+            for (int l = 0; l < r.layers().size(); l++) {
+                b.row(r.epochs()[e], r.layers().get(l), r.gradientMean()[e][l], r.gradientStd()[e][l], r.snr()[e][l],
+                        r.weightNorm()[e][l]);
+            }
+        }
+        return b.build();
+    }
+
+    /**
+     * The four figures of a result with their data, as the panel shows them and a session replay
+     * writes them: {@code infoplane}, {@code mi-epochs}, {@code snr}, {@code training}.
+     */
+    public static java.util.List<org.lamina.analysis.export.Figure> figures(InfoPlaneResult r) {
+        return java.util.List.of(
+                new org.lamina.analysis.export.ChartFigure("infoplane", "Information plane", informationPlane(r), 0.75,
+                        planeData(r)),
+                new org.lamina.analysis.export.ChartFigure("mi-epochs", "Mutual information per layer",
+                        informationVersusEpoch(r), 0.86, planeData(r)),
+                new org.lamina.analysis.export.ChartFigure("snr", "Gradient signal-to-noise per layer", snr(r), 1.0,
+                        snrData(r)),
+                new org.lamina.analysis.export.ChartFigure("training", "Training loss and accuracy",
+                        TrainingFigure.chart(r, describe(r)), 0.75, trainingData(r)));
     }
 }

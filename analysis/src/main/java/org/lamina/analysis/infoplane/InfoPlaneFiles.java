@@ -3,7 +3,6 @@ package org.lamina.analysis.infoplane;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import org.lamina.analysis.data.InformationBottleneckData;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +20,8 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Writes an {@link InfoPlaneResult}: {@code infoplane.json}, {@code activations-final.npz}
- * ({@code layer0 … layerK} = the final activations of {@code layers[0 … K]} on all 4,096 inputs,
+ * ({@code layer0 … layerK} = the final activations of {@code layers[0 … K]} on the MI rows: all 4,096
+ * inputs of the 12-bit set, or the chosen image subset;
  * {@code inputs}, {@code labels}), and CSVs of every figure's numbers. Each file is written to a
  * temporary name and moved into place, so an interrupted export leaves no half-written file.
  */
@@ -90,12 +90,14 @@ public final class InfoPlaneFiles {
     public static void writeNpz(InfoPlaneResult r, OutputStream out) throws IOException {
         ZipOutputStream zip = new ZipOutputStream(out);
         List<float[]> acts = r.finalActivations();
-        int n = InformationBottleneckData.SIZE;
+        // the rows the MI was estimated on (all 4,096 for the 12-bit set), reloaded from the parameters
+        InfoPlaneData data = InfoPlaneData.load(r.parameters());
+        int n = data.miRows().length;
         for (int l = 0; l < acts.size(); l++) {
             entry(zip, "layer" + l, npyFloat(acts.get(l), n, acts.get(l).length / n));
         }
-        entry(zip, "inputs", npyFloat(InformationBottleneckData.inputs(), n, InformationBottleneckData.BITS));
-        int[] labels = InformationBottleneckData.labels();
+        entry(zip, "inputs", npyFloat(data.miInputs(), n, data.features()));
+        int[] labels = data.miLabels();
         ByteBuffer b = ByteBuffer.allocate(labels.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (int y : labels) {
             b.putLong(y);

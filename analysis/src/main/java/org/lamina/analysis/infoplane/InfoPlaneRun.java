@@ -1,7 +1,5 @@
 package org.lamina.analysis.infoplane;
 
-import org.lamina.analysis.data.InformationBottleneckData;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -9,9 +7,10 @@ import java.util.concurrent.CancellationException;
 import java.util.function.IntConsumer;
 
 /**
- * One training run of the information-plane experiment: the 12-bit data, a {@link DenseNetwork}
- * seeded with {@code seed}, Adam on shuffled mini-batches of the training rows, and at every
- * logged epoch the activations of every layer on all 4,096 inputs, their MI, and the gradient
+ * One training run of the information-plane experiment: the data ({@link InfoPlaneData}: the
+ * 12-bit set or a bundled image set), a {@link DenseNetwork} seeded with {@code seed}, Adam on
+ * shuffled mini-batches of the training rows, and at every logged epoch the activations of every
+ * layer on the MI rows (all 4,096 inputs of the 12-bit set), their MI, and the gradient
  * statistics (Saxe et al.: gradients of every mini-batch of one pass over the training rows,
  * computed with the current weights before training continues).
  */
@@ -23,12 +22,23 @@ public final class InfoPlaneRun {
 
     private final InfoPlaneParameters p;
     private final MutualInformationEstimator estimator;
-    private final float[] x = InformationBottleneckData.inputs();
-    private final int[] y = InformationBottleneckData.labels();
+    private final InfoPlaneData data;
+    private final float[] x;
+    private final int[] y;
+    private final int[] miLabels;
 
     public InfoPlaneRun(InfoPlaneParameters parameters, MutualInformationEstimator estimator) {
+        this(parameters, estimator, InfoPlaneData.load(parameters));
+    }
+
+    /** A run on data already loaded (repeats share it). */
+    public InfoPlaneRun(InfoPlaneParameters parameters, MutualInformationEstimator estimator, InfoPlaneData data) {
         this.p = parameters;
         this.estimator = estimator;
+        this.data = data;
+        this.x = data.inputs();
+        this.y = data.labels();
+        this.miLabels = data.miLabels();
     }
 
     /**
@@ -38,11 +48,9 @@ public final class InfoPlaneRun {
      * @param afterEpoch  called after every epoch (progress)
      */
     public Outcome run(int repeat, long seed, InfoPlaneMonitor monitor, IntConsumer afterEpoch) {
-        int n = InformationBottleneckData.SIZE;
-        int[] order = p.split().order(n, p.seed());
-        int trainCount = SplitMode.trainCount(n, p.trainFraction());
-        int[] train = java.util.Arrays.copyOf(order, trainCount);
-        int[] test = java.util.Arrays.copyOfRange(order, trainCount, n);
+        int[] train = data.trainRows();
+        int[] test = data.testRows();
+        int trainCount = train.length;
 
         DenseNetwork net = new DenseNetwork(p.widths(), p.activation(), seed);
         DenseNetwork.Adam adam = new DenseNetwork.Adam(net, p.learningRate());
@@ -94,25 +102,32 @@ public final class InfoPlaneRun {
 
     private LoggedEpoch log(DenseNetwork net, int epoch, int[] train, int[] test, double[][] gw, double[][] gb,
                             List<float[]> activationsOut) {
-        int n = InformationBottleneckData.SIZE;
         int layers = net.layers();
         int[] widths = net.widths();
+        int n = data.rows();
+        // every row once: the MI rows, and the train/test rows for loss and accuracy
         double[][] out = net.forward(x, null, 0, n, null);
+        int[] mi = data.miRows();
         double[] ixt = new double[layers];
         double[] ity = new double[layers];
         double[] ixtLower = new double[layers];
         for (int l = 0; l < layers; l++) {
             double[] a = out[l];
-            float[] t = new float[a.length];
-            for (int i = 0; i < a.length; i++) {
-                if (!Double.isFinite(a[i])) {
-                    throw new TrainingDivergedException("training diverged by epoch " + epoch + ": layer "
-                            + p.layerNames().get(l) + " has NaN or infinite activations");
+            int width = widths[l + 1];
+            float[] t = new float[mi.length * width];
+            for (int r = 0; r < mi.length; r++) {
+                int src = mi[r] * width;
+                for (int j = 0; j < width; j++) {
+                    double v = a[src + j];
+                    if (!Double.isFinite(v)) {
+                        throw new TrainingDivergedException("training diverged by epoch " + epoch + ": layer "
+                                + p.layerNames().get(l) + " has NaN or infinite activations");
+                    }
+                    t[r * width + j] = (float) v;
                 }
-                t[i] = (float) a[i];
             }
             activationsOut.add(t);
-            InformationEstimate e = estimator.estimate(t, n, widths[l + 1], y);
+            InformationEstimate e = estimator.estimate(t, mi.length, width, miLabels);
             ixt[l] = e.ixt();
             ity[l] = e.ity();
             ixtLower[l] = e.ixtLower();

@@ -112,4 +112,66 @@ class DenseNetworkTest {
         assertThat(max * Math.sqrt(400)).isLessThanOrEqualTo(2);
         assertThat(net.bias(0)).containsOnly(0.0);
     }
+
+    /**
+     * The libtorch passes used for large layers compute what the Java passes compute: outputs,
+     * loss and every gradient, for each activation (float32 against float64: relative 1e-4).
+     */
+    @Test
+    void tensorPassesEqualJavaPasses() {
+        int[] widths = {40, 300, 7, 3};
+        float[] x = new float[50 * 40];
+        int[] y = new int[50];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble();
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = random.nextInt(3);
+        }
+        int[] index = {4, 9, 17, 1, 30, 31, 45, 0, 12, 22};
+        for (Mlp.Kind kind : Mlp.Kind.values()) {
+            DenseNetwork net = new DenseNetwork(widths, kind, 11);
+            for (int l = 0; l < net.layers(); l++) {
+                for (int i = 0; i < net.bias(l).length; i++) {
+                    net.bias(l)[i] = 0.02 * (i % 5) - 0.03;
+                }
+            }
+            double[][][] grads = new double[2][][];
+            double[] losses = new double[2];
+            double[][][] outs = new double[2][][];
+            for (int path = 0; path < 2; path++) {
+                net.useTensors(path == 1);
+                grads[path] = new double[2 * net.layers()][];
+                double[][] gw = new double[net.layers()][];
+                double[][] gb = new double[net.layers()][];
+                for (int l = 0; l < net.layers(); l++) {
+                    gw[l] = new double[net.weight(l).length];
+                    gb[l] = new double[net.bias(l).length];
+                    grads[path][2 * l] = gw[l];
+                    grads[path][2 * l + 1] = gb[l];
+                }
+                losses[path] = net.lossAndGradients(x, y, index, 2, 7, gw, gb);
+                outs[path] = net.forward(x, index, 2, 7, null);
+            }
+            assertThat(losses[1]).as(kind + " loss").isCloseTo(losses[0], within(1e-5 * Math.max(1, losses[0])));
+            for (int k = 0; k < grads[0].length; k++) {
+                double scale = 1e-6;
+                for (double v : grads[0][k]) {
+                    scale = Math.max(scale, Math.abs(v));
+                }
+                for (int i = 0; i < grads[0][k].length; i++) {
+                    assertThat(grads[1][k][i]).as(kind + " gradient " + k + "[" + i + "]")
+                            .isCloseTo(grads[0][k][i], within(1e-4 * scale));
+                }
+            }
+            for (int l = 0; l < outs[0].length; l++) {
+                for (int i = 0; i < outs[0][l].length; i++) {
+                    assertThat(outs[1][l][i]).isCloseTo(outs[0][l][i], within(1e-4 * Math.max(1, Math.abs(outs[0][l][i]))));
+                }
+            }
+        }
+        assertThat(DenseNetwork.usesTensors(InfoPlaneParameters.DEFAULT_WIDTHS)).isFalse();
+        assertThat(DenseNetwork.usesTensors(InfoPlaneParameters.SAXE_IMAGE_WIDTHS)).isTrue();
+    }
 }

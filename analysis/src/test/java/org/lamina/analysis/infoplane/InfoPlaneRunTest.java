@@ -92,7 +92,7 @@ class InfoPlaneRunTest {
     @Test
     void divergedTrainingStopsAndSaysSo() {
         InfoPlaneParameters p = new InfoPlaneParameters(new int[] {12, 10, 2}, Mlp.Kind.LINEAR, 50, 0.8,
-                SplitMode.SHUFFLED, "binsize", 30, 0.07, 1e-3, 1, 1, 1e200, 256, LoggingSchedule.SAXE);
+                SplitMode.SHUFFLED, "binsize", 30, 0.07, 1e-3, 1, 1, 1e200, 256, LoggingSchedule.SAXE, null);
         assertThatThrownBy(() -> InfoPlaneExperiment.run(p, InfoPlaneMonitor.NONE))
                 .isInstanceOf(TrainingDivergedException.class).hasMessageContaining("diverged");
     }
@@ -101,16 +101,75 @@ class InfoPlaneRunTest {
     void badParametersGetClearMessages() {
         InfoPlaneParameters d = InfoPlaneParameters.defaults();
         assertThatThrownBy(() -> new InfoPlaneParameters(new int[] {10, 5, 2}, Mlp.Kind.TANH, 10, 0.8, null, "binning",
-                30, 0.07, 1e-3, 1, 1, 4e-4, 256, null)).hasMessageContaining("must start at 12");
+                30, 0.07, 1e-3, 1, 1, 4e-4, 256, null, null)).hasMessageContaining("must start at 12");
         assertThatThrownBy(() -> new InfoPlaneParameters(new int[] {12, 5, 3}, Mlp.Kind.TANH, 10, 0.8, null, "binning",
-                30, 0.07, 1e-3, 1, 1, 4e-4, 256, null)).hasMessageContaining("must end at 2");
+                30, 0.07, 1e-3, 1, 1, 4e-4, 256, null, null)).hasMessageContaining("must end at 2");
         assertThatThrownBy(() -> d.withEpochs(0)).hasMessageContaining("epochs must be 1");
         assertThatThrownBy(() -> new InfoPlaneParameters(d.widths(), Mlp.Kind.TANH, 10, 0.8, null, "binning",
-                1, 0.07, 1e-3, 1, 1, 4e-4, 256, null)).hasMessageContaining("bins must be at least 2");
+                1, 0.07, 1e-3, 1, 1, 4e-4, 256, null, null)).hasMessageContaining("bins must be at least 2");
         assertThatThrownBy(() -> new InfoPlaneParameters(d.widths(), Mlp.Kind.TANH, 10, 0.8, null, "kde",
-                30, 0.07, 0, 1, 1, 4e-4, 256, null)).hasMessageContaining("noise variance must be positive");
+                30, 0.07, 0, 1, 1, 4e-4, 256, null, null)).hasMessageContaining("noise variance must be positive");
         assertThatThrownBy(() -> d.withEstimator("mine")).hasMessageContaining("binning, binsize, kde or ksg");
         assertThatThrownBy(() -> d.withSplit(SplitMode.SHUFFLED, 0)).hasMessageContaining("train fraction");
+        InfoPlaneParameters images = InfoPlaneParameters.imageDefaults("sample:fashion");
+        assertThatThrownBy(() -> d.withData(images.data())).hasMessageContaining("must start at 784");
+        assertThatThrownBy(() -> new InfoPlaneData.DataChoice("sample:cifar", 10, 10, "test"))
+                .hasMessageContaining("sample:fashion or sample:mnist");
+        assertThatThrownBy(() -> new InfoPlaneData.DataChoice("ib", 0, 0, "test"))
+                .hasMessageContaining("always estimated on all 4,096");
+        assertThatThrownBy(() -> new InfoPlaneData.DataChoice("sample:fashion", 100, 0, "test"))
+                .hasMessageContaining("needs test images");
+        assertThatThrownBy(() -> InfoPlaneExperiment.run(images.withData(
+                new InfoPlaneData.DataChoice("sample:fashion", 100, 5000, "test")), InfoPlaneMonitor.NONE))
+                .hasMessageContaining("sample:fashion-test has 2000 images; asked for 5000");
+    }
+
+    @Test
+    void parametersSurviveTheSessionMap() {
+        InfoPlaneParameters ib = InfoPlaneParameters.defaults().withEstimator("kde").withRepeats(3, 9)
+                .withActivation(Mlp.Kind.RELU);
+        assertThat(InfoPlaneParameters.fromMap(ib.toMap())).isEqualTo(ib);
+        InfoPlaneParameters images = InfoPlaneParameters.imageDefaults("sample:mnist")
+                .withData(new InfoPlaneData.DataChoice("sample:mnist", 300, 200, "all"));
+        // through JSON, as a session file stores it (numbers come back as Integer/Double)
+        java.util.Map<String, Object> json = InfoPlaneFiles.mapper().convertValue(images.toMap(),
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { });
+        assertThat(InfoPlaneParameters.fromMap(json)).isEqualTo(images);
+        assertThatThrownBy(() -> InfoPlaneParameters.fromMap(java.util.Map.of("epochs", "many")))
+                .hasMessageContaining("'epochs' must be a number");
+    }
+
+    /**
+     * Saxe et al.'s image variant, small: ReLU 784-1024-20-20-20-10 on 200 Fashion training
+     * images, KDE on 150 test images. The net must learn (test accuracy well above chance), I(T;Y)
+     * stays within H(Y) of the MI rows, and I(X;T) within log2 of their count.
+     */
+    @Test
+    void imageVariantTrainsAndMeasuresOnTheChosenRows() {
+        InfoPlaneParameters d = InfoPlaneParameters.imageDefaults("sample:fashion");
+        // batches of 40 so that 10 epochs of 200 images are 50 Adam steps
+        InfoPlaneParameters p = new InfoPlaneParameters(d.widths(), d.activation(), 10, 1.0, d.split(), "kde", 30, 0.07,
+                0.1, 1, 42, 1e-3, 40, d.schedule(), new InfoPlaneData.DataChoice("sample:fashion", 200, 150, "test"));
+        InfoPlaneResult r = InfoPlaneExperiment.run(p, InfoPlaneMonitor.NONE);
+        assertThat(r.layers()).containsExactly("layer1", "layer2", "layer3", "layer4", "softmax");
+        int last = r.last();
+        // chance is 0.1; 50 steps reach about 0.55 (0.485 after 30 steps on 300 images)
+        assertThat(r.testAccuracy()[last]).isGreaterThan(0.4);
+        assertThat(r.testAccuracy()[last]).isGreaterThan(r.testAccuracy()[0] + 0.25);
+        assertThat(r.entropyY()).isBetween(3.0, Math.log(10) / Math.log(2) + 1e-9);
+        for (double[] epoch : r.ixt()) {
+            for (double v : epoch) {
+                assertThat(v).isBetween(0.0, Math.log(150) / Math.log(2) + 1e-9);
+            }
+        }
+        for (double[] epoch : r.ity()) {
+            for (double v : epoch) {
+                assertThat(v).isBetween(0.0, r.entropyY() + 1e-9);
+            }
+        }
+        assertThat(r.finalActivations().get(0)).hasSize(150 * 1024);
+        assertThat(r.provenance().get("miRows")).isEqualTo(150);
+        assertThat(String.valueOf(r.provenance().get("trainer"))).contains("libtorch");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.lamina.app.cli;
 
+import org.lamina.analysis.infoplane.InfoPlaneData;
 import org.lamina.analysis.infoplane.InfoPlaneExperiment;
 import org.lamina.analysis.infoplane.InfoPlaneFigures;
 import org.lamina.analysis.infoplane.InfoPlaneFiles;
@@ -26,20 +27,21 @@ import java.util.Locale;
  */
 @Command(name = "infoplane", mixinStandardHelpOptions = true,
         description = {"Information plane of every layer over training (Shwartz-Ziv & Tishby 2017; Saxe et al. 2018) on the "
-                + "12-bit data set.",
+                + "12-bit data set, or (--data sample:fashion|sample:mnist) Saxe's 784-1024-20-20-20-10 MLP on a bundled image set.",
             "Writes DIR/infoplane.json, DIR/activations-final.npz, infoplane/mi-epochs/snr .png/.svg/.pdf and "
                 + "infoplane.csv, snr.csv, training.csv."})
 final class InfoPlaneCommand implements Runnable {
 
-    @Option(names = "--net", defaultValue = "ib", paramLabel = "ib|mlp:W0,W1,…",
-            description = "ib = 12-10-7-5-4-3-2, or mlp: with all widths, input (12) to output (2). Default ${DEFAULT-VALUE}.")
+    @Option(names = "--net", paramLabel = "ib|saxe|mlp:W0,W1,…",
+            description = "ib = 12-10-7-5-4-3-2, saxe = 784-1024-20-20-20-10 (image data), or mlp: with all widths, input "
+                    + "(12, or 784 for images) to output (2, or 10). Default: ib, or saxe with image data.")
     String net;
 
-    @Option(names = "--activation", defaultValue = "tanh", description = "tanh|relu|linear|sigmoid. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--activation", description = "tanh|relu|linear|sigmoid. Default: tanh, or relu with image data.")
     String activation;
 
-    @Option(names = "--epochs", defaultValue = "3000", description = "1 … 10000. Default ${DEFAULT-VALUE}.")
-    int epochs;
+    @Option(names = "--epochs", description = "1 … 10000. Default: 3000, or 200 with image data.")
+    Integer epochs;
 
     @Option(names = "--train-fraction", defaultValue = "0.8", description = "Fraction of the 4,096 rows that train. Default ${DEFAULT-VALUE}.")
     double trainFraction;
@@ -48,7 +50,7 @@ final class InfoPlaneCommand implements Runnable {
             description = "contiguous (first rows train, as IDNNs) or shuffled (seeded). Default ${DEFAULT-VALUE}.")
     String split;
 
-    @Option(names = "--estimator", defaultValue = "binning", description = "binning|binsize|kde|ksg. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--estimator", description = "binning|binsize|kde|ksg. Default: binning, or kde with image data.")
     String estimator;
 
     @Option(names = "--bins", defaultValue = "30", description = "Edges on [-1, 1] for binning. Default ${DEFAULT-VALUE}.")
@@ -57,8 +59,8 @@ final class InfoPlaneCommand implements Runnable {
     @Option(names = "--binsize", defaultValue = "0.07", description = "Cell size for binsize. Default ${DEFAULT-VALUE}.")
     double binSize;
 
-    @Option(names = "--noise-var", defaultValue = "1e-3", description = "Noise variance σ² for kde and ksg. Default ${DEFAULT-VALUE}.")
-    double noiseVariance;
+    @Option(names = "--noise-var", description = "Noise variance σ² for kde and ksg. Default: 1e-3, or 0.1 with image data.")
+    Double noiseVariance;
 
     @Option(names = "--repeats", defaultValue = "1", description = "Runs with seeds S … S+R-1, in parallel. Default ${DEFAULT-VALUE}.")
     int repeats;
@@ -66,19 +68,33 @@ final class InfoPlaneCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "42", description = "First seed. Default ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--lr", defaultValue = "4e-4", description = "Adam learning rate. Default ${DEFAULT-VALUE}.")
-    double learningRate;
+    @Option(names = "--lr", description = "Adam learning rate. Default: 4e-4, or 1e-3 with image data.")
+    Double learningRate;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Mini-batch size. Default ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Option(names = "--batch", description = "Mini-batch size. Default: 256, or 128 with image data.")
+    Integer batchSize;
 
     @Option(names = "--schedule", defaultValue = "saxe",
             description = "Logged epochs: saxe (all <20, every 5th <100, every 20th <2000, then every 100th) or log (~400 log-spaced). "
                     + "Default ${DEFAULT-VALUE}.")
     String schedule;
 
-    @Option(names = "--data", defaultValue = "ib", description = "ib (the 12-bit set). Image data sets are not available yet.")
+    @Option(names = "--data", defaultValue = "ib",
+            description = "ib (the 12-bit set), sample:fashion or sample:mnist (first images of the bundled splits). "
+                    + "Default ${DEFAULT-VALUE}.")
     String data;
+
+    @Option(names = "--train-images", defaultValue = "2000",
+            description = "Image data: training images (first of the train split). Default ${DEFAULT-VALUE}.")
+    int trainImages;
+
+    @Option(names = "--test-images", defaultValue = "1000",
+            description = "Image data: held-out images (first of the test split). Default ${DEFAULT-VALUE}.")
+    int testImages;
+
+    @Option(names = "--mi-on", paramLabel = "all|train|test",
+            description = "Image data: rows the MI is estimated on. Default test (the 12-bit set: always all 4,096).")
+    String miOn;
 
     @Option(names = "--dpi", defaultValue = "144", description = "PNG resolution. Default ${DEFAULT-VALUE}.")
     int dpi;
@@ -96,12 +112,20 @@ final class InfoPlaneCommand implements Runnable {
 
     @Override
     public void run() {
-        if (!"ib".equals(data)) {
-            throw new IllegalArgumentException("--data " + data + " is not available yet: only the 12-bit set (--data ib) is");
+        InfoPlaneData.DataChoice choice = new InfoPlaneData.DataChoice(data, trainImages, testImages,
+                miOn != null ? miOn : "ib".equals(data) ? "all" : "test");
+        boolean images = !choice.isInformationBottleneck();
+        if (images && !"shuffled".equals(split)) {
+            throw new IllegalArgumentException("--split applies to the 12-bit set; image data trains on --train-images "
+                    + "and holds out --test-images");
         }
-        InfoPlaneParameters p = new InfoPlaneParameters(widths(net), Mlp.Kind.parse(activation), epochs, trainFraction,
-                SplitMode.parse(split), estimator, bins, binSize, noiseVariance, repeats, seed, learningRate, batchSize,
-                LoggingSchedule.parse(schedule));
+        InfoPlaneParameters p = new InfoPlaneParameters(widths(net != null ? net : images ? "saxe" : "ib"),
+                Mlp.Kind.parse(activation != null ? activation : images ? "relu" : "tanh"),
+                epochs != null ? epochs : images ? 200 : 3000, trainFraction,
+                images ? SplitMode.CONTIGUOUS : SplitMode.parse(split), estimator != null ? estimator : images ? "kde" : "binning",
+                bins, binSize, noiseVariance != null ? noiseVariance : images ? 0.1 : 1e-3, repeats, seed,
+                learningRate != null ? learningRate : images ? 1e-3 : 4e-4, batchSize != null ? batchSize : images ? 128 : 256,
+                LoggingSchedule.parse(schedule), choice);
         java.util.List<InfoPlaneResult> others = new java.util.ArrayList<>();
         for (Path f : overlay) {
             try {
@@ -128,6 +152,9 @@ final class InfoPlaneCommand implements Runnable {
         }
         PrintStream o = System.out;
         o.println(InfoPlaneFigures.describe(r));
+        if (images) {
+            o.printf(Locale.ROOT, "data: %s; final test accuracy %.4f%n", choice.describe(), r.testAccuracy()[r.last()]);
+        }
         o.printf(Locale.ROOT, "%d epochs × %d run(s) in %.1f s (%.2f ms per epoch per run, all logging and MI included)%n",
                 p.epochs(), p.repeats(), r.trainingSeconds(), 1000 * r.trainingSeconds() / p.epochs() / p.repeats());
         o.println("final (I(X;T), I(T;Y)) in bits, and compression = max − final I(X;T):");
@@ -144,8 +171,11 @@ final class InfoPlaneCommand implements Runnable {
         if (net.equals("ib")) {
             return InfoPlaneParameters.DEFAULT_WIDTHS.clone();
         }
+        if (net.equals("saxe")) {
+            return InfoPlaneParameters.SAXE_IMAGE_WIDTHS.clone();
+        }
         if (!net.startsWith("mlp:")) {
-            throw new IllegalArgumentException("--net must be ib or mlp:W0,W1,… (e.g. mlp:12,10,7,5,4,3,2), got '" + net + "'");
+            throw new IllegalArgumentException("--net must be ib, saxe or mlp:W0,W1,… (e.g. mlp:12,10,7,5,4,3,2), got '" + net + "'");
         }
         try {
             return Arrays.stream(net.substring(4).split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();

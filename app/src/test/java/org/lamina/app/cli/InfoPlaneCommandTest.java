@@ -49,6 +49,60 @@ class InfoPlaneCommandTest {
         assertThat(run("infoplane", "--epochs", "0", "--out", out).err()).contains("epochs must be 1");
         assertThat(run("infoplane", "--estimator", "mine", "--out", out).err()).contains("binning, binsize, kde or ksg");
         assertThat(run("infoplane", "--net", "mlp:12,x,2", "--out", out).err()).contains("integer widths");
-        assertThat(run("infoplane", "--data", "sample:fashion", "--out", out).err()).contains("not available yet");
+        assertThat(run("infoplane", "--data", "sample:cifar", "--out", out).err()).contains("sample:fashion or sample:mnist");
+        assertThat(run("infoplane", "--data", "sample:fashion", "--net", "ib", "--out", out).err())
+                .contains("must start at 784");
+        assertThat(run("infoplane", "--data", "sample:mnist", "--train-images", "9000", "--epochs", "1", "--out", out).err())
+                .contains("sample:mnist-train has 5000 images; asked for 9000");
+        assertThat(run("infoplane", "--mi-on", "test", "--out", out).err()).contains("always estimated on all 4,096");
+    }
+
+    /**
+     * Saxe's image variant from the command line, tiny: the net defaults to 784-1024-20-20-20-10
+     * with ReLU and KDE, the npz holds the MI rows (the 60 test images) with 784 inputs, and the
+     * session replay of the same parameters gives the same figures.
+     */
+    @Test
+    void imageDataWritesTheSaxeNetworkOnTheChosenRows() throws Exception {
+        Path dir = temp.resolve("img");
+        CliRun.Result r = run("infoplane", "--data", "sample:mnist", "--train-images", "100", "--test-images", "60",
+                "--epochs", "2", "--quiet", "--out", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("relu 784-1024-20-20-20-10", "KDE", "MI on test", "final test accuracy");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("infoplane.json").toFile());
+        assertThat(json.get("parameters").get("data").get("source").asText()).isEqualTo("sample:mnist");
+        assertThat(json.get("provenance").get("miRows").asInt()).isEqualTo(60);
+        assertThat(json.get("entropyY").asDouble()).isBetween(2.5, Math.log(10) / Math.log(2));
+        try (java.util.zip.ZipFile npz = new java.util.zip.ZipFile(dir.resolve("activations-final.npz").toFile())) {
+            // float32 [60, 784] = 188,160 bytes of data plus the .npy header
+            assertThat(npz.getEntry("inputs.npy").getSize()).isBetween(60L * 784 * 4, 60L * 784 * 4 + 256);
+            assertThat(npz.getEntry("layer0.npy").getSize()).isBetween(60L * 1024 * 4, 60L * 1024 * 4 + 256);
+            assertThat(npz.getEntry("labels.npy").getSize()).isBetween(60L * 8, 60L * 8 + 256);
+        }
+        assertThat(dir.resolve("infoplane.png")).isNotEmptyFile();
+
+        var params = org.lamina.analysis.infoplane.InfoPlaneFigures.read(dir.resolve("infoplane.json")).parameters().toMap();
+        var doc = new org.lamina.analysis.session.SessionDocument(1, "2026-01-01T00:00:00Z",
+                new org.lamina.analysis.session.SessionDocument.ModelReference("sample:tiny-mlp", "tiny-mlp", null),
+                "sample:mnist-test", 42, java.util.Map.of(), java.util.List.of(
+                        new org.lamina.analysis.session.SessionDocument.AnalysisEntry("infoplane", "infoplane", params,
+                                java.util.Map.of())));
+        Path session = org.lamina.analysis.session.SessionFile.write(temp.resolve("ip.lamina.json"), doc);
+        Path figures = temp.resolve("replayed");
+        CliRun.Result replay = run("replay", session.toString(), "--out", figures.toString(), "--format", "csv",
+                "--device", "cpu");
+        assertThat(replay.code()).as(replay.err()).isZero();
+        java.util.List<String> original = java.nio.file.Files.readAllLines(dir.resolve("infoplane.csv"));
+        java.util.List<String> again = java.nio.file.Files.readAllLines(figures.resolve("01-infoplane-infoplane.csv"));
+        assertThat(again).hasSameSizeAs(original);
+        for (int i = 1; i < original.size(); i++) {
+            // same seeds, same numbers: I(X;T) and I(T;Y) of every (epoch, layer)
+            String[] a = original.get(i).split(",");
+            String[] b = again.get(i).split(",");
+            assertThat(b[0]).isEqualTo(a[0]);
+            assertThat(Double.parseDouble(b[2])).isCloseTo(Double.parseDouble(a[2]), org.assertj.core.api.Assertions.within(1e-3));
+            assertThat(Double.parseDouble(b[3])).isCloseTo(Double.parseDouble(a[3]), org.assertj.core.api.Assertions.within(1e-3));
+        }
+        assertThat(figures.resolve("01-infoplane-training.csv")).isNotEmptyFile();
     }
 }

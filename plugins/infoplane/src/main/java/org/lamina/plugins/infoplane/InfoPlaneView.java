@@ -20,16 +20,18 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.XYPlot;
 import org.lamina.analysis.export.ChartFigure;
 import org.lamina.analysis.export.Figure;
-import org.lamina.analysis.export.FigureData;
+import org.lamina.analysis.infoplane.InfoPlaneData;
 import org.lamina.analysis.infoplane.InfoPlaneExperiment;
 import org.lamina.analysis.infoplane.InfoPlaneFigures;
 import org.lamina.analysis.infoplane.InfoPlaneMonitor;
 import org.lamina.analysis.infoplane.InfoPlaneParameters;
+import org.lamina.analysis.infoplane.InfoPlaneReplay;
 import org.lamina.analysis.infoplane.InfoPlaneResult;
 import org.lamina.analysis.infoplane.LoggedEpoch;
 import org.lamina.analysis.infoplane.LoggingSchedule;
 import org.lamina.analysis.infoplane.SplitMode;
 import org.lamina.analysis.job.JobHandle;
+import org.lamina.analysis.session.SessionDocument;
 import org.lamina.analysis.model.djl.Mlp;
 import org.lamina.plugins.api.FigureView;
 import org.lamina.plugins.api.PluginView;
@@ -68,6 +70,10 @@ final class InfoPlaneView implements PluginView {
     private final TextField noiseVariance = field("1e-3", "infoplane-noise-var");
     private final TextField repeats = field("1", "infoplane-repeats");
     private final TextField seed = field("42", "infoplane-seed");
+    private final ComboBox<String> data = new ComboBox<>();
+    private final TextField trainImages = field("2000", "infoplane-train-images");
+    private final TextField testImages = field("1000", "infoplane-test-images");
+    private final ComboBox<String> miOn = new ComboBox<>();
     private final CheckBox overlay = new CheckBox("Overlay the previous run");
     private final Label validation = new Label();
     private final Label status = new Label("Not run yet.");
@@ -104,6 +110,29 @@ final class InfoPlaneView implements PluginView {
         estimator.getItems().setAll("binning", "binsize", "kde", "ksg");
         estimator.setValue("binning");
         estimator.setId("infoplane-estimator");
+        data.getItems().setAll("ib", "sample:fashion", "sample:mnist");
+        data.setValue("ib");
+        data.setId("infoplane-data");
+        data.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(String s) {
+                return s == null ? "" : switch (s) {
+                    case "ib" -> "12-bit set";
+                    case "sample:fashion" -> "Fashion-MNIST (Saxe MLP)";
+                    case "sample:mnist" -> "MNIST (Saxe MLP)";
+                    default -> s;
+                };
+            }
+
+            @Override
+            public String fromString(String s) {
+                return s;
+            }
+        });
+        miOn.getItems().setAll("all", "train", "test");
+        miOn.setValue("all");
+        miOn.setId("infoplane-mi-on");
+        data.valueProperty().addListener((o, was, now) -> useDataDefaults(now));
         overlay.setId("infoplane-overlay");
         validation.setId("infoplane-validation");
         status.setId("infoplane-status");
@@ -113,6 +142,10 @@ final class InfoPlaneView implements PluginView {
         form.setHgap(6);
         form.setVgap(5);
         int row = 0;
+        row = addRow(form, row, "Data", data);
+        row = addRow(form, row, "Train images", trainImages);
+        row = addRow(form, row, "Test images", testImages);
+        row = addRow(form, row, "MI on", miOn);
         row = addRow(form, row, "Widths", widths);
         row = addRow(form, row, "Activation", activation);
         row = addRow(form, row, "Epochs", epochs);
@@ -143,8 +176,8 @@ final class InfoPlaneView implements PluginView {
         overlay.setOnAction(e -> showResult());
         Label heading = new Label("Information plane");
         heading.setStyle("-fx-font-weight: bold; -fx-font-size: 13px;");
-        Label about = new Label("12-bit task (Shwartz-Ziv & Tishby 2017; Saxe et al. 2018). "
-                + "Right-click a figure to export it.");
+        Label about = new Label("12-bit task (Shwartz-Ziv & Tishby 2017) or Saxe et al. (2018)'s MLP on "
+                + "bundled images. Right-click a figure to export it.");
         about.setWrapText(true);
         about.setMaxWidth(230);
         about.setStyle("-fx-text-fill: #666; -fx-font-size: 11px;");
@@ -169,18 +202,43 @@ final class InfoPlaneView implements PluginView {
         root.setCenter(centre);
         BorderPane.setMargin(centre, new Insets(6));
 
-        for (Node n : List.of(widths, epochs, trainFraction, bins, binSize, noiseVariance, repeats, seed)) {
+        useDataDefaults("ib");
+        for (Node n : List.of(widths, epochs, trainFraction, bins, binSize, noiseVariance, repeats, seed, trainImages,
+                testImages)) {
             ((TextField) n).textProperty().addListener((o, a, b) -> validate());
         }
         activation.valueProperty().addListener((o, a, b) -> validate());
         split.valueProperty().addListener((o, a, b) -> validate());
         estimator.valueProperty().addListener((o, a, b) -> validate());
+        miOn.valueProperty().addListener((o, a, b) -> validate());
         validate();
 
         if (Boolean.getBoolean(DEMO_PROPERTY)) {
             epochs.setText(Integer.toString(DEMO_EPOCHS));
             start();
         }
+    }
+
+    /**
+     * Puts the form to the defaults of a data choice: the paper's 12-bit setup, or Saxe et al.'s
+     * image setup (ReLU 784-1024-20-20-20-10, KDE σ² = 0.1, 200 epochs, MI on the test images).
+     * Image-only fields are disabled for the 12-bit set and the split fields for images.
+     */
+    private void useDataDefaults(String source) {
+        boolean images = !"ib".equals(source);
+        InfoPlaneParameters d = images ? InfoPlaneParameters.imageDefaults(source) : InfoPlaneParameters.defaults();
+        widths.setText(java.util.Arrays.stream(d.widths()).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(",")));
+        activation.setValue(d.activation());
+        epochs.setText(Integer.toString(d.epochs()));
+        estimator.setValue(d.estimator());
+        noiseVariance.setText(images ? "0.1" : "1e-3");
+        miOn.setValue(d.data().miOn());
+        for (Node n : List.of(trainImages, testImages, miOn)) {
+            n.setDisable(!images);
+        }
+        trainFraction.setDisable(images);
+        split.setDisable(images);
     }
 
     /** Shows enum constants in lower case ({@code TANH} → {@code tanh}). */
@@ -251,11 +309,22 @@ final class InfoPlaneView implements PluginView {
         for (int i = 0; i < parts.length; i++) {
             w[i] = parseInt("widths", parts[i]);
         }
+        boolean images = !"ib".equals(data.getValue());
         return new InfoPlaneParameters(w, activation.getValue(), parseInt("epochs", epochs.getText()),
-                parseDouble("train fraction", trainFraction.getText()), split.getValue(), estimator.getValue(),
+                images ? 1.0 : parseDouble("train fraction", trainFraction.getText()),
+                images ? SplitMode.CONTIGUOUS : split.getValue(), estimator.getValue(),
                 parseInt("bins", bins.getText()), parseDouble("bin size", binSize.getText()),
                 parseDouble("noise variance", noiseVariance.getText()), parseInt("repeats", repeats.getText()),
-                parseLong("seed", seed.getText()), 4e-4, 256, LoggingSchedule.SAXE);
+                parseLong("seed", seed.getText()), images ? 1e-3 : 4e-4, images ? 128 : 256, LoggingSchedule.SAXE, dataChoice());
+    }
+
+    private InfoPlaneData.DataChoice dataChoice() {
+        String source = data.getValue();
+        if ("ib".equals(source)) {
+            return InfoPlaneData.DataChoice.IB;
+        }
+        return new InfoPlaneData.DataChoice(source, parseInt("train images", trainImages.getText()),
+                parseInt("test images", testImages.getText()), miOn.getValue());
     }
 
     private static int parseInt(String what, String text) {
@@ -319,9 +388,8 @@ final class InfoPlaneView implements PluginView {
         JobHandle<InfoPlaneResult>[] handle = new JobHandle[1];
         handle[0] = context.jobs().submit("Information plane: " + p.activation().name().toLowerCase(Locale.ROOT) + ", "
                 + p.epochs() + " epochs", progress -> {
-                    if (Double.isNaN(entropyY)) {
-                        entropyY = LiveResults.entropyY();
-                    }
+                    progress.message("loading " + p.data().describe());
+                    entropyY = LiveResults.entropyY(InfoPlaneData.load(p).miLabels());
                     progress.begin((long) p.repeats() * p.epochs());
                     return InfoPlaneExperiment.run(p, new InfoPlaneMonitor() {
                         @Override
@@ -352,6 +420,11 @@ final class InfoPlaneView implements PluginView {
                             + "I(X;T) = %.2f bits, I(T;Y) = %.3f bits.", r.parameters().epochs(), r.trainingSeconds(),
                             r.ixt()[r.last()][r.layers().size() - 1], r.ity()[r.last()][r.layers().size() - 1]));
                     context.log("information plane: " + InfoPlaneFigures.describe(r));
+                    context.session().record(InfoPlanePlugin.ID, new SessionDocument.AnalysisEntry(InfoPlanePlugin.ID,
+                            InfoPlaneReplay.METHOD, r.parameters().toMap(), java.util.Map.of(
+                                    "lastLayerIxt", String.format(Locale.ROOT, "%.4f", r.ixt()[r.last()][r.layers().size() - 1]),
+                                    "lastLayerIty", String.format(Locale.ROOT, "%.4f", r.ity()[r.last()][r.layers().size() - 1]),
+                                    "seconds", String.format(Locale.ROOT, "%.1f", r.trainingSeconds()))), false);
                 });
         running = handle[0];
         running.result().whenComplete((r, error) -> Platform.runLater(() -> {
@@ -420,14 +493,14 @@ final class InfoPlaneView implements PluginView {
                 ? InfoPlaneFigures.informationPlane(List.of(previous, r),
                         List.of("previous: " + InfoPlaneFigures.describe(previous), "current: " + InfoPlaneFigures.describe(r)))
                 : InfoPlaneFigures.informationPlane(r);
-        plane.setFigure(new ChartFigure("infoplane", "Information plane", planeChart, 0.75, planeData(r)));
+        plane.setFigure(new ChartFigure("infoplane", "Information plane", planeChart, 0.75, InfoPlaneFigures.planeData(r)));
         if (r.epochs().length > 1) {
             miEpochs.setFigure(new ChartFigure("mi-epochs", "Mutual information per layer",
-                    shortSubtitle(InfoPlaneFigures.informationVersusEpoch(r), r), 0.86, planeData(r)));
+                    shortSubtitle(InfoPlaneFigures.informationVersusEpoch(r), r), 0.86, InfoPlaneFigures.planeData(r)));
             snr.setFigure(new ChartFigure("snr", "Gradient signal-to-noise per layer",
-                    compactAxes(shortSubtitle(InfoPlaneFigures.snr(r), r)), 1.0, snrData(r)));
+                    compactAxes(shortSubtitle(InfoPlaneFigures.snr(r), r)), 1.0, InfoPlaneFigures.snrData(r)));
             training.setFigure(new ChartFigure("training", "Training loss and accuracy",
-                    shortSubtitle(TrainingFigure.chart(r, ""), r), 0.75, trainingData(r)));
+                    shortSubtitle(org.lamina.analysis.infoplane.TrainingFigure.chart(r, ""), r), 0.75, InfoPlaneFigures.trainingData(r)));
         }
     }
 
@@ -471,35 +544,6 @@ final class InfoPlaneView implements PluginView {
             }
         }
         return chart;
-    }
-
-    private static FigureData planeData(InfoPlaneResult r) {
-        FigureData.Builder b = FigureData.builder("epoch", "layer", "ixt_bits", "ity_bits");
-        for (int e = 0; e < r.epochs().length; e++) {
-            for (int l = 0; l < r.layers().size(); l++) {
-                b.row(r.epochs()[e], r.layers().get(l), r.ixt()[e][l], r.ity()[e][l]);
-            }
-        }
-        return b.build();
-    }
-
-    private static FigureData trainingData(InfoPlaneResult r) {
-        FigureData.Builder b = FigureData.builder("epoch", "train_loss_nats", "train_accuracy", "test_accuracy");
-        for (int e = 0; e < r.epochs().length; e++) {
-            b.row(r.epochs()[e], r.trainLoss()[e], r.trainAccuracy()[e], r.testAccuracy()[e]);
-        }
-        return b.build();
-    }
-
-    private static FigureData snrData(InfoPlaneResult r) {
-        FigureData.Builder b = FigureData.builder("epoch", "layer", "grad_mean", "grad_std", "snr", "weight_norm");
-        for (int e = 0; e < r.epochs().length; e++) {
-            for (int l = 0; l < r.layers().size(); l++) {
-                b.row(r.epochs()[e], r.layers().get(l), r.gradientMean()[e][l], r.gradientStd()[e][l], r.snr()[e][l],
-                        r.weightNorm()[e][l]);
-            }
-        }
-        return b.build();
     }
 
     /** The finished result shown, or {@code null}. */

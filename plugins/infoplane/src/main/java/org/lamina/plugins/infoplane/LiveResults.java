@@ -1,6 +1,5 @@
 package org.lamina.plugins.infoplane;
 
-import org.lamina.analysis.data.InformationBottleneckData;
 import org.lamina.analysis.infoplane.InfoPlaneParameters;
 import org.lamina.analysis.infoplane.InfoPlaneResult;
 import org.lamina.analysis.infoplane.LoggedEpoch;
@@ -14,15 +13,18 @@ final class LiveResults {
     private LiveResults() {
     }
 
-    /** H(Y) of the 12-bit labels, bits. */
-    static double entropyY() {
-        int[] labels = InformationBottleneckData.labels();
-        double p = 0;
+    /** H(Y) of labels in bits: the ceiling of I(T;Y) drawn while a run is live. */
+    static double entropyY(int[] labels) {
+        java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
         for (int y : labels) {
-            p += y == 1 ? 1 : 0;
+            counts.merge(y, 1, Integer::sum);
         }
-        p /= labels.length;
-        return p <= 0 || p >= 1 ? 0 : -(p * Math.log(p) + (1 - p) * Math.log(1 - p)) / Math.log(2);
+        double h = 0;
+        for (int c : counts.values()) {
+            double p = (double) c / labels.length;
+            h -= p * Math.log(p);
+        }
+        return h / Math.log(2);
     }
 
     /** The logged points of one run so far as a result (no spread, no activations); {@code points} non-empty. */

@@ -39,11 +39,13 @@ class InfoPlaneViewTest {
 
     private JobRunner runner;
     private InfoPlaneView view;
+    private TestContext context;
 
     @Start
     void start(Stage stage) {
         runner = new JobRunner(1);
-        view = (InfoPlaneView) new InfoPlanePlugin().createView(new TestContext(runner));
+        context = new TestContext(runner);
+        view = (InfoPlaneView) new InfoPlanePlugin().createView(context);
         stage.setScene(new Scene(new StackPane(view.node()), 1200, 800));
         stage.show();
     }
@@ -104,6 +106,11 @@ class InfoPlaneViewTest {
             assertThat(r.ity()[r.last()][l]).isBetween(0.0, 1.0);
         }
         assertThat(fx(() -> view.figures().size())).isEqualTo(4);
+        // the run is in the session, with parameters a replay reads back to the same run
+        assertThat(context.recorded).singleElement().satisfies(e -> {
+            assertThat(e.method()).isEqualTo("infoplane");
+            assertThat(org.lamina.analysis.infoplane.InfoPlaneParameters.fromMap(e.parameters())).isEqualTo(r.parameters());
+        });
 
         // Overlay: a second run is drawn with the first one.
         fx(() -> {
@@ -119,6 +126,31 @@ class InfoPlaneViewTest {
         XYPlot overlaid = fx(() -> ((ChartFigure) view.planeView().figure()).chart().getXYPlot());
         assertThat(overlaid.getDatasetCount()).isEqualTo(4);
         assertThat(overlaid.getDataset(1).getItemCount(0)).isEqualTo(r.epochs().length * layers);
+    }
+
+    @Test
+    void imageDataPutsTheFormToSaxesSetup(FxRobot robot) throws Exception {
+        fx(() -> {
+            robot.lookup("#infoplane-data").queryComboBox().getSelectionModel().select("sample:fashion");
+            return null;
+        });
+        var p = fx(view::parameters);
+        assertThat(p.widths()).containsExactly(784, 1024, 20, 20, 20, 10);
+        assertThat(p.estimator()).isEqualTo("kde");
+        assertThat(p.data().source()).isEqualTo("sample:fashion");
+        assertThat(p.data().miOn()).isEqualTo("test");
+        assertThat(fx(() -> robot.lookup("#infoplane-train-fraction").queryAs(TextField.class).isDisabled())).isTrue();
+        fx(() -> {
+            robot.lookup("#infoplane-test-images").queryAs(TextField.class).setText("0");
+            return null;
+        });
+        assertThat(fx(() -> robot.lookup("#infoplane-validation").queryAs(Label.class).getText()))
+                .contains("needs test images");
+        fx(() -> {
+            robot.lookup("#infoplane-data").queryComboBox().getSelectionModel().select("ib");
+            return null;
+        });
+        assertThat(fx(view::parameters)).isEqualTo(org.lamina.analysis.infoplane.InfoPlaneParameters.defaults());
     }
 
     @Test

@@ -84,8 +84,12 @@ final class TestContext implements WorkbenchContext {
 
     @Override
     public SessionLog session() {
-        return (id, entry, replace) -> { };
+        return (id, entry, replace) -> recorded.add(entry);
     }
+
+    /** What the panel recorded in the session, in order. */
+    final java.util.List<org.lamina.analysis.session.SessionDocument.AnalysisEntry> recorded =
+            java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     @Override
     public ReadOnlyObjectProperty<WorkbenchSettings> settingsProperty() {
