@@ -19,6 +19,7 @@ public final class StudySession implements AutoCloseable {
     private final StudySessionLog log;
     private int trial = -1;
     private boolean decided;
+    private boolean closed;
 
     /** Opens (or resumes) the log {@code logFile} of {@code participant} in {@code condition}. */
     public StudySession(StudyProtocol protocol, Path protocolFile, String participant, String condition, Path logFile) {
@@ -40,6 +41,14 @@ public final class StudySession implements AutoCloseable {
 
     public String condition() {
         return condition;
+    }
+
+    public String participant() {
+        return log.participant();
+    }
+
+    public java.nio.file.Path logFile() {
+        return log.file();
     }
 
     public boolean interactive() {
@@ -101,8 +110,12 @@ public final class StudySession implements AutoCloseable {
         }
     }
 
+    /** Closes the log; safe to call twice. */
     @Override
     public void close() {
-        log.close();
+        if (!closed) {
+            closed = true;
+            log.close();
+        }
     }
 }
