@@ -137,6 +137,7 @@ final class ChmcorrView implements PluginView {
         decision.setId("chmcorr-decision");
         decision.setStyle("-fx-font-weight: bold; -fx-font-size: 13px;");
         decision.setWrapText(true);
+        decision.setMaxWidth(330);
         votes.setId("chmcorr-votes");
         knnRow.setId("chmcorr-knn");
         canvas.setId("chmcorr-map");
@@ -206,15 +207,35 @@ final class ChmcorrView implements PluginView {
         updateButtons();
 
         context.selectedImageProperty().addListener((o, a, sel) -> followSelection(sel));
+        context.modelProperty().addListener((o, a, m) -> modelChanged(m));
         if (Boolean.getBoolean(DEMO_PROPERTY)) {
             gallerySize.setText(Integer.toString(DEMO_GALLERY));
             queryIndex.getValueFactory().setValue(DEMO_QUERY);
+        }
+        modelChanged(context.modelProperty().get());
+    }
+
+    /** A new model invalidates the engine; the demo classifies right away, as does a model with a spatial map shown first. */
+    private void modelChanged(LoadedModel m) {
+        engine = null;
+        engineKey = null;
+        if (m == null) {
+            return;
+        }
+        try {
+            SpatialFeatures.lastSpatialPoint(m.model().manifest());
+            status.setText("Model " + m.name() + ": press Classify query.");
+        } catch (RuntimeException e) {
+            status.setText(e.getMessage());
+            return;
+        }
+        if (Boolean.getBoolean(DEMO_PROPERTY)) {
             classify();
         }
     }
 
     private void followSelection(ImageSelection sel) {
-        if (sel != null && sel.dataset() != null && sel.dataset().reference().equals("sample:fashion-test")) {
+        if (!Boolean.getBoolean(DEMO_PROPERTY) && sel != null && sel.dataset() != null && sel.dataset().reference().equals("sample:fashion-test")) {
             queryIndex.getValueFactory().setValue(sel.index());
         }
     }
@@ -258,14 +279,14 @@ final class ChmcorrView implements PluginView {
         });
     }
 
-    /** The demo's edit: start from the CC mask, then erase its bottom rows, so the user map drives the decision. */
+    /** The demo's edit: a user who wants the decision to rest on the shoulders and collar paints rows 1–3. */
     private void demoEdit() {
-        edit(() -> map.resetTo(evidence.ccMask(current.ranking()[0])));
         int g = map.grid();
-        map.beginStroke("erase");
-        for (int c = 0; c < g; c++) {
-            map.erase(g - 2, c, 1);
-            map.erase(g - 1, c, 1);
+        map.beginStroke("paint");
+        for (int r = 1; r <= Math.min(3, g - 1); r++) {
+            for (int c = 1; c < g - 1; c++) {
+                map.paint(r, c, 1, 1f);
+            }
         }
         map.endStroke();
         canvas.redraw();
