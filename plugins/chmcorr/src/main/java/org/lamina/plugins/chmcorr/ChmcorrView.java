@@ -137,7 +137,8 @@ final class ChmcorrView implements PluginView {
         decision.setId("chmcorr-decision");
         decision.setStyle("-fx-font-weight: bold; -fx-font-size: 13px;");
         decision.setWrapText(true);
-        decision.setMaxWidth(330);
+        decision.setMaxWidth(560);
+        decision.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         votes.setId("chmcorr-votes");
         knnRow.setId("chmcorr-knn");
         canvas.setId("chmcorr-map");
@@ -190,17 +191,19 @@ final class ChmcorrView implements PluginView {
         leftScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         leftScroll.setMinWidth(265);
 
-        VBox mapBox = new VBox(6, canvas, decision, votes);
-        mapBox.setPadding(new Insets(6));
-        mapBox.setPrefWidth(340);
-        VBox.setVgrow(canvas, Priority.ALWAYS);
-        Label knnHeading = new Label("Plain kNN (pooled features, cosine) for comparison:");
-        VBox bottom = new VBox(4, knnHeading, knnRow, knnLabel);
-        bottom.setPadding(new Insets(6));
+        // Map and decision on top, the explanation below across the full width (it is a wide figure).
+        canvas.setPrefSize(260, 260);
+        canvas.setMinSize(260, 260);
+        canvas.setMaxSize(260, 260);
+        Label knnHeading = new Label("Plain kNN (pooled features, cosine), for comparison:");
+        VBox side = new VBox(6, decision, votes, knnHeading, knnRow, knnLabel);
+        side.setPadding(new Insets(0, 0, 0, 8));
+        HBox.setHgrow(side, Priority.ALWAYS);
+        HBox top = new HBox(canvas, side);
+        top.setPadding(new Insets(6));
         BorderPane centre = new BorderPane();
-        centre.setLeft(mapBox);
+        centre.setTop(top);
         centre.setCenter(explanation);
-        centre.setBottom(bottom);
         BorderPane.setMargin(explanation, new Insets(6));
         root.setLeft(leftScroll);
         root.setCenter(centre);
@@ -304,8 +307,8 @@ final class ChmcorrView implements PluginView {
         for (int i = 0; i < Math.min(8, ev.shortlist().size()); i++) {
             int gi = ev.shortlist().galleryIndices()[i];
             ImageView iv = new ImageView(ChmcorrEngine.fxImage(engine.galleryPicture(gi)));
-            iv.setFitWidth(64);
-            iv.setFitHeight(64);
+            iv.setFitWidth(52);
+            iv.setFitHeight(52);
             iv.setSmooth(false);
             Label cap = new Label(engine.classNames().get(ev.shortlist().labels()[i]) + String.format(Locale.ROOT, "\n%.3f",
                     ev.shortlist().similarity()[i]));
