@@ -67,7 +67,8 @@ final class StudyCommand {
             List<StudyProtocol.Trial> trials = ProtocolGenerator.draw(q.size(), q::label, i -> c.query(
                     ImageInput.normalise(q.sample(i).clone(), mf.input().channels(), mf.input().mean(), mf.input().std()))
                     .decide().prediction(), correct, wrong, seed);
-            StudyProtocol protocol = new StudyProtocol(StudyProtocol.FORMAT, model, gallery, queries, conditions, seed, n, k, trials)
+            StudyProtocol protocol = new StudyProtocol(StudyProtocol.FORMAT, model, gallery, index.size(), queries, conditions,
+                    seed, n, k, trials)
                     .validated("--conditions");
             protocol.write(out);
             System.out.println("wrote " + out + ": " + trials.size() + " trials (" + correct + " AI-correct, " + wrong

@@ -104,7 +104,7 @@ class ChmCorrCommandTest {
     @Test
     void studySummaryRefusesAProtocolNamingMissingImages() throws Exception {
         Path protocol = Files.writeString(dir.resolve("protocol.json"), """
-                {"format": "lamina-chmcorr-study-protocol/1", "model": "sample:tiny-cnn", "gallery": "sample:fashion-train",
+                {"format": "lamina-chmcorr-study-protocol/1", "model": "sample:tiny-cnn", "gallery": "sample:fashion-train", "gallerySize": 20000,
                  "queries": "sample:fashion-test", "conditions": ["static"], "seed": 1, "shortlist": 50, "k": 20,
                  "trials": [{"queryIndex": 5, "trueLabel": 1, "aiPrediction": 1, "aiCorrect": true},
                             {"queryIndex": 2000, "trueLabel": 1, "aiPrediction": 2, "aiCorrect": false}]}

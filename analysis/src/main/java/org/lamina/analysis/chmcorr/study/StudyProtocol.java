@@ -18,6 +18,7 @@ import java.util.Set;
  * @param format        {@link #FORMAT}
  * @param model         the model (directory or {@code sample:NAME})
  * @param gallery       the gallery data set
+ * @param gallerySize   how many of its images (the first ones) the AI decisions used
  * @param queries       the data set the trial images come from, e.g. {@code sample:fashion-test}
  * @param conditions    {@code static} and/or {@code interactive}
  * @param seed          the seed that drew and ordered the trials
@@ -25,7 +26,7 @@ import java.util.Set;
  * @param k             K
  * @param trials        the trials in presentation order
  */
-public record StudyProtocol(String format, String model, String gallery, String queries, List<String> conditions,
+public record StudyProtocol(String format, String model, String gallery, int gallerySize, String queries, List<String> conditions,
                             long seed, int shortlist, int k, List<Trial> trials) {
 
     public static final String FORMAT = "lamina-chmcorr-study-protocol/1";
@@ -56,6 +57,9 @@ public record StudyProtocol(String format, String model, String gallery, String 
         }
         if (conditions.isEmpty() || !CONDITIONS.containsAll(conditions)) {
             throw new StudyException(source + ": field 'conditions' must list static and/or interactive, found " + conditions);
+        }
+        if (gallerySize < 1) {
+            throw new StudyException(source + ": field 'gallerySize' must be at least 1, found " + gallerySize);
         }
         if (trials.isEmpty()) {
             throw new StudyException(source + ": field 'trials' is empty");

@@ -111,7 +111,7 @@ class StudySessionLogTest {
         assertThat(ProtocolGenerator.draw(100, i -> i % 3, i -> i % 2 == 0 ? i % 3 : (i + 1) % 3, 3, 2, 42)).isEqualTo(trials);
         assertThatThrownBy(() -> ProtocolGenerator.draw(10, i -> 0, i -> 0, 3, 2, 1)).hasMessageContaining("0 AI-wrong");
 
-        StudyProtocol p = new StudyProtocol(StudyProtocol.FORMAT, "sample:fashion-cnn", "sample:fashion-train",
+        StudyProtocol p = new StudyProtocol(StudyProtocol.FORMAT, "sample:fashion-cnn", "sample:fashion-train", 20000,
                 "sample:fashion-test", List.of("static", "interactive"), 42, 50, 20, trials);
         Path pf = p.write(dir.resolve("protocol.json"));
         assertThat(StudyProtocol.read(pf)).isEqualTo(p);

@@ -413,6 +413,13 @@ final class ChmcorrView implements PluginView {
     /** Starts a session on the loaded engine; the returned view is what the participant sees. */
     StudyParticipantView startStudy(StudyProtocol protocol, Path protocolFile, String participant, String condition, Path log) {
         protocol.checkImages(engine.queries().size(), protocolFile.toString());
+        if (engine.classifier().gallery().size() != protocol.gallerySize()
+                || !engine.classifier().gallery().dataset().equals(protocol.gallery())) {
+            throw new org.lamina.analysis.chmcorr.study.StudyException(protocolFile + ": the protocol's AI decisions used "
+                    + protocol.gallerySize() + " images of " + protocol.gallery() + " but the panel has "
+                    + engine.classifier().gallery().size() + " of " + engine.classifier().gallery().dataset()
+                    + "; set Gallery images to " + protocol.gallerySize() + " and classify once");
+        }
         StudySession s = new StudySession(protocol, protocolFile, participant, condition, log);
         return new StudyParticipantView(context, engine, s, text -> studyProgress.setText(text));
     }

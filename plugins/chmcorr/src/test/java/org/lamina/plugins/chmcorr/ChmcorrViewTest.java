@@ -106,11 +106,22 @@ class ChmcorrViewTest {
     @Test
     void studyModeLogsEveryStepOfAnInteractiveSession(FxRobot robot, @TempDir Path dir) throws Exception {
         classify(robot);
-        StudyProtocol p = new StudyProtocol(StudyProtocol.FORMAT, "sample:tiny-cnn", "sample:fashion-train",
+        StudyProtocol p = new StudyProtocol(StudyProtocol.FORMAT, "sample:tiny-cnn", "sample:fashion-train", 300,
                 "sample:fashion-test", List.of("static", "interactive"), 1, 30, 7,
                 List.of(new StudyProtocol.Trial(0, 9, 9, true), new StudyProtocol.Trial(1, 2, 0, false)));
         Path pf = p.write(dir.resolve("protocol.json"));
         Path log = dir.resolve("logs").resolve("P07.jsonl");
+        StudyProtocol otherGallery = new StudyProtocol(p.format(), p.model(), p.gallery(), 20000, p.queries(), p.conditions(),
+                p.seed(), p.shortlist(), p.k(), p.trials());
+        assertThat(fx(() -> {
+            try {
+                view.startStudy(otherGallery, pf, "P07", "interactive", log);
+                return "started";
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        })).contains("20000 images").contains("has 300").contains("set Gallery images to 20000");
+        assertThat(log).doesNotExist();
         StudyParticipantView[] holder = new StudyParticipantView[1];
         fx(() -> {
             holder[0] = view.startStudy(p, pf, "P07", "interactive", log);
