@@ -175,8 +175,8 @@ public final class ChmcorrFigure implements Figure {
         }
         int top = d.ranking()[0];
         float[] map = d.userMap() ? userMap : ev.ccMap(top);
-        String t = String.format(java.util.Locale.ROOT, "CHM-Corr: %s (%d/%d votes, K=%d)%s", classNames.get(d.prediction()),
-                d.votes(), d.k(), d.k(), d.userMap() ? " — with the user's map" : "");
+        String t = String.format(java.util.Locale.ROOT, "CHM-Corr: %s (%d of K = %d votes)%s", classNames.get(d.prediction()),
+                d.votes(), d.k(), d.userMap() ? " — with the user's map" : "");
         return new ChmcorrFigure(t, query, map, ev.grid(), d.userMap() ? "user map" : "CC map", shown);
     }
 }
