@@ -1,0 +1,117 @@
+package org.lamina.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code lamina chmcorr} and {@code lamina study} on tiny-cnn with a 200-image gallery. */
+class ChmCorrCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    private static String[] base(String... more) {
+        String[] b = {"chmcorr", "sample:tiny-cnn", "--device", "cpu", "--gallery", "sample:fashion-train", "--gallery-size", "200",
+            "--n", "30", "--k", "7", "--cache", dir.resolve("cache").toString()};
+        String[] out = new String[b.length + more.length];
+        System.arraycopy(b, 0, out, 0, b.length);
+        System.arraycopy(more, 0, out, b.length, more.length);
+        return out;
+    }
+
+    @Test
+    void writesTheJsonTheIssueNamesAndTheFigure() throws Exception {
+        Path out = dir.resolve("q3");
+        CliRun.Result r = CliRun.run(base("--query", "3", "--out", out.toString()));
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(out.resolve("chmcorr.json").toFile());
+        for (String key : new String[] {"prediction", "confidence", "votes", "exemplars", "ccMap", "mask", "similarity", "pairs"}) {
+            assertThat(j.has(key)).as(key).isTrue();
+        }
+        int g = j.get("grid").asInt();
+        assertThat(g).isEqualTo(14);      // tiny-cnn's last spatial point relu2 is 16x14x14
+        assertThat(j.get("exemplars")).hasSize(30);
+        assertThat(j.get("similarity")).hasSize(30);
+        assertThat(j.get("ccMap")).hasSize(g);
+        assertThat(j.get("mask").get(0)).hasSize(g);
+        double prev = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < 30; i++) {
+            JsonNode e = j.get("exemplars").get(i);
+            assertThat(e.get("rank").asInt()).isEqualTo(i);
+            assertThat(e.get("score").asDouble()).isLessThanOrEqualTo(prev);
+            prev = e.get("score").asDouble();
+        }
+        assertThat(j.get("pairs").size()).isBetween(1, 5);
+        assertThat(j.get("query").get("source").asText()).isEqualTo("sample:fashion-test");
+        assertThat(j.get("provenance").get("matcher").asText()).contains("NOT CHMNet");
+        assertThat(out.resolve("chmcorr.png")).exists();
+        assertThat(out.resolve("chmcorr.svg")).exists();
+
+        // The same query with a user map: scored by Σ sim·w / G², mask echoed back.
+        StringBuilder csv = new StringBuilder();
+        for (int row = 0; row < g; row++) {
+            for (int c = 0; c < g; c++) {
+                csv.append(c == 0 ? "" : ",").append(row < 3 ? "1" : "0");
+            }
+            csv.append('\n');
+        }
+        Path mask = Files.writeString(dir.resolve("top.csv"), csv);
+        Path out2 = dir.resolve("q3-mask");
+        CliRun.Result r2 = CliRun.run(base("--query", "3", "--mask", mask.toString(), "--matcher", "sinkhorn", "--out", out2.toString()));
+        assertThat(r2.code()).as(r2.err()).isZero();
+        JsonNode j2 = new ObjectMapper().readTree(out2.resolve("chmcorr.json").toFile());
+        assertThat(j2.get("maskSource").asText()).isEqualTo("user");
+        assertThat(j2.get("mask").get(0).get(0).asDouble()).isEqualTo(1.0);
+        assertThat(j2.get("mask").get(3).get(0).asDouble()).isEqualTo(0.0);
+        for (JsonNode shown : j2.get("pairs")) {
+            for (JsonNode p : shown.get("pairs")) {
+                assertThat(p.get("queryCell").get(0).asInt()).as("pairs come from painted rows").isLessThan(3);
+            }
+        }
+    }
+
+    @Test
+    void badInputGetsClearErrors() throws Exception {
+        CliRun.Result unknown = CliRun.run(base("--query", "99999", "--out", dir.resolve("x").toString()));
+        assertThat(unknown.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(unknown.err()).contains("--query 99999").contains("0 … 1999");
+
+        Path small = Files.writeString(dir.resolve("small.csv"), "1,0\n0,1\n");
+        CliRun.Result grid = CliRun.run(base("--query", "1", "--mask", small.toString(), "--out", dir.resolve("y").toString()));
+        assertThat(grid.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(grid.err()).contains("small.csv").contains("14x14");
+
+        StringBuilder csv = new StringBuilder();
+        for (int row = 0; row < 14; row++) {
+            csv.append(row == 2 ? "2" : "0").append(",0".repeat(13)).append('\n');
+        }
+        Path outside = Files.writeString(dir.resolve("outside.csv"), csv);
+        CliRun.Result range = CliRun.run(base("--query", "1", "--mask", outside.toString(), "--out", dir.resolve("z").toString()));
+        assertThat(range.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(range.err()).contains("line 3, column 1").contains("outside [0, 1]");
+
+        CliRun.Result matcher = CliRun.run(base("--query", "1", "--matcher", "chm", "--out", dir.resolve("w").toString()));
+        assertThat(matcher.err()).contains("mnn or sinkhorn");
+    }
+
+    @Test
+    void studySummaryRefusesAProtocolNamingMissingImages() throws Exception {
+        Path protocol = Files.writeString(dir.resolve("protocol.json"), """
+                {"format": "lamina-chmcorr-study-protocol/1", "model": "sample:tiny-cnn", "gallery": "sample:fashion-train", "gallerySize": 20000,
+                 "queries": "sample:fashion-test", "conditions": ["static"], "seed": 1, "shortlist": 50, "k": 20,
+                 "trials": [{"queryIndex": 5, "trueLabel": 1, "aiPrediction": 1, "aiCorrect": true},
+                            {"queryIndex": 2000, "trueLabel": 1, "aiPrediction": 2, "aiCorrect": false}]}
+                """);
+        Path log = Files.writeString(dir.resolve("p.jsonl"), "");
+        CliRun.Result r = CliRun.run("study", "summary", protocol.toString(), log.toString());
+        assertThat(r.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(r.err()).contains("protocol.json").contains("trial 2 names image 2000").contains("0 … 1999");
+    }
+}

@@ -1,0 +1,200 @@
+package org.lamina.plugins.chmcorr;
+
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.lamina.analysis.chmcorr.study.StudyLogReader;
+import org.lamina.analysis.chmcorr.study.StudyProtocol;
+import org.lamina.analysis.job.JobRunner;
+import org.lamina.analysis.model.ModelLoader;
+import org.lamina.analysis.model.ModelRuntime;
+import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.plugins.api.LoadedModel;
+import org.lamina.plugins.api.WorkbenchPlugin;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The panel headless (Monocle) on tiny-cnn with a 300-image gallery. Waits are generous upper
+ * bounds for "eventually", never timing assertions.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ChmcorrViewTest {
+
+    private static final long WAIT_S = 120;
+
+    @TempDir
+    static Path cache;
+
+    private JobRunner runner;
+    private ProbeableModel model;
+    private ChmcorrView view;
+
+    @BeforeAll
+    static void isolatedCache() {
+        System.setProperty("lamina.cacheDir", cache.toString());
+    }
+
+    @Start
+    void start(Stage stage) {
+        runner = new JobRunner(1);
+        model = ModelLoader.open("sample:tiny-cnn", ModelRuntime.DeviceChoice.CPU);
+        view = (ChmcorrView) new ChmcorrPlugin().createView(new TestContext(runner, new LoadedModel("sample:tiny-cnn", model)));
+        stage.setScene(new Scene(new StackPane(view.node()), 1300, 850));
+        stage.show();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        runner.close();
+        model.close();
+    }
+
+    @Test
+    void paintingRedecidesAndUndoRestores(FxRobot robot) throws Exception {
+        assertThat(ServiceLoader.load(WorkbenchPlugin.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.id().equals("chmcorr")).toList()).singleElement()
+                .satisfies(p -> assertThat(p.title()).isEqualTo("CHM-Corr++"));
+        classify(robot);
+        assertThat(text(robot, "#chmcorr-decision")).contains("CC masks");
+        assertThat(fx(() -> view.figures())).hasSize(1);
+        fx(() -> {
+            view.canvas().strokeAt(5, 5, false);     // top-left cell
+            return null;
+        });
+        assertThat(fx(() -> view.map().isEmpty())).isFalse();
+        assertThat(fx(() -> view.decision().userMap())).isTrue();
+        assertThat(text(robot, "#chmcorr-decision")).contains("your map");
+        fx(() -> {
+            robot.lookup("#chmcorr-undo").queryButton().fire();
+            return null;
+        });
+        assertThat(fx(() -> view.map().isEmpty())).isTrue();
+        assertThat(text(robot, "#chmcorr-decision")).contains("CC masks");
+        fx(() -> {
+            robot.lookup("#chmcorr-from-cc").queryButton().fire();
+            return null;
+        });
+        assertThat(fx(() -> view.map().isEmpty())).isFalse();
+        assertThat(fx(() -> robot.lookup("#chmcorr-redo").queryButton().isDisabled())).isTrue();
+    }
+
+    @Test
+    void studyModeLogsEveryStepOfAnInteractiveSession(FxRobot robot, @TempDir Path dir) throws Exception {
+        classify(robot);
+        StudyProtocol p = new StudyProtocol(StudyProtocol.FORMAT, "sample:tiny-cnn", "sample:fashion-train", 300,
+                "sample:fashion-test", List.of("static", "interactive"), 1, 30, 7,
+                List.of(new StudyProtocol.Trial(0, 9, 9, true), new StudyProtocol.Trial(1, 2, 0, false)));
+        Path pf = p.write(dir.resolve("protocol.json"));
+        Path log = dir.resolve("logs").resolve("P07.jsonl");
+        StudyProtocol otherGallery = new StudyProtocol(p.format(), p.model(), p.gallery(), 20000, p.queries(), p.conditions(),
+                p.seed(), p.shortlist(), p.k(), p.trials());
+        assertThat(fx(() -> {
+            try {
+                view.startStudy(otherGallery, pf, "P07", "interactive", log);
+                return "started";
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        })).contains("20000 images").contains("has 300").contains("set Gallery images to 20000");
+        assertThat(log).doesNotExist();
+        StudyParticipantView[] holder = new StudyParticipantView[1];
+        fx(() -> {
+            holder[0] = view.startStudy(p, pf, "P07", "interactive", log);
+            Stage s = new Stage();
+            s.setScene(new Scene((javafx.scene.Parent) holder[0].node(), 1000, 700));
+            s.show();
+            return null;
+        });
+        StudyParticipantView v = holder[0];
+        waitFor(() -> fx(() -> ((Label) v.node().lookup("#study-ai-says")).getText().startsWith("The AI says")));
+        assertThat(fx(() -> v.node().lookup("#chmcorr-n") == null && v.node().lookup("#chmcorr-matcher") == null)).isTrue();
+        fx(() -> {
+            v.canvas().strokeAt(5, 5, false);
+            v.canvas().strokeAt(40, 5, false);
+            ((javafx.scene.control.Button) v.node().lookup("#study-redecide")).fire();
+            ((ToggleButton) v.node().lookup("#study-accept")).setSelected(true);
+            ((ToggleButton) v.node().lookup("#study-confidence-4")).setSelected(true);
+            ((javafx.scene.control.Button) v.node().lookup("#study-next")).fire();
+            return null;
+        });
+        waitFor(() -> fx(() -> ((Label) v.node().lookup("#study-header")).getText().equals("Trial 2 of 2")
+                && ((Label) v.node().lookup("#study-ai-says")).getText().startsWith("The AI says")));
+        fx(() -> {
+            ((ToggleButton) v.node().lookup("#study-reject")).setSelected(true);
+            ((ToggleButton) v.node().lookup("#study-confidence-2")).setSelected(true);
+            ((javafx.scene.control.Button) v.node().lookup("#study-next")).fire();
+            return null;
+        });
+        waitFor(() -> fx(() -> v.node().lookup("#study-done") != null));
+        assertThat(text(robot, "#chmcorr-study-progress")).contains("P07").contains("2 decided");
+        List<String> events = StudyLogReader.read(log).events().stream().map(e -> e.get("event").asText()).toList();
+        assertThat(events).containsExactly("session-start", "trial-shown", "edit", "edit", "re-decision", "final-decision",
+                "trial-shown", "final-decision");
+        JsonNode last = StudyLogReader.read(log).events().get(7);
+        assertThat(last.get("accept").asBoolean()).isFalse();
+        assertThat(last.get("confidence").asInt()).isEqualTo(2);
+        assertThat(Files.readString(log).lines()).hasSize(8);
+    }
+
+    private void classify(FxRobot robot) throws Exception {
+        fx(() -> {
+            robot.lookup("#chmcorr-gallery-size").queryAs(TextField.class).setText("300");
+            robot.lookup("#chmcorr-n").queryAs(TextField.class).setText("30");
+            robot.lookup("#chmcorr-k").queryAs(TextField.class).setText("7");
+            robot.lookup("#chmcorr-run").queryButton().fire();
+            return null;
+        });
+        waitFor(() -> fx(() -> view.decision() != null));
+    }
+
+    private static String text(FxRobot robot, String id) throws Exception {
+        return fx(() -> robot.lookup(id).queryAs(Label.class).getText());
+    }
+
+    private static void waitFor(Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + WAIT_S + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static <T> T fx(Callable<T> c) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(c.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f.get(WAIT_S, TimeUnit.SECONDS);
+    }
+}
