@@ -37,9 +37,29 @@ public enum Precision {
         if (this == FP32) {
             return a;
         }
+        if (this == BF16) {
+            // DJL 0.33's toType(BFLOAT16) aborts the JVM inside libtorch, so bf16 rounds in Java.
+            float[] v = a.toFloatArray();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = roundToBfloat16(v[i]);
+            }
+            NDArray out = a.getManager().create(v, a.getShape());
+            return out;
+        }
         try (NDArray reduced = a.toType(type, true)) {
             return reduced.toType(DataType.FLOAT32, true);
         }
+    }
+
+    /** The nearest bfloat16 value (round half to even on the 16 dropped mantissa bits). */
+    static float roundToBfloat16(float f) {
+        if (Float.isNaN(f)) {
+            return f;
+        }
+        int bits = Float.floatToRawIntBits(f);
+        int lsb = (bits >>> 16) & 1;
+        bits += 0x7FFF + lsb;
+        return Float.intBitsToFloat(bits & 0xFFFF0000);
     }
 
     @Override
