@@ -45,71 +45,70 @@ public final class ConceptDepthAnalysis {
                                     String weightsSha256, Device device, ProgressSink progress) {
         long start = System.nanoTime();
         List<String> points = features.points();
-        progress.begin((long) concepts.size() * points.size());
-        LogisticProbe solver = p.probe();
-        List<ConceptProbeResult> out = new ArrayList<>();
+        int n = points.size();
+        progress.begin((long) concepts.size() * n);
+        List<Prepared> prepared = new ArrayList<>();
         Map<String, TrainTestSplit> splits = new LinkedHashMap<>();
         for (Concept c : concepts) {
-            int[] cItems = c.items();
-            int[] labels = c.labels();
-            int[] rows = new int[cItems.length];
-            for (int i = 0; i < cItems.length; i++) {
-                rows[i] = features.row(cItems[i]);
-                if (rows[i] < 0) {
-                    throw new IllegalArgumentException("concept '" + c.name() + "': item " + cItems[i]
-                            + " has no extracted features");
+            Prepared pc = Prepared.of(c, features, p);
+            prepared.add(pc);
+            splits.put(c.name(), pc.split);
+        }
+        boolean batched = p.solver() == ProbeSolver.LBFGS && !p.standardise();
+        for (int k = 0; k < n; k++) {
+            progress.checkCancelled();
+            int d = features.dimensions()[k];
+            LogisticProbe.Fit[] fits = new LogisticProbe.Fit[2 * prepared.size()];
+            if (batched) {
+                progress.message("probing all concepts at " + points.get(k));
+                List<BatchedLbfgsProbe.Problem> problems = new ArrayList<>();
+                for (Prepared pc : prepared) {
+                    problems.add(new BatchedLbfgsProbe.Problem(pc.trainRows, pc.yTrain));
+                    problems.add(new BatchedLbfgsProbe.Problem(pc.trainRows, pc.cTrain));
                 }
+                fits = new BatchedLbfgsProbe(p.probe()).fitAll(features.values().get(k), features.items().length, d,
+                        problems, device);
             }
-            TrainTestSplit split = TrainTestSplit.of(labels, p.testFraction(), p.seed(), p.stratified());
-            splits.put(c.name(), split);
-            int[] control = ControlTask.labels(cItems, c.positives(), p.seed());
-            int[] trainRows = pick(rows, split.train());
-            int[] testRows = pick(rows, split.test());
-            int[] yTrain = pick(labels, split.train());
-            int[] yTest = pick(labels, split.test());
-            int[] cTrain = pick(control, split.train());
-            int[] cTest = pick(control, split.test());
-            int n = points.size();
-            double[] acc = new double[n];
-            double[] f1 = new double[n];
-            double[] auc = new double[n];
-            double[] trainAcc = new double[n];
-            double[] controlAcc = new double[n];
-            double[] selectivity = new double[n];
-            int[] iterations = new int[n];
-            for (int k = 0; k < n; k++) {
-                progress.checkCancelled();
-                progress.message("probing " + c.name() + " at " + points.get(k));
-                int d = features.dimensions()[k];
-                float[] xTrain = features.gather(k, trainRows);
-                float[] xTest = features.gather(k, testRows);
+            for (int ci = 0; ci < prepared.size(); ci++) {
+                Prepared pc = prepared.get(ci);
+                progress.message("probing " + pc.concept.name() + " at " + points.get(k));
+                float[] xTrain = features.gather(k, pc.trainRows);
+                float[] xTest = features.gather(k, pc.testRows);
                 if (p.standardise()) {
-                    Standardiser z = Standardiser.fit(xTrain, trainRows.length, d);
-                    xTrain = z.apply(xTrain, trainRows.length);
-                    xTest = z.apply(xTest, testRows.length);
+                    Standardiser z = Standardiser.fit(xTrain, pc.trainRows.length, d);
+                    xTrain = z.apply(xTrain, pc.trainRows.length);
+                    xTest = z.apply(xTest, pc.testRows.length);
                 }
-                LogisticProbe.Fit fit = solver.fit(xTrain, trainRows.length, d, yTrain, device);
-                double[] prob = fit.probabilities(xTest, testRows.length, d);
-                acc[k] = ProbeMetrics.accuracy(yTest, prob);
-                f1[k] = ProbeMetrics.f1(yTest, prob);
-                auc[k] = ProbeMetrics.auc(yTest, prob);
-                trainAcc[k] = ProbeMetrics.accuracy(yTrain, fit.probabilities(xTrain, trainRows.length, d));
-                iterations[k] = fit.iterations();
-                LogisticProbe.Fit controlFit = solver.fit(xTrain, trainRows.length, d, cTrain, device);
-                controlAcc[k] = ProbeMetrics.accuracy(cTest, controlFit.probabilities(xTest, testRows.length, d));
-                selectivity[k] = acc[k] - controlAcc[k];
+                LogisticProbe.Fit fit = batched ? fits[2 * ci]
+                        : p.probe().fit(xTrain, pc.trainRows.length, d, pc.yTrain, device);
+                LogisticProbe.Fit controlFit = batched ? fits[2 * ci + 1]
+                        : p.probe().fit(xTrain, pc.trainRows.length, d, pc.cTrain, device);
+                double[] prob = fit.probabilities(xTest, pc.testRows.length, d);
+                pc.acc[k] = ProbeMetrics.accuracy(pc.yTest, prob);
+                pc.f1[k] = ProbeMetrics.f1(pc.yTest, prob);
+                pc.auc[k] = ProbeMetrics.auc(pc.yTest, prob);
+                pc.trainAcc[k] = ProbeMetrics.accuracy(pc.yTrain, fit.probabilities(xTrain, pc.trainRows.length, d));
+                pc.iterations[k] = fit.iterations();
+                pc.controlAcc[k] = ProbeMetrics.accuracy(pc.cTest,
+                        controlFit.probabilities(xTest, pc.testRows.length, d));
+                pc.selectivity[k] = pc.acc[k] - pc.controlAcc[k];
                 progress.advance(1);
             }
-            out.add(new ConceptProbeResult(c.name(), c.description(), points, acc, f1, auc, trainAcc, controlAcc,
-                    selectivity, ConceptDepth.of(acc, points, p.tau(), p.epsilon()), iterations, c.positives(),
-                    c.negatives(), trainRows.length, testRows.length));
+        }
+        List<ConceptProbeResult> out = new ArrayList<>();
+        for (Prepared pc : prepared) {
+            Concept c = pc.concept;
+            out.add(new ConceptProbeResult(c.name(), c.description(), points, pc.acc, pc.f1, pc.auc, pc.trainAcc,
+                    pc.controlAcc, pc.selectivity, ConceptDepth.of(pc.acc, points, p.tau(), p.epsilon()), pc.iterations,
+                    c.positives(), c.negatives(), pc.trainRows.length, pc.testRows.length));
         }
         double probeSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("method", METHOD);
         provenance.put("version", VERSION);
         provenance.put("probe", "L2 logistic regression, sklearn objective ½‖w‖² + C Σ log-loss, intercept unpenalised, "
-                + "Newton's method with backtracking in float64 on DJL tensors");
+                + (batched ? "batched L-BFGS over all probes of a point" : "Newton's method with backtracking")
+                + ", float64 on DJL tensors");
         provenance.put("conceptSetSource", set.source());
         provenance.put("seed", p.seed());
         provenance.put("precisionNote", p.precision() == Precision.FP32 ? "fp32"
@@ -121,6 +120,57 @@ public final class ConceptDepthAnalysis {
         return new ProbeResult(features.model(), weightsSha256, set.name(), set.dataset().name(), points,
                 features.dimensions(), p, out, null, features.seconds(), probeSeconds, provenance, features, splits,
                 List.copyOf(concepts));
+    }
+
+    /** A concept's split, rows and labels, and the arrays its metrics fill. */
+    private static final class Prepared {
+        Concept concept;
+        TrainTestSplit split;
+        int[] trainRows;
+        int[] testRows;
+        int[] yTrain;
+        int[] yTest;
+        int[] cTrain;
+        int[] cTest;
+        double[] acc;
+        double[] f1;
+        double[] auc;
+        double[] trainAcc;
+        double[] controlAcc;
+        double[] selectivity;
+        int[] iterations;
+
+        static Prepared of(Concept c, LayerFeatures features, ProbeParameters p) {
+            Prepared pc = new Prepared();
+            pc.concept = c;
+            int[] items = c.items();
+            int[] labels = c.labels();
+            int[] rows = new int[items.length];
+            for (int i = 0; i < items.length; i++) {
+                rows[i] = features.row(items[i]);
+                if (rows[i] < 0) {
+                    throw new IllegalArgumentException("concept '" + c.name() + "': item " + items[i]
+                            + " has no extracted features");
+                }
+            }
+            pc.split = TrainTestSplit.of(labels, p.testFraction(), p.seed(), p.stratified());
+            int[] control = ControlTask.labels(items, c.positives(), p.seed());
+            pc.trainRows = pick(rows, pc.split.train());
+            pc.testRows = pick(rows, pc.split.test());
+            pc.yTrain = pick(labels, pc.split.train());
+            pc.yTest = pick(labels, pc.split.test());
+            pc.cTrain = pick(control, pc.split.train());
+            pc.cTest = pick(control, pc.split.test());
+            int n = features.points().size();
+            pc.acc = new double[n];
+            pc.f1 = new double[n];
+            pc.auc = new double[n];
+            pc.trainAcc = new double[n];
+            pc.controlAcc = new double[n];
+            pc.selectivity = new double[n];
+            pc.iterations = new int[n];
+            return pc;
+        }
     }
 
     /** At most {@code max} items (half per class, seeded); the concept itself when max is 0 or not reached. */

@@ -11,7 +11,9 @@ import ai.djl.ndarray.types.Shape;
  * sklearn defaults. It minimises sklearn's objective
  * <pre>  f(w, b) = ½‖w‖² + C Σᵢ [log(1 + e^{zᵢ}) − yᵢ zᵢ],  zᵢ = xᵢ·w + b</pre>
  * (intercept not penalised) by Newton's method with a backtracking line search, in float64 on
- * DJL tensors (so on the GPU when the manager is there). The problem is strictly convex, so
+ * DJL tensors (so on the GPU when the manager is there); only the small (d+1)² Newton system is
+ * solved on the Java side, by Cholesky ({@link CholeskySolver}), because libtorch's general
+ * inverse costs tens of milliseconds even for d ≈ 100 on CPU. The problem is strictly convex, so
  * Newton reaches the optimum sklearn's L-BFGS approaches, in a handful of iterations. It stops
  * when the largest gradient component of sklearn's scaled objective f / (C n) is at most
  * {@code tol} (L-BFGS's {@code gtol} in sklearn 1.2) or after {@code maxIter} iterations.
@@ -74,11 +76,14 @@ public record LogisticProbe(double c, int maxIter, double tol) {
             }
             NDArray design = m.create(xa, new Shape(n, d + 1));
             NDArray designT = design.transpose();
+            // The Gram matrix Xᵀ S X dominates the cost; float32 halves it and the line search
+            // keeps every step a descent step whatever the Hessian's rounding.
+            NDArray design32 = design.toType(DataType.FLOAT32, false);
+            NDArray design32T = design32.transpose();
             NDArray labels = m.create(yd);
             double[] penalty = new double[d + 1];
             java.util.Arrays.fill(penalty, 0, d, 1.0);
             NDArray pen = m.create(penalty);
-            NDArray penDiag = m.eye(d + 1, d + 1, 0, DataType.FLOAT64).mul(pen);
             NDArray w = m.zeros(new Shape(d + 1), DataType.FLOAT64);
             double f = objective(design, labels, pen, w);
             double scale = c * n;
@@ -96,9 +101,18 @@ public record LogisticProbe(double c, int maxIter, double tol) {
                 if (it >= maxIter) {
                     break;
                 }
-                NDArray s = p.mul(p.neg().add(1)).mul(c);
-                NDArray hessian = penDiag.add(designT.matMul(design.mul(s.expandDims(1))));
-                NDArray step = hessian.inverse().matMul(grad);
+                NDArray s = p.mul(p.neg().add(1)).mul(c).toType(DataType.FLOAT32, false);
+                float[] gram = design32T.matMul(design32.mul(s.expandDims(1))).toFloatArray();
+                double[] hessian = new double[gram.length];
+                for (int i = 0; i < gram.length; i++) {
+                    hessian[i] = gram[i];
+                }
+                for (int j = 0; j < d; j++) {
+                    hessian[j * (d + 1) + j] += 1;
+                }
+                double[] g = grad.toDoubleArray();
+                double[] dir = CholeskySolver.solve(hessian, d + 1, g);
+                NDArray step = m.create(dir);
                 double slope = grad.dot(step).getDouble();
                 double t = 1;
                 NDArray next = w.sub(step);

@@ -18,10 +18,12 @@ package org.lamina.analysis.conceptdepth;
  * @param noiseSigma    Gaussian input noise σ on unit-range pixels (default 0)
  * @param precision     fp32 (default), fp16 or bf16 activations
  * @param maxSamples    at most this many items per concept (seeded, class-balanced), 0 = all
+ * @param solver        newton (default) or lbfgs (all probes of a point in one batched L-BFGS)
  */
 public record ProbeParameters(String points, TokenPooling pooling, double testFraction, long seed, boolean stratified,
                               boolean standardise, double c, int maxIter, double tol, double tau, double epsilon,
-                              double noiseSigma, Precision precision, int maxSamples) {
+                              double noiseSigma, Precision precision, int maxSamples,
+                              ProbeSolver solver) {
 
     public ProbeParameters {
         if (!(testFraction > 0 && testFraction < 1)) {
@@ -40,35 +42,41 @@ public record ProbeParameters(String points, TokenPooling pooling, double testFr
             throw new IllegalArgumentException("max samples must be ≥ 0 (0 = all), got " + maxSamples);
         }
         new LogisticProbe(c, maxIter, tol);
+        java.util.Objects.requireNonNull(solver, "solver");
     }
 
     /** The reference's settings. */
     public static ProbeParameters defaults() {
         return new ProbeParameters("layers", TokenPooling.CLS, 0.4, 42, false, false, 1.0, 100, 1e-4, 0.95, 0.01, 0,
-                Precision.FP32, 0);
+                Precision.FP32, 0, ProbeSolver.NEWTON);
     }
 
     public ProbeParameters withNoise(double sigma) {
         return new ProbeParameters(points, pooling, testFraction, seed, stratified, standardise, c, maxIter, tol, tau,
-                epsilon, sigma, precision, maxSamples);
+                epsilon, sigma, precision, maxSamples, solver);
     }
 
     public ProbeParameters withPrecision(Precision p) {
         return new ProbeParameters(points, pooling, testFraction, seed, stratified, standardise, c, maxIter, tol, tau,
-                epsilon, noiseSigma, p, maxSamples);
+                epsilon, noiseSigma, p, maxSamples, solver);
     }
 
     public ProbeParameters withPoints(String spec) {
         return new ProbeParameters(spec, pooling, testFraction, seed, stratified, standardise, c, maxIter, tol, tau,
-                epsilon, noiseSigma, precision, maxSamples);
+                epsilon, noiseSigma, precision, maxSamples, solver);
     }
 
     public ProbeParameters withMaxSamples(int n) {
         return new ProbeParameters(points, pooling, testFraction, seed, stratified, standardise, c, maxIter, tol, tau,
-                epsilon, noiseSigma, precision, n);
+                epsilon, noiseSigma, precision, n, solver);
     }
 
-    /** The solver these parameters ask for. */
+    public ProbeParameters withSolver(ProbeSolver s) {
+        return new ProbeParameters(points, pooling, testFraction, seed, stratified, standardise, c, maxIter, tol, tau,
+                epsilon, noiseSigma, precision, maxSamples, s);
+    }
+
+    /** The solver settings these parameters ask for. */
     public LogisticProbe probe() {
         return new LogisticProbe(c, maxIter, tol);
     }

@@ -50,6 +50,36 @@ class LogisticProbeTest {
         assertThat(fit.objective()).isGreaterThan(sk * 0.9);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"cnn_gap_footwear", "cnn_stage1_upper", "vit_block2_cls_upper", "synthetic_raw"})
+    void batchedLbfgsMatchesSklearnAndNewton(String name) throws Exception {
+        SklearnFixture fx = SklearnFixture.load();
+        JsonNode exp = fx.expected.path("cases").path(name);
+        SklearnFixture.Matrix x = fx.floats.get(exp.path("features").asText());
+        int[] y = fx.ints.get("y_" + name);
+        int[] train = fx.ints.get("train_" + name);
+        int[] test = fx.ints.get("test_" + name);
+        int d = x.cols();
+        int[] yTrain = Arrays.stream(train).map(i -> y[i]).toArray();
+        int[] flipped = Arrays.stream(yTrain).map(v -> 1 - v).toArray();
+        // two problems on the shared matrix: the task, and the same task with labels flipped
+        LogisticProbe.Fit[] fits = new BatchedLbfgsProbe(LogisticProbe.SKLEARN_DEFAULTS).fitAll(x.values(), x.rows(), d,
+                java.util.List.of(new BatchedLbfgsProbe.Problem(train, yTrain), new BatchedLbfgsProbe.Problem(train, flipped)),
+                Device.cpu());
+        float[] xTest = rows(x, test);
+        int[] yTest = Arrays.stream(test).map(i -> y[i]).toArray();
+        double[] p = fits[0].probabilities(xTest, test.length, d);
+        assertThat(ProbeMetrics.accuracy(yTest, p)).isCloseTo(exp.path("acc").asDouble(), within(0.01));
+        assertThat(ProbeMetrics.auc(yTest, p)).isCloseTo(exp.path("auc").asDouble(), within(0.01));
+        // L-BFGS stops at the gradient tolerance, as sklearn's does: on (nearly) separable data the
+        // objective is flat near the optimum, so the two stopping points agree only roughly there
+        assertThat(fits[0].objective()).isLessThanOrEqualTo(exp.path("objective").asDouble() * 1.2 + 1e-3);
+        // flipping the labels mirrors the solution: same objective, opposite weights
+        assertThat(fits[1].objective()).isCloseTo(fits[0].objective(), within(0.2 * fits[0].objective() + 1e-3));
+        double[] q = fits[1].probabilities(xTest, test.length, d);
+        assertThat(ProbeMetrics.accuracy(yTest, q)).isCloseTo(1 - ProbeMetrics.accuracy(yTest, p), within(0.02));
+    }
+
     @Test
     void separableDataStayBoundedByTheL2Penalty() {
         float[] x = new float[40];
