@@ -56,12 +56,20 @@ public record LogisticProbe(double c, int maxIter, double tol) {
     }
 
     /**
-     * Fits the probe on {@code n} rows of {@code d} features ({@code x} row-major) with 0/1 labels.
+     * Fits the probe on {@code n} rows of {@code d} features ({@code x} row-major) with 0/1 labels:
+     * on DJL tensors on a GPU; on a CPU with the same Newton iteration in plain Java
+     * ({@link #fitInJava}), because for probe-sized problems (n in the thousands, d in the
+     * hundreds) libtorch's per-call overhead on CPU costs more than the arithmetic.
      */
     public Fit fit(float[] x, int n, int d, int[] y, Device device) {
         if (x.length != (long) n * d || y.length != n) {
             throw new IllegalArgumentException("features " + x.length + " values for " + n + " × " + d + ", labels " + y.length);
         }
+        return device.isGpu() ? fitOnDjl(x, n, d, y, device) : fitInJava(x, n, d, y);
+    }
+
+    /** Newton on DJL tensors (float64; the Newton system is solved in Java). */
+    Fit fitOnDjl(float[] x, int n, int d, int[] y, Device device) {
         try (NDManager m = NDManager.newBaseManager(device)) {
             double[] xa = new double[n * (d + 1)];
             for (int i = 0; i < n; i++) {
@@ -129,6 +137,116 @@ public record LogisticProbe(double c, int maxIter, double tol) {
             double[] all = w.toDoubleArray();
             return new Fit(java.util.Arrays.copyOf(all, d), all[d], it, converged, f);
         }
+    }
+
+    /** The same Newton iteration in plain Java (float64), used on CPU. */
+    Fit fitInJava(float[] x, int n, int d, int[] y) {
+        int p = d + 1;
+        double[] w = new double[p];
+        double[] z = new double[n];
+        double f = javaObjective(x, n, d, y, w, z);
+        double scale = c * n;
+        double[] prob = new double[n];
+        int it = 0;
+        boolean converged = false;
+        while (true) {
+            double[] grad = new double[p];
+            for (int i = 0; i < n; i++) {
+                double e = Math.exp(-Math.abs(z[i]));
+                prob[i] = z[i] >= 0 ? 1 / (1 + e) : e / (1 + e);
+                double r = c * (prob[i] - y[i]);
+                int off = i * d;
+                for (int k = 0; k < d; k++) {
+                    grad[k] += r * x[off + k];
+                }
+                grad[d] += r;
+            }
+            double gmax = 0;
+            for (int k = 0; k < p; k++) {
+                if (k < d) {
+                    grad[k] += w[k];
+                }
+                gmax = Math.max(gmax, Math.abs(grad[k]));
+            }
+            if (gmax / scale <= tol) {
+                converged = true;
+                break;
+            }
+            if (it >= maxIter) {
+                break;
+            }
+            double[] h = new double[p * p];
+            double[] row = new double[p];
+            row[d] = 1;
+            for (int i = 0; i < n; i++) {
+                double si = c * prob[i] * (1 - prob[i]);
+                if (si == 0) {
+                    continue;
+                }
+                int off = i * d;
+                for (int k = 0; k < d; k++) {
+                    row[k] = x[off + k];
+                }
+                for (int a = 0; a < p; a++) {
+                    double v = si * row[a];
+                    int base = a * p;
+                    for (int b = a; b < p; b++) {
+                        h[base + b] += v * row[b];
+                    }
+                }
+            }
+            for (int a = 0; a < p; a++) {
+                if (a < d) {
+                    h[a * p + a] += 1;
+                }
+                for (int b = 0; b < a; b++) {
+                    h[a * p + b] = h[b * p + a];
+                }
+            }
+            double[] step = CholeskySolver.solve(h, p, grad);
+            double slope = 0;
+            for (int k = 0; k < p; k++) {
+                slope += grad[k] * step[k];
+            }
+            double t = 1;
+            double[] next = new double[p];
+            double[] zNext = new double[n];
+            double fNext;
+            while (true) {
+                for (int k = 0; k < p; k++) {
+                    next[k] = w[k] - t * step[k];
+                }
+                fNext = javaObjective(x, n, d, y, next, zNext);
+                if (fNext <= f - 1e-4 * t * slope || t <= 1e-8) {
+                    break;
+                }
+                t *= 0.5;
+            }
+            w = next;
+            z = zNext;
+            f = fNext;
+            it++;
+        }
+        return new Fit(java.util.Arrays.copyOf(w, d), w[d], it, converged, f);
+    }
+
+    /** The objective at {@code w}; fills {@code z} with the decision values. */
+    private double javaObjective(float[] x, int n, int d, int[] y, double[] w, double[] z) {
+        double loss = 0;
+        for (int i = 0; i < n; i++) {
+            double zi = w[d];
+            int off = i * d;
+            for (int k = 0; k < d; k++) {
+                zi += x[off + k] * w[k];
+            }
+            z[i] = zi;
+            loss += Math.max(zi, 0) + Math.log(1 + Math.exp(-Math.abs(zi))) - y[i] * zi;
+        }
+        double reg = 0;
+        for (int k = 0; k < d; k++) {
+            reg += w[k] * w[k];
+        }
+        return 0.5 * reg + c * loss;
     }
 
     /** ½ Σ penalty·w² + C Σ softplus(z) − y z, with a stable softplus. */
