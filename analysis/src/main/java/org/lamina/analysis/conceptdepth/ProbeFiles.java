@@ -26,8 +26,9 @@ import java.util.Locale;
  * Files of a concept-depth run: {@code probe.json} (the {@link ProbeResult}), {@code probe.csv}
  * (one row per concept and point), {@code logit-lens.csv}, and with feature export one
  * {@code features-<concept>.npz} per concept: one float32 array {@code [rows, d]} per probe
- * point keyed by the point's name, {@code labels}, and {@code trainIndex}/{@code testIndex}
- * (row positions in those arrays). Every file is written atomically.
+ * point keyed by the point's name, {@code labels}, {@code controlLabels} (the control task's),
+ * {@code items} (data-set indices) and {@code trainIndex}/{@code testIndex} (row positions in
+ * those arrays). Every file is written atomically.
  */
 public final class ProbeFiles {
 
@@ -94,6 +95,8 @@ public final class ProbeFiles {
                 list.add(a);
             }
             list.add(named(m.create(labels), "labels"));
+            int positives = java.util.Arrays.stream(labels).sum();
+            list.add(named(m.create(ControlTask.labels(items, positives, r.parameters().seed())), "controlLabels"));
             list.add(named(m.create(items), "items"));
             list.add(named(m.create(split.train()), "trainIndex"));
             list.add(named(m.create(split.test()), "testIndex"));
