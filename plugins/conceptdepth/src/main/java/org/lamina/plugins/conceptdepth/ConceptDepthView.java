@@ -111,7 +111,11 @@ final class ConceptDepthView implements PluginView {
         precision.setValue(Precision.FP32);
         precision.setId("conceptdepth-precision");
         precision.setConverter(lowerCase(Precision.class));
-        otherModels.setPromptText("e.g. sample:fashion-vit");
+        otherModels.setPromptText("models, e.g. sample:fashion-vit");
+        maxSamples.setTooltip(new javafx.scene.control.Tooltip("At most this many images per concept (0 = all)"));
+        tau.setTooltip(new javafx.scene.control.Tooltip("Threshold depth: first layer with accuracy ≥ τ · max"));
+        epsilon.setTooltip(new javafx.scene.control.Tooltip("Converge depth: first layer within ε of every later layer"));
+        otherModels.setTooltip(new javafx.scene.control.Tooltip("Further models overlaid on relative depth, comma-separated"));
         variantOn.setId("conceptdepth-variant");
         variantOn.setSelected(true);
         logitLens.setId("conceptdepth-logit-lens");
@@ -129,12 +133,12 @@ final class ConceptDepthView implements PluginView {
         row = addRow(form, row, "Concepts", conceptSet);
         row = addRow(form, row, "Points", points);
         row = addRow(form, row, "Token", token);
-        row = addRow(form, row, "Max per concept", maxSamples);
-        row = addRow(form, row, "Test fraction", testFraction);
+        row = addRow(form, row, "Max/concept", maxSamples);
+        row = addRow(form, row, "Test frac.", testFraction);
         row = addRow(form, row, "Seed", seed);
-        row = addRow(form, row, "τ (threshold)", tau);
-        row = addRow(form, row, "ε (converge)", epsilon);
-        row = addRow(form, row, "Other models", otherModels);
+        row = addRow(form, row, "τ", tau);
+        row = addRow(form, row, "ε", epsilon);
+        row = addRow(form, row, "Overlay", otherModels);
         row = addRow(form, row, "Noise σ", noise);
         addRow(form, row, "Precision", precision);
 
@@ -201,12 +205,27 @@ final class ConceptDepthView implements PluginView {
 
         if (Boolean.getBoolean(DEMO_PROPERTY)) {
             maxSamples.setText(Integer.toString(DEMO_SAMPLES));
-            LoadedModel m = context.modelProperty().get();
-            if (m != null && !m.name().equals("fashion-vit")) {
-                otherModels.setText("sample:fashion-vit");
+            if (context.modelProperty().get() != null) {
+                startDemo(context.modelProperty().get());
+            } else {
+                // the shell may open its model after creating the panels: start once it is there
+                context.modelProperty().addListener(new javafx.beans.value.ChangeListener<LoadedModel>() {
+                    @Override
+                    public void changed(javafx.beans.value.ObservableValue<? extends LoadedModel> o, LoadedModel a,
+                                        LoadedModel b) {
+                        if (b != null) {
+                            context.modelProperty().removeListener(this);
+                            startDemo(b);
+                        }
+                    }
+                });
             }
-            start();
         }
+    }
+
+    private void startDemo(LoadedModel m) {
+        otherModels.setText(m.name().equals("fashion-vit") ? "sample:fashion-cnn" : "sample:fashion-vit");
+        start();
     }
 
     private static <E extends Enum<E>> javafx.util.StringConverter<E> lowerCase(Class<E> type) {
@@ -239,7 +258,9 @@ final class ConceptDepthView implements PluginView {
     }
 
     private static int addRow(GridPane form, int row, String label, javafx.scene.control.Control control) {
-        form.add(new Label(label), 0, row);
+        Label l = new Label(label);
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        form.add(l, 0, row);
         control.setMaxWidth(Double.MAX_VALUE);
         GridPane.setHgrow(control, Priority.ALWAYS);
         form.add(control, 1, row);
