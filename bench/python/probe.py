@@ -3,7 +3,7 @@
 concept and probe point, the task probe and the control-task probe — fitted with sklearn's
 LogisticRegression() (the reference's defaults: C=1, lbfgs, max_iter=100, tol=1e-4) on the
 features `lamina probe --export-features` wrote (same rows, same train/test split), then scored on
-the test rows. Both Java cases (Newton, batched L-BFGS) are compared with this one loop.
+the test rows.
 
 Writes {"cases": {"<benchmark>|model=<m>": mean ms per call}, "accuracy": {...}} and prints the
 largest accuracy difference to Lamina's probe.json for the same probes.
@@ -64,9 +64,7 @@ def main():
     for m in MODELS:
         concepts = load(os.path.join(root, m))
         ms = measure(lambda: all_probes(concepts))
-        # one sklearn loop, compared with both Java solvers
         cases[f"newtonAllProbes|model={m}"] = ms
-        cases[f"lbfgsBatchedAllProbes|model={m}"] = ms
         acc = all_probes(concepts)
         diffs = [abs(acc[(c["name"], p, "task")] - c["lamina_acc"][k]) for c in concepts
                  for k, p in enumerate(c["points"])]

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.lamina.analysis.conceptdepth.BatchedLbfgsProbe;
 import org.lamina.analysis.conceptdepth.LogisticProbe;
 import org.lamina.analysis.model.ModelRuntime;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,9 +33,10 @@ import java.util.concurrent.TimeUnit;
  * point the task probe and the control-task probe, fitted on the training rows and scored on the
  * test rows — on the features of {@code lamina probe --export-features} in
  * {@code $LAMINA_BENCH_INPUT/<model>/} (made by {@code bench/python/probe.prepare.sh}).
- * {@code newtonAllProbes}: one {@link LogisticProbe} fit after another (the default);
- * {@code lbfgsBatchedAllProbes}: {@link BatchedLbfgsProbe}, the task and control probe of a
- * concept and point in one batch. Python twin: {@code bench/python/probe.py} (sklearn loop).
+ * {@code newtonAllProbes}: one {@link LogisticProbe} fit after another (the default solver).
+ * The batched L-BFGS option ({@code --solver lbfgs}) is not benchmarked: on CPU it was several
+ * times slower than sklearn (its matrix products run without BLAS). Python twin:
+ * {@code bench/python/probe.py} (sklearn loop).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -94,24 +94,6 @@ public class ProbeBenchmark {
                             pick(labels, c.train()), Device.cpu());
                     sum += accuracy(fit, xTest, c.test().length, d, pick(labels, c.test()));
                 }
-            }
-        }
-        return sum;
-    }
-
-    @Benchmark
-    public double lbfgsBatchedAllProbes() {
-        double sum = 0;
-        BatchedLbfgsProbe solver = new BatchedLbfgsProbe(LogisticProbe.SKLEARN_DEFAULTS);
-        for (ConceptFeatures c : concepts) {
-            for (int k = 0; k < c.dims().length; k++) {
-                int d = c.dims()[k];
-                LogisticProbe.Fit[] fits = solver.fitAll(c.x().get(k), c.rows(), d, List.of(
-                        new BatchedLbfgsProbe.Problem(c.train(), pick(c.y(), c.train())),
-                        new BatchedLbfgsProbe.Problem(c.train(), pick(c.control(), c.train()))), Device.cpu());
-                float[] xTest = gather(c.x().get(k), d, c.test());
-                sum += accuracy(fits[0], xTest, c.test().length, d, pick(c.y(), c.test()));
-                sum += accuracy(fits[1], xTest, c.test().length, d, pick(c.control(), c.test()));
             }
         }
         return sum;

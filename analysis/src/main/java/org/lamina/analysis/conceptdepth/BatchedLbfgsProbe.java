@@ -15,7 +15,8 @@ import java.util.List;
  * Many L2 logistic probes on the same feature matrix at once — every concept's task and control
  * probe at one probe point — by L-BFGS (the reference's solver, sklearn's {@code lbfgs}) run in
  * lock-step: each iteration evaluates all B objectives and gradients with two matrix products
- * {@code X W} and {@code Xᵀ R} on DJL tensors ({@code X: n × (d+1)}, {@code W: (d+1) × B}), while
+ * {@code X W} and {@code Xᵀ R} on DJL tensors on a GPU ({@code X: n × (d+1)}, {@code W: (d+1) × B};
+ * in plain Java on a CPU, where libtorch's per-call overhead dominates at these sizes), while
  * the two-loop recursion and the Armijo backtracking of each problem run in Java on (d+1)-vectors.
  * A problem uses only its training rows (a 0/1 row mask). Objective, intercept handling and stopping
  * rule are those of {@link LogisticProbe} (sklearn's), so the optimum is the same; the batched
@@ -77,8 +78,13 @@ public final class BatchedLbfgsProbe {
                 }
                 xa[i * p + d] = 1;
             }
-            NDArray design = m.create(xa, new Shape(n, p));
-            Evaluator eval = new Evaluator(m, design, design.transpose(), mask, y, c, scale, p, b);
+            Evaluator eval;
+            if (device.isGpu()) {
+                NDArray design = m.create(xa, new Shape(n, p));
+                eval = new DjlEvaluator(m, design, design.transpose(), mask, y, c, scale, p, b);
+            } else {
+                eval = new JavaEvaluator(xa, n, mask, y, c, scale, p, b);
+            }
             Evaluation at = eval.at(w);
             f = at.f;
             g = at.g;
@@ -175,9 +181,60 @@ public final class BatchedLbfgsProbe {
      * residuals run in Java, since a DJL call per elementwise step (with scalar operands) costs
      * more than the arithmetic on these n × B arrays.
      */
-    private record Evaluator(NDManager m, NDArray x, NDArray xT, double[] mask, double[] y, double c, double[] scale,
-                             int p, int b) {
-        Evaluation at(double[][] w) {
+    private interface Evaluator {
+        Evaluation at(double[][] w);
+    }
+
+    /**
+     * The same evaluation in plain Java, used on CPU: for probe-sized problems libtorch's per-call
+     * overhead on CPU exceeds the arithmetic (see {@link LogisticProbe#fit}).
+     */
+    private record JavaEvaluator(double[] x, int n, double[] mask, double[] y, double c, double[] scale, int p, int b)
+            implements Evaluator {
+        @Override
+        public Evaluation at(double[][] w) {
+            double[] loss = new double[b];
+            double[][] g = new double[b][p];
+            for (int i = 0; i < n; i++) {
+                int off = i * p;
+                for (int j = 0; j < b; j++) {
+                    if (mask[i * b + j] == 0) {
+                        continue;
+                    }
+                    double[] wj = w[j];
+                    double zi = 0;
+                    for (int k = 0; k < p; k++) {
+                        zi += x[off + k] * wj[k];
+                    }
+                    double e = Math.exp(-Math.abs(zi));
+                    double yi = y[i * b + j];
+                    loss[j] += Math.max(zi, 0) + Math.log(1 + e) - yi * zi;
+                    double r = (zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - yi;
+                    double[] gj = g[j];
+                    for (int k = 0; k < p; k++) {
+                        gj[k] += r * x[off + k];
+                    }
+                }
+            }
+            double[] fv = new double[b];
+            for (int j = 0; j < b; j++) {
+                double reg = 0;
+                for (int k = 0; k < p - 1; k++) {
+                    reg += w[j][k] * w[j][k];
+                }
+                fv[j] = (0.5 * reg + c * loss[j]) * scale[j];
+                for (int k = 0; k < p; k++) {
+                    g[j][k] = ((k < p - 1 ? w[j][k] : 0) + c * g[j][k]) * scale[j];
+                }
+            }
+            return new Evaluation(fv, g);
+        }
+    }
+
+    private record DjlEvaluator(NDManager m, NDArray x, NDArray xT, double[] mask, double[] y, double c, double[] scale,
+                                int p, int b) implements Evaluator {
+        @Override
+        public Evaluation at(double[][] w) {
             double[] flat = new double[p * b];
             for (int j = 0; j < b; j++) {
                 for (int k = 0; k < p; k++) {
