@@ -1,0 +1,73 @@
+package org.lamina.analysis.conceptdepth;
+
+/**
+ * Solves {@code H x = b} for a symmetric positive definite {@code H} (row-major, {@code n × n})
+ * by Cholesky factorisation {@code H = L Lᵀ}. The Newton system of the L2 logistic probe is
+ * positive definite (identity on the weights plus a Gram matrix; the intercept's diagonal is
+ * {@code C Σ pᵢ(1−pᵢ) > 0}); a tiny diagonal shift guards the intercept when every p is 0 or 1.
+ */
+final class CholeskySolver {
+
+    private CholeskySolver() {
+    }
+
+    static double[] solve(double[] h, int n, double[] b) {
+        double[] l = new double[n * n];
+        double shift = 0;
+        for (int attempt = 0; attempt < 8; attempt++) {
+            if (factor(h, n, l, shift)) {
+                return substitute(l, n, b);
+            }
+            shift = shift == 0 ? 1e-10 * maxDiagonal(h, n) + 1e-12 : shift * 100;
+        }
+        throw new ArithmeticException("Newton system of the probe is not positive definite");
+    }
+
+    private static boolean factor(double[] h, int n, double[] l, double shift) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double sum = h[i * n + j] + (i == j ? shift : 0);
+                for (int k = 0; k < j; k++) {
+                    sum -= l[i * n + k] * l[j * n + k];
+                }
+                if (i == j) {
+                    if (!(sum > 0)) {
+                        return false;
+                    }
+                    l[i * n + i] = Math.sqrt(sum);
+                } else {
+                    l[i * n + j] = sum / l[j * n + j];
+                }
+            }
+        }
+        return true;
+    }
+
+    private static double[] substitute(double[] l, int n, double[] b) {
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            double sum = b[i];
+            for (int k = 0; k < i; k++) {
+                sum -= l[i * n + k] * y[k];
+            }
+            y[i] = sum / l[i * n + i];
+        }
+        double[] x = new double[n];
+        for (int i = n - 1; i >= 0; i--) {
+            double sum = y[i];
+            for (int k = i + 1; k < n; k++) {
+                sum -= l[k * n + i] * x[k];
+            }
+            x[i] = sum / l[i * n + i];
+        }
+        return x;
+    }
+
+    private static double maxDiagonal(double[] h, int n) {
+        double m = 0;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, Math.abs(h[i * n + i]));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,57 @@
+package org.lamina.analysis.conceptdepth;
+
+/**
+ * The numerical concept depths of shared/specs/conceptdepth.md (Jin et al. 2024 give no formula,
+ * so the thresholds are parameters), from one accuracy per layer {@code l = 0 … L−1}:
+ * <ul>
+ *   <li>threshold: {@code CD_τ = min{ l : acc_l ≥ τ · max_l acc }} (τ = 0.95);</li>
+ *   <li>jump: {@code argmax_{l ≥ 1} (acc_l − acc_{l−1})} (layer 0 when there is one layer);</li>
+ *   <li>converge: {@code min{ l : max_{l′ ≥ l} acc_{l′} − acc_l ≤ ε }} (ε = 0.01).</li>
+ * </ul>
+ * Each is reported as the layer index, the point's name and the relative depth {@code (l+1)/L}.
+ *
+ * @param threshold CD_τ
+ * @param jump      largest one-layer gain
+ * @param converge  first layer within ε of every later layer's best
+ */
+public record ConceptDepth(Mark threshold, Mark jump, Mark converge) {
+
+    /** A layer: index, point name, relative depth (l+1)/L. */
+    public record Mark(int layer, String point, double relative) {
+    }
+
+    /** Depths of an accuracy curve over the points named. */
+    public static ConceptDepth of(double[] acc, java.util.List<String> points, double tau, double epsilon) {
+        int n = acc.length;
+        if (n == 0 || points.size() != n) {
+            throw new IllegalArgumentException("need one accuracy per point, got " + n + " for " + points.size());
+        }
+        double max = java.util.Arrays.stream(acc).max().orElseThrow();
+        int threshold = 0;
+        while (acc[threshold] < tau * max) {
+            threshold++;
+        }
+        int jump = 0;
+        double best = Double.NEGATIVE_INFINITY;
+        for (int l = 1; l < n; l++) {
+            double gain = acc[l] - acc[l - 1];
+            if (gain > best) {
+                best = gain;
+                jump = l;
+            }
+        }
+        int converge = n - 1;
+        double laterMax = Double.NEGATIVE_INFINITY;
+        for (int l = n - 1; l >= 0; l--) {
+            laterMax = Math.max(laterMax, acc[l]);
+            if (laterMax - acc[l] <= epsilon + 1e-12) {
+                converge = l;
+            }
+        }
+        return new ConceptDepth(mark(threshold, points), mark(jump, points), mark(converge, points));
+    }
+
+    private static Mark mark(int l, java.util.List<String> points) {
+        return new Mark(l, points.get(l), (l + 1.0) / points.size());
+    }
+}

@@ -1,0 +1,213 @@
+package org.lamina.analysis.conceptdepth;
+
+import ai.djl.Device;
+
+import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.model.ModelRuntime;
+import org.lamina.analysis.model.ProbeableModel;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Concept depth of one model (Jin et al. 2024, "Exploring Concept Depth"; spec
+ * shared/specs/conceptdepth.md): features of every item of every concept are extracted once
+ * ({@link FeatureExtractor}), then for every concept and probe point a {@link LogisticProbe} is
+ * fitted on the training rows and scored on the test rows (accuracy, F1, ROC-AUC), a second
+ * probe on the same rows with control-task labels ({@link ControlTask}) gives selectivity, and
+ * the accuracy curve gives the depths of {@link ConceptDepth}.
+ */
+public final class ConceptDepthAnalysis {
+
+    /** Method name and version recorded in provenance. */
+    public static final String METHOD = "concept depth (Jin et al. 2024; control tasks: Hewitt & Liang 2019)";
+    public static final String VERSION = "1";
+
+    private ConceptDepthAnalysis() {
+    }
+
+    /** Extracts features and probes every concept; reports extraction, then probes. */
+    public static ProbeResult run(ProbeableModel model, ConceptSet set, ProbeParameters p, ProgressSink progress) {
+        List<String> points = FeatureExtractor.resolvePoints(model.manifest(), p.points());
+        List<Concept> concepts = set.concepts().stream().map(c -> limit(c, p.maxSamples(), p.seed())).toList();
+        int[] items = new ConceptSet(set.name(), set.source(), set.dataset(), concepts).allItems();
+        LayerFeatures features = FeatureExtractor.extract(model, set.dataset(), items, points, p.extraction(), progress);
+        return probe(features, set, concepts, p, model.weightsSha256(), model.device(), progress);
+    }
+
+    /** Probes every concept on features already extracted (the panel re-probes without re-extracting). */
+    public static ProbeResult probe(LayerFeatures features, ConceptSet set, List<Concept> concepts, ProbeParameters p,
+                                    String weightsSha256, Device device, ProgressSink progress) {
+        long start = System.nanoTime();
+        List<String> points = features.points();
+        int n = points.size();
+        progress.begin((long) concepts.size() * n);
+        List<Prepared> prepared = new ArrayList<>();
+        Map<String, TrainTestSplit> splits = new LinkedHashMap<>();
+        for (Concept c : concepts) {
+            Prepared pc = Prepared.of(c, features, p);
+            prepared.add(pc);
+            splits.put(c.name(), pc.split);
+        }
+        boolean batched = p.solver() == ProbeSolver.LBFGS && !p.standardise();
+        for (int k = 0; k < n; k++) {
+            progress.checkCancelled();
+            int d = features.dimensions()[k];
+            LogisticProbe.Fit[] fits = new LogisticProbe.Fit[2 * prepared.size()];
+            if (batched) {
+                progress.message("probing all concepts at " + points.get(k));
+                List<BatchedLbfgsProbe.Problem> problems = new ArrayList<>();
+                for (Prepared pc : prepared) {
+                    problems.add(new BatchedLbfgsProbe.Problem(pc.trainRows, pc.yTrain));
+                    problems.add(new BatchedLbfgsProbe.Problem(pc.trainRows, pc.cTrain));
+                }
+                fits = new BatchedLbfgsProbe(p.probe()).fitAll(features.values().get(k), features.items().length, d,
+                        problems, device);
+            }
+            for (int ci = 0; ci < prepared.size(); ci++) {
+                Prepared pc = prepared.get(ci);
+                progress.message("probing " + pc.concept.name() + " at " + points.get(k));
+                float[] xTrain = features.gather(k, pc.trainRows);
+                float[] xTest = features.gather(k, pc.testRows);
+                if (p.standardise()) {
+                    Standardiser z = Standardiser.fit(xTrain, pc.trainRows.length, d);
+                    xTrain = z.apply(xTrain, pc.trainRows.length);
+                    xTest = z.apply(xTest, pc.testRows.length);
+                }
+                LogisticProbe.Fit fit = batched ? fits[2 * ci]
+                        : p.probe().fit(xTrain, pc.trainRows.length, d, pc.yTrain, device);
+                LogisticProbe.Fit controlFit = batched ? fits[2 * ci + 1]
+                        : p.probe().fit(xTrain, pc.trainRows.length, d, pc.cTrain, device);
+                double[] prob = fit.probabilities(xTest, pc.testRows.length, d);
+                pc.acc[k] = ProbeMetrics.accuracy(pc.yTest, prob);
+                pc.f1[k] = ProbeMetrics.f1(pc.yTest, prob);
+                pc.auc[k] = ProbeMetrics.auc(pc.yTest, prob);
+                pc.trainAcc[k] = ProbeMetrics.accuracy(pc.yTrain, fit.probabilities(xTrain, pc.trainRows.length, d));
+                pc.iterations[k] = fit.iterations();
+                pc.controlAcc[k] = ProbeMetrics.accuracy(pc.cTest,
+                        controlFit.probabilities(xTest, pc.testRows.length, d));
+                pc.selectivity[k] = pc.acc[k] - pc.controlAcc[k];
+                progress.advance(1);
+            }
+        }
+        List<ConceptProbeResult> out = new ArrayList<>();
+        for (Prepared pc : prepared) {
+            Concept c = pc.concept;
+            out.add(new ConceptProbeResult(c.name(), c.description(), points, pc.acc, pc.f1, pc.auc, pc.trainAcc,
+                    pc.controlAcc, pc.selectivity, ConceptDepth.of(pc.acc, points, p.tau(), p.epsilon()), pc.iterations,
+                    c.positives(), c.negatives(), pc.trainRows.length, pc.testRows.length));
+        }
+        double probeSeconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("method", METHOD);
+        provenance.put("version", VERSION);
+        provenance.put("probe", "L2 logistic regression, sklearn objective ½‖w‖² + C Σ log-loss, intercept unpenalised, "
+                + (batched ? "batched L-BFGS over all probes of a point" : "Newton's method with backtracking")
+                + ", float64 on DJL tensors");
+        provenance.put("conceptSetSource", set.source());
+        provenance.put("seed", p.seed());
+        provenance.put("precisionNote", p.precision() == Precision.FP32 ? "fp32"
+                : "weights fp32; input and every startable point's activation rounded to " + p.precision());
+        provenance.put("engine", ModelRuntime.versions());
+        provenance.put("device", device.toString());
+        provenance.put("java", System.getProperty("java.version"));
+        provenance.put("timestamp", Instant.now().toString());
+        return new ProbeResult(features.model(), weightsSha256, set.name(), set.dataset().name(), points,
+                features.dimensions(), p, out, null, features.seconds(), probeSeconds, provenance, features, splits,
+                List.copyOf(concepts));
+    }
+
+    /** A concept's split, rows and labels, and the arrays its metrics fill. */
+    private static final class Prepared {
+        Concept concept;
+        TrainTestSplit split;
+        int[] trainRows;
+        int[] testRows;
+        int[] yTrain;
+        int[] yTest;
+        int[] cTrain;
+        int[] cTest;
+        double[] acc;
+        double[] f1;
+        double[] auc;
+        double[] trainAcc;
+        double[] controlAcc;
+        double[] selectivity;
+        int[] iterations;
+
+        static Prepared of(Concept c, LayerFeatures features, ProbeParameters p) {
+            Prepared pc = new Prepared();
+            pc.concept = c;
+            int[] items = c.items();
+            int[] labels = c.labels();
+            int[] rows = new int[items.length];
+            for (int i = 0; i < items.length; i++) {
+                rows[i] = features.row(items[i]);
+                if (rows[i] < 0) {
+                    throw new IllegalArgumentException("concept '" + c.name() + "': item " + items[i]
+                            + " has no extracted features");
+                }
+            }
+            pc.split = TrainTestSplit.of(labels, p.testFraction(), p.seed(), p.stratified());
+            int[] control = ControlTask.labels(items, c.positives(), p.seed());
+            pc.trainRows = pick(rows, pc.split.train());
+            pc.testRows = pick(rows, pc.split.test());
+            pc.yTrain = pick(labels, pc.split.train());
+            pc.yTest = pick(labels, pc.split.test());
+            pc.cTrain = pick(control, pc.split.train());
+            pc.cTest = pick(control, pc.split.test());
+            int n = features.points().size();
+            pc.acc = new double[n];
+            pc.f1 = new double[n];
+            pc.auc = new double[n];
+            pc.trainAcc = new double[n];
+            pc.controlAcc = new double[n];
+            pc.selectivity = new double[n];
+            pc.iterations = new int[n];
+            return pc;
+        }
+    }
+
+    /** At most {@code max} items (half per class, seeded); the concept itself when max is 0 or not reached. */
+    static Concept limit(Concept c, int max, long seed) {
+        if (max <= 0 || c.items().length <= max) {
+            return c;
+        }
+        int[] items = c.items();
+        int[] labels = c.labels();
+        boolean[] member = new boolean[items.length];
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int cls = 0; cls <= 1; cls++) {
+            List<Integer> rows = new ArrayList<>();
+            for (int i = 0; i < items.length; i++) {
+                if (labels[i] == cls) {
+                    rows.add(i);
+                }
+            }
+            for (int i = rows.size() - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                Integer t = rows.get(i);
+                rows.set(i, rows.get(j));
+                rows.set(j, t);
+            }
+            int keep = Math.min(rows.size(), cls == 1 ? max / 2 : max - max / 2);
+            for (int r = 0; r < keep; r++) {
+                member[rows.get(r)] = true;
+            }
+        }
+        int[] keepItems = java.util.stream.IntStream.range(0, items.length).filter(i -> member[i]).map(i -> items[i]).toArray();
+        int[] keepLabels = java.util.stream.IntStream.range(0, items.length).filter(i -> member[i]).map(i -> labels[i]).toArray();
+        Concept limited = new Concept(c.name(), c.description(), keepItems, keepLabels);
+        limited.validate("concept '" + c.name() + "' limited to " + max + " samples");
+        return limited;
+    }
+
+    private static int[] pick(int[] values, int[] at) {
+        return Arrays.stream(at).map(i -> values[i]).toArray();
+    }
+}

@@ -1,0 +1,82 @@
+package org.lamina.analysis.conceptdepth;
+
+import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.model.ModelLoader;
+import org.lamina.analysis.model.ModelRuntime;
+import org.lamina.analysis.model.ProbeableModel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * What the panel runs as one job: the concept set probed on the open model and on further models
+ * (for the overlay on relative depth), once more on the open model under a noise/precision
+ * variant (spec "Robustness experiments"), and the logit lens of the first transformer among
+ * the models. Further models are opened and closed here.
+ */
+public final class ConceptDepthStudy {
+
+    private ConceptDepthStudy() {
+    }
+
+    /**
+     * What to run.
+     *
+     * @param conceptSet  concept-set argument ({@link ConceptSets#open})
+     * @param parameters  probe parameters (clean run)
+     * @param otherModels further models ({@code sample:NAME} or directories), may be empty
+     * @param variant     parameters of the robustness variant, or null for none
+     * @param logitLens   whether to run the logit lens (on the first model that supports it)
+     * @param lensSamples images for the lens
+     */
+    public record Request(String conceptSet, ProbeParameters parameters, List<String> otherModels,
+                         ProbeParameters variant, boolean logitLens, int lensSamples) {
+        public Request {
+            otherModels = List.copyOf(otherModels);
+        }
+    }
+
+    /**
+     * The study's results.
+     *
+     * @param runs      the open model first, then the other models (clean parameters)
+     * @param variant   the open model under the variant, or null
+     * @param lens      logit lens, or null
+     * @param lensModel model the lens ran on, or null
+     */
+    public record Result(List<ProbeResult> runs, ProbeResult variant, LogitLensResult lens, String lensModel) {
+    }
+
+    /** Runs the request; {@code model} stays open (the caller owns it). */
+    public static Result run(ProbeableModel model, Request request, ProgressSink progress) {
+        List<ProbeResult> runs = new ArrayList<>();
+        ConceptSet set = ConceptSets.open(request.conceptSet(), null, model.manifest().input().shape());
+        runs.add(ConceptDepthAnalysis.run(model, set, request.parameters(), progress));
+        LogitLensResult lens = null;
+        String lensModel = null;
+        if (request.logitLens() && LogitLens.supports(model.manifest())) {
+            lens = LogitLens.run(model, set.dataset(), firstItems(set, request.lensSamples()),
+                    request.parameters().extraction(), progress);
+            lensModel = model.manifest().name();
+        }
+        for (String other : request.otherModels()) {
+            progress.checkCancelled();
+            try (ProbeableModel m = ModelLoader.open(other, ModelRuntime.DeviceChoice.AUTO)) {
+                runs.add(ConceptDepthAnalysis.run(m, set, request.parameters(), progress));
+                if (request.logitLens() && lens == null && LogitLens.supports(m.manifest())) {
+                    lens = LogitLens.run(m, set.dataset(), firstItems(set, request.lensSamples()),
+                            request.parameters().extraction(), progress);
+                    lensModel = m.manifest().name();
+                }
+            }
+        }
+        ProbeResult variant = request.variant() == null ? null
+                : ConceptDepthAnalysis.run(model, set, request.variant(), progress);
+        return new Result(runs, variant, lens, lensModel);
+    }
+
+    private static int[] firstItems(ConceptSet set, int n) {
+        return IntStream.range(0, Math.min(n, set.dataset().size())).toArray();
+    }
+}

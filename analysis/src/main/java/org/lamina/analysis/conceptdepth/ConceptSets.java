@@ -1,0 +1,302 @@
+package org.lamina.analysis.conceptdepth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.lamina.analysis.data.ConceptSetCsv;
+import org.lamina.analysis.data.DataException;
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.DatasetReference;
+import org.lamina.analysis.data.ImageInput;
+import org.lamina.analysis.model.ModelLocator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * Reads concept sets. Three kinds of argument:
+ * <ul>
+ *   <li>{@code sample:fashion-concepts}, {@code sample:mnist-concepts}: the bundled rule files in
+ *       {@code sample-models/concepts/};</li>
+ *   <li>a rule file {@code *.json}: {@code {"name", "dataset", "seed", "concepts": [{"name",
+ *       "rule": "classes"|"intensity-above-median"|"random", "positive": [..], "negative": [..]}]}}
+ *       — rules over a data set's labels or pixels, every concept balanced by seeded subsampling
+ *       of its larger class;</li>
+ *   <li>a CSV {@code path_or_index,label[,group]} ({@link ConceptSetCsv}): the group names the
+ *       concept (one concept per group; the file name when there is no group). Items are either
+ *       all indices into the data set given, or all image paths relative to the CSV.</li>
+ * </ul>
+ * Every concept is checked with {@link Concept#validate} (two classes, ≥ 10 examples each).
+ */
+public final class ConceptSets {
+
+    /** Names of the bundled concept sets. */
+    public static final List<String> SAMPLES = List.of("sample:fashion-concepts", "sample:mnist-concepts");
+
+    private ConceptSets() {
+    }
+
+    /**
+     * Opens a concept set.
+     *
+     * @param argument   {@code sample:NAME}, a rule {@code .json} or a {@code .csv}
+     * @param dataset    data set for a CSV of indices ({@code null}: the default
+     *                   {@code sample:fashion-test}); rule files name their own
+     * @param imageShape {@code [c, h, w]} the model takes (images of a CSV of paths are resized to it)
+     */
+    public static ConceptSet open(String argument, String dataset, long[] imageShape) {
+        if (argument.startsWith(ModelLocator.SAMPLE_PREFIX)) {
+            if (!SAMPLES.contains(argument)) {
+                throw new ConceptSetException("unknown concept set '" + argument + "'; bundled: " + SAMPLES
+                        + " (or give a .csv or rule .json file)");
+            }
+            Path file = ModelLocator.samplesDirectory().resolve("concepts")
+                    .resolve(argument.substring(ModelLocator.SAMPLE_PREFIX.length()) + ".json");
+            return fromRules(file, argument, imageShape);
+        }
+        Path file = Path.of(argument);
+        if (!Files.isRegularFile(file)) {
+            throw new ConceptSetException(argument + ": concept set not found (give sample:fashion-concepts, "
+                    + "sample:mnist-concepts, a .csv 'path_or_index,label[,group]' or a rule .json)");
+        }
+        String lower = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (lower.endsWith(".json")) {
+            return fromRules(file, file.getFileName().toString(), imageShape);
+        }
+        return fromCsv(file, dataset == null ? "sample:fashion-test" : dataset, imageShape);
+    }
+
+    /** A rule file (see the class comment). */
+    static ConceptSet fromRules(Path file, String name, long[] imageShape) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConceptSetException(file + ": not readable as JSON: " + e.getMessage(), e);
+        }
+        String dataRef = text(root, "dataset", file);
+        long seed = root.path("seed").asLong(42);
+        Dataset data = DatasetReference.open(dataRef, imageShape, List.of());
+        JsonNode list = root.path("concepts");
+        if (!list.isArray() || list.isEmpty()) {
+            throw new ConceptSetException(file + ": field 'concepts' must be a non-empty array");
+        }
+        List<Concept> concepts = new ArrayList<>();
+        for (int k = 0; k < list.size(); k++) {
+            JsonNode c = list.get(k);
+            String cname = text(c, "name", file);
+            String rule = text(c, "rule", file);
+            String where = file + ": concept '" + cname + "'";
+            int[] labels = new int[data.size()];
+            boolean[] member = new boolean[data.size()];
+            switch (rule) {
+                case "classes" -> {
+                    boolean[] pos = classSet(c.path("positive"), where + ", field 'positive'", data.classNames().size());
+                    boolean[] neg = c.has("negative") ? classSet(c.path("negative"), where + ", field 'negative'",
+                            data.classNames().size()) : null;
+                    for (int i = 0; i < data.size(); i++) {
+                        int y = data.label(i);
+                        member[i] = pos[y] || (neg == null || neg[y]);
+                        labels[i] = pos[y] ? 1 : 0;
+                    }
+                }
+                case "intensity-above-median" -> {
+                    double[] mean = new double[data.size()];
+                    for (int i = 0; i < data.size(); i++) {
+                        float[] s = data.sample(i);
+                        double sum = 0;
+                        for (float v : s) {
+                            sum += v;
+                        }
+                        mean[i] = sum / s.length;
+                    }
+                    double median = median(mean);
+                    for (int i = 0; i < data.size(); i++) {
+                        member[i] = true;
+                        labels[i] = mean[i] > median ? 1 : 0;
+                    }
+                }
+                case "random" -> {
+                    int[] all = new int[data.size()];
+                    for (int i = 0; i < all.length; i++) {
+                        all[i] = i;
+                        member[i] = true;
+                    }
+                    int[] random = ControlTask.labels(all, all.length / 2, seed);
+                    System.arraycopy(random, 0, labels, 0, labels.length);
+                }
+                default -> throw new ConceptSetException(where + ": unknown rule '" + rule
+                        + "' (expected classes, intensity-above-median or random)");
+            }
+            Concept concept = balanced(cname, c.path("description").asText(rule), member, labels, seed + k);
+            concept.validate(file.toString());
+            concepts.add(concept);
+        }
+        return new ConceptSet(name, file.toString(), data, concepts);
+    }
+
+    /** A CSV of indices into {@code dataRef} or of image paths relative to the CSV. */
+    static ConceptSet fromCsv(Path file, String dataRef, long[] imageShape) {
+        List<ConceptSetCsv.Row> rows;
+        try {
+            rows = ConceptSetCsv.read(file);
+        } catch (DataException e) {
+            throw new ConceptSetException(e.getMessage(), e);
+        }
+        boolean indices = rows.stream().allMatch(r -> r.item().matches("\\d+"));
+        Dataset data;
+        int[] itemIndex = new int[rows.size()];
+        if (indices) {
+            data = DatasetReference.open(dataRef, imageShape, List.of());
+            for (int n = 0; n < rows.size(); n++) {
+                int i = Integer.parseInt(rows.get(n).item());
+                if (i >= data.size()) {
+                    throw new ConceptSetException(file + ": row " + (n + 1) + ": index " + i + " is outside data set '"
+                            + data.name() + "' of " + data.size() + " samples (0 … " + (data.size() - 1) + ")");
+                }
+                itemIndex[n] = i;
+            }
+        } else {
+            Path dir = file.toAbsolutePath().getParent();
+            Map<String, Integer> paths = new LinkedHashMap<>();
+            List<float[]> images = new ArrayList<>();
+            for (int n = 0; n < rows.size(); n++) {
+                String item = rows.get(n).item();
+                Integer known = paths.get(item);
+                if (known == null) {
+                    Path image = dir.resolve(item);
+                    if (!Files.isRegularFile(image)) {
+                        throw new ConceptSetException(file + ": row " + (n + 1) + ": unknown path '" + item
+                                + "' (no file " + image + "; paths are relative to the CSV, or give indices into the data set)");
+                    }
+                    float[] chw;
+                    try {
+                        chw = ImageInput.toUnitChw(ImageInput.read(image), (int) imageShape[0], (int) imageShape[1],
+                                (int) imageShape[2]);
+                    } catch (DataException e) {
+                        throw new ConceptSetException(file + ": row " + (n + 1) + ": " + e.getMessage(), e);
+                    }
+                    known = images.size();
+                    images.add(chw);
+                    paths.put(item, known);
+                }
+                itemIndex[n] = known;
+            }
+            data = new ListedImages(file.toString(), imageShape, images);
+        }
+        String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        Map<String, TreeMap<Integer, Integer>> groups = new LinkedHashMap<>();
+        for (int n = 0; n < rows.size(); n++) {
+            String group = rows.get(n).group().isEmpty() ? stem : rows.get(n).group();
+            TreeMap<Integer, Integer> g = groups.computeIfAbsent(group, x -> new TreeMap<>());
+            Integer before = g.put(itemIndex[n], rows.get(n).label());
+            if (before != null) {
+                throw new ConceptSetException(file + ": row " + (n + 1) + ": item '" + rows.get(n).item()
+                        + "' appears twice in concept '" + group + "'");
+            }
+        }
+        List<Concept> concepts = new ArrayList<>();
+        for (Map.Entry<String, TreeMap<Integer, Integer>> e : groups.entrySet()) {
+            int[] items = e.getValue().keySet().stream().mapToInt(Integer::intValue).toArray();
+            int[] labels = e.getValue().values().stream().mapToInt(Integer::intValue).toArray();
+            Concept c = new Concept(e.getKey(), "label 1 in " + file.getFileName(), items, labels);
+            c.validate(file.toString());
+            concepts.add(c);
+        }
+        return new ConceptSet(file.getFileName().toString(), file.toString(), data, concepts);
+    }
+
+    /** The members, with the larger class subsampled (seeded) to the size of the smaller. */
+    static Concept balanced(String name, String description, boolean[] member, int[] labels, long seed) {
+        List<Integer> pos = new ArrayList<>();
+        List<Integer> neg = new ArrayList<>();
+        for (int i = 0; i < member.length; i++) {
+            if (member[i]) {
+                (labels[i] == 1 ? pos : neg).add(i);
+            }
+        }
+        int keep = Math.min(pos.size(), neg.size());
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Integer> chosen = new ArrayList<>(subsample(pos, keep, rnd));
+        chosen.addAll(subsample(neg, keep, rnd));
+        int[] items = chosen.stream().mapToInt(Integer::intValue).sorted().toArray();
+        int[] y = Arrays.stream(items).map(i -> labels[i]).toArray();
+        return new Concept(name, description, items, y);
+    }
+
+    private static List<Integer> subsample(List<Integer> from, int keep, SplittableRandom rnd) {
+        List<Integer> copy = new ArrayList<>(from);
+        for (int i = copy.size() - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            Integer t = copy.get(i);
+            copy.set(i, copy.get(j));
+            copy.set(j, t);
+        }
+        return copy.subList(0, keep);
+    }
+
+    private static boolean[] classSet(JsonNode node, String where, int classes) {
+        if (!node.isArray() || node.isEmpty()) {
+            throw new ConceptSetException(where + ": expected a non-empty array of class indices 0 … " + (classes - 1));
+        }
+        boolean[] set = new boolean[classes];
+        for (JsonNode v : node) {
+            if (!v.canConvertToInt() || v.asInt() < 0 || v.asInt() >= classes) {
+                throw new ConceptSetException(where + ": class index " + v + " outside 0 … " + (classes - 1));
+            }
+            set[v.asInt()] = true;
+        }
+        return set;
+    }
+
+    private static String text(JsonNode node, String field, Path file) {
+        JsonNode v = node.get(field);
+        if (v == null || !v.isTextual() || v.asText().isBlank()) {
+            throw new ConceptSetException(file + ": field '" + field + "' missing or not a string");
+        }
+        return v.asText();
+    }
+
+    private static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    }
+
+    /** The images a CSV of paths lists, in first-mention order; labels are not meaningful here. */
+    private record ListedImages(String name, long[] shape, List<float[]> images) implements Dataset {
+        @Override
+        public int size() {
+            return images.size();
+        }
+
+        @Override
+        public long[] sampleShape() {
+            return shape.clone();
+        }
+
+        @Override
+        public int label(int i) {
+            return 0;
+        }
+
+        @Override
+        public List<String> classNames() {
+            return List.of("listed image");
+        }
+
+        @Override
+        public float[] sample(int i) {
+            return images.get(i);
+        }
+    }
+}

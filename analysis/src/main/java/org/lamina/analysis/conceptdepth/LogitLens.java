@@ -1,0 +1,132 @@
+package org.lamina.analysis.conceptdepth;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.model.BatchPlanner;
+import org.lamina.analysis.model.ModelException;
+import org.lamina.analysis.model.ModelManifest;
+import org.lamina.analysis.model.ProbePoint;
+import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.analysis.model.RunRequest;
+import org.lamina.analysis.model.Trace;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Logit lens for transformers (nostalgebraist 2020; spec "Companions"): each layer's residual
+ * stream is decoded with the model's own final norm and head — a run that starts at the last
+ * block's output with layer l's tokens (so the class token goes through norm + head) — and
+ * compared with the real output: KL(p_l ‖ p_final), top-1 agreement, top-5 overlap.
+ */
+public final class LogitLens {
+
+    private LogitLens() {
+    }
+
+    /**
+     * The point a lens run starts at: the startable point just before the final norm point
+     * (named {@code norm} or ending in {@code .norm}/{@code _norm}); a clear error for models
+     * without one.
+     */
+    public static String decodePoint(ModelManifest mf) {
+        List<ProbePoint> pts = mf.probePoints();
+        if (pts.size() >= 2) {
+            ProbePoint last = pts.get(pts.size() - 1);
+            if (last.name().equals("norm") || last.name().endsWith(".norm") || last.name().endsWith("_norm")) {
+                for (int i = pts.size() - 2; i >= 0; i--) {
+                    if (pts.get(i).startable() && Arrays.equals(pts.get(i).shape(), last.shape())) {
+                        return pts.get(i).name();
+                    }
+                }
+            }
+        }
+        throw new ModelException("the logit lens needs a transformer whose last probe point is its final norm "
+                + "(e.g. 'norm') after a startable residual point; model '" + mf.name() + "' has "
+                + pts.stream().map(ProbePoint::name).toList());
+    }
+
+    /** Whether the model supports the lens. */
+    public static boolean supports(ModelManifest mf) {
+        try {
+            decodePoint(mf);
+            return true;
+        } catch (ModelException e) {
+            return false;
+        }
+    }
+
+    /** The lens over rows {@code items} of {@code data}. */
+    public static LogitLensResult run(ProbeableModel model, Dataset data, int[] items, FeatureExtractor.Options options,
+                                      ProgressSink progress) {
+        ModelManifest mf = model.manifest();
+        String from = decodePoint(mf);
+        int fromIndex = mf.probePoint(from).index();
+        long[] residualShape = mf.probePoint(from).shape();
+        List<String> points = mf.probePoints().stream()
+                .filter(p -> p.startable() && p.index() <= fromIndex && Arrays.equals(p.shape(), residualShape))
+                .map(ProbePoint::name).toList();
+        int n = points.size();
+        double[] kl = new double[n];
+        double[] top1 = new double[n];
+        double[] top5 = new double[n];
+        int batch = Math.min(256, BatchPlanner.batchSize(mf, false));
+        int batches = (items.length + batch - 1) / batch;
+        progress.begin(batches);
+        for (int b = 0; b < batches; b++) {
+            progress.checkCancelled();
+            progress.message(mf.name() + ": logit lens, batch " + (b + 1) + " of " + batches);
+            int[] rows = Arrays.copyOfRange(items, b * batch, Math.min(items.length, (b + 1) * batch));
+            try (NDManager m = NDManager.newBaseManager(model.device())) {
+                NDArray x = FeatureExtractor.input(m, data, rows, mf, options);
+                Trace full = model.run(m, RunRequest.fromInput(x).capture(points).build());
+                NDArray logP = full.logits().logSoftmax(1);
+                float[] pFinal = logP.exp().toFloatArray();
+                int classes = (int) logP.getShape().get(1);
+                for (int k = 0; k < n; k++) {
+                    Trace t = model.run(m, RunRequest.startingAt(from, full.activation(points.get(k))).build());
+                    NDArray logQ = t.logits().logSoftmax(1);
+                    float[] klRows = logQ.exp().mul(logQ.sub(logP)).sum(new int[] {1}).toFloatArray();
+                    float[] q = logQ.exp().toFloatArray();
+                    for (int r = 0; r < rows.length; r++) {
+                        kl[k] += Math.max(0, klRows[r]);
+                        int[] topQ = top(q, r, classes, 5);
+                        int[] topP = top(pFinal, r, classes, 5);
+                        top1[k] += topQ[0] == topP[0] ? 1 : 0;
+                        int overlap = 0;
+                        for (int a : topQ) {
+                            for (int c : topP) {
+                                overlap += a == c ? 1 : 0;
+                            }
+                        }
+                        top5[k] += overlap / (double) topQ.length;
+                    }
+                }
+            }
+            progress.advance(1);
+        }
+        for (int k = 0; k < n; k++) {
+            kl[k] /= items.length;
+            top1[k] /= items.length;
+            top5[k] /= items.length;
+        }
+        return new LogitLensResult(points, from, kl, top1, top5, items.length);
+    }
+
+    private static int[] top(float[] p, int row, int classes, int k) {
+        Integer[] idx = new Integer[classes];
+        for (int c = 0; c < classes; c++) {
+            idx[c] = c;
+        }
+        Arrays.sort(idx, (a, b) -> Float.compare(p[row * classes + b], p[row * classes + a]));
+        int[] out = new int[Math.min(k, classes)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = idx[i];
+        }
+        return out;
+    }
+}

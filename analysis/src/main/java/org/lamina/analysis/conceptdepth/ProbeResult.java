@@ -1,0 +1,63 @@
+package org.lamina.analysis.conceptdepth;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A concept-depth run of one model on one concept set, written as {@code probe.json}.
+ *
+ * @param model             model name
+ * @param weightsSha256     SHA-256 of the model's weights
+ * @param conceptSet        concept-set name
+ * @param dataset           data set the concepts index
+ * @param points            probe points probed, forward order
+ * @param featureDimensions pooled feature dimension per point
+ * @param parameters        the run's parameters
+ * @param concepts          per concept: metrics per point, depths, selectivity
+ * @param logitLens         logit lens of a transformer, or null
+ * @param extractionSeconds feature extraction wall time
+ * @param probeSeconds      wall time of all probes (task and control)
+ * @param provenance        method, versions, device, timestamp
+ * @param features          the extracted features (for {@code --export-features}), not in JSON
+ * @param splits            per concept name, its train/test split, not in JSON
+ * @param definitions       the concepts probed (items and labels), not in JSON
+ */
+public record ProbeResult(String model, String weightsSha256, String conceptSet, String dataset, List<String> points,
+                          int[] featureDimensions, ProbeParameters parameters, List<ConceptProbeResult> concepts,
+                          LogitLensResult logitLens, double extractionSeconds, double probeSeconds,
+                          Map<String, Object> provenance, @JsonIgnore LayerFeatures features,
+                          @JsonIgnore Map<String, TrainTestSplit> splits, @JsonIgnore List<Concept> definitions) {
+
+    /** The concept's result, or a clear error. */
+    public ConceptProbeResult concept(String name) {
+        return concepts.stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no concept '" + name + "' in this result; concepts: "
+                        + concepts.stream().map(ConceptProbeResult::name).toList()));
+    }
+
+    /** A copy with a logit lens attached. */
+    public ProbeResult withLogitLens(LogitLensResult lens) {
+        return new ProbeResult(model, weightsSha256, conceptSet, dataset, points, featureDimensions, parameters, concepts,
+                lens, extractionSeconds, probeSeconds, provenance, features, splits, definitions);
+    }
+
+    /** Data-set indices of a probed concept's items. */
+    public int[] conceptItems(String name) {
+        return definition(name).items();
+    }
+
+    /** Labels of a probed concept's items. */
+    public int[] conceptLabels(String name) {
+        return definition(name).labels();
+    }
+
+    private Concept definition(String name) {
+        if (definitions == null) {
+            throw new IllegalStateException("this result carries no concept definitions (read from a file?)");
+        }
+        return definitions.stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no concept '" + name + "' in this result"));
+    }
+}

@@ -1,0 +1,272 @@
+package org.lamina.app.cli;
+
+import org.lamina.analysis.conceptdepth.ConceptDepthAnalysis;
+import org.lamina.analysis.conceptdepth.ConceptDepthFigures;
+import org.lamina.analysis.conceptdepth.ConceptProbeResult;
+import org.lamina.analysis.conceptdepth.ConceptSet;
+import org.lamina.analysis.conceptdepth.ConceptSets;
+import org.lamina.analysis.conceptdepth.LogitLens;
+import org.lamina.analysis.conceptdepth.LogitLensResult;
+import org.lamina.analysis.conceptdepth.Precision;
+import org.lamina.analysis.conceptdepth.ProbeFiles;
+import org.lamina.analysis.conceptdepth.ProbeParameters;
+import org.lamina.analysis.conceptdepth.ProbeResult;
+import org.lamina.analysis.conceptdepth.ProbeSolver;
+import org.lamina.analysis.conceptdepth.TokenPooling;
+import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.model.ModelLoader;
+import org.lamina.analysis.model.ProbeableModel;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code lamina probe MODEL --concepts … --out DIR}: concept depth by layer-wise linear probing
+ * (Jin et al. 2024). Writes {@code probe.json}, {@code probe.csv}, figures, and with
+ * {@code --export-features} one {@code features-<concept>.npz} per concept.
+ */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = {"Concept depth: one L2 logistic-regression probe per layer and concept (Jin et al. 2024, "
+                + "\"Exploring Concept Depth\"), with control-task selectivity (Hewitt & Liang 2019) and, for ViTs, "
+                + "the logit lens.",
+            "Writes DIR/probe.json, probe.csv, accuracy-by-layer / accuracy-by-relative-depth / depth-bars / selectivity "
+                + "[/ logit-lens] .png/.svg/.pdf/.csv, and with --export-features DIR/features-<concept>.npz."})
+final class ProbeCommand implements Runnable {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "sample:NAME or a model directory.")
+    String model;
+
+    @Option(names = "--concepts", required = true, paramLabel = "SET",
+            description = "sample:fashion-concepts, sample:mnist-concepts, a rule .json, or a CSV path_or_index,label[,group].")
+    String concepts;
+
+    @Option(names = "--data", paramLabel = "DATA",
+            description = "Data set a CSV of indices refers to (default sample:fashion-test); rule files name their own.")
+    String data;
+
+    @Option(names = "--points", defaultValue = "layers", paramLabel = "layers|all|P1,P2",
+            description = "Probe points: layers = layer outputs (startable points), all, or a list. Default ${DEFAULT-VALUE}.")
+    String points;
+
+    @Option(names = "--token", defaultValue = "cls", paramLabel = "cls|mean|last",
+            description = "Token of a transformer activation (CNN maps are always mean-pooled). Default ${DEFAULT-VALUE}.")
+    String token;
+
+    @Option(names = "--test-fraction", defaultValue = "0.4", description = "Held-out fraction. Default ${DEFAULT-VALUE}.")
+    double testFraction;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Split, control-task and noise seed. Default ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--stratified", description = "Stratified split (the reference's is not).")
+    boolean stratified;
+
+    @Option(names = "--standardise", description = "Z-score features with the training rows' statistics (default: raw).")
+    boolean standardise;
+
+    @Option(names = "--C", defaultValue = "1.0", description = "Inverse L2 strength. Default ${DEFAULT-VALUE}.")
+    double c;
+
+    @Option(names = "--max-iter", defaultValue = "100", description = "Solver iterations. Default ${DEFAULT-VALUE}.")
+    int maxIter;
+
+    @Option(names = "--tol", defaultValue = "1e-4", description = "Solver tolerance. Default ${DEFAULT-VALUE}.")
+    double tol;
+
+    @Option(names = "--solver", defaultValue = "newton", paramLabel = "newton|lbfgs",
+            description = "newton (one probe at a time, exact optimum) or lbfgs (all probes of a point in one batched L-BFGS). "
+                    + "Default ${DEFAULT-VALUE}.")
+    String solver;
+
+    @Option(names = "--tau", defaultValue = "0.95", description = "Threshold depth: first layer ≥ τ·max acc. Default ${DEFAULT-VALUE}.")
+    double tau;
+
+    @Option(names = "--epsilon", defaultValue = "0.01", description = "Converge depth tolerance ε. Default ${DEFAULT-VALUE}.")
+    double epsilon;
+
+    @Option(names = "--noise", defaultValue = "0", paramLabel = "σ",
+            description = "Gaussian noise σ added to the unit-range pixels (fixed per image). Default ${DEFAULT-VALUE}.")
+    double noise;
+
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|fp16|bf16",
+            description = "Round the input and every layer-boundary activation to fp16/bf16 (weights stay fp32). "
+                    + "Default ${DEFAULT-VALUE}.")
+    String precision;
+
+    @Option(names = "--max-samples", defaultValue = "0", description = "At most N items per concept (0 = all). Default ${DEFAULT-VALUE}.")
+    int maxSamples;
+
+    @Option(names = "--logit-lens", defaultValue = "auto", paramLabel = "auto|on|off",
+            description = "Logit lens (transformers with a final norm): auto = when the model has one. Default ${DEFAULT-VALUE}.")
+    String logitLens;
+
+    @Option(names = "--lens-samples", defaultValue = "500", description = "Images for the logit lens. Default ${DEFAULT-VALUE}.")
+    int lensSamples;
+
+    @Option(names = "--export-features", description = "Write features-<concept>.npz (one array per point, labels, trainIndex, testIndex).")
+    boolean exportFeatures;
+
+    @Option(names = "--overlay", paramLabel = "JSON", split = ",",
+            description = "probe.json of other runs (other models, noise, precision) to overlay on relative depth.")
+    List<Path> overlay = new ArrayList<>();
+
+    @Option(names = "--dpi", defaultValue = "150", description = "PNG resolution. Default ${DEFAULT-VALUE}.")
+    int dpi;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
+    Path out;
+
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
+    @Mixin
+    DeviceOption device;
+
+    @Override
+    public void run() {
+        ProbeParameters p = new ProbeParameters(points, TokenPooling.parse(token), testFraction, seed, stratified, standardise,
+                c, maxIter, tol, tau, epsilon, noise, Precision.parse(precision), maxSamples, ProbeSolver.parse(solver));
+        if (!List.of("auto", "on", "off").contains(logitLens)) {
+            throw new IllegalArgumentException("--logit-lens must be auto, on or off, got '" + logitLens + "'");
+        }
+        List<ProbeResult> others = new ArrayList<>();
+        List<String> otherLabels = new ArrayList<>();
+        for (Path f : overlay) {
+            try {
+                ProbeResult o = ProbeFiles.read(f);
+                others.add(o);
+                otherLabels.add(ConceptDepthFigures.label(o));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--overlay " + f + ": not a readable probe.json (" + e.getMessage() + ")");
+            }
+        }
+        PrintStream err = System.err;
+        ProgressLine progress = new ProgressLine(err, quiet);
+        ProbeResult r;
+        try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
+            ConceptSet set = ConceptSets.open(concepts, data, m.manifest().input().shape());
+            progress.phase("features");
+            r = ConceptDepthAnalysis.run(m, set, p, progress);
+            boolean lens = logitLens.equals("on") || (logitLens.equals("auto") && LogitLens.supports(m.manifest()));
+            if (lens) {
+                progress.phase("logit lens");
+                int n = Math.min(lensSamples, set.dataset().size());
+                int[] items = java.util.stream.IntStream.range(0, n).toArray();
+                LogitLensResult l = LogitLens.run(m, set.dataset(), items, p.extraction(), progress);
+                r = r.withLogitLens(l);
+            }
+        }
+        progress.finish();
+        try {
+            ProbeFiles.writeAll(r, out, exportFeatures);
+            ConceptDepthFigures.exportAll(r, others, otherLabels, out, dpi);
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
+        print(r);
+    }
+
+    private void print(ProbeResult r) {
+        PrintStream o = System.out;
+        o.printf(Locale.ROOT, "%s on %s (%s), %d points, %s; features %.1f s, probes %.1f s%n", r.model(), r.conceptSet(),
+                r.dataset(), r.points().size(), r.parameters().variantLabel(), r.extractionSeconds(), r.probeSeconds());
+        o.printf(Locale.ROOT, "  %-18s %7s %22s %22s %22s %9s%n", "concept", "max acc", "threshold (l, rel)",
+                "jump (l, rel)", "converge (l, rel)", "max sel.");
+        for (ConceptProbeResult c : r.concepts()) {
+            double max = java.util.Arrays.stream(c.acc()).max().orElse(Double.NaN);
+            double sel = java.util.Arrays.stream(c.selectivity()).max().orElse(Double.NaN);
+            o.printf(Locale.ROOT, "  %-18s %7.3f %22s %22s %22s %9.3f%n", c.name(), max, mark(c.depth().threshold()),
+                    mark(c.depth().jump()), mark(c.depth().converge()), sel);
+        }
+        if (r.logitLens() != null) {
+            LogitLensResult l = r.logitLens();
+            o.print("  logit lens KL to final (nats):");
+            for (int k = 0; k < l.points().size(); k++) {
+                o.printf(Locale.ROOT, " %s %.3f", l.points().get(k), l.kl()[k]);
+            }
+            o.println();
+        }
+        o.println("wrote " + out.resolve("probe.json") + ", probe.csv and figures" + (exportFeatures ? ", features-*.npz" : ""));
+    }
+
+    private static String mark(org.lamina.analysis.conceptdepth.ConceptDepth.Mark m) {
+        return String.format(Locale.ROOT, "%s (%d, %.2f)", m.point(), m.layer(), m.relative());
+    }
+
+    /** A one-line progress bar on stderr per phase, redrawn at most five times a second; never cancelled. */
+    static final class ProgressLine implements ProgressSink {
+        private final PrintStream err;
+        private final boolean quiet;
+        private final long started = System.nanoTime();
+        private long total = 1;
+        private long done;
+        private long lastDraw;
+        private String phase = "";
+        private String message = "";
+
+        ProgressLine(PrintStream err, boolean quiet) {
+            this.err = err;
+            this.quiet = quiet;
+        }
+
+        void phase(String name) {
+            phase = name;
+        }
+
+        @Override
+        public synchronized void begin(long units) {
+            if (!quiet && done > 0) {
+                draw(true);
+                err.println();
+            }
+            total = Math.max(1, units);
+            done = 0;
+        }
+
+        @Override
+        public synchronized void advance(long units) {
+            done += units;
+            draw(false);
+        }
+
+        @Override
+        public synchronized void message(String text) {
+            message = text;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        private void draw(boolean force) {
+            long now = System.nanoTime();
+            if (quiet || (!force && now - lastDraw < 200_000_000L && done < total)) {
+                return;
+            }
+            lastDraw = now;
+            int width = 30;
+            int filled = (int) (width * Math.min(done, total) / total);
+            err.printf(Locale.ROOT, "\rprobe [%s%s] %3d%% %s, %.0f s", "=".repeat(filled), " ".repeat(width - filled),
+                    100 * done / total, message, (now - started) / 1e9);
+            err.flush();
+        }
+
+        void finish() {
+            if (!quiet) {
+                err.println();
+            }
+        }
+    }
+}

@@ -1,0 +1,466 @@
+package org.lamina.plugins.conceptdepth;
+
+import javafx.application.Platform;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+
+import org.lamina.analysis.conceptdepth.ConceptDepthFigures;
+import org.lamina.analysis.conceptdepth.ConceptDepthStudy;
+import org.lamina.analysis.conceptdepth.ConceptProbeResult;
+import org.lamina.analysis.conceptdepth.ConceptSets;
+import org.lamina.analysis.conceptdepth.Precision;
+import org.lamina.analysis.conceptdepth.ProbeFiles;
+import org.lamina.analysis.conceptdepth.ProbeParameters;
+import org.lamina.analysis.conceptdepth.ProbeResult;
+import org.lamina.analysis.conceptdepth.ProbeSolver;
+import org.lamina.analysis.conceptdepth.TokenPooling;
+import org.lamina.analysis.export.Figure;
+import org.lamina.analysis.job.JobHandle;
+import org.lamina.plugins.api.FigureView;
+import org.lamina.plugins.api.LoadedModel;
+import org.lamina.plugins.api.PluginView;
+import org.lamina.plugins.api.WorkbenchContext;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The concept-depth panel: the form on the left (concept set, points, token, split, depth
+ * parameters, further models for the overlay, a noise/precision variant, the logit lens); on the
+ * right the probe accuracy by layer with the depth markers, the depth summary bars, and tabs with
+ * the relative-depth overlay of the models, the robustness comparison, selectivity and the logit
+ * lens. The run is one job (features, then probes, per model) with progress and cancel.
+ */
+final class ConceptDepthView implements PluginView {
+
+    /** System property under which the panel starts its demo run on creation. */
+    static final String DEMO_PROPERTY = "lamina.screenshots";
+    /** Items per concept in the demo run (kept small so screenshots stay fast). */
+    static final int DEMO_SAMPLES = 240;
+
+    private final WorkbenchContext context;
+    private final BorderPane root = new BorderPane();
+    private final ComboBox<String> conceptSet = new ComboBox<>();
+    private final TextField points = field("layers", "conceptdepth-points");
+    private final ComboBox<TokenPooling> token = new ComboBox<>();
+    private final TextField maxSamples = field("0", "conceptdepth-max-samples");
+    private final TextField testFraction = field("0.4", "conceptdepth-test-fraction");
+    private final TextField seed = field("42", "conceptdepth-seed");
+    private final TextField tau = field("0.95", "conceptdepth-tau");
+    private final TextField epsilon = field("0.01", "conceptdepth-epsilon");
+    private final CheckBox standardise = new CheckBox("Standardise features");
+    private final CheckBox stratified = new CheckBox("Stratified split");
+    private final TextField otherModels = field("", "conceptdepth-other-models");
+    private final CheckBox variantOn = new CheckBox("Robustness variant");
+    private final TextField noise = field("0.3", "conceptdepth-noise");
+    private final ComboBox<Precision> precision = new ComboBox<>();
+    private final CheckBox logitLens = new CheckBox("Logit lens (ViT)");
+    private final Label validation = new Label();
+    private final Label status = new Label("Not run yet.");
+    private final Label depthTable = new Label();
+    private final Button start = new Button("Run");
+    private final Button export = new Button("Export run…");
+    private final FigureView byLayer;
+    private final FigureView bars;
+    private final FigureView overlay;
+    private final FigureView robustness;
+    private final FigureView selectivity;
+    private final FigureView lens;
+
+    private JobHandle<ConceptDepthStudy.Result> running;
+    private ConceptDepthStudy.Result result;
+
+    ConceptDepthView(WorkbenchContext context) {
+        this.context = context;
+        byLayer = figureView("conceptdepth-by-layer");
+        bars = figureView("conceptdepth-bars");
+        overlay = figureView("conceptdepth-overlay");
+        robustness = figureView("conceptdepth-robustness");
+        selectivity = figureView("conceptdepth-selectivity");
+        lens = figureView("conceptdepth-lens");
+
+        conceptSet.getItems().setAll(ConceptSets.SAMPLES);
+        conceptSet.setEditable(true);
+        conceptSet.setValue(ConceptSets.SAMPLES.get(0));
+        conceptSet.setId("conceptdepth-concepts");
+        conceptSet.setPromptText("sample:… or a .csv / rule .json");
+        token.getItems().setAll(TokenPooling.values());
+        token.setValue(TokenPooling.CLS);
+        token.setId("conceptdepth-token");
+        token.setConverter(lowerCase(TokenPooling.class));
+        precision.getItems().setAll(Precision.values());
+        precision.setValue(Precision.FP32);
+        precision.setId("conceptdepth-precision");
+        precision.setConverter(lowerCase(Precision.class));
+        otherModels.setPromptText("models, e.g. sample:fashion-vit");
+        maxSamples.setTooltip(new javafx.scene.control.Tooltip("At most this many images per concept (0 = all)"));
+        tau.setTooltip(new javafx.scene.control.Tooltip("Threshold depth: first layer with accuracy ≥ τ · max"));
+        epsilon.setTooltip(new javafx.scene.control.Tooltip("Converge depth: first layer within ε of every later layer"));
+        otherModels.setTooltip(new javafx.scene.control.Tooltip("Further models overlaid on relative depth, comma-separated"));
+        variantOn.setId("conceptdepth-variant");
+        variantOn.setSelected(true);
+        logitLens.setId("conceptdepth-logit-lens");
+        logitLens.setSelected(true);
+        validation.setId("conceptdepth-validation");
+        status.setId("conceptdepth-status");
+        start.setId("conceptdepth-start");
+        export.setId("conceptdepth-export");
+        export.setDisable(true);
+
+        GridPane form = new GridPane();
+        form.setHgap(6);
+        form.setVgap(5);
+        int row = 0;
+        row = addRow(form, row, "Concepts", conceptSet);
+        row = addRow(form, row, "Points", points);
+        row = addRow(form, row, "Token", token);
+        row = addRow(form, row, "Max/concept", maxSamples);
+        row = addRow(form, row, "Test frac.", testFraction);
+        row = addRow(form, row, "Seed", seed);
+        row = addRow(form, row, "τ", tau);
+        row = addRow(form, row, "ε", epsilon);
+        row = addRow(form, row, "Overlay", otherModels);
+        row = addRow(form, row, "Noise σ", noise);
+        addRow(form, row, "Precision", precision);
+
+        for (Label l : List.of(validation, status, depthTable)) {
+            l.setWrapText(true);
+            l.setMaxWidth(240);
+        }
+        validation.setStyle("-fx-text-fill: #b00020;");
+        status.setStyle("-fx-text-fill: #555;");
+        depthTable.setStyle("-fx-font-family: monospace; -fx-font-size: 10px;");
+        depthTable.setId("conceptdepth-depths");
+        start.setMaxWidth(Double.MAX_VALUE);
+        export.setMaxWidth(Double.MAX_VALUE);
+        start.setOnAction(e -> {
+            if (running != null) {
+                stop();
+            } else {
+                start();
+            }
+        });
+        export.setOnAction(e -> exportWithDialog());
+        Label heading = new Label("Concept depth");
+        heading.setStyle("-fx-font-weight: bold; -fx-font-size: 13px;");
+        Label about = new Label("One L2 logistic probe per layer and concept (Jin et al. 2024, \"Exploring Concept "
+                + "Depth\"); selectivity against a control task (Hewitt & Liang 2019). ○ threshold CD_τ, □ jump, "
+                + "◇ converge. Right-click a figure to export it.");
+        about.setWrapText(true);
+        about.setMaxWidth(240);
+        about.setStyle("-fx-text-fill: #666; -fx-font-size: 11px;");
+        Label variantNote = new Label("Variant: noise and/or precision on the open model (activations rounded; "
+                + "weights stay fp32).");
+        variantNote.setWrapText(true);
+        variantNote.setMaxWidth(240);
+        variantNote.setStyle("-fx-text-fill: #666; -fx-font-size: 10px;");
+        VBox left = new VBox(7, heading, about, form, new VBox(3, standardise, stratified, variantOn, variantNote,
+                logitLens), validation, start, export, status, depthTable);
+        left.setPadding(new Insets(8));
+        left.setPrefWidth(260);
+        ScrollPane leftScroll = new ScrollPane(left);
+        leftScroll.setFitToWidth(true);
+        leftScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        leftScroll.setMinWidth(275);
+
+        TabPane tabs = new TabPane(new Tab("Models, relative depth", overlay), new Tab("Noise / precision", robustness),
+                new Tab("Selectivity", selectivity), new Tab("Logit lens", lens));
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.setId("conceptdepth-tabs");
+        SplitPane bottom = new SplitPane(bars, tabs);
+        bottom.setDividerPositions(0.45);
+        SplitPane centre = new SplitPane(byLayer, bottom);
+        centre.setOrientation(Orientation.VERTICAL);
+        centre.setDividerPositions(0.52);
+        root.setLeft(leftScroll);
+        root.setCenter(centre);
+        BorderPane.setMargin(centre, new Insets(6));
+
+        for (TextField f : List.of(points, maxSamples, testFraction, seed, tau, epsilon, noise)) {
+            f.textProperty().addListener((o, a, b) -> validate());
+        }
+        conceptSet.valueProperty().addListener((o, a, b) -> validate());
+        validate();
+        context.modelProperty().addListener((o, a, b) -> status.setText(b == null ? "Open a model to probe it."
+                : "Model " + b.name() + " — press Run."));
+
+        if (Boolean.getBoolean(DEMO_PROPERTY)) {
+            maxSamples.setText(Integer.toString(DEMO_SAMPLES));
+            if (context.modelProperty().get() != null) {
+                startDemo(context.modelProperty().get());
+            } else {
+                // the shell may open its model after creating the panels: start once it is there
+                context.modelProperty().addListener(new javafx.beans.value.ChangeListener<LoadedModel>() {
+                    @Override
+                    public void changed(javafx.beans.value.ObservableValue<? extends LoadedModel> o, LoadedModel a,
+                                        LoadedModel b) {
+                        if (b != null) {
+                            context.modelProperty().removeListener(this);
+                            startDemo(b);
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    private void startDemo(LoadedModel m) {
+        otherModels.setText(m.name().equals("fashion-vit") ? "sample:fashion-cnn" : "sample:fashion-vit");
+        start();
+    }
+
+    private static <E extends Enum<E>> javafx.util.StringConverter<E> lowerCase(Class<E> type) {
+        return new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(E e) {
+                return e == null ? "" : e.name().toLowerCase(Locale.ROOT);
+            }
+
+            @Override
+            public E fromString(String s) {
+                return Enum.valueOf(type, s.trim().toUpperCase(Locale.ROOT));
+            }
+        };
+    }
+
+    private static TextField field(String text, String id) {
+        TextField f = new TextField(text);
+        f.setId(id);
+        f.setPrefColumnCount(9);
+        return f;
+    }
+
+    private FigureView figureView(String id) {
+        FigureView v = new FigureView(context.export());
+        v.setId(id);
+        v.setStyle("-fx-background-color: white; -fx-border-color: #d0d0d0;");
+        v.setMaxSize(Double.MAX_VALUE, Double.MAX_VALUE);
+        return v;
+    }
+
+    private static int addRow(GridPane form, int row, String label, javafx.scene.control.Control control) {
+        Label l = new Label(label);
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        form.add(l, 0, row);
+        control.setMaxWidth(Double.MAX_VALUE);
+        GridPane.setHgrow(control, Priority.ALWAYS);
+        form.add(control, 1, row);
+        return row + 1;
+    }
+
+    @Override
+    public Node node() {
+        return root;
+    }
+
+    @Override
+    public List<Figure> figures() {
+        List<Figure> list = new ArrayList<>();
+        for (FigureView v : List.of(byLayer, bars, overlay, robustness, selectivity, lens)) {
+            if (v.figure() != null) {
+                list.add(v.figure());
+            }
+        }
+        return list;
+    }
+
+    @Override
+    public void dispose() {
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    /** The study the form describes; throws {@link IllegalArgumentException} with a message for people. */
+    ConceptDepthStudy.Request request() {
+        String set = conceptSet.getValue() == null ? "" : conceptSet.getValue().trim();
+        if (set.isEmpty()) {
+            throw new IllegalArgumentException("choose a concept set (sample:fashion-concepts, or a .csv / rule .json)");
+        }
+        if (points.getText().isBlank()) {
+            throw new IllegalArgumentException("points: give layers, all or P1,P2,…");
+        }
+        ProbeParameters p = new ProbeParameters(points.getText().trim(), token.getValue(),
+                parseDouble("test fraction", testFraction.getText()), parseLong("seed", seed.getText()),
+                stratified.isSelected(), standardise.isSelected(), 1.0, 100, 1e-4, parseDouble("τ", tau.getText()),
+                parseDouble("ε", epsilon.getText()), 0, Precision.FP32, (int) parseLong("max per concept",
+                maxSamples.getText()), ProbeSolver.NEWTON);
+        ProbeParameters variant = null;
+        if (variantOn.isSelected()) {
+            double sigma = parseDouble("noise σ", noise.getText());
+            if (sigma == 0 && precision.getValue() == Precision.FP32) {
+                throw new IllegalArgumentException("the robustness variant needs noise σ > 0 or a reduced precision");
+            }
+            variant = p.withNoise(sigma).withPrecision(precision.getValue());
+        }
+        List<String> others = Arrays.stream(otherModels.getText().split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).toList();
+        return new ConceptDepthStudy.Request(set, p, others, variant, logitLens.isSelected(), 300);
+    }
+
+    private static long parseLong(String what, String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a whole number, got '" + text.trim() + "'");
+        }
+    }
+
+    private static double parseDouble(String what, String text) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a number, got '" + text.trim() + "'");
+        }
+    }
+
+    private boolean validate() {
+        try {
+            request();
+            validation.setText("");
+            validation.setVisible(false);
+            validation.setManaged(false);
+            start.setDisable(false);
+            return true;
+        } catch (IllegalArgumentException e) {
+            validation.setText(e.getMessage());
+            validation.setVisible(true);
+            validation.setManaged(true);
+            start.setDisable(running == null);
+            return false;
+        }
+    }
+
+    /** Starts the study on the open model (no-op while one runs, without a model, or when the form is invalid). */
+    void start() {
+        LoadedModel model = context.modelProperty().get();
+        if (running != null || !validate()) {
+            return;
+        }
+        if (model == null) {
+            status.setText("Open a model first (File ▸ Open model, or sample:fashion-cnn).");
+            return;
+        }
+        ConceptDepthStudy.Request req = request();
+        start.setText("Stop");
+        status.setText("Extracting features of " + model.name() + "…");
+        JobHandle<ConceptDepthStudy.Result>[] handle = new JobHandle[1];
+        handle[0] = context.jobs().submit("Concept depth: " + model.name() + " on " + req.conceptSet(),
+                progress -> ConceptDepthStudy.run(model.model(), req, progress), r -> {
+                    result = r;
+                    show(r);
+                    ProbeResult main = r.runs().get(0);
+                    status.setText(String.format(Locale.ROOT, "%s: %d concepts × %d points; features %.1f s, probes %.1f s.",
+                            main.model(), main.concepts().size(), main.points().size(), main.extractionSeconds(),
+                            main.probeSeconds()));
+                    context.log("concept depth: " + main.model() + " on " + main.conceptSet());
+                });
+        running = handle[0];
+        running.result().whenComplete((r, error) -> Platform.runLater(() -> {
+            if (running != handle[0]) {
+                return;
+            }
+            running = null;
+            start.setText("Run");
+            validate();
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                boolean cancelled = cause instanceof java.util.concurrent.CancellationException
+                        || cause.getClass().getSimpleName().contains("Cancelled");
+                status.setText(cancelled ? "Stopped." : "Failed: " + cause.getMessage());
+            }
+        }));
+    }
+
+    /** Asks the running job to stop. */
+    void stop() {
+        if (running != null) {
+            running.cancel();
+            status.setText("Stopping…");
+        }
+    }
+
+    /** The last study's results, or null. */
+    ConceptDepthStudy.Result result() {
+        return result;
+    }
+
+    private void show(ConceptDepthStudy.Result r) {
+        ProbeResult main = r.runs().get(0);
+        byLayer.setFigure(ConceptDepthFigures.accuracyByLayer(main));
+        List<String> labels = r.runs().stream().map(ConceptDepthFigures::label).toList();
+        bars.setFigure(ConceptDepthFigures.depthBars(List.of(main), List.of(labels.get(0))));
+        overlay.setFigure(ConceptDepthFigures.accuracyByRelativeDepth(r.runs(), labels, null));
+        selectivity.setFigure(ConceptDepthFigures.selectivityByLayer(main));
+        if (r.variant() != null) {
+            robustness.setFigure(ConceptDepthFigures.accuracyByRelativeDepth(List.of(main, r.variant()),
+                    List.of(labels.get(0), ConceptDepthFigures.label(r.variant())), null));
+        }
+        if (r.lens() != null) {
+            lens.setFigure(ConceptDepthFigures.logitLens(r.lensModel(), r.lens()));
+        }
+        StringBuilder s = new StringBuilder("concept         CD_τ jump conv\n");
+        for (ConceptProbeResult c : main.concepts()) {
+            s.append(String.format(Locale.ROOT, "%-15s %4.2f %4.2f %4.2f%n", abbreviate(c.name()),
+                    c.depth().threshold().relative(), c.depth().jump().relative(), c.depth().converge().relative()));
+        }
+        depthTable.setText(s.toString().stripTrailing());
+        export.setDisable(false);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 15 ? s : s.substring(0, 14) + "…";
+    }
+
+    /** Writes probe.json, CSVs and every figure of the last run into a chosen directory. */
+    private void exportWithDialog() {
+        if (result == null) {
+            return;
+        }
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Export concept-depth run");
+        File dir = chooser.showDialog(root.getScene() == null ? null : root.getScene().getWindow());
+        if (dir != null) {
+            exportTo(dir.toPath());
+        }
+    }
+
+    /** Writes the last run's files into {@code dir}. */
+    void exportTo(Path dir) {
+        try {
+            ProbeResult main = result.runs().get(0);
+            ProbeFiles.writeAll(main, dir, false);
+            List<ProbeResult> others = new ArrayList<>(result.runs().subList(1, result.runs().size()));
+            if (result.variant() != null) {
+                others.add(result.variant());
+            }
+            ProbeResult withLens = result.lens() != null && result.lensModel().equals(main.model())
+                    ? main.withLogitLens(result.lens()) : main;
+            ConceptDepthFigures.exportAll(withLens, others, others.stream().map(ConceptDepthFigures::label).toList(), dir,
+                    300);
+            status.setText("Exported to " + dir);
+        } catch (java.io.IOException | RuntimeException e) {
+            status.setText("Export failed: " + e.getMessage());
+        }
+    }
+}
