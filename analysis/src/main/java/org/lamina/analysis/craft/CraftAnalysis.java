@@ -48,8 +48,8 @@ public final class CraftAnalysis {
             }
         }
         if (found == null) {
-            throw new ModelException("model '" + manifest.name() + "' has no startable spatial probe point [C, H, W] to cut at; "
-                    + "give --layer (startable points: " + startable(manifest) + ")");
+            throw new ModelException("model '" + manifest.name() + "' has no startable spatial probe point [C, H, W] to cut at "
+                    + "(startable points: " + startable(manifest) + "); CRAFT needs a [C] or [C, H, W] cut point (--layer)");
         }
         return found;
     }
@@ -129,7 +129,8 @@ public final class CraftAnalysis {
         NmfSettings nmfSettings = NmfSettings.defaults().withSeed(p.seed()).withAlphaW(p.alphaW());
         SobolMasks sobol = SobolMasks.of(r, p.designs()).withoutB();
         int imagesPerCropBatch = Math.max(1, batch / perImage);
-        long total = ceil(images.length, imagesPerCropBatch) + ceil(images.length, batch) + 1 + 2L * images.length;
+        long total = ceil(images.length, imagesPerCropBatch) + ceil(images.length, batch) + 1
+                + (p.fidelity() ? 2L : 1L) * images.length;
         progress.begin(total);
         Map<String, Double> seconds = new LinkedHashMap<>();
         long t0 = System.nanoTime();
@@ -224,8 +225,9 @@ public final class CraftAnalysis {
             seconds.put("sobol", (t4 - t3) / 1e9);
 
             // Stage 5: gradients and fidelity curves.
-            progress.message("fidelity: deletion and insertion curves");
-            float[][] grads = head.coefficientGradients(manager, uMaps);
+            List<ConceptRanking> rankings = p.fidelity() ? ConceptRanking.all() : List.of();
+            progress.message(p.fidelity() ? "fidelity: deletion and insertion curves" : "done");
+            float[][] grads = p.fidelity() ? head.coefficientGradients(manager, uMaps) : new float[images.length][positions * r];
             float[][] gradientMaps = new float[images.length][positions * r];
             double[][] gradientInput = new double[images.length][r];
             for (int i = 0; i < images.length; i++) {
@@ -237,9 +239,8 @@ public final class CraftAnalysis {
                     gradientInput[i][c] = Math.abs(gradientInput[i][c]);
                 }
             }
-            List<ConceptRanking> rankings = ConceptRanking.all();
             double[][][] curves = new double[rankings.size()][2][r + 1];
-            for (int i = 0; i < images.length; i++) {
+            for (int i = 0; i < images.length && !rankings.isEmpty(); i++) {
                 progress.checkCancelled();
                 float[] fm = new float[rankings.size() * 2 * (r + 1) * r];
                 for (int k = 0; k < rankings.size(); k++) {

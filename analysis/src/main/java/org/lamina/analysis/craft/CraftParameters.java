@@ -16,9 +16,11 @@ package org.lamina.analysis.craft;
  * @param seed       seed of NMF initialisation and the random ranking (default 0)
  * @param alphaW     NMF L2 penalty on U (default 0)
  * @param batchSize  rows per engine run; 0 = from the memory budget ({@code BatchPlanner})
+ * @param fidelity   whether to compute the gradients, occlusion and deletion/insertion curves
+ *                   (default true; the reference CRAFT pipeline stops after Sobol)
  */
 public record CraftParameters(String data, String layer, int classIndex, int images, int rank, int patch,
-                              int designs, long seed, double alphaW, int batchSize) {
+                              int designs, long seed, double alphaW, int batchSize, boolean fidelity) {
 
     public static final String DEFAULT_DATA = "sample:fashion-train";
     public static final int DEFAULT_IMAGES = 500;
@@ -51,38 +53,42 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
     /** Defaults for a class. */
     public static CraftParameters defaults(int classIndex) {
         return new CraftParameters(DEFAULT_DATA, null, classIndex, DEFAULT_IMAGES, DEFAULT_RANK, 0,
-                SobolMasks.DEFAULT_DESIGNS, 0, 0, 0);
+                SobolMasks.DEFAULT_DESIGNS, 0, 0, 0, true);
     }
 
     public CraftParameters withLayer(String l) {
-        return new CraftParameters(data, l, classIndex, images, rank, patch, designs, seed, alphaW, batchSize);
+        return new CraftParameters(data, l, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity);
     }
 
     public CraftParameters withImages(int n) {
-        return new CraftParameters(data, layer, classIndex, n, rank, patch, designs, seed, alphaW, batchSize);
+        return new CraftParameters(data, layer, classIndex, n, rank, patch, designs, seed, alphaW, batchSize, fidelity);
     }
 
     public CraftParameters withRank(int r) {
-        return new CraftParameters(data, layer, classIndex, images, r, patch, designs, seed, alphaW, batchSize);
+        return new CraftParameters(data, layer, classIndex, images, r, patch, designs, seed, alphaW, batchSize, fidelity);
     }
 
     public CraftParameters withPatch(int p) {
-        return new CraftParameters(data, layer, classIndex, images, rank, p, designs, seed, alphaW, batchSize);
+        return new CraftParameters(data, layer, classIndex, images, rank, p, designs, seed, alphaW, batchSize, fidelity);
     }
 
     public CraftParameters withData(String d) {
-        return new CraftParameters(d, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize);
+        return new CraftParameters(d, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity);
     }
 
     public CraftParameters withDesigns(int n) {
-        return new CraftParameters(data, layer, classIndex, images, rank, patch, n, seed, alphaW, batchSize);
+        return new CraftParameters(data, layer, classIndex, images, rank, patch, n, seed, alphaW, batchSize, fidelity);
     }
 
     public CraftParameters withSeed(long s) {
-        return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, s, alphaW, batchSize);
+        return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, s, alphaW, batchSize, fidelity);
+    }
+
+    public CraftParameters withFidelity(boolean f) {
+        return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, f);
     }
 
     public CraftParameters withClass(int c) {
-        return new CraftParameters(data, layer, c, images, rank, patch, designs, seed, alphaW, batchSize);
+        return new CraftParameters(data, layer, c, images, rank, patch, designs, seed, alphaW, batchSize, fidelity);
     }
 }

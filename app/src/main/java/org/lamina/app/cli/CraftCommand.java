@@ -76,6 +76,9 @@ final class CraftCommand implements Runnable {
                     + "(written to DIR/craft-subconcepts.json).")
     String subConcepts;
 
+    @Option(names = "--no-fidelity", description = "Skip the gradients, occlusion and deletion/insertion curves.")
+    boolean noFidelity;
+
     @Option(names = "--dpi", defaultValue = "200", description = "PNG resolution. Default ${DEFAULT-VALUE}.")
     int dpi;
 
@@ -93,7 +96,7 @@ final class CraftCommand implements Runnable {
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             int classIndex = classIndex(target, m.manifest().labels());
             Dataset dataset = SampleData.open(data, m.manifest().input().shape());
-            CraftParameters p = new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batch);
+            CraftParameters p = new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batch, !noFidelity);
             ProgressBar progress = new ProgressBar(System.err, quiet);
             CraftResult r = CraftAnalysis.run(m, dataset, p, progress);
             progress.finish();

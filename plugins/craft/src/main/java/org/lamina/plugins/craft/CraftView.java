@@ -18,7 +18,6 @@ import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeView;
 import javafx.scene.image.ImageView;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -88,7 +87,7 @@ final class CraftView implements PluginView {
     private final FigureView composite;
     private final FigureView fidelity;
     private final FigureView subConcepts;
-    private final FlowPane thumbnails = new FlowPane(4, 4);
+    private final HBox thumbnails = new HBox(4);
     private final ComboBox<ConceptMaps.Mode> mapMode = new ComboBox<>();
     private final TreeView<String> tree = new TreeView<>();
     private final ComboBox<String> subLayer = new ComboBox<>();
@@ -143,10 +142,10 @@ final class CraftView implements PluginView {
         row = addRow(form, row, "Data", data);
         row = addRow(form, row, "Class", target);
         row = addRow(form, row, "Cut point", layer);
-        row = addRow(form, row, "Concepts (rank)", rank);
-        row = addRow(form, row, "Patch (0 = auto)", patch);
+        row = addRow(form, row, "Rank", rank);
+        row = addRow(form, row, "Patch px", patch);
         row = addRow(form, row, "Images", images);
-        row = addRow(form, row, "Sobol designs", designs);
+        row = addRow(form, row, "Designs", designs);
         addRow(form, row, "Seed", seed);
         validation.setWrapText(true);
         validation.setStyle("-fx-text-fill: #b00020;");
@@ -184,8 +183,9 @@ final class CraftView implements PluginView {
         SplitPane gallery = new SplitPane(importance, topCrops);
         gallery.setDividerPositions(0.36);
         ScrollPane thumbScroll = new ScrollPane(thumbnails);
-        thumbScroll.setFitToWidth(true);
-        thumbScroll.setPrefViewportHeight(70);
+        thumbScroll.setVbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        thumbScroll.setPrefViewportHeight(58);
+        thumbScroll.setMinHeight(60);
         thumbnails.setPadding(new Insets(4));
         HBox mapBar = new HBox(6, new Label("Map"), mapMode);
         mapBar.setPadding(new Insets(4));
@@ -323,7 +323,7 @@ final class CraftView implements PluginView {
         int cls = m.model().manifest().labels().indexOf(target.getValue());
         return new CraftParameters(data.getValue() == null ? "" : data.getValue().trim(), layer.getValue(), cls,
                 parseInt("images", images.getText()), parseInt("rank", rank.getText()), parseInt("patch", patch.getText()),
-                parseInt("designs", designs.getText()), parseInt("seed", seed.getText()), 0, 0);
+                parseInt("designs", designs.getText()), parseInt("seed", seed.getText()), 0, 0, true);
     }
 
     private static int parseInt(String what, String text) {
