@@ -16,7 +16,10 @@ import java.util.Arrays;
 final class TruncatedSvd {
 
     private static final int OVERSAMPLING = 10;
-    private static final int MAX_SWEEPS = 300;
+    private static final int MAX_SWEEPS = 200;
+    private static final int RITZ_EVERY = 10;
+    /** Up to this many columns, AᵀA is diagonalised directly. */
+    private static final int DIRECT_LIMIT = 256;
 
     private final double[] singularValues;
     private final double[][] right;
@@ -51,50 +54,54 @@ final class TruncatedSvd {
                 gram[i] = g[i];
             }
         }
-        int k = Math.min(c, rank + OVERSAMPLING);
-        double[] q = NonNegativeFactorization.gaussian(c, k, seed);
-        orthonormaliseColumns(q, c, k);
-        double[] previous = new double[k];
-        double[] values = new double[k];
-        double[][] vectors = null;
-        for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-            double[] z = multiply(gram, c, c, q, k);
-            if (k == c) {
-                // The whole space: one Rayleigh–Ritz step on it is exact.
-                z = q;
-            }
-            orthonormaliseColumns(z, c, k);
-            q = z;
-            // Rayleigh–Ritz: T = Qᵀ G Q, eigenvectors E, Ritz vectors Q·E.
-            double[] gq = multiply(gram, c, c, q, k);
-            double[] t = new double[k * k];
-            for (int a1 = 0; a1 < k; a1++) {
-                for (int b = 0; b < k; b++) {
-                    double s = 0;
-                    for (int i = 0; i < c; i++) {
-                        s += q[i * k + a1] * gq[i * k + b];
-                    }
-                    t[a1 * k + b] = s;
-                }
-            }
-            double[][] eig = jacobi(t, k);
+        int k;
+        double[] q;
+        double[] values;
+        if (c <= DIRECT_LIMIT) {
+            // Small C (CNN channels): the whole eigendecomposition of AᵀA is cheap and exact.
+            double[][] eig = jacobi(gram, c);
+            k = c;
             values = eig[0];
-            double[] e = eig[1];
-            double[] ritz = multiply(q, c, k, e, k);
-            q = ritz;
-            boolean done = k == c;
-            if (!done) {
+            q = eig[1];
+        } else {
+            // Large C: orthogonal iteration on an oversampled subspace, Rayleigh–Ritz every
+            // few steps until the leading Ritz values settle.
+            k = Math.min(c, rank + OVERSAMPLING);
+            q = NonNegativeFactorization.gaussian(c, k, seed);
+            orthonormaliseColumns(q, c, k);
+            values = new double[k];
+            double[] previous = new double[k];
+            for (int sweep = 1; sweep <= MAX_SWEEPS; sweep++) {
+                q = multiply(gram, c, c, q, k);
+                orthonormaliseColumns(q, c, k);
+                if (sweep % RITZ_EVERY != 0 && sweep != MAX_SWEEPS) {
+                    continue;
+                }
+                double[] gq = multiply(gram, c, c, q, k);
+                double[] t = new double[k * k];
+                for (int a1 = 0; a1 < k; a1++) {
+                    for (int b = 0; b < k; b++) {
+                        double sum = 0;
+                        for (int i = 0; i < c; i++) {
+                            sum += q[i * k + a1] * gq[i * k + b];
+                        }
+                        t[a1 * k + b] = sum;
+                    }
+                }
+                double[][] eig = jacobi(t, k);
+                values = eig[0];
+                q = multiply(q, c, k, eig[1], k);
                 double change = 0;
                 for (int j = 0; j < rank; j++) {
                     change = Math.max(change, Math.abs(values[j] - previous[j]) / Math.max(Math.abs(values[0]), 1e-30));
                 }
-                done = sweep > 2 && change < 1e-12;
-            }
-            System.arraycopy(values, 0, previous, 0, k);
-            if (done) {
-                break;
+                System.arraycopy(values, 0, previous, 0, k);
+                if (change < 1e-9) {
+                    break;
+                }
             }
         }
+        double[][] vectors;
         vectors = new double[rank][c];
         double[] sv = new double[rank];
         for (int j = 0; j < rank; j++) {
