@@ -273,7 +273,10 @@ final class CraftView implements PluginView {
     }
 
     private static int addRow(GridPane form, int row, String label, javafx.scene.control.Control control) {
-        form.add(new Label(label), 0, row);
+        Label l = new Label(label);
+        // Labels keep their full width; the fields take what is left.
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        form.add(l, 0, row);
         control.setMaxWidth(Double.MAX_VALUE);
         GridPane.setHgrow(control, Priority.ALWAYS);
         form.add(control, 1, row);
