@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.BatchPlanner;
-import org.lamina.analysis.model.ModelException;
 import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.model.ProbePoint;
 import org.lamina.analysis.model.ProbeableModel;
@@ -83,8 +82,6 @@ public final class ConceptRecursion {
                 top[c] = java.util.Arrays.stream(local).map(i -> rows[i]).toArray();
             }
             return new SubConcepts(concept, layer, rows, nmf, top);
-        } catch (ModelException e) {
-            throw e;
         }
     }
 }

@@ -139,15 +139,15 @@ public final class CraftAnalysis {
             // Stage 1: crops → g → spatial mean (A).
             progress.message("crops → activations at " + point.name());
             float[] a = new float[nCrops * channels];
-            float imageSize = size * size * channelsIn;
+            int imageSize = size * size * channelsIn;
             for (int from = 0; from < images.length; from += imagesPerCropBatch) {
                 progress.checkCancelled();
                 int to = Math.min(images.length, from + imagesPerCropBatch);
-                float[] crops = new float[(to - from) * perImage * (int) imageSize];
+                float[] crops = new float[(to - from) * perImage * imageSize];
                 for (int i = from; i < to; i++) {
                     float[] img = normalised(data, images[i], mf);
                     for (int k = 0; k < perImage; k++) {
-                        grid.extractResized(img, channelsIn, k, crops, ((i - from) * perImage + k) * (int) imageSize);
+                        grid.extractResized(img, channelsIn, k, crops, ((i - from) * perImage + k) * imageSize);
                     }
                 }
                 float[] pooled = pooledActivations(model, manager, point, crops, (to - from) * perImage, shape);
@@ -159,9 +159,9 @@ public final class CraftAnalysis {
             for (int from = 0; from < images.length; from += batch) {
                 progress.checkCancelled();
                 int to = Math.min(images.length, from + batch);
-                float[] x = new float[(to - from) * (int) imageSize];
+                float[] x = new float[(to - from) * imageSize];
                 for (int i = from; i < to; i++) {
-                    System.arraycopy(normalised(data, images[i], mf), 0, x, (i - from) * (int) imageSize, (int) imageSize);
+                    System.arraycopy(normalised(data, images[i], mf), 0, x, (i - from) * imageSize, imageSize);
                 }
                 float[] acts = positionMajorActivations(model, manager, point, x, to - from, shape);
                 System.arraycopy(acts, 0, imageActs, from * positions * channels, acts.length);
