@@ -197,9 +197,11 @@ public final class CraftAnalysis {
             ConceptHead head = new ConceptHead(model, point.name(), point.shape(), nmf.w(), p.classIndex(), batch);
             float[] sobolMasks = sobol.flat();
             int sobolRows = sobol.rows().length;
-            float[] masks = new float[(sobolRows + r + 1) * r];
+            // Occlusion (all ones, then one concept off) rides along for the fidelity rankings.
+            int occlusionRows = p.fidelity() ? r + 1 : 0;
+            float[] masks = new float[(sobolRows + occlusionRows) * r];
             System.arraycopy(sobolMasks, 0, masks, 0, sobolMasks.length);
-            for (int c = -1; c < r; c++) {
+            for (int c = -1; c < r && p.fidelity(); c++) {
                 for (int j = 0; j < r; j++) {
                     masks[(sobolRows + 1 + c) * r + j] = j == c ? 0 : 1;
                 }
@@ -208,9 +210,9 @@ public final class CraftAnalysis {
             double[][] occlusion = new double[images.length][r];
             for (int i = 0; i < images.length; i++) {
                 progress.checkCancelled();
-                double[] y = head.evaluate(manager, uMaps[i], masks, sobolRows + r + 1);
+                double[] y = head.evaluate(manager, uMaps[i], masks, sobolRows + occlusionRows);
                 local[i] = JansenEstimator.totalIndices(sobol, java.util.Arrays.copyOf(y, sobolRows));
-                for (int c = 0; c < r; c++) {
+                for (int c = 0; c < r && p.fidelity(); c++) {
                     occlusion[i][c] = y[sobolRows] - y[sobolRows + 1 + c];
                 }
                 progress.advance(1);
