@@ -1,0 +1,379 @@
+package org.lamina.analysis.craft;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.ImageInput;
+import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.model.BatchPlanner;
+import org.lamina.analysis.model.ModelException;
+import org.lamina.analysis.model.ModelManifest;
+import org.lamina.analysis.model.ModelRuntime;
+import org.lamina.analysis.model.ProbePoint;
+import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.analysis.model.RunRequest;
+import org.lamina.analysis.model.Trace;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CRAFT pipeline (Fel et al., CVPR 2023; shared/specs/craft.md): crops → activations at the
+ * cut point → NMF → NNLS coefficient maps of the images → Sobol total indices → fidelity curves.
+ * Runs as a job: it reports each stage on the progress sink, checks for cancellation between
+ * batches and keeps every tensor in scopes it closes.
+ */
+public final class CraftAnalysis {
+
+    /** Method name recorded in provenance. */
+    public static final String METHOD = "CRAFT (Fel et al., CVPR 2023): NMF concepts + Sobol total indices";
+    /** Version of this implementation, recorded in provenance. */
+    public static final String VERSION = "1";
+
+    private CraftAnalysis() {
+    }
+
+    /** The default cut point: the last startable point with a spatial map (C × H × W, H·W > 1). */
+    public static String defaultLayer(ModelManifest manifest) {
+        String found = null;
+        for (ProbePoint p : manifest.probePoints()) {
+            long[] s = p.shape();
+            if (p.startable() && s.length == 3 && s[1] * s[2] > 1) {
+                found = p.name();
+            }
+        }
+        if (found == null) {
+            throw new ModelException("model '" + manifest.name() + "' has no startable spatial probe point [C, H, W] to cut at "
+                    + "(startable points: " + startable(manifest) + "); CRAFT needs a [C] or [C, H, W] cut point (--layer)");
+        }
+        return found;
+    }
+
+    /** The cut point, checked: it exists, runs can start from it, and its shape is [C] or [C, H, W]. */
+    public static ProbePoint cutPoint(ModelManifest manifest, String layer) {
+        ProbePoint p = manifest.probePoint(layer == null ? defaultLayer(manifest) : layer);
+        if (!p.startable()) {
+            throw new ModelException("runs cannot start from probe point '" + p.name() + "' of model '" + manifest.name()
+                    + "' (the rest of the forward needs more than this activation), so CRAFT cannot evaluate h there; "
+                    + "startable points: " + startable(manifest));
+        }
+        if (p.shape().length != 1 && p.shape().length != 3) {
+            throw new ModelException("probe point '" + p.name() + "' has shape " + java.util.Arrays.toString(p.shape())
+                    + "; CRAFT needs a channel vector [C] or a feature map [C, H, W]");
+        }
+        return p;
+    }
+
+    private static List<String> startable(ModelManifest m) {
+        return m.probePoints().stream().filter(ProbePoint::startable).map(ProbePoint::name).toList();
+    }
+
+    /** Data-set indices of the first {@code max} images of class {@code classIndex}. */
+    public static int[] classImages(Dataset data, int classIndex, int max) {
+        int[] labels = data.labels();
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < labels.length && out.size() < max; i++) {
+            if (labels[i] == classIndex) {
+                out.add(i);
+            }
+        }
+        if (out.isEmpty()) {
+            String name = classIndex >= 0 && classIndex < data.classNames().size() ? " (" + data.classNames().get(classIndex) + ")" : "";
+            throw new IllegalArgumentException("data set '" + data.name() + "' has no images of class " + classIndex + name
+                    + "; CRAFT needs images of the class it explains");
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Runs CRAFT on the first {@code p.images()} images of the class. */
+    public static CraftResult run(ProbeableModel model, Dataset data, CraftParameters p, ProgressSink progress) {
+        ModelManifest mf = model.manifest();
+        ModelManifest.InputSpec in = mf.input();
+        if (!in.isImage()) {
+            throw new ModelException("model '" + mf.name() + "' takes " + java.util.Arrays.toString(in.shape())
+                    + " inputs; CRAFT crops images [C, H, W]");
+        }
+        long[] shape = in.shape();
+        if (shape[1] != shape[2]) {
+            throw new IllegalArgumentException("model '" + mf.name() + "' takes non-square " + shape[1] + "×" + shape[2]
+                    + " images; CRAFT crops square images (centre-crop them to a square first)");
+        }
+        ProbePoint point = cutPoint(mf, p.layer());
+        if (p.classIndex() < 0 || p.classIndex() >= mf.labels().size()) {
+            throw new IllegalArgumentException("class " + p.classIndex() + " is out of range: model '" + mf.name() + "' has "
+                    + mf.labels().size() + " classes " + mf.labels());
+        }
+        int size = (int) shape[1];
+        int channelsIn = (int) shape[0];
+        CropGrid grid = CropGrid.of(size, p.patch() == 0 ? CropGrid.defaultPatch(size) : p.patch());
+        int[] images = classImages(data, p.classIndex(), p.images());
+        int perImage = grid.cropsPerImage();
+        int nCrops = images.length * perImage;
+        int channels = (int) point.shape()[0];
+        if (p.rank() > nCrops) {
+            throw new IllegalArgumentException("--rank " + p.rank() + " is more than the " + nCrops + " crops ("
+                    + images.length + " images × " + perImage + " crops): NMF needs rank ≤ number of crops");
+        }
+        if (p.rank() > channels) {
+            throw new IllegalArgumentException("--rank " + p.rank() + " is more than the " + channels + " channels of '"
+                    + point.name() + "': NMF needs rank ≤ channels");
+        }
+        int batch = p.batchSize() > 0 ? p.batchSize() : BatchPlanner.batchSize(mf, false);
+        int r = p.rank();
+        int positions = point.shape().length == 3 ? (int) (point.shape()[1] * point.shape()[2]) : 1;
+        NmfSettings nmfSettings = NmfSettings.defaults().withSeed(p.seed()).withAlphaW(p.alphaW());
+        SobolMasks sobol = SobolMasks.of(r, p.designs()).withoutB();
+        int imagesPerCropBatch = Math.max(1, batch / perImage);
+        long total = ceil(images.length, imagesPerCropBatch) + ceil(images.length, batch) + 1
+                + (p.fidelity() ? 2L : 1L) * images.length;
+        progress.begin(total);
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+
+        try (NDManager manager = NDManager.newBaseManager(model.device())) {
+            // Stage 1: crops → g → spatial mean (A).
+            progress.message("crops → activations at " + point.name());
+            float[] a = new float[nCrops * channels];
+            int imageSize = size * size * channelsIn;
+            for (int from = 0; from < images.length; from += imagesPerCropBatch) {
+                progress.checkCancelled();
+                int to = Math.min(images.length, from + imagesPerCropBatch);
+                float[] crops = new float[(to - from) * perImage * imageSize];
+                for (int i = from; i < to; i++) {
+                    float[] img = normalised(data, images[i], mf);
+                    for (int k = 0; k < perImage; k++) {
+                        grid.extractResized(img, channelsIn, k, crops, ((i - from) * perImage + k) * imageSize);
+                    }
+                }
+                float[] pooled = pooledActivations(model, manager, point, crops, (to - from) * perImage, shape);
+                System.arraycopy(pooled, 0, a, from * perImage * channels, pooled.length);
+                progress.advance(1);
+            }
+            // g(x) of the whole images, position-major [images × positions, C], for their coefficient maps.
+            float[] imageActs = new float[images.length * positions * channels];
+            for (int from = 0; from < images.length; from += batch) {
+                progress.checkCancelled();
+                int to = Math.min(images.length, from + batch);
+                float[] x = new float[(to - from) * imageSize];
+                for (int i = from; i < to; i++) {
+                    System.arraycopy(normalised(data, images[i], mf), 0, x, (i - from) * imageSize, imageSize);
+                }
+                float[] acts = positionMajorActivations(model, manager, point, x, to - from, shape);
+                System.arraycopy(acts, 0, imageActs, from * positions * channels, acts.length);
+                progress.advance(1);
+            }
+            long t1 = System.nanoTime();
+            seconds.put("activations", (t1 - t0) / 1e9);
+
+            // Stage 2: NMF.
+            progress.checkCancelled();
+            progress.message("NMF (rank " + r + ") of " + nCrops + " crops × " + channels + " channels");
+            RowMajorMatrix aM = new RowMajorMatrix(nCrops, channels, a);
+            NmfResult nmf = NonNegativeFactorization.fit(manager, aM, r, nmfSettings);
+            progress.advance(1);
+            long t2 = System.nanoTime();
+            seconds.put("nmf", (t2 - t1) / 1e9);
+
+            // Stage 3: NNLS coefficient maps of the images.
+            RowMajorMatrix coded;
+            try (NDManager scope = manager.newSubManager()) {
+                coded = NonNegativeLeastSquares.encode(scope,
+                        scope.create(imageActs, new Shape((long) images.length * positions, channels)), nmf.w(), nmfSettings);
+            }
+            float[][] uMaps = new float[images.length][positions * r];
+            for (int i = 0; i < images.length; i++) {
+                System.arraycopy(coded.values(), i * positions * r, uMaps[i], 0, positions * r);
+            }
+            long t3 = System.nanoTime();
+            seconds.put("encode", (t3 - t2) / 1e9);
+
+            // Stage 4: Sobol total indices (+ occlusion, which costs r + 1 more rows per image).
+            progress.message("Sobol: " + sobol.rows().length + " evaluations of h per image");
+            ConceptHead head = new ConceptHead(model, point.name(), point.shape(), nmf.w(), p.classIndex(), batch);
+            float[] sobolMasks = sobol.flat();
+            int sobolRows = sobol.rows().length;
+            // Occlusion (all ones, then one concept off) rides along for the fidelity rankings.
+            int occlusionRows = p.fidelity() ? r + 1 : 0;
+            float[] masks = new float[(sobolRows + occlusionRows) * r];
+            System.arraycopy(sobolMasks, 0, masks, 0, sobolMasks.length);
+            for (int c = -1; c < r && p.fidelity(); c++) {
+                for (int j = 0; j < r; j++) {
+                    masks[(sobolRows + 1 + c) * r + j] = j == c ? 0 : 1;
+                }
+            }
+            double[][] local = new double[images.length][];
+            double[][] occlusion = new double[images.length][r];
+            for (int i = 0; i < images.length; i++) {
+                progress.checkCancelled();
+                double[] y = head.evaluate(manager, uMaps[i], masks, sobolRows + occlusionRows);
+                local[i] = JansenEstimator.totalIndices(sobol, java.util.Arrays.copyOf(y, sobolRows));
+                for (int c = 0; c < r && p.fidelity(); c++) {
+                    occlusion[i][c] = y[sobolRows] - y[sobolRows + 1 + c];
+                }
+                progress.advance(1);
+            }
+            double[] importance = new double[r];
+            for (double[] st : local) {
+                for (int c = 0; c < r; c++) {
+                    importance[c] += st[c] / images.length;
+                }
+            }
+            long t4 = System.nanoTime();
+            seconds.put("sobol", (t4 - t3) / 1e9);
+
+            // Stage 5: gradients and fidelity curves.
+            List<ConceptRanking> rankings = p.fidelity() ? ConceptRanking.all() : List.of();
+            progress.message(p.fidelity() ? "fidelity: deletion and insertion curves" : "done");
+            float[][] grads = p.fidelity() ? head.coefficientGradients(manager, uMaps) : new float[images.length][positions * r];
+            float[][] gradientMaps = new float[images.length][positions * r];
+            double[][] gradientInput = new double[images.length][r];
+            for (int i = 0; i < images.length; i++) {
+                for (int q = 0; q < positions * r; q++) {
+                    gradientMaps[i][q] = grads[i][q] * uMaps[i][q];
+                    gradientInput[i][q % r] += gradientMaps[i][q];
+                }
+                for (int c = 0; c < r; c++) {
+                    gradientInput[i][c] = Math.abs(gradientInput[i][c]);
+                }
+            }
+            double[][][] curves = new double[rankings.size()][2][r + 1];
+            for (int i = 0; i < images.length && !rankings.isEmpty(); i++) {
+                progress.checkCancelled();
+                float[] fm = new float[rankings.size() * 2 * (r + 1) * r];
+                for (int k = 0; k < rankings.size(); k++) {
+                    int[] order = switch (rankings.get(k)) {
+                        case SOBOL -> ConceptRanking.order(local[i]);
+                        case GRADIENT_INPUT -> ConceptRanking.order(gradientInput[i]);
+                        case OCCLUSION -> ConceptRanking.order(occlusion[i]);
+                        case RANDOM -> ConceptRanking.randomOrder(r, p.seed() * 1_000_003L + images[i]);
+                    };
+                    for (int step = 0; step <= r; step++) {
+                        int del = ((k * 2) * (r + 1) + step) * r;
+                        int ins = ((k * 2 + 1) * (r + 1) + step) * r;
+                        for (int j = 0; j < r; j++) {
+                            fm[del + j] = 1;
+                        }
+                        for (int s = 0; s < step; s++) {
+                            fm[del + order[s]] = 0;
+                            fm[ins + order[s]] = 1;
+                        }
+                    }
+                }
+                double[] y = head.evaluate(manager, uMaps[i], fm, rankings.size() * 2 * (r + 1));
+                for (int k = 0; k < rankings.size(); k++) {
+                    for (int d = 0; d < 2; d++) {
+                        for (int step = 0; step <= r; step++) {
+                            curves[k][d][step] += y[(k * 2 + d) * (r + 1) + step] / images.length;
+                        }
+                    }
+                }
+                progress.advance(1);
+            }
+            Map<String, FidelityCurve> fidelity = new LinkedHashMap<>();
+            for (int k = 0; k < rankings.size(); k++) {
+                fidelity.put(rankings.get(k).id(), FidelityCurve.of(rankings.get(k).id(), curves[k][0], curves[k][1]));
+            }
+            long t5 = System.nanoTime();
+            seconds.put("fidelity", (t5 - t4) / 1e9);
+            seconds.put("total", (t5 - t0) / 1e9);
+
+            List<CraftResult.Concept> concepts = new ArrayList<>();
+            for (int c = 0; c < r; c++) {
+                concepts.add(new CraftResult.Concept(c, importance[c], topRows(nmf.u(), c, CraftResult.TOP_CROPS)));
+            }
+            Map<String, Object> provenance = new LinkedHashMap<>();
+            provenance.put("method", METHOD);
+            provenance.put("version", VERSION);
+            provenance.put("spec", "shared/specs/craft.md");
+            provenance.put("model", mf.name());
+            provenance.put("weightsSha256", model.weightsSha256());
+            provenance.put("data", data.name());
+            provenance.put("nmf", Map.of("solver", "coordinate descent (HALS), NNDSVDa init", "tolerance", nmfSettings.tolerance(),
+                    "maxIterations", nmfSettings.maxIterations(), "alphaW", nmfSettings.alphaW()));
+            provenance.put("sobol", Map.of("sampler", "unscrambled Halton, dimension 2r, index 0 first", "designs", p.designs(),
+                    "estimator", "Jansen", "evaluationsPerImage", sobolRows));
+            provenance.put("engine", ModelRuntime.versions());
+            provenance.put("device", model.device().toString());
+            provenance.put("seed", p.seed());
+            provenance.put("timestamp", Instant.now().toString());
+            int mapRows = point.shape().length == 3 ? (int) point.shape()[1] : 1;
+            int mapCols = point.shape().length == 3 ? (int) point.shape()[2] : 1;
+            return new CraftResult(mf.name(), point.name(), point.shape(),
+                    new CraftResult.ClassRef(p.classIndex(), mf.labels().get(p.classIndex())), data.name(), images, grid, r,
+                    importance, nmf.relativeError(), nmf.iterations(), nmf.converged(), fidelity, concepts,
+                    p.withLayer(point.name()), provenance, seconds, aM, nmf.u(), nmf.w(), local, uMaps, gradientMaps,
+                    mapRows, mapCols);
+        }
+    }
+
+    /** Rows with the largest values in column c, best first. */
+    static int[] topRows(RowMajorMatrix m, int c, int count) {
+        double[] col = new double[m.rows()];
+        for (int i = 0; i < col.length; i++) {
+            col[i] = m.get(i, c);
+        }
+        int[] order = ConceptRanking.order(col);
+        return java.util.Arrays.copyOf(order, Math.min(count, order.length));
+    }
+
+    static float[] normalised(Dataset data, int index, ModelManifest mf) {
+        float[] s = data.sample(index).clone();
+        ImageInput.normalise(s, mf.input().channels(), mf.input().mean(), mf.input().std());
+        return s;
+    }
+
+    /**
+     * g(x) at the point for a batch of (already normalised) inputs, averaged over H×W: {@code [count × C]}.
+     * Refuses negative activations, naming the point and the smallest value.
+     */
+    static float[] pooledActivations(ProbeableModel model, NDManager manager, ProbePoint point, float[] x, int count,
+                                     long[] inputShape) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray act = capture(model, scope, point, x, count, inputShape);
+            requireNonNegative(act, point);
+            if (act.getShape().dimension() == 4) {
+                Shape s = act.getShape();
+                act = act.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).mean(new int[] {2});
+            }
+            return act.toFloatArray();
+        }
+    }
+
+    /** g(x) at the point, position-major {@code [count × positions × C]}. */
+    static float[] positionMajorActivations(ProbeableModel model, NDManager manager, ProbePoint point, float[] x, int count,
+                                            long[] inputShape) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray act = capture(model, scope, point, x, count, inputShape);
+            requireNonNegative(act, point);
+            if (act.getShape().dimension() == 4) {
+                Shape s = act.getShape();
+                act = act.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).transpose(0, 2, 1);
+            }
+            return act.toFloatArray();
+        }
+    }
+
+    private static NDArray capture(ProbeableModel model, NDManager scope, ProbePoint point, float[] x, int count,
+                                   long[] inputShape) {
+        NDArray input = scope.create(x, new Shape(count, inputShape[0], inputShape[1], inputShape[2]));
+        Trace t = model.run(scope, RunRequest.fromInput(input).capture(point.name()).build());
+        return t.activation(point.name());
+    }
+
+    private static void requireNonNegative(NDArray act, ProbePoint point) {
+        float min = act.min().getFloat();
+        if (min < 0) {
+            throw new ModelException("activations at cut point '" + point.name() + "' are negative (min " + min
+                    + "): CRAFT's NMF needs g(x) ≥ 0; choose a post-ReLU point");
+        }
+    }
+
+    private static long ceil(long a, long b) {
+        return (a + b - 1) / b;
+    }
+}

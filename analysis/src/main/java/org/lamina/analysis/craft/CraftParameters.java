@@ -1,0 +1,94 @@
+package org.lamina.analysis.craft;
+
+/**
+ * What a CRAFT run does (shared/specs/craft.md), with documented defaults; the CLI options and
+ * the panel's form both fill this record.
+ *
+ * @param data       data set the class's images come from (default {@code sample:fashion-train})
+ * @param layer      cut point f = h∘g; {@code null} = the last spatial startable point
+ *                   ({@link CraftAnalysis#defaultLayer})
+ * @param classIndex class whose images are explained (logit index)
+ * @param images     at most this many images of the class, first in data-set order (default 500,
+ *                   the spec's recommendation)
+ * @param rank       number of concepts r (default 10; the paper uses 25)
+ * @param patch      crop side in pixels; 0 = {@link CropGrid#defaultPatch}
+ * @param designs    Sobol designs N (default 32)
+ * @param seed       seed of NMF initialisation and the random ranking (default 0)
+ * @param alphaW     NMF L2 penalty on U (default 0)
+ * @param batchSize  rows per engine run; 0 = from the memory budget ({@code BatchPlanner})
+ * @param fidelity   whether to compute the gradients, occlusion and deletion/insertion curves
+ *                   (default true; the reference CRAFT pipeline stops after Sobol)
+ */
+public record CraftParameters(String data, String layer, int classIndex, int images, int rank, int patch,
+                              int designs, long seed, double alphaW, int batchSize, boolean fidelity) {
+
+    public static final String DEFAULT_DATA = "sample:fashion-train";
+    public static final int DEFAULT_IMAGES = 500;
+    public static final int DEFAULT_RANK = 10;
+
+    public CraftParameters {
+        if (data == null || data.isBlank()) {
+            throw new IllegalArgumentException("--data must name a data set (e.g. " + DEFAULT_DATA + ")");
+        }
+        if (images < 1) {
+            throw new IllegalArgumentException("--images must be at least 1, got " + images);
+        }
+        if (rank < 1) {
+            throw new IllegalArgumentException("--rank must be at least 1, got " + rank);
+        }
+        if (patch < 0) {
+            throw new IllegalArgumentException("--patch must be at least 1 (or 0 for the default), got " + patch);
+        }
+        if (designs < 2) {
+            throw new IllegalArgumentException("--designs must be at least 2 (the Jansen variance needs N − 1 > 0), got " + designs);
+        }
+        if (!(alphaW >= 0) || Double.isInfinite(alphaW)) {
+            throw new IllegalArgumentException("--alpha-w must be ≥ 0, got " + alphaW);
+        }
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("--batch must be ≥ 0 (0 = from the memory budget), got " + batchSize);
+        }
+    }
+
+    /** Defaults for a class. */
+    public static CraftParameters defaults(int classIndex) {
+        return new CraftParameters(DEFAULT_DATA, null, classIndex, DEFAULT_IMAGES, DEFAULT_RANK, 0,
+                SobolMasks.DEFAULT_DESIGNS, 0, 0, 0, true);
+    }
+
+    public CraftParameters withLayer(String l) {
+        return new CraftParameters(data, l, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity);
+    }
+
+    public CraftParameters withImages(int n) {
+        return new CraftParameters(data, layer, classIndex, n, rank, patch, designs, seed, alphaW, batchSize, fidelity);
+    }
+
+    public CraftParameters withRank(int r) {
+        return new CraftParameters(data, layer, classIndex, images, r, patch, designs, seed, alphaW, batchSize, fidelity);
+    }
+
+    public CraftParameters withPatch(int p) {
+        return new CraftParameters(data, layer, classIndex, images, rank, p, designs, seed, alphaW, batchSize, fidelity);
+    }
+
+    public CraftParameters withData(String d) {
+        return new CraftParameters(d, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity);
+    }
+
+    public CraftParameters withDesigns(int n) {
+        return new CraftParameters(data, layer, classIndex, images, rank, patch, n, seed, alphaW, batchSize, fidelity);
+    }
+
+    public CraftParameters withSeed(long s) {
+        return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, s, alphaW, batchSize, fidelity);
+    }
+
+    public CraftParameters withFidelity(boolean f) {
+        return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, f);
+    }
+
+    public CraftParameters withClass(int c) {
+        return new CraftParameters(data, layer, c, images, rank, patch, designs, seed, alphaW, batchSize, fidelity);
+    }
+}

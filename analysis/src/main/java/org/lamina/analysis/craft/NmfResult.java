@@ -1,0 +1,18 @@
+package org.lamina.analysis.craft;
+
+/**
+ * A ≈ U·W (CRAFT's naming: U are the concept coefficients of each crop, W the concept bank;
+ * sklearn's {@code fit_transform} result and {@code components_} respectively).
+ *
+ * @param u                  {@code n × r}, ≥ 0
+ * @param w                  {@code r × C}, ≥ 0
+ * @param iterations         sweeps run
+ * @param converged          whether the tolerance was met before the iteration limit
+ * @param relativeError      ||A − UW||_F / ||A||_F
+ */
+public record NmfResult(RowMajorMatrix u, RowMajorMatrix w, int iterations, boolean converged, double relativeError) {
+
+    public int rank() {
+        return w.rows();
+    }
+}

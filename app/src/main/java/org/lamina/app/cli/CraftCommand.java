@@ -1,0 +1,229 @@
+package org.lamina.app.cli;
+
+import org.lamina.analysis.craft.ConceptRecursion;
+import org.lamina.analysis.craft.CraftAnalysis;
+import org.lamina.analysis.craft.CraftFigures;
+import org.lamina.analysis.craft.CraftFiles;
+import org.lamina.analysis.craft.CraftParameters;
+import org.lamina.analysis.craft.CraftResult;
+import org.lamina.analysis.craft.FidelityCurve;
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.SampleData;
+import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.model.ModelLoader;
+import org.lamina.analysis.model.ProbeableModel;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code lamina craft MODEL --class C --out DIR}: CRAFT concepts of one class (Fel et al., CVPR 2023;
+ * shared/specs/craft.md) — writes {@code craft.json}, {@code craft-data.npz} and the figures.
+ */
+@Command(name = "craft", mixinStandardHelpOptions = true,
+        description = {"CRAFT concepts of a class (Fel et al., CVPR 2023): NMF of crop activations at a cut point, "
+                + "Sobol total-order importance of each concept, concept maps and deletion/insertion fidelity.",
+            "Writes DIR/craft.json, DIR/craft-data.npz (A, U, W, ST, maps) and craft-importance, craft-top-crops, "
+                + "craft-composite, craft-fidelity as .png/.svg/.pdf/.csv."})
+final class CraftCommand implements Runnable {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "Model directory or sample:NAME.")
+    String model;
+
+    @Option(names = "--layer", paramLabel = "POINT",
+            description = "Cut point f = h∘g (default: the last spatial startable point, e.g. stage3 of fashion-cnn).")
+    String layer;
+
+    @Option(names = "--class", required = true, paramLabel = "LABEL|INDEX", description = "Class to explain: label or logit index.")
+    String target;
+
+    @Option(names = "--data", defaultValue = CraftParameters.DEFAULT_DATA,
+            description = "Data set with images of the class: sample:NAME or an image folder. Default ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(names = "--images", defaultValue = "" + CraftParameters.DEFAULT_IMAGES,
+            description = "At most this many images of the class (first in data-set order). Default ${DEFAULT-VALUE}.")
+    int images;
+
+    @Option(names = "--rank", defaultValue = "" + CraftParameters.DEFAULT_RANK, description = "Number of concepts. Default ${DEFAULT-VALUE}.")
+    int rank;
+
+    @Option(names = "--patch", defaultValue = "0", paramLabel = "P",
+            description = "Crop size in pixels (stride 0.8·P); 0 = 64 px at 224 px, 10 px at 28 px. Default ${DEFAULT-VALUE}.")
+    int patch;
+
+    @Option(names = "--designs", defaultValue = "32", description = "Sobol designs N (N·(r+1) runs of h per image). Default ${DEFAULT-VALUE}.")
+    int designs;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (NMF initialisation, random ranking). Default ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--alpha-w", defaultValue = "0", description = "NMF L2 penalty on U (sklearn's alpha_W). Default ${DEFAULT-VALUE}.")
+    double alphaW;
+
+    @Option(names = "--batch", defaultValue = "0", description = "Rows per engine run; 0 = from the memory budget. Default ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--sub-concepts", paramLabel = "CONCEPT:POINT:RANK",
+            description = "Also refactorise concept CONCEPT at the earlier cut point POINT into RANK sub-concepts "
+                    + "(written to DIR/craft-subconcepts.json).")
+    String subConcepts;
+
+    @Option(names = "--no-fidelity", description = "Skip the gradients, occlusion and deletion/insertion curves.")
+    boolean noFidelity;
+
+    @Option(names = "--dpi", defaultValue = "200", description = "PNG resolution. Default ${DEFAULT-VALUE}.")
+    int dpi;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
+    Path out;
+
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
+    @Mixin
+    DeviceOption device;
+
+    @Override
+    public void run() {
+        try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
+            int classIndex = classIndex(target, m.manifest().labels());
+            Dataset dataset = SampleData.open(data, m.manifest().input().shape());
+            CraftParameters p = new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batch, !noFidelity);
+            ProgressBar progress = new ProgressBar(System.err, quiet);
+            CraftResult r = CraftAnalysis.run(m, dataset, p, progress);
+            progress.finish();
+            CraftFiles.writeAll(r, out);
+            CraftFigures.exportAll(r, dataset, out, dpi);
+            PrintStream o = System.out;
+            o.printf(Locale.ROOT, "CRAFT %s, class %d (%s), cut point %s, %d images × %d crops, rank %d%n", r.model(),
+                    r.target().index(), r.target().label(), r.layer(), r.imageIndices().length, r.crops().cropsPerImage(), r.rank());
+            o.printf(Locale.ROOT, "NMF relative error %.4f after %d iterations%s%n", r.reconstructionError(), r.nmfIterations(),
+                    r.nmfConverged() ? "" : " (iteration limit)");
+            o.println("concepts by Sobol total index:");
+            for (int id : r.conceptsByImportance()) {
+                o.printf(Locale.ROOT, "  C%-3d %.4f%n", id, r.importance()[id]);
+            }
+            o.println("fidelity (deletion AUC lower = better, insertion AUC higher = better):");
+            for (FidelityCurve c : r.fidelity().values()) {
+                o.printf(Locale.ROOT, "  %-15s deletion %8.4f  insertion %8.4f%n", c.ranking(), c.deletionAuc(), c.insertionAuc());
+            }
+            o.printf(Locale.ROOT, "time: %s%n", r.stageSeconds());
+            if (subConcepts != null) {
+                writeSubConcepts(m, dataset, r);
+            }
+            o.println("wrote " + out.resolve(CraftFiles.JSON) + ", " + CraftFiles.NPZ + " and figures");
+        }
+    }
+
+    private void writeSubConcepts(ProbeableModel m, Dataset dataset, CraftResult r) {
+        String[] parts = subConcepts.split(":");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("--sub-concepts must be CONCEPT:POINT:RANK (e.g. 3:stage2:4), got '" + subConcepts + "'");
+        }
+        int concept;
+        int subRank;
+        try {
+            concept = Integer.parseInt(parts[0]);
+            subRank = Integer.parseInt(parts[2]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--sub-concepts CONCEPT and RANK must be integers, got '" + subConcepts + "'");
+        }
+        ConceptRecursion.SubConcepts s = ConceptRecursion.run(m, dataset, r, concept, parts[1], subRank, ProgressSink.none());
+        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("parentConcept", s.parentConcept());
+        json.put("layer", s.layer());
+        json.put("rank", s.nmf().rank());
+        json.put("crops", s.crops());
+        json.put("reconstructionError", s.nmf().relativeError());
+        json.put("topCrops", s.topCrops());
+        org.lamina.analysis.job.AtomicOutput.write(out.resolve("craft-subconcepts.json"),
+                tmp -> java.nio.file.Files.writeString(tmp, Json.write(json)));
+        System.out.printf(Locale.ROOT, "sub-concepts of C%d at %s: %d from %d crops, relative error %.4f%n", concept, s.layer(),
+                s.nmf().rank(), s.crops().length, s.nmf().relativeError());
+    }
+
+    /** A class by logit index or label (case-insensitive). */
+    static int classIndex(String target, List<String> labels) {
+        try {
+            int i = Integer.parseInt(target.trim());
+            if (i < 0 || i >= labels.size()) {
+                throw new IllegalArgumentException("--class " + i + " is out of range: the model has classes 0 … "
+                        + (labels.size() - 1) + " " + labels);
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            for (int i = 0; i < labels.size(); i++) {
+                if (labels.get(i).equalsIgnoreCase(target.trim())) {
+                    return i;
+                }
+            }
+            throw new IllegalArgumentException("--class '" + target + "' is not a label of the model; labels: " + labels);
+        }
+    }
+
+    /** A one-line progress bar on stderr with the current stage. */
+    static final class ProgressBar implements ProgressSink {
+        private final PrintStream err;
+        private final boolean quiet;
+        private long total = 1;
+        private long done;
+        private String stage = "";
+        private long lastDraw;
+
+        ProgressBar(PrintStream err, boolean quiet) {
+            this.err = err;
+            this.quiet = quiet;
+        }
+
+        @Override
+        public synchronized void begin(long t) {
+            total = Math.max(1, t);
+            done = 0;
+            draw(true);
+        }
+
+        @Override
+        public synchronized void advance(long units) {
+            done += units;
+            draw(done >= total);
+        }
+
+        @Override
+        public synchronized void message(String text) {
+            stage = text;
+            draw(true);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        private void draw(boolean force) {
+            long now = System.nanoTime();
+            if (quiet || (!force && now - lastDraw < 200_000_000L)) {
+                return;
+            }
+            lastDraw = now;
+            int width = 30;
+            int filled = (int) (width * Math.min(done, total) / total);
+            err.printf(Locale.ROOT, "\rcraft [%s%s] %3d%% %-60s", "=".repeat(filled), " ".repeat(width - filled), 100 * done / total,
+                    stage.length() > 60 ? stage.substring(0, 60) : stage);
+            err.flush();
+        }
+
+        void finish() {
+            if (!quiet) {
+                err.println();
+            }
+        }
+    }
+}

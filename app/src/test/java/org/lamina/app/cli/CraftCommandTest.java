@@ -1,0 +1,71 @@
+package org.lamina.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code lamina craft}: the files and JSON keys issue #7 names, and one clear line per bad input. */
+class CraftCommandTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void writesJsonNpzAndFigures() throws Exception {
+        Path dir = temp.resolve("craft");
+        CliRun.Result r = CliRun.run("craft", "sample:tiny-cnn", "--class", "Coat", "--data", "sample:fashion-test", "--images", "6",
+                "--rank", "3", "--patch", "12", "--designs", "8", "--quiet", "--dpi", "72", "--out", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("cut point relu2", "concepts by Sobol total index", "sobol");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("craft.json").toFile());
+        assertThat(json.get("rank").asInt()).isEqualTo(3);
+        assertThat(json.get("layer").asText()).isEqualTo("relu2");
+        assertThat(json.get("class").get("index").asInt()).isEqualTo(4);
+        assertThat(json.get("class").get("label").asText()).isEqualTo("Coat");
+        assertThat(json.get("importance")).hasSize(3);
+        assertThat(json.get("reconstructionError").asDouble()).isBetween(0.0, 1.0);
+        for (String ranking : new String[] {"sobol", "gradient-input", "occlusion", "random"}) {
+            JsonNode f = json.get("fidelity").get(ranking);
+            assertThat(f.get("deletionAuc").isNumber()).isTrue();
+            assertThat(f.get("insertionAuc").isNumber()).isTrue();
+            assertThat(f.get("deletion")).hasSize(4);
+            assertThat(f.get("insertion")).hasSize(4);
+        }
+        assertThat(json.get("concepts")).hasSize(3);
+        assertThat(json.get("concepts").get(0).get("topCrops")).hasSize(10);
+        assertThat(json.get("provenance").get("weightsSha256").asText()).hasSize(64);
+        for (String f : new String[] {"craft-data.npz", "craft-importance.png", "craft-importance.svg", "craft-importance.pdf",
+            "craft-importance.csv", "craft-top-crops.png", "craft-composite.png", "craft-fidelity.png", "craft-fidelity.csv"}) {
+            assertThat(dir.resolve(f)).isNotEmptyFile();
+        }
+    }
+
+    @Test
+    void badInputGetsOneClearLine() {
+        String out = temp.toString();
+        String[] base = {"craft", "sample:tiny-cnn", "--data", "sample:fashion-test", "--images", "2", "--designs", "4", "--quiet",
+            "--out", out};
+        assertThat(run(base, "--class", "Nope")).satisfies(r -> {
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("--class 'Nope' is not a label");
+        });
+        assertThat(run(base, "--class", "0", "--patch", "40").err()).contains("--patch 40 is larger than the 28×28 images");
+        assertThat(run(base, "--class", "0", "--rank", "0").err()).contains("--rank must be at least 1");
+        assertThat(run(base, "--class", "0", "--patch", "12", "--rank", "9").err()).contains("--rank 9 is more than the 8 crops");
+        assertThat(run(base, "--class", "0", "--layer", "conv2").err()).contains("cut point 'conv2' are negative (min -");
+        assertThat(run(base, "--class", "0", "--layer", "nope").err()).contains("has no probe point 'nope'");
+    }
+
+    private static CliRun.Result run(String[] base, String... more) {
+        String[] args = new String[base.length + more.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(more, 0, args, base.length, more.length);
+        return CliRun.run(args);
+    }
+}

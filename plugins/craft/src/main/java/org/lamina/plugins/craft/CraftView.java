@@ -1,0 +1,545 @@
+package org.lamina.plugins.craft;
+
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TreeItem;
+import javafx.scene.control.TreeView;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+
+import org.lamina.analysis.craft.ConceptMaps;
+import org.lamina.analysis.craft.ConceptRecursion;
+import org.lamina.analysis.craft.CraftAnalysis;
+import org.lamina.analysis.craft.CraftFigures;
+import org.lamina.analysis.craft.CraftFiles;
+import org.lamina.analysis.craft.CraftImages;
+import org.lamina.analysis.craft.CraftParameters;
+import org.lamina.analysis.craft.CraftResult;
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.SampleData;
+import org.lamina.analysis.export.Figure;
+import org.lamina.analysis.job.JobHandle;
+import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.model.ModelManifest;
+import org.lamina.analysis.model.ProbePoint;
+import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.plugins.api.FigureView;
+import org.lamina.plugins.api.LoadedModel;
+import org.lamina.plugins.api.PluginView;
+import org.lamina.plugins.api.WorkbenchContext;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The CRAFT panel: the form on the left (data, class, cut point, rank, patch, images, designs,
+ * seed; Run/Cancel with the current stage); in the centre the concept gallery (importance bars in
+ * concept colours, which double as the legend, and the top crops of every concept), the class
+ * images — click one for its concept attribution map and local importances — the fidelity
+ * curves, and the concept tree with drill-down into sub-concepts.
+ */
+final class CraftView implements PluginView {
+
+    /** System property under which the panel runs its demo (a small run on the open model). */
+    static final String DEMO_PROPERTY = "lamina.screenshots";
+    /** Images of the demo run: few, so that screenshots stay quick. */
+    static final int DEMO_IMAGES = 40;
+    /** Class thumbnails shown for clicking. */
+    static final int THUMBNAILS = 24;
+
+    private final WorkbenchContext context;
+    private final BorderPane root = new BorderPane();
+    private final ComboBox<String> data = new ComboBox<>();
+    private final ComboBox<String> target = new ComboBox<>();
+    private final ComboBox<String> layer = new ComboBox<>();
+    private final TextField rank = field("10", "craft-rank");
+    private final TextField patch = field("0", "craft-patch");
+    private final TextField images = field("" + CraftParameters.DEFAULT_IMAGES, "craft-images");
+    private final TextField designs = field("32", "craft-designs");
+    private final TextField seed = field("0", "craft-seed");
+    private final Label validation = new Label();
+    private final Label status = new Label("Open a model, pick a class and press Run.");
+    private final ProgressBar progress = new ProgressBar(0);
+    private final Button run = new Button("Run");
+    private final Button export = new Button("Export all…");
+    private final FigureView importance;
+    private final FigureView topCrops;
+    private final FigureView composite;
+    private final FigureView fidelity;
+    private final FigureView subConcepts;
+    private final HBox thumbnails = new HBox(4);
+    private final ComboBox<ConceptMaps.Mode> mapMode = new ComboBox<>();
+    private final TreeView<String> tree = new TreeView<>();
+    private final ComboBox<String> subLayer = new ComboBox<>();
+    private final TextField subRank = field("3", "craft-sub-rank");
+    private final Button drill = new Button("Sub-concepts of selected concept");
+
+    private JobHandle<?> running;
+    private CraftResult result;
+    private Dataset resultData;
+    private int selectedImage;
+    private boolean demoPending = Boolean.getBoolean(DEMO_PROPERTY);
+
+    CraftView(WorkbenchContext context) {
+        this.context = context;
+        importance = figureView("craft-importance");
+        topCrops = figureView("craft-top-crops");
+        composite = figureView("craft-composite");
+        fidelity = figureView("craft-fidelity");
+        subConcepts = figureView("craft-subconcepts");
+        data.setId("craft-data");
+        target.setId("craft-class");
+        layer.setId("craft-layer");
+        validation.setId("craft-validation");
+        status.setId("craft-status");
+        run.setId("craft-run");
+        export.setId("craft-export");
+        tree.setId("craft-tree");
+        drill.setId("craft-drill");
+        subLayer.setId("craft-sub-layer");
+        data.getItems().setAll(SampleData.names());
+        data.setValue(CraftParameters.DEFAULT_DATA);
+        data.setEditable(true);
+        mapMode.getItems().setAll(ConceptMaps.Mode.values());
+        mapMode.setValue(ConceptMaps.Mode.COEFFICIENTS);
+        mapMode.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(ConceptMaps.Mode m) {
+                return m == ConceptMaps.Mode.GRADIENT ? "gradient × coefficient" : "U-map (NNLS coefficients)";
+            }
+
+            @Override
+            public ConceptMaps.Mode fromString(String s) {
+                return s.startsWith("gradient") ? ConceptMaps.Mode.GRADIENT : ConceptMaps.Mode.COEFFICIENTS;
+            }
+        });
+        mapMode.valueProperty().addListener((o, a, b) -> showImage(selectedImage));
+
+        GridPane form = new GridPane();
+        form.setHgap(6);
+        form.setVgap(5);
+        int row = 0;
+        row = addRow(form, row, "Data", data);
+        row = addRow(form, row, "Class", target);
+        row = addRow(form, row, "Cut point", layer);
+        row = addRow(form, row, "Rank", rank);
+        row = addRow(form, row, "Patch px", patch);
+        row = addRow(form, row, "Images", images);
+        row = addRow(form, row, "Designs", designs);
+        addRow(form, row, "Seed", seed);
+        validation.setWrapText(true);
+        validation.setStyle("-fx-text-fill: #b00020;");
+        validation.setMaxWidth(230);
+        status.setWrapText(true);
+        status.setMaxWidth(230);
+        status.setStyle("-fx-text-fill: #555;");
+        progress.setMaxWidth(Double.MAX_VALUE);
+        run.setMaxWidth(Double.MAX_VALUE);
+        export.setMaxWidth(Double.MAX_VALUE);
+        export.setDisable(true);
+        run.setOnAction(e -> {
+            if (running != null) {
+                running.cancel();
+            } else {
+                start();
+            }
+        });
+        export.setOnAction(e -> exportWithDialog());
+        Label heading = new Label("CRAFT concepts");
+        heading.setStyle("-fx-font-weight: bold; -fx-font-size: 13px;");
+        Label about = new Label("Fel et al., CVPR 2023: NMF concepts of a class at a cut point, ranked by Sobol "
+                + "total indices. Click an image for its concept map. Right-click a figure to export it.");
+        about.setWrapText(true);
+        about.setMaxWidth(230);
+        about.setStyle("-fx-text-fill: #666; -fx-font-size: 11px;");
+        VBox left = new VBox(8, heading, about, form, validation, run, progress, status, export);
+        left.setPadding(new Insets(8));
+        left.setPrefWidth(250);
+        ScrollPane leftScroll = new ScrollPane(left);
+        leftScroll.setFitToWidth(true);
+        leftScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        leftScroll.setMinWidth(260);
+
+        SplitPane gallery = new SplitPane(importance, topCrops);
+        gallery.setDividerPositions(0.36);
+        ScrollPane thumbScroll = new ScrollPane(thumbnails);
+        thumbScroll.setVbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        thumbScroll.setPrefViewportHeight(58);
+        thumbScroll.setMinHeight(60);
+        thumbnails.setPadding(new Insets(4));
+        HBox mapBar = new HBox(6, new Label("Map"), mapMode);
+        mapBar.setPadding(new Insets(4));
+        VBox imageTab = new VBox(4, thumbScroll, mapBar, composite);
+        VBox.setVgrow(composite, Priority.ALWAYS);
+        tree.setShowRoot(true);
+        tree.setPrefWidth(220);
+        HBox drillBar = new HBox(6, new Label("at"), subLayer, new Label("rank"), subRank, drill);
+        drillBar.setPadding(new Insets(4));
+        subRank.setPrefColumnCount(3);
+        drill.setOnAction(e -> drill());
+        drill.setDisable(true);
+        VBox subBox = new VBox(4, drillBar, subConcepts);
+        VBox.setVgrow(subConcepts, Priority.ALWAYS);
+        SplitPane treeTab = new SplitPane(tree, subBox);
+        treeTab.setDividerPositions(0.25);
+        TabPane tabs = new TabPane(new Tab("Image & concept map", imageTab), new Tab("Fidelity", fidelity),
+                new Tab("Concept tree", treeTab));
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.setId("craft-tabs");
+        SplitPane centre = new SplitPane(gallery, tabs);
+        centre.setOrientation(Orientation.VERTICAL);
+        centre.setDividerPositions(0.5);
+        root.setLeft(leftScroll);
+        root.setCenter(centre);
+        BorderPane.setMargin(centre, new Insets(6));
+
+        for (TextField f : List.of(rank, patch, images, designs, seed)) {
+            f.textProperty().addListener((o, a, b) -> validate());
+        }
+        target.valueProperty().addListener((o, a, b) -> validate());
+        layer.valueProperty().addListener((o, a, b) -> validate());
+        context.modelProperty().addListener((o, a, b) -> modelChanged(b));
+        modelChanged(context.modelProperty().get());
+    }
+
+    private void modelChanged(LoadedModel m) {
+        target.getItems().clear();
+        layer.getItems().clear();
+        subLayer.getItems().clear();
+        if (m == null) {
+            validate();
+            return;
+        }
+        ModelManifest mf = m.model().manifest();
+        target.getItems().setAll(mf.labels());
+        target.setValue(mf.labels().isEmpty() ? null : mf.labels().get(0));
+        List<String> points = new ArrayList<>();
+        for (ProbePoint p : mf.probePoints()) {
+            if (p.startable() && (p.shape().length == 1 || p.shape().length == 3)) {
+                points.add(p.name());
+            }
+        }
+        layer.getItems().setAll(points);
+        subLayer.getItems().setAll(points);
+        try {
+            layer.setValue(CraftAnalysis.defaultLayer(mf));
+            status.setText("Ready: " + mf.name() + ", cut point " + layer.getValue() + ".");
+        } catch (RuntimeException e) {
+            layer.setValue(points.isEmpty() ? null : points.get(points.size() - 1));
+            status.setText(e.getMessage());
+        }
+        validate();
+        if (demoPending && validate()) {
+            demoPending = false;
+            images.setText(Integer.toString(DEMO_IMAGES));
+            data.setValue("sample:fashion-test");
+            start();
+        }
+    }
+
+    private static TextField field(String text, String id) {
+        TextField f = new TextField(text);
+        f.setId(id);
+        f.setPrefColumnCount(8);
+        return f;
+    }
+
+    private FigureView figureView(String id) {
+        FigureView v = new FigureView(context.export());
+        v.setId(id);
+        v.setStyle("-fx-background-color: white; -fx-border-color: #d0d0d0;");
+        v.setMaxSize(Double.MAX_VALUE, Double.MAX_VALUE);
+        return v;
+    }
+
+    private static int addRow(GridPane form, int row, String label, javafx.scene.control.Control control) {
+        Label l = new Label(label);
+        // Labels keep their full width; the fields take what is left.
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        form.add(l, 0, row);
+        control.setMaxWidth(Double.MAX_VALUE);
+        GridPane.setHgrow(control, Priority.ALWAYS);
+        form.add(control, 1, row);
+        return row + 1;
+    }
+
+    @Override
+    public Node node() {
+        return root;
+    }
+
+    @Override
+    public List<Figure> figures() {
+        List<Figure> list = new ArrayList<>();
+        for (FigureView v : List.of(importance, topCrops, composite, fidelity, subConcepts)) {
+            if (v.figure() != null) {
+                list.add(v.figure());
+            }
+        }
+        return list;
+    }
+
+    @Override
+    public void dispose() {
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    /** The result shown, or {@code null}. */
+    CraftResult result() {
+        return result;
+    }
+
+    /** The parameters in the form; throws {@link IllegalArgumentException} with a message for people. */
+    CraftParameters parameters() {
+        LoadedModel m = context.modelProperty().get();
+        if (m == null) {
+            throw new IllegalArgumentException("Open a model first.");
+        }
+        if (target.getValue() == null) {
+            throw new IllegalArgumentException("Pick a class.");
+        }
+        if (layer.getValue() == null) {
+            throw new IllegalArgumentException("The model has no cut point CRAFT can start from.");
+        }
+        int cls = m.model().manifest().labels().indexOf(target.getValue());
+        return new CraftParameters(data.getValue() == null ? "" : data.getValue().trim(), layer.getValue(), cls,
+                parseInt("images", images.getText()), parseInt("rank", rank.getText()), parseInt("patch", patch.getText()),
+                parseInt("designs", designs.getText()), parseInt("seed", seed.getText()), 0, 0, true);
+    }
+
+    private static int parseInt(String what, String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + what + " must be a whole number, got '" + text.trim() + "'");
+        }
+    }
+
+    private boolean validate() {
+        try {
+            parameters();
+            validation.setText("");
+            validation.setVisible(false);
+            validation.setManaged(false);
+            run.setDisable(false);
+            return true;
+        } catch (IllegalArgumentException e) {
+            validation.setText(e.getMessage());
+            validation.setVisible(true);
+            validation.setManaged(true);
+            run.setDisable(running == null);
+            return false;
+        }
+    }
+
+    /** A sink that forwards to the job area and mirrors the stage and progress in the panel. */
+    private ProgressSink mirrored(ProgressSink shell) {
+        return new ProgressSink() {
+            private long total = 1;
+            private long done;
+
+            @Override
+            public void begin(long t) {
+                shell.begin(t);
+                total = Math.max(1, t);
+                done = 0;
+                Platform.runLater(() -> progress.setProgress(0));
+            }
+
+            @Override
+            public void advance(long units) {
+                shell.advance(units);
+                done += units;
+                double f = Math.min(1, (double) done / total);
+                Platform.runLater(() -> progress.setProgress(f));
+            }
+
+            @Override
+            public void message(String text) {
+                shell.message(text);
+                Platform.runLater(() -> status.setText(text + "…"));
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return shell.isCancelled();
+            }
+        };
+    }
+
+    /** Runs CRAFT with the form's parameters (no-op while one runs or the form is invalid). */
+    void start() {
+        if (running != null || !validate()) {
+            return;
+        }
+        CraftParameters p = parameters();
+        ProbeableModel model = context.modelProperty().get().model();
+        run.setText("Cancel");
+        status.setText("Starting…");
+        progress.setProgress(0);
+        JobHandle<Object[]> handle = context.jobs().submit("CRAFT: " + target.getValue() + " at " + p.layer(), sink -> {
+            ProgressSink s = mirrored(sink);
+            s.message("loading " + p.data());
+            Dataset d = SampleData.open(p.data(), model.manifest().input().shape());
+            CraftResult r = CraftAnalysis.run(model, d, p, s);
+            return new Object[] {r, d};
+        }, out -> {
+            running = null;
+            run.setText("Run");
+            show((CraftResult) out[0], (Dataset) out[1]);
+        });
+        running = handle;
+        handle.result().whenComplete((r, e) -> {
+            if (e != null) {
+                Platform.runLater(() -> {
+                    running = null;
+                    run.setText("Run");
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                    status.setText(cause instanceof org.lamina.analysis.job.JobCancelledException
+                            || cause instanceof java.util.concurrent.CancellationException ? "Cancelled." : "Failed: " + cause.getMessage());
+                    validate();
+                });
+            }
+        });
+    }
+
+    /** Shows a result (JavaFX thread). */
+    void show(CraftResult r, Dataset d) {
+        result = r;
+        resultData = d;
+        importance.setFigure(CraftFigures.globalImportance(r));
+        topCrops.setFigure(CraftFigures.topCrops(r, d));
+        fidelity.setFigure(CraftFigures.fidelity(r));
+        subConcepts.setFigure(null);
+        thumbnails.getChildren().clear();
+        for (int i = 0; i < Math.min(THUMBNAILS, r.imageIndices().length); i++) {
+            int slot = i;
+            ImageView v = new ImageView(SwingFXUtils.toFXImage(CraftImages.image(r, d, slot), null));
+            v.setFitWidth(48);
+            v.setFitHeight(48);
+            v.setSmooth(false);
+            v.setId("craft-thumb-" + slot);
+            v.setOnMouseClicked(e -> showImage(slot));
+            thumbnails.getChildren().add(v);
+        }
+        showImage(0);
+        TreeItem<String> rootItem = new TreeItem<>(r.target().label() + " at " + r.layer());
+        for (int id : r.conceptsByImportance()) {
+            rootItem.getChildren().add(new TreeItem<>(String.format(Locale.ROOT, "%s  S_T %.3f", CraftFigures.label(id),
+                    r.importance()[id])));
+        }
+        rootItem.setExpanded(true);
+        tree.setRoot(rootItem);
+        tree.getSelectionModel().select(rootItem.getChildren().isEmpty() ? rootItem : rootItem.getChildren().get(0));
+        ModelManifest mf = context.modelProperty().get().model().manifest();
+        int cut = mf.probePoint(r.layer()).index();
+        subLayer.getItems().setAll(subLayer.getItems().stream().filter(n -> mf.probePoint(n).index() < cut).toList());
+        if (!subLayer.getItems().isEmpty()) {
+            subLayer.setValue(subLayer.getItems().get(subLayer.getItems().size() - 1));
+        }
+        drill.setDisable(subLayer.getItems().isEmpty());
+        export.setDisable(false);
+        status.setText(String.format(Locale.ROOT, "%d concepts of %s at %s from %d images × %d crops; NMF error %.3f; %.1f s.",
+                r.rank(), r.target().label(), r.layer(), r.imageIndices().length, r.crops().cropsPerImage(),
+                r.reconstructionError(), r.stageSeconds().getOrDefault("total", 0.0)));
+        progress.setProgress(1);
+        validate();
+    }
+
+    /** Shows image {@code slot}'s concept map and local importances. */
+    void showImage(int slot) {
+        if (result == null || slot >= result.imageIndices().length) {
+            return;
+        }
+        selectedImage = slot;
+        composite.setFigure(CraftFigures.composite(result, resultData, slot, mapMode.getValue()));
+        for (Node n : thumbnails.getChildren()) {
+            n.setStyle(n.getId().equals("craft-thumb-" + slot) ? "-fx-effect: dropshadow(gaussian, #ff7f0e, 6, 0.8, 0, 0);" : "");
+        }
+    }
+
+    /** Refactorises the concept selected in the tree at the earlier cut point chosen. */
+    void drill() {
+        TreeItem<String> item = tree.getSelectionModel().getSelectedItem();
+        if (result == null || item == null || item.getParent() == null || running != null || subLayer.getValue() == null) {
+            return;
+        }
+        int concept = Integer.parseInt(item.getValue().substring(1, item.getValue().indexOf(' ')));
+        int subRankValue;
+        try {
+            subRankValue = parseInt("sub-rank", subRank.getText());
+        } catch (IllegalArgumentException e) {
+            status.setText(e.getMessage());
+            return;
+        }
+        CraftResult r = result;
+        Dataset d = resultData;
+        ProbeableModel model = context.modelProperty().get().model();
+        String point = subLayer.getValue();
+        running = context.jobs().submit("CRAFT sub-concepts of C" + concept, sink ->
+                ConceptRecursion.run(model, d, r, concept, point, subRankValue, mirrored(sink)), s -> {
+                    running = null;
+                    subConcepts.setFigure(CraftFigures.subConcepts(r, d, s));
+                    item.getChildren().clear();
+                    for (int c = 0; c < s.topCrops().length; c++) {
+                        item.getChildren().add(new TreeItem<>("C" + concept + "." + c + " at " + s.layer()));
+                    }
+                    item.setExpanded(true);
+                    status.setText(String.format(Locale.ROOT, "%d sub-concepts of C%d at %s from %d crops.",
+                            s.topCrops().length, concept, s.layer(), s.crops().length));
+                });
+        running.result().whenComplete((x, e) -> {
+            if (e != null) {
+                Platform.runLater(() -> {
+                    running = null;
+                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    status.setText("Sub-concepts failed: " + cause.getMessage());
+                });
+            }
+        });
+    }
+
+    private void exportWithDialog() {
+        if (result == null) {
+            return;
+        }
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Export CRAFT result");
+        File dir = chooser.showDialog(root.getScene() == null ? null : root.getScene().getWindow());
+        if (dir != null) {
+            exportTo(dir.toPath());
+        }
+    }
+
+    /** Writes craft.json, craft-data.npz and every figure into {@code dir}, as a job. */
+    void exportTo(Path dir) {
+        CraftResult r = result;
+        Dataset d = resultData;
+        context.jobs().submit("Export CRAFT result", sink -> {
+            CraftFiles.writeAll(r, dir);
+            return CraftFigures.exportAll(r, d, dir, context.settingsProperty().get().dpi());
+        }, files -> context.log("CRAFT: exported " + files.size() + " figure files, craft.json and craft-data.npz to " + dir));
+    }
+}

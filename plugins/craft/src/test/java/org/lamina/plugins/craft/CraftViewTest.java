@@ -1,0 +1,166 @@
+package org.lamina.plugins.craft;
+
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TreeView;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.lamina.analysis.job.JobRunner;
+import org.lamina.analysis.model.ModelLoader;
+import org.lamina.analysis.model.ModelRuntime;
+import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.plugins.api.LoadedModel;
+import org.lamina.plugins.api.WorkbenchPlugin;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+import java.nio.file.Path;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The panel headless (Monocle) on a minimal shell with the tiny CNN fixture. Waits are generous
+ * upper bounds for "eventually", never timing assertions.
+ */
+@ExtendWith(ApplicationExtension.class)
+class CraftViewTest {
+
+    private static final long WAIT_S = 180;
+
+    private JobRunner runner;
+    private ProbeableModel model;
+    private CraftView view;
+
+    @TempDir
+    Path temp;
+
+    @Start
+    void start(Stage stage) {
+        runner = new JobRunner(1);
+        model = ModelLoader.open("sample:tiny-cnn", ModelRuntime.DeviceChoice.CPU);
+        view = (CraftView) new CraftPlugin().createView(new TestContext(runner, new LoadedModel("sample:tiny-cnn", model)));
+        stage.setScene(new Scene(new StackPane(view.node()), 1200, 800));
+        stage.show();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        fx(() -> {
+            view.dispose();
+            return null;
+        });
+        runner.close();
+        model.close();
+    }
+
+    @Test
+    void panelIsDiscoveredAndDefaultsToTheLastSpatialPostReluPoint(FxRobot robot) throws Exception {
+        assertThat(ServiceLoader.load(WorkbenchPlugin.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.id().equals("craft")).toList()).singleElement()
+                .satisfies(p -> assertThat(p.title()).isEqualTo("CRAFT concepts"));
+        assertThat(fx(() -> view.parameters().layer())).isEqualTo("relu2");
+        assertThat(fx(() -> view.parameters().rank())).isEqualTo(10);
+        fx(() -> {
+            robot.lookup("#craft-rank").queryAs(TextField.class).setText("ten");
+            return null;
+        });
+        assertThat(fx(() -> robot.lookup("#craft-validation").queryAs(Label.class).getText())).contains("rank must be a whole number");
+        assertThat(fx(() -> robot.lookup("#craft-run").queryButton().isDisabled())).isTrue();
+    }
+
+    @Test
+    void runShowsConceptsMapsFidelityAndSubConcepts(FxRobot robot) throws Exception {
+        fx(() -> {
+            robot.lookup("#craft-data").queryComboBox().setValue("sample:fashion-test");
+            robot.lookup("#craft-rank").queryAs(TextField.class).setText("3");
+            robot.lookup("#craft-patch").queryAs(TextField.class).setText("12");
+            robot.lookup("#craft-images").queryAs(TextField.class).setText("8");
+            robot.lookup("#craft-designs").queryAs(TextField.class).setText("8");
+            view.start();
+            return null;
+        });
+        waitFor(() -> fxQuietly(() -> view.result() != null));
+        assertThat(fx(() -> view.figures().stream().map(f -> f.name()).toList()))
+                .contains("craft-importance", "craft-top-crops", "craft-composite", "craft-fidelity");
+        String before = fx(() -> view.figures().stream().filter(f -> f.name().equals("craft-composite")).findFirst().get().title()
+                + view.figures().stream().filter(f -> f.name().equals("craft-composite")).findFirst().get().data().rows().get(0));
+        fx(() -> {
+            view.showImage(2);
+            return null;
+        });
+        String after = fx(() -> view.figures().stream().filter(f -> f.name().equals("craft-composite")).findFirst().get().title()
+                + view.figures().stream().filter(f -> f.name().equals("craft-composite")).findFirst().get().data().rows().get(0));
+        assertThat(after).isNotEqualTo(before);
+        assertThat(fx(() -> robot.lookup("#craft-status").queryAs(Label.class).getText())).contains("3 concepts");
+        // Drill into the most important concept at an earlier (post-ReLU) point.
+        fx(() -> {
+            @SuppressWarnings("unchecked")
+            TreeView<String> tree = robot.lookup("#craft-tree").queryAs(TreeView.class);
+            tree.getSelectionModel().select(tree.getRoot().getChildren().get(0));
+            robot.lookup("#craft-sub-layer").queryComboBox().setValue("pool1");
+            robot.lookup("#craft-sub-rank").queryAs(TextField.class).setText("2");
+            view.drill();
+            return null;
+        });
+        waitFor(() -> fxQuietly(() -> {
+            String st = robot.lookup("#craft-status").queryAs(Label.class).getText();
+            if (st.contains("failed")) {
+                throw new AssertionError(st);
+            }
+            return view.figures().stream().anyMatch(f -> f.name().startsWith("craft-subconcepts"));
+        }));
+        fx(() -> {
+            view.exportTo(temp);
+            return null;
+        });
+        waitFor(() -> temp.resolve("craft-fidelity.csv").toFile().exists() && temp.resolve("craft-data.npz").toFile().exists());
+    }
+
+    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + WAIT_S + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean fxQuietly(Callable<Boolean> c) {
+        try {
+            return fx(c);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof AssertionError a) {
+                throw a;
+            }
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static <T> T fx(Callable<T> c) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(c.call());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(WAIT_S, TimeUnit.SECONDS);
+    }
+}
