@@ -55,7 +55,9 @@ class PathSearchReferenceTest {
                 double score = search.score(mgr, x, clean, jas, null)[0];
                 assertThat(score).as(what + " JAS(P)").isCloseTo(c.get("jasScore").asDouble(), within(1e-4 * Math.abs(c.get("jasScore").asDouble()) + 1e-7));
 
-                if (k == 1) {
+                // baselines and manipulation on the tiny fixture only (keeps the test fast); the
+                // 6-block fashion-vit case checks the search and the path score
+                if (k == 1 && c.get("model").asText().contains("tiny")) {
                     int[][][] act = search.activationPaths(clean, 1);
                     assertThat(act[0]).as(what + " activation path").isDeepEqualTo(ints(c.get("activationPath")));
                     assertThat(search.score(mgr, x, clean, act, null)[0]).isCloseTo(c.get("activationScore").asDouble(),
@@ -66,6 +68,12 @@ class PathSearchReferenceTest {
                     assertThat(inf[0]).as(what + " influence path").isDeepEqualTo(ints(c.get("influencePath")));
                     assertThat(search.score(mgr, x, clean, inf, null)[0]).isCloseTo(c.get("influenceScore").asDouble(),
                             within(1e-4 * Math.abs(c.get("influenceScore").asDouble()) + 1e-7));
+                    PathManipulation manip = new PathManipulation(model, ffn);
+                    int[] t = {target};
+                    assertThat(manip.apply(mgr, x, t, jas, PathManipulation.Edit.REMOVE).prob()[0]).as(what + " remove")
+                            .isCloseTo((float) c.get("removeProb").asDouble(), within(1e-4f));
+                    assertThat(manip.apply(mgr, x, t, jas, PathManipulation.Edit.ENHANCE).prob()[0]).as(what + " enhance")
+                            .isCloseTo((float) c.get("enhanceProb").asDouble(), within(1e-4f));
                 }
             }
         }
