@@ -71,6 +71,34 @@ public record FfnNeurons(List<String> points, int tokens, int width, TokenMode m
         return new FfnNeurons(found.stream().map(ProbePoint::name).toList(), (int) shape[0], (int) shape[1], mode);
     }
 
+    /**
+     * Checks that the model honours the convention's {@code *P} scale key (TorchScript files
+     * exported before it was added silently ignore it, which would make every score wrong): one
+     * forward with the neuron rows of block 0 scaled by 0 must give zeros there.
+     */
+    public void requireScaleSupport(org.lamina.analysis.model.ProbeableModel model) {
+        var in = model.manifest().input().shape();
+        long[] shape = new long[in.length + 1];
+        shape[0] = 1;
+        System.arraycopy(in, 0, shape, 1, in.length);
+        try (NDManager mgr = NDManager.newBaseManager(model.device())) {
+            NDArray x = mgr.ones(new Shape(shape));
+            float[] zero = new float[width];
+            var request = org.lamina.analysis.model.RunRequest.fromInput(x).capture(points.get(0))
+                    .scale(points.get(0), neuronScale(mgr, 1, zero)).build();
+            try (var t = model.run(mgr, request)) {
+                NDArray rows = t.activation(points.get(0)).get(new ai.djl.ndarray.index.NDIndex(":, {}:{}, :", firstRow(),
+                        firstRow() + rows()));
+                if (rows.abs().max().getFloat() != 0f) {
+                    throw new NeuronPathException("model '" + model.manifest().name() + "' ignores the '*P' scale key of "
+                            + "Lamina's TorchScript convention (its " + model.manifest().file() + " was exported before "
+                            + "the key existed); re-export it with tools/lamina_export.py, or re-script the existing file "
+                            + "with: python3 tools/fixtures/rewrap_vit.py " + model.manifest().manifestFile().getParent());
+                }
+            }
+        }
+    }
+
     /** Number of blocks L. */
     public int blocks() {
         return points.size();

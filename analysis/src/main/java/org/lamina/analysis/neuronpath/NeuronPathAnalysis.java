@@ -94,6 +94,7 @@ public final class NeuronPathAnalysis {
         }
         List<String> labels = model.manifest().labels();
         List<int[]> perClass = selectImages(data, labels, p);
+        ffn.requireScaleSupport(model);
         List<Integer> classIdx = resolveClasses(labels, p.classes());
         List<Integer> ids = new ArrayList<>();
         List<Integer> classOf = new ArrayList<>();

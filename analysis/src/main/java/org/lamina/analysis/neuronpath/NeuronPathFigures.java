@@ -51,6 +51,106 @@ public final class NeuronPathFigures {
         return new PathGraphFigure(title, r.cleanNeurons()[image], drawn, 10);
     }
 
+    /**
+     * Path graph of a whole class (index into the result's class list, or all images for −1):
+     * columns ordered by the class's mean activation; per method the most frequent neuron(s) per
+     * block over the class's images, edge width by the mean block contribution.
+     */
+    public static PathGraphFigure classPathGraph(NeuronPathResult r, int classIndex, List<PathMethod> methods, int topN) {
+        List<Integer> members = members(r, classIndex);
+        float[][] mean = new float[r.blocks()][r.width()];
+        for (int i : members) {
+            for (int b = 0; b < r.blocks(); b++) {
+                for (int j = 0; j < r.width(); j++) {
+                    mean[b][j] += r.cleanNeurons()[i][b][j] / members.size();
+                }
+            }
+        }
+        List<PathGraphFigure.DrawnPath> drawn = new ArrayList<>();
+        int k = r.parameters().topK();
+        for (PathMethod m : methods) {
+            var mp = r.methods().get(m);
+            if (mp == null) {
+                continue;
+            }
+            int[][] mode = new int[r.blocks()][];
+            double[] contrib = new double[r.blocks()];
+            for (int b = 0; b < r.blocks(); b++) {
+                float[] freq = new float[r.width()];
+                for (int i : members) {
+                    for (int n : mp.paths()[i][b]) {
+                        freq[n]++;
+                    }
+                    contrib[b] += mp.blockContributions()[i][b] / members.size();
+                }
+                mode[b] = PathSearch.topK(freq, k);
+            }
+            drawn.add(new PathGraphFigure.DrawnPath(m, mode, contrib));
+        }
+        String what = classIndex < 0 ? "all classes" : "class " + classNames(r).get(classIndex);
+        return new PathGraphFigure(String.format("Neuron paths, %s, %s (%d images; most frequent neurons)", r.model(), what,
+                members.size()), mean, drawn, topN);
+    }
+
+    /** The result's analysed classes, in order of first appearance. */
+    public static List<String> classNames(NeuronPathResult r) {
+        List<String> out = new ArrayList<>();
+        for (var e : r.images()) {
+            String c = r.labels().get(e.label());
+            if (!out.contains(c)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** Indices into {@code r.images()} of class {@code classIndex} (into {@link #classNames}), or all for −1. */
+    public static List<Integer> members(NeuronPathResult r, int classIndex) {
+        List<String> names = classNames(r);
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < r.images().size(); i++) {
+            if (classIndex < 0 || r.labels().get(r.images().get(i).label()).equals(names.get(classIndex))) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Indices into {@code r.images()} ordered by the neuron's clean activation, largest first. */
+    public static List<Integer> topExciting(NeuronPathResult r, int block, int neuron, int n) {
+        float[] v = new float[r.images().size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.cleanNeurons()[i][block][neuron];
+        }
+        int[] top = PathSearch.topK(v, Math.min(n, v.length));
+        List<Integer> out = new ArrayList<>();
+        for (int i : top) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    /** Histogram of one neuron's clean activation over the analysed images. */
+    public static ChartFigure activationHistogram(NeuronPathResult r, int block, int neuron) {
+        int n = r.images().size();
+        double[] v = new double[n];
+        FigureData.Builder d = FigureData.builder("image", "label", "activation");
+        for (int i = 0; i < n; i++) {
+            v[i] = r.cleanNeurons()[i][block][neuron];
+            d.row(r.images().get(i).index(), r.labels().get(r.images().get(i).label()), v[i]);
+        }
+        org.jfree.data.statistics.HistogramDataset ds = new org.jfree.data.statistics.HistogramDataset();
+        double min = java.util.Arrays.stream(v).min().orElse(0);
+        double max = java.util.Arrays.stream(v).max().orElse(1);
+        ds.addSeries("activation", v, Math.max(5, Math.min(30, n / 2)), min, max > min ? max : min + 1e-6);
+        JFreeChart chart = org.jfree.chart.ChartFactory.createHistogram(
+                String.format("Block %d, neuron %d over %d images", block, neuron, n), "activation (CLS, after GELU)",
+                "images", ds);
+        chart.removeLegend();
+        PaperChartStyle.apply(chart);
+        return new ChartFigure("neuron-" + block + "-" + neuron, "Neuron activation", chart, 0.62, d.build());
+    }
+
     /** JAS(P) per method: box over classes' mean JAS (over images with a single class). */
     public static ChartFigure jasBoxPlot(NeuronPathResult r) {
         DefaultBoxAndWhiskerCategoryDataset ds = new DefaultBoxAndWhiskerCategoryDataset();

@@ -103,6 +103,16 @@ class NeuronPathAnalysisTest {
     }
 
     @Test
+    void aViTExportedBeforeTheScaleKeyIsRefusedWithAHint() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(NeuronPathAnalysisTest.class.getResource("/neuronpath/tiny-vit-pre-scale/model.json").toURI()).getParent();
+        try (ProbeableModel old = ModelLoader.open(dir.toString(), ModelRuntime.DeviceChoice.CPU)) {
+            assertThatThrownBy(() -> NeuronPathAnalysis.run(old, data, params(List.of("Bag"), 1, 4, 1), ProgressSink.none()))
+                    .isInstanceOf(NeuronPathException.class).hasMessageContaining("ignores the '*P' scale key")
+                    .hasMessageContaining("rewrap_vit.py");
+        }
+    }
+
+    @Test
     void aClassWithNoImagesIsAnError() {
         Dataset onlyBags = new Dataset() {
             public String name() {
