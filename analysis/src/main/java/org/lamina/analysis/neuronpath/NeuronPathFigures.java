@@ -173,15 +173,20 @@ public final class NeuronPathFigures {
             ds.add(values, "JAS(P)", e.getKey().title());
         }
         BoxAndWhiskerRenderer renderer = new BoxAndWhiskerRenderer();
-        renderer.setMeanVisible(true);
+        renderer.setMeanVisible(false);
         renderer.setFillBox(true);
-        renderer.setSeriesPaint(0, PaperChartStyle.PRIMARY);
         renderer.setMaximumBarWidth(0.12);
-        CategoryPlot plot = new CategoryPlot(ds, new CategoryAxis(null),
+        CategoryAxis methods = new CategoryAxis(null);
+        methods.setMaximumCategoryLabelLines(2);
+        CategoryPlot plot = new CategoryPlot(ds, methods,
                 new NumberAxis("JAS(P)" + (perClass ? ", class means" : ", per image")), renderer);
         JFreeChart chart = new JFreeChart("Joint attribution score by method (" + r.model() + ")",
                 JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         PaperChartStyle.apply(chart);
+        // after the theme, which resets series paints
+        renderer.setSeriesPaint(0, new Color(0x9ecae1));
+        renderer.setSeriesOutlinePaint(0, PaperChartStyle.PRIMARY);
+        renderer.setArtifactPaint(PaperChartStyle.PRIMARY);
         return new ChartFigure("jas-boxplot", "JAS by method", chart, 0.62, d.build());
     }
 
@@ -196,8 +201,9 @@ public final class NeuronPathFigures {
             d.row(e.getKey().key(), m.removeProbDev(), m.enhanceProbDev(), m.removeAccDev(), m.enhanceAccDev());
         }
         BarRenderer renderer = new BarRenderer();
-        CategoryPlot plot = new CategoryPlot(ds, new CategoryAxis(null), new NumberAxis("target probability deviation (%)"),
-                renderer);
+        CategoryAxis methods = new CategoryAxis(null);
+        methods.setMaximumCategoryLabelLines(2);
+        CategoryPlot plot = new CategoryPlot(ds, methods, new NumberAxis("target probability deviation (%)"), renderer);
         JFreeChart chart = new JFreeChart("Manipulating path neurons at the CLS token (" + r.model() + ")",
                 JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         PaperChartStyle.apply(chart);

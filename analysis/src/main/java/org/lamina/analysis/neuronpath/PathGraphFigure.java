@@ -110,7 +110,7 @@ public final class PathGraphFigure implements Figure {
         double top = area.getY() + 26;
         double bottom = area.getMaxY() - 18;
         double left = area.getX() + 30;
-        double right = area.getMaxX() - 30 - (paths.isEmpty() ? 0 : 70);
+        double right = area.getMaxX() - 30 - (paths.isEmpty() ? 0 : 105);
         double dy = (bottom - top) / Math.max(1, rows);
         double dx = blocks > 1 ? (right - left) / (blocks - 1) : 0;
         double r = Math.max(2.5, Math.min(dy * 0.36, 9));
@@ -218,7 +218,7 @@ public final class PathGraphFigure implements Figure {
         }
         // legend
         float ly = (float) area.getY() + 36;
-        float lx = (float) (area.getMaxX() - 92);
+        float lx = (float) (area.getMaxX() - 100);
         for (DrawnPath p : paths) {
             g.setColor(COLORS.get(p.method()));
             g.setStroke(new BasicStroke(2.5f));

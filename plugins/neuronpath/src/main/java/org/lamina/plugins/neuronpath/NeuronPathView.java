@@ -57,9 +57,12 @@ final class NeuronPathView implements PluginView {
 
     /** System properties under which the panel runs its demo (screenshots; the ViT pass sets the second). */
     static final List<String> DEMO_PROPERTIES = List.of("lamina.screenshots", "lamina.screenshots.vit");
-    /** Demo: a few classes, two images each — enough for every figure, quick on fashion-vit. */
+    /**
+     * Demo: four classes, one image each, JAS against the activation and random baselines, no
+     * pruning view — every figure has content and it stays quick on fashion-vit (m stays 20).
+     */
     static final List<String> DEMO_CLASSES = List.of("Trouser", "Sneaker", "Bag", "Ankle boot");
-    static final int DEMO_IMAGES = 2;
+    static final int DEMO_IMAGES = 1;
 
     private final WorkbenchContext context;
     private final BorderPane root = new BorderPane();
@@ -119,11 +122,16 @@ final class NeuronPathView implements PluginView {
                 status.setText(ex.getMessage());
             }
         });
-        HBox form = new HBox(6, new Label("Class"), classChoice, new Label("Images/class"), images, new Label("Steps m"),
-                steps, new Label("Top-K"), topK, run, status);
+        HBox form = new HBox(6, fixed(new Label("Class")), classChoice, fixed(new Label("Images/class")), images,
+                fixed(new Label("Steps m")), steps, fixed(new Label("Top-K")), topK, run);
         form.setAlignment(Pos.CENTER_LEFT);
-        form.setPadding(new Insets(6));
-        root.setTop(form);
+        for (var n : List.of(images, steps, topK, run, classChoice)) {
+            ((javafx.scene.layout.Region) n).setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        }
+        status.setWrapText(true);
+        VBox top = new VBox(2, form, status);
+        top.setPadding(new Insets(6));
+        root.setTop(top);
 
         HBox methods = new HBox(8);
         methods.setAlignment(Pos.CENTER_LEFT);
@@ -140,7 +148,7 @@ final class NeuronPathView implements PluginView {
         show.valueProperty().addListener((o, a, b) -> redraw());
         perBlock.valueProperty().addListener((o, a, b) -> redraw());
         perBlock.setPrefWidth(70);
-        HBox showRow = new HBox(6, new Label("Show"), show, new Label("Neurons per block"), perBlock, export);
+        HBox showRow = new HBox(6, fixed(new Label("Show")), show, fixed(new Label("Neurons per block")), perBlock, export);
         showRow.setAlignment(Pos.CENTER_LEFT);
         export.setOnAction(e -> {
             if (graph.figure() != null) {
@@ -173,6 +181,11 @@ final class NeuronPathView implements PluginView {
         root.setCenter(split);
     }
 
+    private static Label fixed(Label l) {
+        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        return l;
+    }
+
     private void modelChanged(LoadedModel m) {
         result = null;
         classChoice.getItems().clear();
@@ -196,7 +209,9 @@ final class NeuronPathView implements PluginView {
         classChoice.setValue("All classes");
         if (!demoStarted && DEMO_PROPERTIES.stream().anyMatch(Boolean::getBoolean)) {
             demoStarted = true;
-            start(NeuronPathParameters.defaults().withClasses(DEMO_CLASSES).withImagesPerClass(DEMO_IMAGES));
+            start(new NeuronPathParameters("sample:fashion-test", DEMO_CLASSES, DEMO_IMAGES,
+                    NeuronPathParameters.DEFAULT_STEPS, 1, List.of(PathMethod.ACTIVATION, PathMethod.RANDOM),
+                    NeuronPathParameters.DEFAULT_SEED, TokenMode.CLS, List.of()));
         }
     }
 
