@@ -108,9 +108,9 @@ public final class PathGraphFigure implements Figure {
             rows = Math.max(rows, column(b).size());
         }
         double top = area.getY() + 26;
-        double bottom = area.getMaxY() - 18;
+        double bottom = area.getMaxY() - (paths.isEmpty() ? 14 : 28);
         double left = area.getX() + 30;
-        double right = area.getMaxX() - 30 - (paths.isEmpty() ? 0 : 105);
+        double right = area.getMaxX() - 30;
         double dy = (bottom - top) / Math.max(1, rows);
         double dx = blocks > 1 ? (right - left) / (blocks - 1) : 0;
         double r = Math.max(2.5, Math.min(dy * 0.36, 9));
@@ -216,16 +216,16 @@ public final class PathGraphFigure implements Figure {
                 g.drawString(s, (float) (n.center().getX() + n.radius() + 2), (float) (n.center().getY() + 2.5));
             }
         }
-        // legend
-        float ly = (float) area.getY() + 36;
-        float lx = (float) (area.getMaxX() - 100);
+        // legend: one row above the caption, clear of the columns
+        float ly = (float) area.getMaxY() - 15;
+        float lx = (float) area.getX() + 4;
         for (DrawnPath p : paths) {
             g.setColor(COLORS.get(p.method()));
             g.setStroke(new BasicStroke(2.5f));
             g.draw(new Line2D.Double(lx, ly - 3, lx + 14, ly - 3));
             g.setColor(Color.BLACK);
             g.drawString(p.method().title(), lx + 18, ly);
-            ly += 11;
+            lx += 18 + fm.stringWidth(p.method().title()) + 14;
         }
         g.setColor(Color.DARK_GRAY);
         g.drawString("columns: top-" + topN + " neurons by activation (darker = larger); edge width: block's JAS term",

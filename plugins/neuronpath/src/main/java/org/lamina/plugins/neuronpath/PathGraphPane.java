@@ -16,6 +16,8 @@ import java.util.function.BiConsumer;
  */
 final class PathGraphPane extends Region {
 
+    static final double LAYOUT_WIDTH = 520;
+
     private final ImageView image = new ImageView();
     private PathGraphFigure figure;
     private BiConsumer<Integer, Integer> onNeuron = (b, n) -> { };
@@ -28,7 +30,8 @@ final class PathGraphPane extends Region {
         setPrefSize(640, 420);
         setOnMouseClicked(e -> {
             if (figure != null) {
-                PathGraphFigure.Node n = figure.hit(area(), e.getX(), e.getY());
+                double z = zoom();
+                PathGraphFigure.Node n = figure.hit(area(), e.getX() / z, e.getY() / z);
                 if (n != null) {
                     onNeuron.accept(n.block(), n.neuron());
                 }
@@ -50,8 +53,17 @@ final class PathGraphPane extends Region {
         requestLayout();
     }
 
+    /**
+     * The figure is laid out at most {@link #LAYOUT_WIDTH} points wide and magnified, so its
+     * point-sized labels grow with the pane (as {@code FigureView} does); clicks are scaled back.
+     */
+    private double zoom() {
+        return Math.max(1, getWidth() / LAYOUT_WIDTH);
+    }
+
     private Rectangle2D area() {
-        return new Rectangle2D.Double(0, 0, getWidth(), getHeight());
+        double z = zoom();
+        return new Rectangle2D.Double(0, 0, getWidth() / z, getHeight() / z);
     }
 
     @Override
@@ -63,7 +75,7 @@ final class PathGraphPane extends Region {
             return;
         }
         if (Math.abs(w - renderedW) > 0.5 || Math.abs(h - renderedH) > 0.5) {
-            image.setImage(SwingFXUtils.toFXImage(FigureExporter.renderPixels(figure, (int) w, (int) h), null));
+            image.setImage(SwingFXUtils.toFXImage(FigureExporter.renderPixels(figure, (int) w, (int) h, zoom()), null));
             renderedW = w;
             renderedH = h;
         }
