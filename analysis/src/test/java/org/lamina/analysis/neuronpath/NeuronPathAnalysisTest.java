@@ -87,6 +87,24 @@ class NeuronPathAnalysisTest {
     }
 
     @Test
+    void patchSumModeScoresChannelSumsOverPatchTokens() {
+        NeuronPathParameters p = new NeuronPathParameters("sample:fashion-test", List.of("Bag"), 2, 4, 1,
+                NeuronPathParameters.ALL_BASELINES, 42, TokenMode.PATCH_SUM, List.of());
+        NeuronPathResult r = NeuronPathAnalysis.run(vit, data, p, ProgressSink.none());
+        var jas = r.methods().get(PathMethod.JAS);
+        var ig = r.methods().get(PathMethod.IG);
+        for (int i = 0; i < 2; i++) {
+            assertThat(jas.scores()[i]).isFinite();
+            // block 0 of the search is the single-neuron IG of block 0 (same run, no earlier path)
+            assertThat(jas.paths()[i][0]).isEqualTo(ig.paths()[i][0]);
+        }
+        // the neuron values are channel sums over the 16 patch tokens, not the CLS row
+        float[] cls = NeuronPathAnalysis.run(vit, data, params(List.of("Bag"), 1, 4, 1), ProgressSink.none()).cleanNeurons()[0][0];
+        assertThat(java.util.Arrays.equals(r.cleanNeurons()[0][0], cls)).isFalse();
+        assertThat(r.toJson().get("parameters").toString()).contains("sum over patch tokens");
+    }
+
+    @Test
     void badInputGetsClearErrors() {
         assertThatThrownBy(() -> params(List.of(), 1, 1, 1)).hasMessageContaining("--steps must be at least 2");
         assertThatThrownBy(() -> NeuronPathAnalysis.run(vit, data, params(List.of("Bag"), 1, 4, 65), ProgressSink.none()))
