@@ -22,11 +22,14 @@ points are listed in forward order.
 
     1. if ``P`` is a key of ``replace``: ``h = replace[P]`` (activation
        patching / ablation);
-    2. if ``"+" + P`` is a key of ``replace``: ``h = h + replace["+" + P]``
+    2. if ``"*" + P`` is a key of ``replace``: ``h = h * replace["*" + P]``
+       (an element-wise scale; a 0/1 mask plus step 3 replaces part of a point,
+       e.g. one token, while the rest is computed normally);
+    3. if ``"+" + P`` is a key of ``replace``: ``h = h + replace["+" + P]``
        (an additive perturbation; pass a zero leaf tensor with
        ``requires_grad`` to get the gradient with respect to that point
        without cutting the autograd graph);
-    3. ``h`` is recorded as ``out[P]`` and the forward pass continues from it.
+    4. ``h`` is recorded as ``out[P]`` and the forward pass continues from it.
 
     Any other key is ignored.  Lamina always sends a dummy key ``"_"``
     because an empty dict cannot be expressed from DJL.
@@ -161,6 +164,9 @@ def _point(name: str, h: Tensor, replace: Dict[str, Tensor], out: Dict[str, Tens
     """Apply replacement / perturbation for probe point ``name`` and record it."""
     if name in replace:
         h = replace[name]
+    scale = "*" + name
+    if scale in replace:
+        h = h * replace[scale]
     key = "+" + name
     if key in replace:
         h = h + replace[key]

@@ -19,8 +19,8 @@ import java.util.Map;
  * the objective, and handing detached results to the caller's manager.
  *
  * <p>A back-end implements only {@link #forward}: run from a start index with a dictionary of
- * interventions in Lamina's convention — key {@code P} replaces point P, key {@code +P} adds to
- * it — and return every probe point after the start plus {@code "logits"}.
+ * interventions in Lamina's convention — key {@code P} replaces point P, key {@code *P} scales it
+ * element-wise, key {@code +P} adds to it (in that order) — and return every probe point after the start plus {@code "logits"}.
  *
  * <p>Gradient w.r.t. a point that is not replaced uses an added zero leaf ({@code +P}): the
  * gradient of the objective w.r.t. that leaf equals the gradient w.r.t. the activation, and,
@@ -54,7 +54,7 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
      * @param scope        manager for intermediate tensors
      * @param startIndex   probe point index to start after, or -1
      * @param x            input batch or start activation
-     * @param interventions {@code P -> replacement}, {@code +P -> addend}
+     * @param interventions {@code P -> replacement}, {@code *P -> factor}, {@code +P -> addend}
      * @param withGradient whether autograd must record this pass
      * @param logitsOnly   whether only {@code "logits"} is needed (no capture, intervention,
      *                     gradient or objective): a back-end may then take a cheaper path
@@ -93,6 +93,9 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
                     gradientLeaves.put(e.getKey(), r);
                 }
                 interventions.put(e.getKey(), r);
+            }
+            for (var e : request.scales().entrySet()) {
+                interventions.put("*" + e.getKey(), copyIn(e.getValue(), scope));
             }
             for (var e : request.perturbations().entrySet()) {
                 interventions.put("+" + e.getKey(), copyIn(e.getValue(), scope));
@@ -224,6 +227,7 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
         long batch = got[0];
         checkPointTensors(request.replacements(), batch, "replacement");
         checkPointTensors(request.perturbations(), batch, "perturbation");
+        checkPointTensors(request.scales(), batch, "scale");
         for (String p : request.capture()) {
             manifest.probePoint(p);
         }

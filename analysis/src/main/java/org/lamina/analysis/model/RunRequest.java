@@ -18,8 +18,10 @@ import java.util.Set;
  *   <li>What it reads: {@code capture} names probe points whose activations come back
  *       ({@link Builder#captureAll()} for every point).</li>
  *   <li>What it writes: {@code replace} swaps a point's activation for a given tensor
- *       (activation patching); {@code perturb} adds a tensor to it (steering). The forward
- *       continues from the new value.</li>
+ *       (activation patching); {@code scale} multiplies it element-wise; {@code perturb} adds
+ *       a tensor to it (steering). They apply in that order (replace, scale, add), so a 0/1
+ *       scale mask plus an addend overwrites part of a point (one token, one neuron) while the
+ *       rest is computed normally. The forward continues from the new value.</li>
  *   <li>What it differentiates: with an {@link Objective}, the gradient of its batch sum with
  *       respect to the run's input ({@link Builder#inputGradient()}) and/or probe points
  *       ({@link Builder#gradientAt}), whether captured, replaced or the start point.</li>
@@ -34,6 +36,7 @@ public final class RunRequest {
     private final boolean captureAll;
     private final Map<String, NDArray> replacements;
     private final Map<String, NDArray> perturbations;
+    private final Map<String, NDArray> scales;
     private final Objective objective;
     private final Set<String> gradientPoints;
     private final boolean inputGradient;
@@ -45,6 +48,7 @@ public final class RunRequest {
         captureAll = b.captureAll;
         replacements = Collections.unmodifiableMap(new LinkedHashMap<>(b.replacements));
         perturbations = Collections.unmodifiableMap(new LinkedHashMap<>(b.perturbations));
+        scales = Collections.unmodifiableMap(new LinkedHashMap<>(b.scales));
         objective = b.objective;
         gradientPoints = Collections.unmodifiableSet(new LinkedHashSet<>(b.gradientPoints));
         inputGradient = b.inputGradient;
@@ -89,6 +93,11 @@ public final class RunRequest {
         return perturbations;
     }
 
+    /** Element-wise factors per point (applied after a replacement, before a perturbation). */
+    public Map<String, NDArray> scales() {
+        return scales;
+    }
+
     public Objective objective() {
         return objective;
     }
@@ -120,6 +129,7 @@ public final class RunRequest {
         private boolean captureAll;
         private final Map<String, NDArray> replacements = new LinkedHashMap<>();
         private final Map<String, NDArray> perturbations = new LinkedHashMap<>();
+        private final Map<String, NDArray> scales = new LinkedHashMap<>();
         private Objective objective;
         private final Set<String> gradientPoints = new LinkedHashSet<>();
         private boolean inputGradient;
@@ -151,6 +161,16 @@ public final class RunRequest {
 
         public Builder perturb(String point, NDArray delta) {
             perturbations.put(Objects.requireNonNull(point), Objects.requireNonNull(delta));
+            return this;
+        }
+
+        /**
+         * Multiplies the point's activation element-wise by {@code factor} (same shape as the
+         * batched point). Needs a model whose convention knows the {@code *P} key: TorchScript
+         * files exported by tools/lamina_export.py from this version on, and the built-in models.
+         */
+        public Builder scale(String point, NDArray factor) {
+            scales.put(Objects.requireNonNull(point), Objects.requireNonNull(factor));
             return this;
         }
 

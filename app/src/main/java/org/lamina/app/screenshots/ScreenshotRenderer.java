@@ -39,6 +39,9 @@ public final class ScreenshotRenderer {
      */
     public static final String DEMO_PROPERTY = "lamina.screenshots";
 
+    /** Set while rendering the ViT pass: ViT-only panels (neuron paths) start their demo there. */
+    public static final String VIT_DEMO_PROPERTY = "lamina.screenshots.vit";
+
     /** Panels whose content does not depend on the model: rendered in the first pass only. */
     private static final java.util.Set<String> MODEL_INDEPENDENT = java.util.Set.of("infoplane");
 
@@ -91,6 +94,8 @@ public final class ScreenshotRenderer {
         boolean firstPass = suffix.isEmpty();
         if (firstPass) {
             System.setProperty(DEMO_PROPERTY, "true");
+        } else {
+            System.setProperty(VIT_DEMO_PROPERTY, "true");
         }
         try {
             WorkbenchWindow w = onFx(() -> {
@@ -135,6 +140,7 @@ public final class ScreenshotRenderer {
             });
         } finally {
             System.clearProperty(DEMO_PROPERTY);
+            System.clearProperty(VIT_DEMO_PROPERTY);
             runner.close();
             store.clear();
         }

@@ -20,7 +20,7 @@ import java.util.Map;
  * A network that is a chain of named stages with a probe point after each stage; the output of
  * the last stage is the logits. Its ordinary {@code forward} (used by DJL's trainer) chains the
  * stages; {@link #forwardProbed} additionally starts at any stage and applies Lamina's
- * interventions ({@code P} replaces, {@code +P} adds) between stages.
+ * interventions ({@code P} replaces, {@code *P} scales, {@code +P} adds) between stages.
  */
 public class StagedNetwork extends AbstractBlock {
 
@@ -84,6 +84,10 @@ public class StagedNetwork extends AbstractBlock {
         NDArray replaced = interventions.get(point);
         if (replaced != null) {
             h = replaced;
+        }
+        NDArray factor = interventions.get("*" + point);
+        if (factor != null) {
+            h = h.mul(factor);
         }
         NDArray added = interventions.get("+" + point);
         if (added != null) {

@@ -1,0 +1,180 @@
+package org.lamina.app.cli;
+
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.SampleData;
+import org.lamina.analysis.job.AtomicOutput;
+import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.model.ModelLoader;
+import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.analysis.neuronpath.NeuronPathAnalysis;
+import org.lamina.analysis.neuronpath.NeuronPathException;
+import org.lamina.analysis.neuronpath.NeuronPathFigures;
+import org.lamina.analysis.neuronpath.NeuronPathParameters;
+import org.lamina.analysis.neuronpath.NeuronPathResult;
+import org.lamina.analysis.neuronpath.PathMethod;
+import org.lamina.analysis.neuronpath.TokenMode;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code lamina neuronpath MODEL …}: influential neuron paths of a ViT (Wang et al., ICLR 2025;
+ * spec shared/specs/neuronpath.md) — JAS search and baselines, manipulation, class statistics —
+ * written to {@code DIR/neuronpath.json} plus figures.
+ */
+@Command(name = "neuronpath", mixinStandardHelpOptions = true,
+        description = {"Influential neuron paths in a vision transformer (Wang et al., ICLR 2025): layer-progressive "
+                + "search with the joint attribution score, baselines scored the same way, remove/enhance manipulation, "
+                + "class statistics.",
+            "Writes DIR/neuronpath.json and neuronpath-graph, -jas, -manipulation, -class-similarity .png/.svg/.pdf/.csv."})
+final class NeuronPathCommand implements Runnable {
+
+    @Parameters(paramLabel = "MODEL", description = "A ViT: model directory or sample:NAME (e.g. sample:fashion-vit).")
+    String model;
+
+    @Option(names = "--data", defaultValue = "sample:fashion-test",
+            description = "sample:fashion-test|fashion-train|…, or an image folder. Default ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(names = "--class", paramLabel = "LABEL|all", split = ",", defaultValue = "all",
+            description = "Classes to analyse (label or index, comma-separated), or all. Default ${DEFAULT-VALUE}.")
+    List<String> classes = new ArrayList<>();
+
+    @Option(names = "--images", defaultValue = "10", paramLabel = "N",
+            description = "Images per class (the first N of the data set). Default ${DEFAULT-VALUE}.")
+    int images;
+
+    @Option(names = "--steps", defaultValue = "20", paramLabel = "M",
+            description = "Interpolation steps m (≥ 2; left Riemann sum). Default ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--top-k", defaultValue = "1", paramLabel = "K",
+            description = "Neurons per block on a path (1 … FFN width). Default ${DEFAULT-VALUE}.")
+    int topK;
+
+    @Option(names = "--baselines", defaultValue = "activation,influence,ig,random", split = ",",
+            description = "Baselines besides JAS: activation, influence, ig, random, or none. Default ${DEFAULT-VALUE}.")
+    List<String> baselines = new ArrayList<>();
+
+    @Option(names = "--tokens", defaultValue = "cls", paramLabel = "cls|patch-sum",
+            description = "Neurons of the CLS token, or channel sums over patch tokens. Default ${DEFAULT-VALUE}.")
+    String tokens;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the random baseline and pruning. Default ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--dpi", defaultValue = "150", description = "PNG resolution. Default ${DEFAULT-VALUE}.")
+    int dpi;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
+    Path out;
+
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
+    @Mixin
+    DeviceOption device;
+
+    @Override
+    public void run() {
+        List<PathMethod> base = new ArrayList<>();
+        for (String b : baselines) {
+            if (!b.isBlank() && !b.trim().equalsIgnoreCase("none")) {
+                base.add(PathMethod.parse(b));
+            }
+        }
+        TokenMode mode = switch (tokens.trim().toLowerCase(Locale.ROOT)) {
+            case "cls" -> TokenMode.CLS;
+            case "patch-sum", "patch_sum" -> TokenMode.PATCH_SUM;
+            default -> throw new NeuronPathException("--tokens must be cls or patch-sum, got '" + tokens + "'");
+        };
+        List<String> cls = classes.size() == 1 && classes.get(0).equalsIgnoreCase("all") ? List.of() : classes;
+        NeuronPathParameters p = new NeuronPathParameters(data, cls, images, steps, topK, base, seed, mode,
+                NeuronPathParameters.DEFAULT_PRUNING);
+        PrintStream err = System.err;
+        try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
+            Dataset d = SampleData.open(data, m.manifest().input().shape());
+            long t0 = System.nanoTime();
+            NeuronPathResult r = NeuronPathAnalysis.run(m, d, p, progress(err));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (!quiet) {
+                err.println();
+            }
+            try {
+                Files.createDirectories(out);
+                String json = Json.write(r.toJson());
+                AtomicOutput.write(out.resolve("neuronpath.json"), tmp -> Files.writeString(tmp, json, StandardCharsets.UTF_8));
+                NeuronPathFigures.exportAll(r, out, dpi);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(), e);
+            }
+            print(r, seconds);
+        }
+    }
+
+    private void print(NeuronPathResult r, double seconds) {
+        PrintStream o = System.out;
+        o.printf(Locale.ROOT, "%s on %s: %d images, %d blocks × %d neurons, m = %d, top-%d (%s)%n", r.model(), r.dataset(),
+                r.images().size(), r.blocks(), r.width(), steps, topK, device.choice());
+        o.printf(Locale.ROOT, "%.1f s in all, %.2f s per image (every method, manipulation and pruning included)%n", seconds,
+                seconds / r.images().size());
+        o.println("method              mean JAS(P)   remove Δp%   enhance Δp%   remove Δacc   enhance Δacc");
+        for (var e : r.methods().entrySet()) {
+            var man = r.manipulation().get(e.getKey());
+            o.printf(Locale.ROOT, "%-18s %12.5f %12.2f %13.2f %13.2f %14.2f%n", e.getKey().title(), e.getValue().meanJas(),
+                    man.removeProbDev(), man.enhanceProbDev(), man.removeAccDev(), man.enhanceAccDev());
+        }
+        if (r.classStats() != null && r.classStats().mostSimilar().length == 2) {
+            var s = r.classStats();
+            o.printf(Locale.ROOT, "most similar classes: %s / %s (cos %.3f); least: %s / %s (cos %.3f)%n",
+                    s.classes().get(s.mostSimilar()[0]), s.classes().get(s.mostSimilar()[1]),
+                    s.similarity()[s.mostSimilar()[0]][s.mostSimilar()[1]], s.classes().get(s.leastSimilar()[0]),
+                    s.classes().get(s.leastSimilar()[1]), s.similarity()[s.leastSimilar()[0]][s.leastSimilar()[1]]);
+        }
+        o.println("wrote " + out.resolve("neuronpath.json") + " and figures");
+    }
+
+    private ProgressSink progress(PrintStream err) {
+        long started = System.nanoTime();
+        return new ProgressSink() {
+            private long total = 1;
+            private long done;
+
+            @Override
+            public void begin(long t) {
+                total = Math.max(1, t);
+            }
+
+            @Override
+            public void advance(long units) {
+                done += units;
+                if (!quiet) {
+                    err.printf(Locale.ROOT, "\rneuronpath %d/%d images, %.0f s", done, total,
+                            (System.nanoTime() - started) / 1e9);
+                    err.flush();
+                }
+            }
+
+            @Override
+            public void message(String text) {
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+        };
+    }
+}
