@@ -272,7 +272,12 @@ final class InfoPlaneView implements PluginView {
     }
 
     private static int addRow(GridPane form, int row, String label, javafx.scene.control.Control control) {
-        form.add(new Label(label), 0, row);
+        Label name = new Label(label);
+        // labels keep their full text; the controls take what is left (a long combo item must not squeeze them)
+        name.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        form.add(name, 0, row);
+        control.setPrefWidth(100);
+        control.setMinWidth(60);
         control.setMaxWidth(Double.MAX_VALUE);
         GridPane.setHgrow(control, Priority.ALWAYS);
         form.add(control, 1, row);
