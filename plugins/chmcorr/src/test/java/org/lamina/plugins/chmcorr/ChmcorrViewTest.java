@@ -23,6 +23,7 @@ import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.WorkbenchPlugin;
+import org.lamina.plugins.api.testing.HeadlessContext;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -63,7 +64,7 @@ class ChmcorrViewTest {
     void start(Stage stage) {
         runner = new JobRunner(1);
         model = ModelLoader.open("sample:tiny-cnn", ModelRuntime.DeviceChoice.CPU);
-        view = (ChmcorrView) new ChmcorrPlugin().createView(new TestContext(runner, new LoadedModel("sample:tiny-cnn", model)));
+        view = (ChmcorrView) new ChmcorrPlugin().createView(new HeadlessContext(runner, new LoadedModel("sample:tiny-cnn", model)));
         stage.setScene(new Scene(new StackPane(view.node()), 1300, 850));
         stage.show();
     }

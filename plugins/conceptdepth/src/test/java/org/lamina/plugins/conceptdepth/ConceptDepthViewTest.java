@@ -20,6 +20,7 @@ import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.WorkbenchPlugin;
+import org.lamina.plugins.api.testing.HeadlessContext;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -43,7 +44,7 @@ class ConceptDepthViewTest {
     private static ProbeableModel tinyCnn;
 
     private JobRunner runner;
-    private TestContext context;
+    private HeadlessContext context;
     private ConceptDepthView view;
 
     @BeforeAll
@@ -59,7 +60,7 @@ class ConceptDepthViewTest {
     @Start
     void start(Stage stage) {
         runner = new JobRunner(1);
-        context = new TestContext(runner);
+        context = new HeadlessContext(runner);
         context.open(new LoadedModel("sample:tiny-cnn", tinyCnn));
         view = (ConceptDepthView) new ConceptDepthPlugin().createView(context);
         stage.setScene(new Scene(new StackPane(view.node()), 1200, 800));

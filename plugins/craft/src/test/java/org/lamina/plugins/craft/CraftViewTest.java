@@ -18,6 +18,7 @@ import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.WorkbenchPlugin;
+import org.lamina.plugins.api.testing.HeadlessContext;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -51,7 +52,7 @@ class CraftViewTest {
     void start(Stage stage) {
         runner = new JobRunner(1);
         model = ModelLoader.open("sample:tiny-cnn", ModelRuntime.DeviceChoice.CPU);
-        view = (CraftView) new CraftPlugin().createView(new TestContext(runner, new LoadedModel("sample:tiny-cnn", model)));
+        view = (CraftView) new CraftPlugin().createView(new HeadlessContext(runner, new LoadedModel("sample:tiny-cnn", model)));
         stage.setScene(new Scene(new StackPane(view.node()), 1200, 800));
         stage.show();
     }

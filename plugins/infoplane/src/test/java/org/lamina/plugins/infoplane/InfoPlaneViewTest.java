@@ -16,6 +16,7 @@ import org.lamina.analysis.export.ChartFigure;
 import org.lamina.analysis.infoplane.InfoPlaneResult;
 import org.lamina.analysis.job.JobRunner;
 import org.lamina.plugins.api.WorkbenchPlugin;
+import org.lamina.plugins.api.testing.HeadlessContext;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -39,12 +40,12 @@ class InfoPlaneViewTest {
 
     private JobRunner runner;
     private InfoPlaneView view;
-    private TestContext context;
+    private HeadlessContext context;
 
     @Start
     void start(Stage stage) {
         runner = new JobRunner(1);
-        context = new TestContext(runner);
+        context = new HeadlessContext(runner);
         view = (InfoPlaneView) new InfoPlanePlugin().createView(context);
         stage.setScene(new Scene(new StackPane(view.node()), 1200, 800));
         stage.show();
@@ -107,7 +108,7 @@ class InfoPlaneViewTest {
         }
         assertThat(fx(() -> view.figures().size())).isEqualTo(4);
         // the run is in the session, with parameters a replay reads back to the same run
-        assertThat(context.recorded).singleElement().satisfies(e -> {
+        assertThat(context.recorded()).singleElement().satisfies(e -> {
             assertThat(e.method()).isEqualTo("infoplane");
             assertThat(org.lamina.analysis.infoplane.InfoPlaneParameters.fromMap(e.parameters())).isEqualTo(r.parameters());
         });

@@ -20,6 +20,7 @@ import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.analysis.neuronpath.PathGraphFigure;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.WorkbenchPlugin;
+import org.lamina.plugins.api.testing.HeadlessContext;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -40,14 +41,14 @@ class NeuronPathViewTest {
     private static final long WAIT_S = 180;
 
     private JobRunner runner;
-    private TestContext context;
+    private HeadlessContext context;
     private NeuronPathView view;
     private ProbeableModel model;
 
     @Start
     void start(Stage stage) {
         runner = new JobRunner(1);
-        context = new TestContext(runner);
+        context = new HeadlessContext(runner);
         view = (NeuronPathView) new NeuronPathPlugin().createView(context);
         stage.setScene(new Scene(new StackPane(view.node()), 1280, 800));
         stage.show();
@@ -73,7 +74,7 @@ class NeuronPathViewTest {
         assertThat(fx(() -> robot.lookup("#neuronpath-run").queryButton().isDisabled())).isTrue();
         model = ModelLoader.open("sample:tiny-cnn", ModelRuntime.DeviceChoice.CPU);
         fx(() -> {
-            context.setModel(new LoadedModel("sample:tiny-cnn", model));
+            context.open(new LoadedModel("sample:tiny-cnn", model));
             return null;
         });
         assertThat(fx(() -> robot.lookup("#neuronpath-status").queryAs(Label.class).getText()))
@@ -86,7 +87,7 @@ class NeuronPathViewTest {
     void runOnTinyVitDrawsPathsAndNeuronDetails(FxRobot robot) throws Exception {
         model = ModelLoader.open("sample:tiny-vit", ModelRuntime.DeviceChoice.CPU);
         fx(() -> {
-            context.setModel(new LoadedModel("sample:tiny-vit", model));
+            context.open(new LoadedModel("sample:tiny-vit", model));
             robot.lookup("#neuronpath-class").queryAs(ComboBox.class).setValue("Bag");
             robot.lookup("#neuronpath-images").queryAs(TextField.class).setText("2");
             robot.lookup("#neuronpath-steps").queryAs(TextField.class).setText("4");

@@ -1,4 +1,4 @@
-package org.lamina.plugins.craft;
+package org.lamina.plugins.api.testing;
 
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -6,11 +6,13 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.stage.Window;
+
 import org.lamina.analysis.export.ExportFormat;
 import org.lamina.analysis.export.Figure;
 import org.lamina.analysis.job.Job;
 import org.lamina.analysis.job.JobHandle;
 import org.lamina.analysis.job.JobRunner;
+import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.FigureExport;
 import org.lamina.plugins.api.ImageSelection;
 import org.lamina.plugins.api.LoadedDataset;
@@ -19,18 +21,45 @@ import org.lamina.plugins.api.SessionLog;
 import org.lamina.plugins.api.WorkbenchContext;
 import org.lamina.plugins.api.WorkbenchJobs;
 import org.lamina.plugins.api.WorkbenchSettings;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.function.Consumer;
 
-/** A minimal shell for the panel: one model, jobs on a real {@link JobRunner}, everything else inert. */
-final class TestContext implements WorkbenchContext {
+/**
+ * The smallest shell a panel can run in under a headless TestFX test: a settable open model,
+ * jobs on a real {@link JobRunner} (results delivered on the JavaFX thread, as the workbench
+ * does), the session entries the panel records kept in {@link #recorded()}, and everything else
+ * inert (no data sets, no selection, exports dropped). Shared by every panel's tests through the
+ * plugin API's test jar.
+ */
+public final class HeadlessContext implements WorkbenchContext {
 
     private final JobRunner runner;
-    private final SimpleObjectProperty<LoadedModel> model;
+    private final SimpleObjectProperty<LoadedModel> model = new SimpleObjectProperty<>();
+    private final List<SessionDocument.AnalysisEntry> recorded = Collections.synchronizedList(new ArrayList<>());
 
-    TestContext(JobRunner runner, LoadedModel model) {
+    /** A shell with no model open. */
+    public HeadlessContext(JobRunner runner) {
         this.runner = runner;
-        this.model = new SimpleObjectProperty<>(model);
+    }
+
+    /** A shell with {@code model} open from the start. */
+    public HeadlessContext(JobRunner runner, LoadedModel model) {
+        this(runner);
+        this.model.set(model);
+    }
+
+    /** Opens another model (call on the JavaFX thread once the view exists). */
+    public void open(LoadedModel m) {
+        model.set(m);
+    }
+
+    /** What the panel recorded in the session, in order. */
+    public List<SessionDocument.AnalysisEntry> recorded() {
+        return recorded;
     }
 
     @Override
@@ -84,7 +113,7 @@ final class TestContext implements WorkbenchContext {
 
     @Override
     public SessionLog session() {
-        return (id, entry, replace) -> { };
+        return (id, entry, replace) -> recorded.add(entry);
     }
 
     @Override
