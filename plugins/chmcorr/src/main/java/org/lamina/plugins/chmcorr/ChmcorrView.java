@@ -44,6 +44,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import static org.lamina.plugins.api.FormControls.addRow;
+
 /**
  * The CHM-Corr++ panel: settings and map tools on the left; the query with its paintable map, the
  * decision and vote distribution in the centre; the explanation figure (top-5 exemplars of the
@@ -422,15 +424,6 @@ final class ChmcorrView implements PluginView {
         }
         StudySession s = new StudySession(protocol, protocolFile, participant, condition, log);
         return new StudyParticipantView(context, engine, s, text -> studyProgress.setText(text));
-    }
-
-    private static int addRow(GridPane form, int row, String label, javafx.scene.control.Control control) {
-        form.add(new Label(label), 0, row);
-        control.setMaxWidth(Double.MAX_VALUE);
-        control.setPrefWidth(90);
-        GridPane.setHgrow(control, Priority.ALWAYS);
-        form.add(control, 1, row);
-        return row + 1;
     }
 
     EditableAttentionMap map() {

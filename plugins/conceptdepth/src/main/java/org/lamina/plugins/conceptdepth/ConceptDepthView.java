@@ -15,7 +15,6 @@ import javafx.scene.control.TabPane;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 
@@ -42,6 +41,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+
+import static org.lamina.plugins.api.FormControls.addRow;
+import static org.lamina.plugins.api.FormControls.field;
+import static org.lamina.plugins.api.FormControls.figureView;
+import static org.lamina.plugins.api.FormControls.parseDouble;
+import static org.lamina.plugins.api.FormControls.parseLong;
 
 /**
  * The concept-depth panel: the form on the left (concept set, points, token, split, depth
@@ -91,12 +96,12 @@ final class ConceptDepthView implements PluginView {
 
     ConceptDepthView(WorkbenchContext context) {
         this.context = context;
-        byLayer = figureView("conceptdepth-by-layer");
-        bars = figureView("conceptdepth-bars");
-        overlay = figureView("conceptdepth-overlay");
-        robustness = figureView("conceptdepth-robustness");
-        selectivity = figureView("conceptdepth-selectivity");
-        lens = figureView("conceptdepth-lens");
+        byLayer = figureView(context.export(), "conceptdepth-by-layer");
+        bars = figureView(context.export(), "conceptdepth-bars");
+        overlay = figureView(context.export(), "conceptdepth-overlay");
+        robustness = figureView(context.export(), "conceptdepth-robustness");
+        selectivity = figureView(context.export(), "conceptdepth-selectivity");
+        lens = figureView(context.export(), "conceptdepth-lens");
 
         conceptSet.getItems().setAll(ConceptSets.SAMPLES);
         conceptSet.setEditable(true);
@@ -242,31 +247,6 @@ final class ConceptDepthView implements PluginView {
         };
     }
 
-    private static TextField field(String text, String id) {
-        TextField f = new TextField(text);
-        f.setId(id);
-        f.setPrefColumnCount(9);
-        return f;
-    }
-
-    private FigureView figureView(String id) {
-        FigureView v = new FigureView(context.export());
-        v.setId(id);
-        v.setStyle("-fx-background-color: white; -fx-border-color: #d0d0d0;");
-        v.setMaxSize(Double.MAX_VALUE, Double.MAX_VALUE);
-        return v;
-    }
-
-    private static int addRow(GridPane form, int row, String label, javafx.scene.control.Control control) {
-        Label l = new Label(label);
-        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        form.add(l, 0, row);
-        control.setMaxWidth(Double.MAX_VALUE);
-        GridPane.setHgrow(control, Priority.ALWAYS);
-        form.add(control, 1, row);
-        return row + 1;
-    }
-
     @Override
     public Node node() {
         return root;
@@ -315,22 +295,6 @@ final class ConceptDepthView implements PluginView {
         List<String> others = Arrays.stream(otherModels.getText().split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toList();
         return new ConceptDepthStudy.Request(set, p, others, variant, logitLens.isSelected(), 300);
-    }
-
-    private static long parseLong(String what, String text) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a whole number, got '" + text.trim() + "'");
-        }
-    }
-
-    private static double parseDouble(String what, String text) {
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a number, got '" + text.trim() + "'");
-        }
     }
 
     private boolean validate() {

@@ -51,6 +51,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import static org.lamina.plugins.api.FormControls.addRow;
+import static org.lamina.plugins.api.FormControls.field;
+import static org.lamina.plugins.api.FormControls.figureView;
+import static org.lamina.plugins.api.FormControls.parseInt;
+
 /**
  * The CRAFT panel: the form on the left (data, class, cut point, rank, patch, images, designs,
  * seed; Run/Cancel with the current stage); in the centre the concept gallery (importance bars in
@@ -102,11 +107,11 @@ final class CraftView implements PluginView {
 
     CraftView(WorkbenchContext context) {
         this.context = context;
-        importance = figureView("craft-importance");
-        topCrops = figureView("craft-top-crops");
-        composite = figureView("craft-composite");
-        fidelity = figureView("craft-fidelity");
-        subConcepts = figureView("craft-subconcepts");
+        importance = figureView(context.export(), "craft-importance");
+        topCrops = figureView(context.export(), "craft-top-crops");
+        composite = figureView(context.export(), "craft-composite");
+        fidelity = figureView(context.export(), "craft-fidelity");
+        subConcepts = figureView(context.export(), "craft-subconcepts");
         data.setId("craft-data");
         target.setId("craft-class");
         layer.setId("craft-layer");
@@ -257,32 +262,6 @@ final class CraftView implements PluginView {
         }
     }
 
-    private static TextField field(String text, String id) {
-        TextField f = new TextField(text);
-        f.setId(id);
-        f.setPrefColumnCount(8);
-        return f;
-    }
-
-    private FigureView figureView(String id) {
-        FigureView v = new FigureView(context.export());
-        v.setId(id);
-        v.setStyle("-fx-background-color: white; -fx-border-color: #d0d0d0;");
-        v.setMaxSize(Double.MAX_VALUE, Double.MAX_VALUE);
-        return v;
-    }
-
-    private static int addRow(GridPane form, int row, String label, javafx.scene.control.Control control) {
-        Label l = new Label(label);
-        // Labels keep their full width; the fields take what is left.
-        l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        form.add(l, 0, row);
-        control.setMaxWidth(Double.MAX_VALUE);
-        GridPane.setHgrow(control, Priority.ALWAYS);
-        form.add(control, 1, row);
-        return row + 1;
-    }
-
     @Override
     public Node node() {
         return root;
@@ -327,14 +306,6 @@ final class CraftView implements PluginView {
         return new CraftParameters(data.getValue() == null ? "" : data.getValue().trim(), layer.getValue(), cls,
                 parseInt("images", images.getText()), parseInt("rank", rank.getText()), parseInt("patch", patch.getText()),
                 parseInt("designs", designs.getText()), parseInt("seed", seed.getText()), 0, 0, true);
-    }
-
-    private static int parseInt(String what, String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + what + " must be a whole number, got '" + text.trim() + "'");
-        }
     }
 
     private boolean validate() {

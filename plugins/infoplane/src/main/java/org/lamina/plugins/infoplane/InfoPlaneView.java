@@ -13,7 +13,6 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 import org.jfree.chart.JFreeChart;
@@ -41,6 +40,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.lamina.plugins.api.FormControls.addRow;
+import static org.lamina.plugins.api.FormControls.field;
+import static org.lamina.plugins.api.FormControls.figureView;
+import static org.lamina.plugins.api.FormControls.parseDouble;
+import static org.lamina.plugins.api.FormControls.parseInt;
+import static org.lamina.plugins.api.FormControls.parseLong;
 
 /**
  * The information-plane panel: the parameters form on the left, the information plane (live),
@@ -94,10 +100,10 @@ final class InfoPlaneView implements PluginView {
 
     InfoPlaneView(WorkbenchContext context) {
         this.context = context;
-        plane = figureView("infoplane-plane");
-        miEpochs = figureView("infoplane-mi-epochs");
-        snr = figureView("infoplane-snr");
-        training = figureView("infoplane-training");
+        plane = figureView(context.export(), "infoplane-plane");
+        miEpochs = figureView(context.export(), "infoplane-mi-epochs");
+        snr = figureView(context.export(), "infoplane-snr");
+        training = figureView(context.export(), "infoplane-training");
 
         activation.getItems().setAll(Mlp.Kind.values());
         activation.setValue(Mlp.Kind.TANH);
@@ -256,34 +262,6 @@ final class InfoPlaneView implements PluginView {
         };
     }
 
-    private static TextField field(String text, String id) {
-        TextField f = new TextField(text);
-        f.setId(id);
-        f.setPrefColumnCount(9);
-        return f;
-    }
-
-    private FigureView figureView(String id) {
-        FigureView v = new FigureView(context.export());
-        v.setId(id);
-        v.setStyle("-fx-background-color: white; -fx-border-color: #d0d0d0;");
-        v.setMaxSize(Double.MAX_VALUE, Double.MAX_VALUE);
-        return v;
-    }
-
-    private static int addRow(GridPane form, int row, String label, javafx.scene.control.Control control) {
-        Label name = new Label(label);
-        // labels keep their full text; the controls take what is left (a long combo item must not squeeze them)
-        name.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
-        form.add(name, 0, row);
-        control.setPrefWidth(100);
-        control.setMinWidth(60);
-        control.setMaxWidth(Double.MAX_VALUE);
-        GridPane.setHgrow(control, Priority.ALWAYS);
-        form.add(control, 1, row);
-        return row + 1;
-    }
-
     @Override
     public Node node() {
         return root;
@@ -330,30 +308,6 @@ final class InfoPlaneView implements PluginView {
         }
         return new InfoPlaneData.DataChoice(source, parseInt("train images", trainImages.getText()),
                 parseInt("test images", testImages.getText()), miOn.getValue());
-    }
-
-    private static int parseInt(String what, String text) {
-        try {
-            return Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a whole number, got '" + text.trim() + "'");
-        }
-    }
-
-    private static long parseLong(String what, String text) {
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a whole number, got '" + text.trim() + "'");
-        }
-    }
-
-    private static double parseDouble(String what, String text) {
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + " must be a number, got '" + text.trim() + "'");
-        }
     }
 
     /** Checks the form; shows the message and disables Start (unless a run is going) when invalid. */

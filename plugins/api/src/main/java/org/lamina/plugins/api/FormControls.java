@@ -1,0 +1,80 @@
+package org.lamina.plugins.api;
+
+import javafx.scene.control.Control;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+
+/**
+ * The pieces every panel's parameter form is made of, so that all panels look and validate
+ * alike: a labelled two-column row, a text field, a figure pane, and number parsing whose
+ * message names the field (the form shows it under the fields, in people's words).
+ */
+public final class FormControls {
+
+    private FormControls() {
+    }
+
+    /** A text field with {@code text} and the node id {@code id} (tests and screenshots look it up). */
+    public static TextField field(String text, String id) {
+        TextField f = new TextField(text);
+        f.setId(id);
+        f.setPrefColumnCount(8);
+        return f;
+    }
+
+    /**
+     * Adds {@code label} and {@code control} as row {@code row} of a two-column form and returns
+     * the next row. Labels keep their full text; the controls share what is left, so a combo box
+     * with a long item cannot squeeze the labels into ellipses.
+     */
+    public static int addRow(GridPane form, int row, String label, Control control) {
+        Label name = new Label(label);
+        name.setMinWidth(Region.USE_PREF_SIZE);
+        form.add(name, 0, row);
+        control.setPrefWidth(100);
+        control.setMinWidth(60);
+        control.setMaxWidth(Double.MAX_VALUE);
+        GridPane.setHgrow(control, Priority.ALWAYS);
+        form.add(control, 1, row);
+        return row + 1;
+    }
+
+    /** A figure pane on white with a thin border that grows with its cell; right-click exports. */
+    public static FigureView figureView(FigureExport export, String id) {
+        FigureView v = new FigureView(export);
+        v.setId(id);
+        v.setStyle("-fx-background-color: white; -fx-border-color: #d0d0d0;");
+        v.setMaxSize(Double.MAX_VALUE, Double.MAX_VALUE);
+        return v;
+    }
+
+    /** Parses a whole number; the message names the field ({@code what}). */
+    public static int parseInt(String what, String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a whole number, got '" + text.trim() + "'");
+        }
+    }
+
+    /** Parses a whole number that may be large (seeds). */
+    public static long parseLong(String what, String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a whole number, got '" + text.trim() + "'");
+        }
+    }
+
+    /** Parses a number. */
+    public static double parseDouble(String what, String text) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a number, got '" + text.trim() + "'");
+        }
+    }
+}
