@@ -97,7 +97,7 @@ final class CraftCommand implements Runnable {
             int classIndex = classIndex(target, m.manifest().labels());
             Dataset dataset = SampleData.open(data, m.manifest().input().shape());
             CraftParameters p = new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batch, !noFidelity);
-            ProgressBar progress = new ProgressBar(System.err, quiet);
+            ConsoleProgress progress = new ConsoleProgress(System.err, "craft", quiet);
             CraftResult r = CraftAnalysis.run(m, dataset, p, progress);
             progress.finish();
             CraftFiles.writeAll(r, out);
@@ -169,61 +169,4 @@ final class CraftCommand implements Runnable {
         }
     }
 
-    /** A one-line progress bar on stderr with the current stage. */
-    static final class ProgressBar implements ProgressSink {
-        private final PrintStream err;
-        private final boolean quiet;
-        private long total = 1;
-        private long done;
-        private String stage = "";
-        private long lastDraw;
-
-        ProgressBar(PrintStream err, boolean quiet) {
-            this.err = err;
-            this.quiet = quiet;
-        }
-
-        @Override
-        public synchronized void begin(long t) {
-            total = Math.max(1, t);
-            done = 0;
-            draw(true);
-        }
-
-        @Override
-        public synchronized void advance(long units) {
-            done += units;
-            draw(done >= total);
-        }
-
-        @Override
-        public synchronized void message(String text) {
-            stage = text;
-            draw(true);
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-
-        private void draw(boolean force) {
-            long now = System.nanoTime();
-            if (quiet || (!force && now - lastDraw < 200_000_000L)) {
-                return;
-            }
-            lastDraw = now;
-            int width = 30;
-            int filled = (int) (width * Math.min(done, total) / total);
-            err.printf(Locale.ROOT, "\rcraft [%s%s] %3d%% %-60s", "=".repeat(filled), " ".repeat(width - filled), 100 * done / total,
-                    stage.length() > 60 ? stage.substring(0, 60) : stage);
-            err.flush();
-        }
-
-        void finish() {
-            if (!quiet) {
-                err.println();
-            }
-        }
-    }
 }

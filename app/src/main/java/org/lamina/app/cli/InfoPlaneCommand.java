@@ -4,7 +4,6 @@ import org.lamina.analysis.infoplane.InfoPlaneData;
 import org.lamina.analysis.infoplane.InfoPlaneExperiment;
 import org.lamina.analysis.infoplane.InfoPlaneFigures;
 import org.lamina.analysis.infoplane.InfoPlaneFiles;
-import org.lamina.analysis.infoplane.InfoPlaneMonitor;
 import org.lamina.analysis.infoplane.InfoPlaneParameters;
 import org.lamina.analysis.infoplane.InfoPlaneResult;
 import org.lamina.analysis.infoplane.LoggingSchedule;
@@ -135,7 +134,7 @@ final class InfoPlaneCommand implements Runnable {
             }
         }
         PrintStream err = System.err;
-        ProgressLine progress = new ProgressLine(err, quiet);
+        ConsoleProgress progress = new ConsoleProgress(err, "infoplane", quiet);
         InfoPlaneResult r = InfoPlaneExperiment.run(p, progress);
         progress.finish();
         try {
@@ -184,37 +183,4 @@ final class InfoPlaneCommand implements Runnable {
         }
     }
 
-    /** A one-line progress bar on stderr, redrawn at most five times a second. */
-    static final class ProgressLine implements InfoPlaneMonitor {
-        private final PrintStream err;
-        private final boolean quiet;
-        private final long started = System.nanoTime();
-        private long lastDraw;
-
-        ProgressLine(PrintStream err, boolean quiet) {
-            this.err = err;
-            this.quiet = quiet;
-        }
-
-        @Override
-        public synchronized void progress(long done, long total, String message) {
-            long now = System.nanoTime();
-            if (quiet || (now - lastDraw < 200_000_000L && done < total)) {
-                return;
-            }
-            lastDraw = now;
-            int width = 30;
-            int filled = (int) (width * done / Math.max(1, total));
-            double seconds = (now - started) / 1e9;
-            err.printf(Locale.ROOT, "\rinfoplane [%s%s] %3d%% %s, %.0f s", "=".repeat(filled), " ".repeat(width - filled),
-                    100 * done / Math.max(1, total), message, seconds);
-            err.flush();
-        }
-
-        void finish() {
-            if (!quiet) {
-                err.println();
-            }
-        }
-    }
 }

@@ -3,7 +3,6 @@ package org.lamina.app.cli;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.SampleData;
 import org.lamina.analysis.job.AtomicOutput;
-import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.analysis.neuronpath.NeuronPathAnalysis;
@@ -107,11 +106,10 @@ final class NeuronPathCommand implements Runnable {
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             Dataset d = SampleData.open(data, m.manifest().input().shape());
             long t0 = System.nanoTime();
-            NeuronPathResult r = NeuronPathAnalysis.run(m, d, p, progress(err));
+            ConsoleProgress progress = new ConsoleProgress(err, "neuronpath", quiet);
+            NeuronPathResult r = NeuronPathAnalysis.run(m, d, p, progress);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            if (!quiet) {
-                err.println();
-            }
+            progress.finish();
             try {
                 Files.createDirectories(out);
                 String json = Json.write(r.toJson());
@@ -146,35 +144,4 @@ final class NeuronPathCommand implements Runnable {
         o.println("wrote " + out.resolve("neuronpath.json") + " and figures");
     }
 
-    private ProgressSink progress(PrintStream err) {
-        long started = System.nanoTime();
-        return new ProgressSink() {
-            private long total = 1;
-            private long done;
-
-            @Override
-            public void begin(long t) {
-                total = Math.max(1, t);
-            }
-
-            @Override
-            public void advance(long units) {
-                done += units;
-                if (!quiet) {
-                    err.printf(Locale.ROOT, "\rneuronpath %d/%d images, %.0f s", done, total,
-                            (System.nanoTime() - started) / 1e9);
-                    err.flush();
-                }
-            }
-
-            @Override
-            public void message(String text) {
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return false;
-            }
-        };
-    }
 }

@@ -13,7 +13,6 @@ import org.lamina.analysis.conceptdepth.ProbeParameters;
 import org.lamina.analysis.conceptdepth.ProbeResult;
 import org.lamina.analysis.conceptdepth.ProbeSolver;
 import org.lamina.analysis.conceptdepth.TokenPooling;
-import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ProbeableModel;
 
@@ -151,15 +150,15 @@ final class ProbeCommand implements Runnable {
             }
         }
         PrintStream err = System.err;
-        ProgressLine progress = new ProgressLine(err, quiet);
+        ConsoleProgress progress = new ConsoleProgress(err, "probe", quiet);
         ProbeResult r;
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             ConceptSet set = ConceptSets.open(concepts, data, m.manifest().input().shape());
-            progress.phase("features");
+            progress.message("features");
             r = ConceptDepthAnalysis.run(m, set, p, progress);
             boolean lens = logitLens.equals("on") || (logitLens.equals("auto") && LogitLens.supports(m.manifest()));
             if (lens) {
-                progress.phase("logit lens");
+                progress.message("logit lens");
                 int n = Math.min(lensSamples, set.dataset().size());
                 int[] items = java.util.stream.IntStream.range(0, n).toArray();
                 LogitLensResult l = LogitLens.run(m, set.dataset(), items, p.extraction(), progress);
@@ -204,69 +203,4 @@ final class ProbeCommand implements Runnable {
         return String.format(Locale.ROOT, "%s (%d, %.2f)", m.point(), m.layer(), m.relative());
     }
 
-    /** A one-line progress bar on stderr per phase, redrawn at most five times a second; never cancelled. */
-    static final class ProgressLine implements ProgressSink {
-        private final PrintStream err;
-        private final boolean quiet;
-        private final long started = System.nanoTime();
-        private long total = 1;
-        private long done;
-        private long lastDraw;
-        private String phase = "";
-        private String message = "";
-
-        ProgressLine(PrintStream err, boolean quiet) {
-            this.err = err;
-            this.quiet = quiet;
-        }
-
-        void phase(String name) {
-            phase = name;
-        }
-
-        @Override
-        public synchronized void begin(long units) {
-            if (!quiet && done > 0) {
-                draw(true);
-                err.println();
-            }
-            total = Math.max(1, units);
-            done = 0;
-        }
-
-        @Override
-        public synchronized void advance(long units) {
-            done += units;
-            draw(false);
-        }
-
-        @Override
-        public synchronized void message(String text) {
-            message = text;
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-
-        private void draw(boolean force) {
-            long now = System.nanoTime();
-            if (quiet || (!force && now - lastDraw < 200_000_000L && done < total)) {
-                return;
-            }
-            lastDraw = now;
-            int width = 30;
-            int filled = (int) (width * Math.min(done, total) / total);
-            err.printf(Locale.ROOT, "\rprobe [%s%s] %3d%% %s, %.0f s", "=".repeat(filled), " ".repeat(width - filled),
-                    100 * done / total, message, (now - started) / 1e9);
-            err.flush();
-        }
-
-        void finish() {
-            if (!quiet) {
-                err.println();
-            }
-        }
-    }
 }
