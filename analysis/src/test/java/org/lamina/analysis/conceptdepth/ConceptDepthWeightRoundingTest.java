@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.model.ModelRuntime;
@@ -77,6 +78,24 @@ class ConceptDepthWeightRoundingTest {
                     Map.of()), djl);
         };
         check(open);
+    }
+
+    @Test
+    void precisionVariantRoundsWeightsOnItsOwnCopy() {
+        ConceptSet set = ConceptSets.open("sample:fashion-concepts", null, new long[] {1, 28, 28});
+        try (ProbeableModel model = ModelLoader.open("sample:tiny-cnn", ModelRuntime.DeviceChoice.CPU)) {
+            float[] before = weights(model);
+            ProbeResult r = ConceptDepthAnalysis.run(model, set,
+                    ProbeParameters.defaults().withMaxSamples(60).withPrecision(Precision.BF16), ProgressSink.none());
+            assertThat(weights(model)).isEqualTo(before);
+            assertThat((String) r.provenance().get("precisionNote")).contains("weights").contains("bf16");
+            // activation rounding alone on the fp32-weight model gives different features
+            LayerFeatures activationsOnly = FeatureExtractor.extract(model, set.dataset(), r.features().items(),
+                    r.points(), new FeatureExtractor.Options(TokenPooling.CLS, 0, Precision.BF16, 42), ProgressSink.none());
+            int last = r.points().size() - 1;
+            assertThat(r.features().values().get(last)).hasSameSizeAs(activationsOnly.values().get(last))
+                    .isNotEqualTo(activationsOnly.values().get(last));
+        }
     }
 
     private static void check(Supplier<ProbeableModel> open) {
