@@ -3,6 +3,7 @@ package org.lamina.analysis.conceptdepth;
 import ai.djl.Device;
 
 import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
 
@@ -31,12 +32,25 @@ public final class ConceptDepthAnalysis {
     private ConceptDepthAnalysis() {
     }
 
-    /** Extracts features and probes every concept; reports extraction, then probes. */
+    /**
+     * Extracts features and probes every concept; reports extraction, then probes. With fp16/bf16
+     * precision the features come from a copy of the model opened again from its directory, whose
+     * weights are rounded ({@link ProbeableModel#roundWeights}); {@code model} is not altered.
+     */
     public static ProbeResult run(ProbeableModel model, ConceptSet set, ProbeParameters p, ProgressSink progress) {
         List<String> points = FeatureExtractor.resolvePoints(model.manifest(), p.points());
         List<Concept> concepts = set.concepts().stream().map(c -> limit(c, p.maxSamples(), p.seed())).toList();
         int[] items = new ConceptSet(set.name(), set.source(), set.dataset(), concepts).allItems();
-        LayerFeatures features = FeatureExtractor.extract(model, set.dataset(), items, points, p.extraction(), progress);
+        LayerFeatures features;
+        if (p.precision() == Precision.FP32) {
+            features = FeatureExtractor.extract(model, set.dataset(), items, points, p.extraction(), progress);
+        } else {
+            // Weights rounded on a copy opened for this run, so the caller's model stays as it is.
+            try (ProbeableModel rounded = ModelLoader.open(model.manifest().directory(), model.device())) {
+                rounded.roundWeights(p.precision()::roundValue);
+                features = FeatureExtractor.extract(rounded, set.dataset(), items, points, p.extraction(), progress);
+            }
+        }
         return probe(features, set, concepts, p, model.weightsSha256(), model.device(), progress);
     }
 
@@ -112,7 +126,8 @@ public final class ConceptDepthAnalysis {
         provenance.put("conceptSetSource", set.source());
         provenance.put("seed", p.seed());
         provenance.put("precisionNote", p.precision() == Precision.FP32 ? "fp32"
-                : "weights fp32; input and every startable point's activation rounded to " + p.precision());
+                : "weights (parameters) and input and every startable point's activation rounded to " + p.precision()
+                + ", stored and computed in float32 (fake quantisation)");
         provenance.put("engine", ModelRuntime.versions());
         provenance.put("device", device.toString());
         provenance.put("java", System.getProperty("java.version"));

@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
 /**
  * What the panel runs as one job: the concept set probed on the open model and on further models
  * (for the overlay on relative depth), once more on the open model under a noise/precision
- * variant (spec "Robustness experiments"), and the logit lens of the first transformer among
+ * variant (spec "Robustness experiments"; a precision variant rounds the weights of its own copy of
+ * the model, see {@link ConceptDepthAnalysis#run}), and the logit lens of the first transformer among
  * the models. Further models are opened and closed here.
  */
 public final class ConceptDepthStudy {

@@ -26,7 +26,9 @@ import java.util.Random;
  * averaged over space (a ViT's attention maps {@code [heads, q, k]} give the class token's
  * attention row instead, since a spatial mean of softmax rows is constant); vectors stay as they
  * are. Optional Gaussian input noise (σ on the unit-range pixels, fixed per image) and reduced
- * precision ({@link Precision}) make the robustness variants of the spec.
+ * precision ({@link Precision}) make the robustness variants of the spec. Here reduced precision
+ * rounds the input and the activations only; {@link ConceptDepthAnalysis#run} also rounds the
+ * weights, on a copy of the model it opens for that run.
  */
 public final class FeatureExtractor {
 

@@ -16,7 +16,7 @@ package org.lamina.analysis.conceptdepth;
  * @param tau           threshold depth fraction τ (default 0.95)
  * @param epsilon       converge depth tolerance ε (default 0.01)
  * @param noiseSigma    Gaussian input noise σ on unit-range pixels (default 0)
- * @param precision     fp32 (default), fp16 or bf16 activations
+ * @param precision     fp32 (default), fp16 or bf16 weights and activations ({@link Precision})
  * @param maxSamples    at most this many items per concept (seeded, class-balanced), 0 = all
  * @param solver        newton (default) or lbfgs (all probes of a point in one batched L-BFGS)
  */

@@ -5,13 +5,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
 
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * The part of a run that is the same for every back-end: validating the request, copying its
@@ -261,5 +265,20 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
     @Override
     public void close() {
         modelManager.close();
+    }
+
+    /** Rounds every float32 array of {@code parameters} in place ({@link #roundWeights}). */
+    protected static void roundParameters(PairList<String, Parameter> parameters, DoubleUnaryOperator rounding) {
+        for (Pair<String, Parameter> p : parameters) {
+            NDArray a = p.getValue().getArray();
+            if (a.getDataType() != DataType.FLOAT32) {
+                continue;
+            }
+            float[] v = a.toFloatArray();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) rounding.applyAsDouble(v[i]);
+            }
+            a.set(v);
+        }
     }
 }

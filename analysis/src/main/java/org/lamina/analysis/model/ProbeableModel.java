@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * A model that can be read, written and differentiated at named probe points (DESIGN.md §2).
@@ -34,6 +35,22 @@ public interface ProbeableModel extends AutoCloseable {
 
     /** Number of trainable parameters (weights), for display. */
     long parameterCount();
+
+    /**
+     * Replaces every float32 weight (each parameter of the model) in place by
+     * {@code rounding.applyAsDouble(value)} cast back to float, e.g. rounding to the nearest
+     * fp16 or bf16 value for a reduced-precision experiment. This is fake quantisation: the
+     * weights stay stored as float32 and every kernel still runs in float32. It alters this
+     * open model for the rest of its life, so open a separate copy for such a variant
+     * ({@code ModelLoader.open(manifest().directory(), device())}); {@link #weightsSha256()}
+     * still names the file the model was loaded from. Buffers that are not parameters (e.g. a
+     * TorchScript module's batch-norm running statistics) are left as they are.
+     *
+     * @throws UnsupportedOperationException when the back-end cannot change its weights
+     */
+    default void roundWeights(DoubleUnaryOperator rounding) {
+        throw new UnsupportedOperationException(manifest().name() + ": this back-end cannot round its weights");
+    }
 
     @Override
     void close();

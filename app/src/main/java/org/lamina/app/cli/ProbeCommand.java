@@ -98,7 +98,8 @@ final class ProbeCommand implements Runnable {
     double noise;
 
     @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|fp16|bf16",
-            description = "Round the input and every layer-boundary activation to fp16/bf16 (weights stay fp32). "
+            description = "Round the weights, the input and every layer-boundary activation to fp16/bf16 "
+                    + "(fake quantisation: stored as float32, every kernel still computes in float32). "
                     + "Default ${DEFAULT-VALUE}.")
     String precision;
 

@@ -203,6 +203,11 @@ public final class NativeModel extends AbstractProbeableModel {
     }
 
     @Override
+    public void roundWeights(java.util.function.DoubleUnaryOperator rounding) {
+        roundParameters(network.getParameters(), rounding);
+    }
+
+    @Override
     public void close() {
         model.close();
     }

@@ -183,6 +183,11 @@ public final class TorchScriptModel extends AbstractProbeableModel {
     }
 
     @Override
+    public void roundWeights(java.util.function.DoubleUnaryOperator rounding) {
+        roundParameters(block.getParameters(), rounding);
+    }
+
+    @Override
     public void close() {
         model.close();
     }

@@ -173,8 +173,8 @@ final class ConceptDepthView implements PluginView {
         about.setWrapText(true);
         about.setMaxWidth(240);
         about.setStyle("-fx-text-fill: #666; -fx-font-size: 11px;");
-        Label variantNote = new Label("Variant: noise and/or precision on the open model (activations rounded; "
-                + "weights stay fp32).");
+        Label variantNote = new Label("Variant: noise and/or precision (weights and activations rounded "
+                + "on a copy of the model; float32 kernels).");
         variantNote.setWrapText(true);
         variantNote.setMaxWidth(240);
         variantNote.setStyle("-fx-text-fill: #666; -fx-font-size: 10px;");
