@@ -28,7 +28,7 @@ final class HostProducts {
      * given {@code aT} = Aᵀ ({@code C × n} row-major) and W ({@code r × C} row-major). Each pass
      * adds four rows of Aᵀ to two output columns, so an output element is loaded and stored once
      * per four multiply-adds and each row value is loaded once per eight (the loop over i
-     * vectorises; measured 2.5× faster than one row a pass).
+     * vectorises; 2–3× faster than one row a pass in a microbenchmark on this machine).
      */
     static void timesTransposedColumns(float[] aT, int n, int c, float[] w, int r, float[] out) {
         accumulate(aT, n, c, w, r, out);
