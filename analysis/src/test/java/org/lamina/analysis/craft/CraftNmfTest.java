@@ -106,6 +106,125 @@ class CraftNmfTest {
         }
     }
 
+    @Test
+    void columnSweepMatchesTheRowMajorSweep() {
+        java.util.Random rng = new java.util.Random(7);
+        int rows = 37;
+        int k = 6;
+        double[] x = new double[rows * k];
+        double[] cross = new double[rows * k];
+        double[] f = new double[11 * k];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextDouble() < 0.2 ? 0 : rng.nextDouble();
+            cross[i] = rng.nextDouble() * 3;
+        }
+        for (int i = 0; i < f.length; i++) {
+            f[i] = rng.nextDouble();
+        }
+        double l2 = 0.3;
+        double[] gram = CoordinateDescent.gram(f, 11, k);
+        float[] xc = new float[rows * k];
+        float[] crossC = new float[rows * k];
+        for (int i = 0; i < rows; i++) {
+            for (int t = 0; t < k; t++) {
+                xc[t * rows + i] = (float) x[i * k + t];
+                crossC[t * rows + i] = (float) cross[i * k + t];
+            }
+        }
+        float[] fc = new float[11 * k];
+        for (int i = 0; i < 11; i++) {
+            for (int t = 0; t < k; t++) {
+                fc[t * 11 + i] = (float) f[i * k + t];
+            }
+        }
+        float[] gramC = CoordinateDescent.gramColumns(fc, 11, k, l2);
+        for (int a = 0; a < k; a++) {
+            for (int b = 0; b < k; b++) {
+                assertThat((double) gramC[a * k + b]).isCloseTo(gram[a * k + b] + (a == b ? l2 : 0), within(1e-5));
+            }
+        }
+        for (int s = 0; s < 3; s++) {
+            double v = CoordinateDescent.sweep(x, rows, k, gram, cross, l2);
+            double vc = CoordinateDescent.sweepColumns(xc, rows, k, gramC, crossC, new float[rows]);
+            assertThat(vc).isCloseTo(v, within(1e-4 * Math.max(1, v)));
+            for (int i = 0; i < rows; i++) {
+                for (int t = 0; t < k; t++) {
+                    assertThat((double) xc[t * rows + i]).isCloseTo(x[i * k + t], within(1e-4));
+                }
+            }
+        }
+    }
+
+    @Test
+    void hostProductsMatchPlainLoops() {
+        java.util.Random rng = new java.util.Random(3);
+        for (int[] d : new int[][] {{13, 7, 3}, {40, 18, 10}, {9, 33, 5}}) {
+            int n = d[0];
+            int c = d[1];
+            int r = d[2];
+            float[] a = new float[n * c];
+            float[] w = new float[r * c];
+            float[] u = new float[r * n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = rng.nextFloat();
+            }
+            for (int i = 0; i < w.length; i++) {
+                w[i] = rng.nextFloat() < 0.3 ? 0 : rng.nextFloat();
+            }
+            for (int i = 0; i < u.length; i++) {
+                u[i] = rng.nextFloat() < 0.3 ? 0 : rng.nextFloat();
+            }
+            RowMajorMatrix am = new RowMajorMatrix(n, c, a);
+            float[] aw = new float[n * r];
+            HostProducts.timesTransposedColumns(HostProducts.transpose(am), n, c, w, r, aw);
+            float[] atu = new float[c * r];
+            HostProducts.transposedTimesColumns(a, n, c, u, r, atu);
+            for (int j = 0; j < r; j++) {
+                for (int i = 0; i < n; i++) {
+                    double s = 0;
+                    for (int k = 0; k < c; k++) {
+                        s += (double) a[i * c + k] * w[j * c + k];
+                    }
+                    assertThat((double) aw[j * n + i]).isCloseTo(s, within(1e-4 * Math.max(1, s)));
+                }
+                for (int k = 0; k < c; k++) {
+                    double s = 0;
+                    for (int i = 0; i < n; i++) {
+                        s += (double) a[i * c + k] * u[j * n + i];
+                    }
+                    assertThat((double) atu[j * c + k]).isCloseTo(s, within(1e-4 * Math.max(1, s)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void subspaceSvdAgreesWithFullEigendecomposition() {
+        ModelRuntime.engine();
+        java.util.Random rng = new java.util.Random(5);
+        int n = 150;
+        int c = 100; // above the direct limit: subspace iteration
+        float[] a = new float[n * c];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rng.nextFloat() * (1 + (i % c) % 7);
+        }
+        double[] gram = new double[c * c];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < c; p++) {
+                for (int q = 0; q < c; q++) {
+                    gram[p * c + q] += (double) a[i * c + p] * a[i * c + q];
+                }
+            }
+        }
+        double[] eig = TruncatedSvd.jacobi(gram, c)[0];
+        try (NDManager m = NDManager.newBaseManager()) {
+            TruncatedSvd svd = TruncatedSvd.of(m, new RowMajorMatrix(n, c, a).toNDArray(m), 8, 0);
+            for (int j = 0; j < 8; j++) {
+                assertThat(svd.singularValue(j)).isCloseTo(Math.sqrt(eig[j]), within(1e-4 * Math.sqrt(eig[0])));
+            }
+        }
+    }
+
     private static double error(RowMajorMatrix a, NmfResult r) {
         double num = 0;
         double den = 0;
