@@ -188,11 +188,19 @@ public final class CraftFigures {
         FigureExporter ex = new FigureExporter(new ExportSettings(ExportSettings.DOUBLE_COLUMN_CM, dpi));
         List<Path> out = new ArrayList<>();
         List<ExportFormat> all = List.of(ExportFormat.PNG, ExportFormat.SVG, ExportFormat.PDF, ExportFormat.CSV);
-        out.addAll(ex.exportAll(globalImportance(r), dir, "craft-importance", all));
-        out.addAll(ex.exportAll(topCrops(r, data), dir, "craft-top-crops", all));
-        out.addAll(ex.exportAll(composite(r, data, 0, ConceptMaps.Mode.COEFFICIENTS), dir, "craft-composite", all));
-        out.addAll(ex.exportAll(fidelity(r), dir, "craft-fidelity", all));
+        for (Figure f : figures(r, data)) {
+            out.addAll(ex.exportAll(f, dir, f.name(), all));
+        }
         return out;
+    }
+
+    /**
+     * The figures {@link #exportAll} writes, in its order: importance, top crops, the composite of
+     * image 0 and the fidelity curves (also what a session replay returns).
+     */
+    public static List<Figure> figures(CraftResult r, Dataset data) {
+        return List.of(globalImportance(r), topCrops(r, data), composite(r, data, 0, ConceptMaps.Mode.COEFFICIENTS),
+                fidelity(r));
     }
 
     private static void drawTitle(Graphics2D g, Rectangle2D area, String text) {

@@ -91,4 +91,70 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
     public CraftParameters withClass(int c) {
         return new CraftParameters(data, layer, c, images, rank, patch, designs, seed, alphaW, batchSize, fidelity);
     }
+
+    /** The parameters as plain values (for sessions); {@link #fromMap} reads them back. */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("data", data);
+        m.put("layer", layer);
+        m.put("class", classIndex);
+        m.put("images", images);
+        m.put("rank", rank);
+        m.put("patch", patch);
+        m.put("designs", designs);
+        m.put("seed", seed);
+        m.put("alphaW", alphaW);
+        m.put("batchSize", batchSize);
+        m.put("fidelity", fidelity);
+        return m;
+    }
+
+    /**
+     * Reads {@link #toMap} output (also after a JSON round trip, where numbers come back as
+     * Integer, Long or Double). {@code class} is required; other missing keys take
+     * {@link #defaults}' values; a missing or {@code null} {@code layer} is the default cut point.
+     * A missing {@code class} or a value of the wrong type is an error that names the key.
+     */
+    public static CraftParameters fromMap(java.util.Map<String, Object> m) {
+        if (m == null || m.get("class") == null) {
+            throw new IllegalArgumentException("CRAFT parameter 'class' is missing (the class index the run explains)");
+        }
+        int classIndex = intValue(m, "class", 0);
+        CraftParameters d = defaults(classIndex);
+        Object layer = m.get("layer");
+        if (layer != null && !(layer instanceof String)) {
+            throw new IllegalArgumentException("CRAFT parameter 'layer' must be a string, got " + layer);
+        }
+        Object fid = m.get("fidelity");
+        if (fid != null && !(fid instanceof Boolean)) {
+            throw new IllegalArgumentException("CRAFT parameter 'fidelity' must be true or false, got " + fid);
+        }
+        Object data = m.getOrDefault("data", d.data());
+        if (!(data instanceof String)) {
+            throw new IllegalArgumentException("CRAFT parameter 'data' must be a string, got " + data);
+        }
+        return new CraftParameters((String) data, (String) layer, classIndex, intValue(m, "images", d.images()),
+                intValue(m, "rank", d.rank()), intValue(m, "patch", d.patch()), intValue(m, "designs", d.designs()),
+                number(m, "seed", d.seed()).longValue(), number(m, "alphaW", d.alphaW()).doubleValue(),
+                intValue(m, "batchSize", d.batchSize()), fid == null ? d.fidelity() : (Boolean) fid);
+    }
+
+    private static int intValue(java.util.Map<String, Object> m, String key, int fallback) {
+        Number n = number(m, key, fallback);
+        if (n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("CRAFT parameter '" + key + "' must be a whole number, got " + n);
+        }
+        return n.intValue();
+    }
+
+    private static Number number(java.util.Map<String, Object> m, String key, Number fallback) {
+        Object v = m.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("CRAFT parameter '" + key + "' must be a number, got " + v);
+        }
+        return n;
+    }
 }
