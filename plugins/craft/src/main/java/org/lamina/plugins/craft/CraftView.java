@@ -31,6 +31,8 @@ import org.lamina.analysis.craft.CraftFigures;
 import org.lamina.analysis.craft.CraftFiles;
 import org.lamina.analysis.craft.CraftImages;
 import org.lamina.analysis.craft.CraftParameters;
+import org.lamina.analysis.craft.CraftReplay;
+import org.lamina.analysis.session.SessionDocument;
 import org.lamina.analysis.craft.CraftResult;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.SampleData;
@@ -379,7 +381,10 @@ final class CraftView implements PluginView {
         }, out -> {
             running = null;
             run.setText("Run");
-            show((CraftResult) out[0], (Dataset) out[1]);
+            CraftResult r = (CraftResult) out[0];
+            show(r, (Dataset) out[1]);
+            context.session().record(CraftPlugin.ID, new SessionDocument.AnalysisEntry(CraftPlugin.ID, CraftReplay.METHOD,
+                    p.toMap(), summary(r)), false);
         });
         running = handle;
         handle.result().whenComplete((r, e) -> {
@@ -394,6 +399,21 @@ final class CraftView implements PluginView {
                 });
             }
         });
+    }
+
+    /** The few strings a session keeps about a finished run (next to its parameters). */
+    static java.util.Map<String, String> summary(CraftResult r) {
+        int[] order = r.conceptsByImportance();
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("class", r.target().label());
+        m.put("layer", r.layer());
+        m.put("images", Integer.toString(r.imageIndices().length));
+        m.put("reconstructionError", String.format(Locale.ROOT, "%.4f", r.reconstructionError()));
+        if (order.length > 0) {
+            m.put("topConcept", String.format(Locale.ROOT, "%s (S_T %.3f)", CraftFigures.label(order[0]),
+                    r.importance()[order[0]]));
+        }
+        return m;
     }
 
     /** Shows a result (JavaFX thread). */

@@ -44,6 +44,7 @@ class CraftViewTest {
     private JobRunner runner;
     private ProbeableModel model;
     private CraftView view;
+    private HeadlessContext context;
 
     @TempDir
     Path temp;
@@ -52,7 +53,8 @@ class CraftViewTest {
     void start(Stage stage) {
         runner = new JobRunner(1);
         model = ModelLoader.open("sample:tiny-cnn", ModelRuntime.DeviceChoice.CPU);
-        view = (CraftView) new CraftPlugin().createView(new HeadlessContext(runner, new LoadedModel("sample:tiny-cnn", model)));
+        context = new HeadlessContext(runner, new LoadedModel("sample:tiny-cnn", model));
+        view = (CraftView) new CraftPlugin().createView(context);
         stage.setScene(new Scene(new StackPane(view.node()), 1200, 800));
         stage.show();
     }
@@ -94,6 +96,13 @@ class CraftViewTest {
             return null;
         });
         waitFor(() -> fxQuietly(() -> view.result() != null));
+        // The finished run is in the session, with parameters that redo it.
+        assertThat(context.recorded()).singleElement().satisfies(e -> {
+            assertThat(e.plugin()).isEqualTo(CraftPlugin.ID);
+            assertThat(e.method()).isEqualTo(org.lamina.analysis.craft.CraftReplay.METHOD);
+            assertThat(org.lamina.analysis.craft.CraftParameters.fromMap(e.parameters())).isEqualTo(fx(() -> view.parameters()));
+            assertThat(e.results()).containsEntry("layer", "relu2").containsEntry("images", "8").containsKey("topConcept");
+        });
         assertThat(fx(() -> view.figures().stream().map(f -> f.name()).toList()))
                 .contains("craft-importance", "craft-top-crops", "craft-composite", "craft-fidelity");
         String before = fx(() -> view.figures().stream().filter(f -> f.name().equals("craft-composite")).findFirst().get().title()
