@@ -47,6 +47,28 @@ class CraftCommandTest {
     }
 
     @Test
+    void replayRedoesARecordedCraftRun() throws Exception {
+        var params = new org.lamina.analysis.craft.CraftParameters("sample:fashion-test", "relu2", 4, 4, 3, 12, 4, 0, 0, 0,
+                true).toMap();
+        var doc = new org.lamina.analysis.session.SessionDocument(1, "2026-01-01T00:00:00Z",
+                new org.lamina.analysis.session.SessionDocument.ModelReference("sample:tiny-cnn", "tiny-cnn", null),
+                "sample:fashion-test", 0, java.util.Map.of(), java.util.List.of(
+                        new org.lamina.analysis.session.SessionDocument.AnalysisEntry("craft", "craft", params,
+                                java.util.Map.of("layer", "relu2"))));
+        Path session = org.lamina.analysis.session.SessionFile.write(temp.resolve("craft.lamina.json"), doc);
+        Path figures = temp.resolve("replayed");
+        CliRun.Result r = CliRun.run("replay", session.toString(), "--out", figures.toString(), "--format", "png,csv",
+                "--device", "cpu");
+        assertThat(r.code()).as(r.err()).isZero();
+        for (String f : new String[] {"importance", "top-crops", "composite", "fidelity"}) {
+            assertThat(figures.resolve("01-craft-craft-" + f + ".png")).isNotEmptyFile();
+            assertThat(figures.resolve("01-craft-craft-" + f + ".csv")).isNotEmptyFile();
+        }
+        // three concepts, one importance row each (after the header)
+        assertThat(java.nio.file.Files.readAllLines(figures.resolve("01-craft-craft-importance.csv"))).hasSize(4);
+    }
+
+    @Test
     void badInputGetsOneClearLine() {
         String out = temp.toString();
         String[] base = {"craft", "sample:tiny-cnn", "--data", "sample:fashion-test", "--images", "2", "--designs", "4", "--quiet",
