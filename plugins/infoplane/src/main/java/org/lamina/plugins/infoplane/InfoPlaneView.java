@@ -278,6 +278,40 @@ final class InfoPlaneView implements PluginView {
         return list;
     }
 
+    /**
+     * Restores a run recorded in a session: fills the form with its parameters and starts it
+     * again (the seeds make it the same run). Learning rate and batch size follow the data, as the
+     * form does.
+     */
+    @Override
+    public void restore(SessionDocument.AnalysisEntry entry) {
+        if (!InfoPlaneReplay.METHOD.equals(entry.method())) {
+            throw new IllegalArgumentException("the information-plane panel cannot restore '" + entry.method() + "'");
+        }
+        InfoPlaneParameters p = InfoPlaneParameters.fromMap(entry.parameters());
+        if (running != null) {
+            running.cancel();
+        }
+        data.setValue(p.data().source());
+        trainImages.setText(Integer.toString(Math.max(1, p.data().trainImages())));
+        testImages.setText(Integer.toString(p.data().testImages()));
+        miOn.setValue(p.data().miOn());
+        widths.setText(java.util.Arrays.stream(p.widths()).mapToObj(Integer::toString)
+                .collect(java.util.stream.Collectors.joining(",")));
+        activation.setValue(p.activation());
+        epochs.setText(Integer.toString(p.epochs()));
+        trainFraction.setText(Double.toString(p.trainFraction()));
+        split.setValue(p.split());
+        estimator.setValue(p.estimator());
+        bins.setText(Integer.toString(p.bins()));
+        binSize.setText(Double.toString(p.binSize()));
+        noiseVariance.setText(Double.toString(p.noiseVariance()));
+        repeats.setText(Integer.toString(p.repeats()));
+        seed.setText(Long.toString(p.seed()));
+        running = null;
+        start();
+    }
+
     @Override
     public void dispose() {
         if (running != null) {

@@ -155,6 +155,26 @@ class InfoPlaneViewTest {
     }
 
     @Test
+    void aSessionEntryRestoresTheFormAndRunsAgain(FxRobot robot) throws Exception {
+        var p = org.lamina.analysis.infoplane.InfoPlaneParameters.defaults().withEpochs(12)
+                .withActivation(org.lamina.analysis.model.djl.Mlp.Kind.RELU).withEstimator("binsize").withRepeats(1, 7);
+        var entry = new org.lamina.analysis.session.SessionDocument.AnalysisEntry("infoplane", "infoplane", p.toMap(),
+                java.util.Map.of());
+        fx(() -> {
+            view.restore(entry);
+            return null;
+        });
+        awaitTrue(() -> call(() -> view.result() != null && !view.isRunning()));
+        assertThat(fx(view::result).parameters()).isEqualTo(p);
+        assertThat(fx(view::parameters)).isEqualTo(p);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> fx(() -> {
+            view.restore(new org.lamina.analysis.session.SessionDocument.AnalysisEntry("infoplane", "explorer",
+                    java.util.Map.of(), java.util.Map.of()));
+            return null;
+        }))).hasMessageContaining("cannot restore 'explorer'");
+    }
+
+    @Test
     void stopCancelsTheRun(FxRobot robot) throws Exception {
         fx(() -> {
             robot.lookup("#infoplane-epochs").queryAs(TextField.class).setText("10000");
