@@ -16,6 +16,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.lamina.analysis.export.ChartFigure;
 import org.lamina.analysis.export.ExportFormat;
 import org.lamina.analysis.export.ExportSettings;
+import org.lamina.analysis.export.Figure;
 import org.lamina.analysis.export.FigureData;
 import org.lamina.analysis.export.FigureExporter;
 import org.lamina.analysis.export.PaperChartStyle;
@@ -231,22 +232,50 @@ public final class ConceptDepthFigures {
         return new ChartFigure("logit-lens", "Logit lens", chart, 0.62, data.build());
     }
 
+    /**
+     * Every figure of a run (and of the overlay, when there are other results), in export order:
+     * accuracy by layer, by relative depth, depth bars, selectivity, and the logit lens when the
+     * run has one. Each figure's {@link Figure#name()} is its file name.
+     */
+    public static List<Figure> figures(ProbeResult r, List<ProbeResult> overlay, List<String> overlayLabels) {
+        List<Figure> out = new ArrayList<>();
+        out.add(accuracyByLayer(r));
+        List<ProbeResult> all = new ArrayList<>(List.of(r));
+        all.addAll(overlay);
+        List<String> labels = new ArrayList<>(List.of(label(r)));
+        labels.addAll(overlayLabels);
+        out.add(accuracyByRelativeDepth(all, labels, null));
+        out.add(depthBars(all, labels));
+        out.add(selectivityByLayer(r));
+        if (r.logitLens() != null) {
+            out.add(logitLens(r.model(), r.logitLens()));
+        }
+        return out;
+    }
+
+    /**
+     * The figures of a study as the panel exports them: the open model's run (with the logit lens
+     * when it ran on that model), overlaid with the other models' runs and the robustness variant.
+     */
+    public static List<Figure> figures(ConceptDepthStudy.Result result) {
+        ProbeResult main = result.runs().get(0);
+        List<ProbeResult> others = new ArrayList<>(result.runs().subList(1, result.runs().size()));
+        if (result.variant() != null) {
+            others.add(result.variant());
+        }
+        ProbeResult withLens = result.lens() != null && result.lensModel().equals(main.model())
+                ? main.withLogitLens(result.lens()) : main;
+        return figures(withLens, others, others.stream().map(ConceptDepthFigures::label).toList());
+    }
+
     /** Writes every figure of a run (and of the overlay, when there are other results) as PNG/SVG/PDF/CSV. */
     public static List<Path> exportAll(ProbeResult r, List<ProbeResult> overlay, List<String> overlayLabels, Path dir,
                                        int dpi) {
         FigureExporter ex = new FigureExporter(new ExportSettings(ExportSettings.DOUBLE_COLUMN_CM, dpi));
         EnumSet<ExportFormat> formats = EnumSet.of(ExportFormat.PNG, ExportFormat.SVG, ExportFormat.PDF, ExportFormat.CSV);
         List<Path> out = new ArrayList<>();
-        out.addAll(ex.exportAll(accuracyByLayer(r), dir, "accuracy-by-layer", formats));
-        List<ProbeResult> all = new ArrayList<>(List.of(r));
-        all.addAll(overlay);
-        List<String> labels = new ArrayList<>(List.of(label(r)));
-        labels.addAll(overlayLabels);
-        out.addAll(ex.exportAll(accuracyByRelativeDepth(all, labels, null), dir, "accuracy-by-relative-depth", formats));
-        out.addAll(ex.exportAll(depthBars(all, labels), dir, "depth-bars", formats));
-        out.addAll(ex.exportAll(selectivityByLayer(r), dir, "selectivity", formats));
-        if (r.logitLens() != null) {
-            out.addAll(ex.exportAll(logitLens(r.model(), r.logitLens()), dir, "logit-lens", formats));
+        for (Figure f : figures(r, overlay, overlayLabels)) {
+            out.addAll(ex.exportAll(f, dir, f.name(), formats));
         }
         return out;
     }

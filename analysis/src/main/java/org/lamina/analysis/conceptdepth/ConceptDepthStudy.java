@@ -4,9 +4,14 @@ import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.analysis.session.PortablePath;
+import org.lamina.analysis.session.SessionException;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -35,6 +40,58 @@ public final class ConceptDepthStudy {
                          ProbeParameters variant, boolean logitLens, int lensSamples) {
         public Request {
             otherModels = List.copyOf(otherModels);
+        }
+
+        /**
+         * The request as plain values (for sessions); {@link #fromMap} reads it back. A concept set
+         * or model named {@code sample:NAME} stays as it is; a file or directory is written in its
+         * {@link PortablePath} form.
+         */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("conceptSet", portable(conceptSet));
+            m.put("parameters", parameters.toMap());
+            m.put("otherModels", otherModels.stream().map(Request::portable).toList());
+            if (variant != null) {
+                m.put("variant", variant.toMap());
+            }
+            m.put("logitLens", logitLens);
+            m.put("lensSamples", lensSamples);
+            return m;
+        }
+
+        /**
+         * Reads {@link #toMap} output. {@code conceptSet} is required; other missing keys take the
+         * panel's defaults (reference probe parameters, no other models, no variant, logit lens on,
+         * 300 lens images). A missing or mistyped value is a {@link SessionException} that names it.
+         */
+        public static Request fromMap(Map<String, Object> m) {
+            String set = resolve(SessionMaps.requiredString(m, "", "conceptSet"));
+            Map<String, Object> p = SessionMaps.map(m, "", "parameters");
+            ProbeParameters parameters = p == null ? ProbeParameters.defaults() : ProbeParameters.fromMap(p, "parameters.");
+            Map<String, Object> v = SessionMaps.map(m, "", "variant");
+            ProbeParameters variant = v == null ? null : ProbeParameters.fromMap(v, "variant.");
+            List<String> others = new ArrayList<>();
+            Object o = m.get("otherModels");
+            if (o != null) {
+                List<?> list = (List<?>) SessionMaps.value(o, List.class, "", "otherModels", "list of models");
+                for (Object e : list) {
+                    others.add(resolve((String) SessionMaps.value(e, String.class, "", "otherModels", "list of strings")));
+                }
+            }
+            int lensSamples = SessionMaps.number(m, "", "lensSamples", 300).intValue();
+            if (lensSamples < 1) {
+                throw new SessionException("concept-depth parameter 'lensSamples' must be ≥ 1, got " + lensSamples);
+            }
+            return new Request(set, parameters, others, variant, SessionMaps.bool(m, "", "logitLens", true), lensSamples);
+        }
+
+        private static String portable(String argument) {
+            return argument.startsWith("sample:") ? argument : PortablePath.of(Path.of(argument));
+        }
+
+        private static String resolve(String stored) {
+            return stored.startsWith(PortablePath.SAMPLES_PREFIX) ? PortablePath.resolve(stored).toString() : stored;
         }
     }
 

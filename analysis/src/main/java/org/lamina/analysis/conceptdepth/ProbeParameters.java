@@ -86,6 +86,60 @@ public record ProbeParameters(String points, TokenPooling pooling, double testFr
         return new FeatureExtractor.Options(pooling, noiseSigma, precision, seed);
     }
 
+    /** The parameters as plain values (for sessions); {@link #fromMap} reads them back. */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("points", points);
+        m.put("token", pooling.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("testFraction", testFraction);
+        m.put("seed", seed);
+        m.put("stratified", stratified);
+        m.put("standardise", standardise);
+        m.put("c", c);
+        m.put("maxIter", maxIter);
+        m.put("tol", tol);
+        m.put("tau", tau);
+        m.put("epsilon", epsilon);
+        m.put("noise", noiseSigma);
+        m.put("precision", precision.toString());
+        m.put("maxSamples", maxSamples);
+        m.put("solver", solver.name().toLowerCase(java.util.Locale.ROOT));
+        return m;
+    }
+
+    /**
+     * Reads {@link #toMap} output; missing keys take {@link #defaults()}' values. A value of the
+     * wrong type or out of range is a {@link org.lamina.analysis.session.SessionException} that names the key.
+     */
+    public static ProbeParameters fromMap(java.util.Map<String, Object> m) {
+        return fromMap(m, "");
+    }
+
+    static ProbeParameters fromMap(java.util.Map<String, Object> m, String prefix) {
+        ProbeParameters d = defaults();
+        try {
+            return new ProbeParameters(SessionMaps.string(m, prefix, "points", d.points),
+                    TokenPooling.parse(SessionMaps.string(m, prefix, "token", "cls")),
+                    SessionMaps.number(m, prefix, "testFraction", d.testFraction).doubleValue(),
+                    SessionMaps.number(m, prefix, "seed", d.seed).longValue(),
+                    SessionMaps.bool(m, prefix, "stratified", d.stratified),
+                    SessionMaps.bool(m, prefix, "standardise", d.standardise),
+                    SessionMaps.number(m, prefix, "c", d.c).doubleValue(),
+                    SessionMaps.number(m, prefix, "maxIter", d.maxIter).intValue(),
+                    SessionMaps.number(m, prefix, "tol", d.tol).doubleValue(),
+                    SessionMaps.number(m, prefix, "tau", d.tau).doubleValue(),
+                    SessionMaps.number(m, prefix, "epsilon", d.epsilon).doubleValue(),
+                    SessionMaps.number(m, prefix, "noise", d.noiseSigma).doubleValue(),
+                    Precision.parse(SessionMaps.string(m, prefix, "precision", "fp32")),
+                    SessionMaps.number(m, prefix, "maxSamples", d.maxSamples).intValue(),
+                    ProbeSolver.parse(SessionMaps.string(m, prefix, "solver", "newton")));
+        } catch (IllegalArgumentException e) {
+            throw new org.lamina.analysis.session.SessionException("concept-depth parameters"
+                    + (prefix.isEmpty() ? "" : " '" + prefix.substring(0, prefix.length() - 1) + "'") + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** A short label for legends, e.g. {@code σ=0.2, bf16}. */
     public String variantLabel() {
         String s = noiseSigma > 0 ? "σ=" + noiseSigma : "";

@@ -51,6 +51,36 @@ class ProbeCommandTest {
         assertThat(Files.readString(second.resolve("accuracy-by-relative-depth.csv"))).contains("tiny-vit", "tiny-cnn (σ=0.1)");
     }
 
+    /** A concept-depth entry in a session replays through {@code lamina replay} to the CLI's figures and numbers. */
+    @Test
+    void sessionReplayRedoesAConceptDepthRun() throws Exception {
+        var p = org.lamina.analysis.conceptdepth.ProbeParameters.defaults().withMaxSamples(40);
+        var request = new org.lamina.analysis.conceptdepth.ConceptDepthStudy.Request("sample:fashion-concepts", p,
+                java.util.List.of(), null, false, 300);
+        var doc = new org.lamina.analysis.session.SessionDocument(1, "2026-01-01T00:00:00Z",
+                new org.lamina.analysis.session.SessionDocument.ModelReference("sample:tiny-cnn", "tiny-cnn", null),
+                "sample:fashion-test", 42, java.util.Map.of(), java.util.List.of(
+                        new org.lamina.analysis.session.SessionDocument.AnalysisEntry("conceptdepth", "conceptdepth",
+                                request.toMap(), java.util.Map.of())));
+        Path session = org.lamina.analysis.session.SessionFile.write(temp.resolve("cd.lamina.json"), doc);
+        Path figures = temp.resolve("replayed");
+        CliRun.Result replay = CliRun.run("replay", session.toString(), "--out", figures.toString(), "--format", "png,csv",
+                "--device", "cpu");
+        assertThat(replay.code()).as(replay.err()).isZero();
+        for (String f : new String[] {"accuracy-by-layer", "accuracy-by-relative-depth", "depth-bars", "selectivity"}) {
+            assertThat(figures.resolve("01-conceptdepth-" + f + ".png")).isNotEmptyFile();
+            assertThat(figures.resolve("01-conceptdepth-" + f + ".csv")).isNotEmptyFile();
+        }
+        assertThat(figures.resolve("01-conceptdepth-logit-lens.png")).doesNotExist();
+        // the same run through `lamina probe` gives the same accuracies
+        Path dir = temp.resolve("cli");
+        CliRun.Result r = CliRun.run("probe", "sample:tiny-cnn", "--concepts", "sample:fashion-concepts", "--max-samples", "40",
+                "--logit-lens", "off", "--quiet", "--dpi", "72", "--device", "cpu", "--out", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readAllLines(figures.resolve("01-conceptdepth-accuracy-by-layer.csv")))
+                .isEqualTo(Files.readAllLines(dir.resolve("accuracy-by-layer.csv")));
+    }
+
     @Test
     void badConceptCsvIsOneLineWithExitCode2() throws Exception {
         Path csv = Files.writeString(temp.resolve("bad.csv"), "path_or_index,label\nnot-there.png,1\n");

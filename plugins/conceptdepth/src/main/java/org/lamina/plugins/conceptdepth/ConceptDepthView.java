@@ -19,6 +19,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.DirectoryChooser;
 
 import org.lamina.analysis.conceptdepth.ConceptDepthFigures;
+import org.lamina.analysis.conceptdepth.ConceptDepthReplay;
 import org.lamina.analysis.conceptdepth.ConceptDepthStudy;
 import org.lamina.analysis.conceptdepth.ConceptProbeResult;
 import org.lamina.analysis.conceptdepth.ConceptSets;
@@ -30,6 +31,7 @@ import org.lamina.analysis.conceptdepth.ProbeSolver;
 import org.lamina.analysis.conceptdepth.TokenPooling;
 import org.lamina.analysis.export.Figure;
 import org.lamina.analysis.job.JobHandle;
+import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.FigureView;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.PluginView;
@@ -337,6 +339,13 @@ final class ConceptDepthView implements PluginView {
                             main.model(), main.concepts().size(), main.points().size(), main.extractionSeconds(),
                             main.probeSeconds()));
                     context.log("concept depth: " + main.model() + " on " + main.conceptSet());
+                    context.session().record(ConceptDepthPlugin.ID, new SessionDocument.AnalysisEntry(ConceptDepthPlugin.ID,
+                            ConceptDepthReplay.METHOD, req.toMap(), java.util.Map.of(
+                                    "concepts", Integer.toString(main.concepts().size()),
+                                    "points", Integer.toString(main.points().size()),
+                                    "models", Integer.toString(r.runs().size()),
+                                    "seconds", String.format(Locale.ROOT, "%.1f",
+                                            main.extractionSeconds() + main.probeSeconds()))), false);
                 });
         running = handle[0];
         running.result().whenComplete((r, error) -> Platform.runLater(() -> {

@@ -111,6 +111,16 @@ class ConceptDepthViewTest {
         assertThat(r.variant()).isNotNull();
         assertThat(r.lensModel()).isEqualTo("tiny-vit");
         assertThat(fx(() -> view.figures().size())).isEqualTo(6);
+        // the run is in the session, with parameters a replay reads back to the same request
+        ConceptDepthStudy.Request request = fx(view::request);
+        assertThat(context.recorded()).singleElement().satisfies(e -> {
+            assertThat(e.plugin()).isEqualTo("conceptdepth");
+            assertThat(e.method()).isEqualTo("conceptdepth");
+            assertThat(ConceptDepthStudy.Request.fromMap(e.parameters())).isEqualTo(request);
+            assertThat(request.otherModels()).containsExactly("sample:tiny-vit");
+            assertThat(request.parameters().maxSamples()).isEqualTo(40);
+            assertThat(e.results()).containsEntry("models", "2").containsKey("concepts");
+        });
         assertThat(fx(() -> robot.lookup("#conceptdepth-depths").queryAs(Label.class).getText()))
                 .contains("bright", "shirt-vs-tshirt");
         fx(() -> {
