@@ -218,17 +218,32 @@ public final class NeuronPathFigures {
         return s == null ? null : new SimilarityFigure(r.model(), s);
     }
 
+    /**
+     * Every figure of a result, in the CLI's order: the path graph of the first image, the JAS box
+     * plot, the manipulation bars and (with more than one class) the class similarity.
+     */
+    public static List<Figure> all(NeuronPathResult r) {
+        List<Figure> out = new ArrayList<>(List.of(pathGraph(r, 0, r.parameters().methods(), 10), jasBoxPlot(r),
+                manipulationBars(r)));
+        Figure sim = classSimilarity(r);
+        if (sim != null) {
+            out.add(sim);
+        }
+        return out;
+    }
+
+    /** File names the CLI writes, by figure name. */
+    private static final java.util.Map<String, String> FILE_NAMES = java.util.Map.of("path-graph", "neuronpath-graph",
+            "jas-boxplot", "neuronpath-jas", "manipulation", "neuronpath-manipulation", "class-similarity",
+            "neuronpath-class-similarity");
+
     /** Writes every figure as PNG, SVG, PDF and CSV into {@code dir}; returns the files. */
     public static List<Path> exportAll(NeuronPathResult r, Path dir, int dpi) {
         FigureExporter ex = new FigureExporter(new ExportSettings(ExportSettings.DOUBLE_COLUMN_CM, dpi));
         List<ExportFormat> formats = List.of(ExportFormat.PNG, ExportFormat.SVG, ExportFormat.PDF, ExportFormat.CSV);
         List<Path> out = new ArrayList<>();
-        out.addAll(ex.exportAll(pathGraph(r, 0, r.parameters().methods(), 10), dir, "neuronpath-graph", formats));
-        out.addAll(ex.exportAll(jasBoxPlot(r), dir, "neuronpath-jas", formats));
-        out.addAll(ex.exportAll(manipulationBars(r), dir, "neuronpath-manipulation", formats));
-        Figure sim = classSimilarity(r);
-        if (sim != null) {
-            out.addAll(ex.exportAll(sim, dir, "neuronpath-class-similarity", formats));
+        for (Figure f : all(r)) {
+            out.addAll(ex.exportAll(f, dir, FILE_NAMES.get(f.name()), formats));
         }
         return out;
     }

@@ -1,6 +1,10 @@
 package org.lamina.analysis.neuronpath;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Parameters of a neuron-path analysis; the CLI options, the panel form and the JSON record all
@@ -55,9 +59,85 @@ public record NeuronPathParameters(String dataset, List<String> classes, int ima
 
     /** The methods run: JAS first, then the baselines in the given order. */
     public List<PathMethod> methods() {
-        java.util.ArrayList<PathMethod> out = new java.util.ArrayList<>(List.of(PathMethod.JAS));
+        ArrayList<PathMethod> out = new ArrayList<>(List.of(PathMethod.JAS));
         out.addAll(baselines);
         return out;
+    }
+
+    /**
+     * The parameters as a session records them: plain strings, numbers and lists, so that they
+     * survive a JSON round trip. {@link #fromMap} reads them back.
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("dataset", dataset);
+        m.put("classes", classes);
+        m.put("imagesPerClass", imagesPerClass);
+        m.put("steps", steps);
+        m.put("topK", topK);
+        m.put("baselines", baselines.stream().map(PathMethod::key).toList());
+        m.put("seed", seed);
+        m.put("tokenMode", tokenMode == TokenMode.CLS ? "cls" : "patch-sum");
+        m.put("pruningFractions", pruningFractions);
+        return m;
+    }
+
+    /**
+     * Reads {@link #toMap} output (numbers may come back as Integer, Long or Double). Every key is
+     * required; a missing key or a value of the wrong type is an error that names the key.
+     */
+    public static NeuronPathParameters fromMap(Map<String, Object> m) {
+        List<PathMethod> base = new ArrayList<>();
+        for (Object o : list(m, "baselines")) {
+            base.add(PathMethod.parse((String) item(o, String.class, "baselines")));
+        }
+        List<String> cls = new ArrayList<>();
+        for (Object o : list(m, "classes")) {
+            cls.add((String) item(o, String.class, "classes"));
+        }
+        List<Double> pruning = new ArrayList<>();
+        for (Object o : list(m, "pruningFractions")) {
+            pruning.add(((Number) item(o, Number.class, "pruningFractions")).doubleValue());
+        }
+        String tokens = (String) get(m, "tokenMode", String.class);
+        TokenMode mode = switch (tokens.trim().toLowerCase(Locale.ROOT)) {
+            case "cls" -> TokenMode.CLS;
+            case "patch-sum", "patch_sum" -> TokenMode.PATCH_SUM;
+            default -> throw new NeuronPathException("neuron-path parameter 'tokenMode' must be cls or patch-sum, got '"
+                    + tokens + "'");
+        };
+        return new NeuronPathParameters((String) get(m, "dataset", String.class), cls,
+                integer(m, "imagesPerClass"), integer(m, "steps"), integer(m, "topK"), base,
+                ((Number) get(m, "seed", Number.class)).longValue(), mode, pruning);
+    }
+
+    private static int integer(Map<String, Object> m, String key) {
+        Number n = (Number) get(m, key, Number.class);
+        if (n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+            throw new NeuronPathException("neuron-path parameter '" + key + "' must be a whole number, got " + n);
+        }
+        return n.intValue();
+    }
+
+    private static List<?> list(Map<String, Object> m, String key) {
+        return (List<?>) get(m, key, List.class);
+    }
+
+    private static Object get(Map<String, Object> m, String key, Class<?> type) {
+        Object v = m.get(key);
+        if (v == null) {
+            throw new NeuronPathException("neuron-path parameter '" + key + "' is missing");
+        }
+        return item(v, type, key);
+    }
+
+    private static Object item(Object v, Class<?> type, String key) {
+        if (!type.isInstance(v)) {
+            String what = type == Number.class ? "a number" : type == String.class ? "a string" : "a list";
+            throw new NeuronPathException("neuron-path parameter '" + key + "' must be " + what
+                    + ", got " + v);
+        }
+        return v;
     }
 
     public NeuronPathParameters withClasses(List<String> c) {

@@ -181,4 +181,31 @@ class NeuronPathAnalysisTest {
         assertThatThrownBy(() -> NeuronPathAnalysis.run(vit, data, params(List.of("Bag"), 1, 4, 1), cancelled))
                 .isInstanceOf(JobCancelledException.class);
     }
+
+    @Test
+    void parametersSurviveTheSessionMap() throws Exception {
+        NeuronPathParameters p = new NeuronPathParameters("sample:fashion-test", List.of("Bag", "3"), 2, 7, 3,
+                List.of(PathMethod.RANDOM, PathMethod.IG), 5_000_000_000L, TokenMode.PATCH_SUM, List.of(0.25, 1.0));
+        assertThat(NeuronPathParameters.fromMap(p.toMap())).isEqualTo(p);
+        // through JSON text, as a session file stores it: seed 42 comes back an Integer, 1.0 a Double
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var type = new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { };
+        for (NeuronPathParameters q : List.of(p, NeuronPathParameters.defaults())) {
+            Map<String, Object> json = mapper.readValue(mapper.writeValueAsString(q.toMap()), type);
+            assertThat(NeuronPathParameters.fromMap(json)).isEqualTo(q);
+        }
+        Map<String, Object> bad = new java.util.HashMap<>(p.toMap());
+        bad.put("steps", "many");
+        assertThatThrownBy(() -> NeuronPathParameters.fromMap(bad)).hasMessageContaining("'steps' must be a number");
+        bad.put("steps", 2.5);
+        assertThatThrownBy(() -> NeuronPathParameters.fromMap(bad)).hasMessageContaining("'steps' must be a whole number");
+        bad.remove("steps");
+        assertThatThrownBy(() -> NeuronPathParameters.fromMap(bad)).hasMessageContaining("'steps' is missing");
+        bad.put("steps", 4);
+        bad.put("baselines", List.of("saliency"));
+        assertThatThrownBy(() -> NeuronPathParameters.fromMap(bad)).hasMessageContaining("unknown path method 'saliency'");
+        bad.put("baselines", List.of());
+        bad.put("tokenMode", "all");
+        assertThatThrownBy(() -> NeuronPathParameters.fromMap(bad)).hasMessageContaining("'tokenMode'");
+    }
 }

@@ -61,4 +61,32 @@ class NeuronPathCommandTest {
         assertThat(base.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(base.err()).contains("unknown path method 'saliency'");
     }
+
+    /** A session with one neuron-path run (as the panel records it) replays into the CLI's figures. */
+    @Test
+    void sessionEntryReplaysIntoTheFigures(@TempDir Path dir) throws Exception {
+        var p = new org.lamina.analysis.neuronpath.NeuronPathParameters("sample:fashion-test", java.util.List.of("Trouser", "Bag"),
+                1, 4, 1, java.util.List.of(org.lamina.analysis.neuronpath.PathMethod.ACTIVATION,
+                        org.lamina.analysis.neuronpath.PathMethod.RANDOM), 42,
+                org.lamina.analysis.neuronpath.TokenMode.CLS, java.util.List.of());
+        var doc = new org.lamina.analysis.session.SessionDocument(1, "2026-01-01T00:00:00Z",
+                new org.lamina.analysis.session.SessionDocument.ModelReference("sample:tiny-vit", "tiny-vit", null),
+                "sample:fashion-test", 42, java.util.Map.of(), java.util.List.of(
+                        new org.lamina.analysis.session.SessionDocument.AnalysisEntry("neuronpath",
+                                org.lamina.analysis.neuronpath.NeuronPathReplay.METHOD, p.toMap(), java.util.Map.of())));
+        Path session = org.lamina.analysis.session.SessionFile.write(dir.resolve("np.lamina.json"), doc);
+        Path figures = dir.resolve("replayed");
+        CliRun.Result replay = CliRun.run("replay", session.toString(), "--out", figures.toString(), "--format", "png,csv",
+                "--device", "cpu");
+        assertThat(replay.code()).as(replay.err()).isZero();
+        for (String f : new String[] {"path-graph", "jas-boxplot", "manipulation", "class-similarity"}) {
+            assertThat(figures.resolve("01-neuronpath-" + f + ".png")).as(f).isNotEmptyFile();
+            assertThat(figures.resolve("01-neuronpath-" + f + ".csv")).as(f).isNotEmptyFile();
+        }
+        // the JAS box plot's data: one row per method and class (jas, activation, random × Trouser, Bag)
+        java.util.List<String> jas = Files.readAllLines(figures.resolve("01-neuronpath-jas-boxplot.csv"));
+        assertThat(jas).hasSize(1 + 3 * 2);
+        assertThat(jas.subList(1, jas.size()).stream().map(l -> l.split(",")[0]).distinct().toList())
+                .containsExactly("jas", "activation", "random");
+    }
 }

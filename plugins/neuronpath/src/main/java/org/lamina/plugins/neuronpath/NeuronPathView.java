@@ -31,6 +31,8 @@ import org.lamina.analysis.neuronpath.NeuronPathAnalysis;
 import org.lamina.analysis.neuronpath.NeuronPathException;
 import org.lamina.analysis.neuronpath.NeuronPathFigures;
 import org.lamina.analysis.neuronpath.NeuronPathParameters;
+import org.lamina.analysis.neuronpath.NeuronPathReplay;
+import org.lamina.analysis.session.SessionDocument;
 import org.lamina.analysis.neuronpath.NeuronPathResult;
 import org.lamina.analysis.neuronpath.PathGraphFigure;
 import org.lamina.analysis.neuronpath.PathMethod;
@@ -245,6 +247,11 @@ final class NeuronPathView implements PluginView {
             data = d;
             run.setDisable(false);
             show(r);
+            context.session().record(NeuronPathPlugin.ID, new SessionDocument.AnalysisEntry(NeuronPathPlugin.ID,
+                    NeuronPathReplay.METHOD, r.parameters().toMap(), java.util.Map.of(
+                            "images", Integer.toString(r.images().size()),
+                            "classes", String.join(",", NeuronPathFigures.classNames(r)),
+                            "meanJas", meanJasLine(r))), false);
         }).result().whenComplete((r, err) -> {
             if (err != null) {
                 javafx.application.Platform.runLater(() -> {

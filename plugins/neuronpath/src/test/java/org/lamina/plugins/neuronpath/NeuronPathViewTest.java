@@ -96,6 +96,14 @@ class NeuronPathViewTest {
         });
         waitUntil(() -> fxQuiet(() -> view.result() != null));
         assertThat(fx(() -> view.result().images())).hasSize(2);
+        // the finished run is in the session, with the parameters that redo it
+        assertThat(fx(() -> java.util.List.copyOf(context.recorded()))).singleElement().satisfies(e -> {
+            assertThat(e.plugin()).isEqualTo("neuronpath");
+            assertThat(e.method()).isEqualTo(org.lamina.analysis.neuronpath.NeuronPathReplay.METHOD);
+            assertThat(org.lamina.analysis.neuronpath.NeuronPathParameters.fromMap(e.parameters()))
+                    .isEqualTo(view.result().parameters());
+            assertThat(e.results()).containsEntry("images", "2").containsEntry("classes", "Bag").containsKey("meanJas");
+        });
         ComboBox<String> show = fx(() -> robot.lookup("#neuronpath-show").queryAs(ComboBox.class));
         assertThat(fx(() -> show.getItems())).contains("All classes", "Class: Bag");
         assertThat(fx(() -> show.getValue())).startsWith("Image #");
