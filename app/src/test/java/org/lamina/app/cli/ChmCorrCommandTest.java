@@ -77,6 +77,61 @@ class ChmCorrCommandTest {
         }
     }
 
+    /**
+     * A session with one chmcorr entry (a user map over rows 1–2) replays through
+     * {@code lamina replay} into the same explanation figure {@code lamina chmcorr --mask} writes.
+     */
+    @Test
+    void replayRedoesARecordedDecisionWithTheUsersMap() throws Exception {
+        int g = 14;
+        float[] map = new float[g * g];
+        StringBuilder csv = new StringBuilder();
+        for (int row = 0; row < g; row++) {
+            for (int c = 0; c < g; c++) {
+                float w = row == 1 || row == 2 ? (c % 2 == 0 ? 1f : 0.5f) : 0f;
+                map[row * g + c] = w;
+                csv.append(c == 0 ? "" : ",").append(w);
+            }
+            csv.append('\n');
+        }
+        var params = org.lamina.analysis.chmcorr.ChmcorrSessionParameters.ofDataSet("sample:fashion-test", 5,
+                "sample:fashion-train", 200, new org.lamina.analysis.chmcorr.ChmcorrParameters(30, 7, 0.55, "mnn", 5, 5), map);
+        var doc = new org.lamina.analysis.session.SessionDocument(1, "2026-01-01T00:00:00Z",
+                new org.lamina.analysis.session.SessionDocument.ModelReference("sample:tiny-cnn", "tiny-cnn", null),
+                "sample:fashion-test", 42, java.util.Map.of(), java.util.List.of(
+                        new org.lamina.analysis.session.SessionDocument.AnalysisEntry("chmcorr", "chmcorr", params.toMap(),
+                                java.util.Map.of())));
+        Path session = org.lamina.analysis.session.SessionFile.write(dir.resolve("chm.lamina.json"), doc);
+        Path figures = dir.resolve("replayed");
+        String before = System.getProperty("lamina.cacheDir");
+        System.setProperty("lamina.cacheDir", dir.resolve("cache").toString());
+        CliRun.Result replay;
+        try {
+            replay = CliRun.run("replay", session.toString(), "--out", figures.toString(), "--format", "png,csv", "--device", "cpu");
+        } finally {
+            if (before == null) {
+                System.clearProperty("lamina.cacheDir");
+            } else {
+                System.setProperty("lamina.cacheDir", before);
+            }
+        }
+        assertThat(replay.code()).as(replay.err()).isZero();
+        assertThat(figures.resolve("01-chmcorr-chmcorr.png")).isNotEmptyFile();
+        assertThat(figures.resolve("01-chmcorr-chmcorr.csv")).isNotEmptyFile();
+
+        Path mask = Files.writeString(dir.resolve("rows12.csv"), csv);
+        Path out = dir.resolve("q5-mask");
+        CliRun.Result cli = CliRun.run("chmcorr", "sample:tiny-cnn", "--device", "cpu", "--gallery", "sample:fashion-train",
+                "--gallery-size", "200", "--n", "30", "--k", "7", "--cache", dir.resolve("cache").resolve("chmcorr").toString(),
+                "--query", "5", "--mask", mask.toString(), "--out", out.toString());
+        assertThat(cli.code()).as(cli.err()).isZero();
+        java.util.List<String> again = Files.readAllLines(figures.resolve("01-chmcorr-chmcorr.csv"));
+        assertThat(again).isEqualTo(Files.readAllLines(out.resolve("chmcorr.csv")));
+        // the user's map is what the figure shows: query-map rows carry its weights
+        assertThat(again).anyMatch(l -> l.startsWith("query-map,0,1,0,") && l.endsWith(",1.0"))
+                .anyMatch(l -> l.startsWith("query-map,0,1,1,") && l.endsWith(",0.5"));
+    }
+
     @Test
     void badInputGetsClearErrors() throws Exception {
         CliRun.Result unknown = CliRun.run(base("--query", "99999", "--out", dir.resolve("x").toString()));

@@ -45,8 +45,7 @@ final class AttentionMapCanvas extends Pane {
             if (!editable || map == null) {
                 return;
             }
-            map.endStroke();
-            onStrokeEnd.run();
+            endStroke();
         });
         widthProperty().addListener((o, a, b) -> redraw());
         heightProperty().addListener((o, a, b) -> redraw());
@@ -76,6 +75,15 @@ final class AttentionMapCanvas extends Pane {
 
     void setOnStrokeEnd(Runnable r) {
         onStrokeEnd = r;
+    }
+
+    /** Ends the drag (one undo step) and tells the owner, as releasing the mouse does; for tests too. */
+    void endStroke() {
+        if (map == null) {
+            return;
+        }
+        map.endStroke();
+        onStrokeEnd.run();
     }
 
     /** Paints (or erases) at a point of the canvas, as a mouse event would; for tests and scripted demos. */

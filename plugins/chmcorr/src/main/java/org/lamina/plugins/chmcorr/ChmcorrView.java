@@ -25,6 +25,8 @@ import javafx.stage.Stage;
 import org.lamina.analysis.chmcorr.ChmcorrClassifier;
 import org.lamina.analysis.chmcorr.ChmcorrFigure;
 import org.lamina.analysis.chmcorr.ChmcorrParameters;
+import org.lamina.analysis.chmcorr.ChmcorrReplay;
+import org.lamina.analysis.chmcorr.ChmcorrSessionParameters;
 import org.lamina.analysis.chmcorr.Decision;
 import org.lamina.analysis.chmcorr.EditableAttentionMap;
 import org.lamina.analysis.chmcorr.MajorityVote;
@@ -33,6 +35,7 @@ import org.lamina.analysis.chmcorr.SpatialFeatures;
 import org.lamina.analysis.chmcorr.study.StudyProtocol;
 import org.lamina.analysis.chmcorr.study.StudySession;
 import org.lamina.analysis.export.Figure;
+import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.FigureView;
 import org.lamina.plugins.api.ImageSelection;
 import org.lamina.plugins.api.LoadedModel;
@@ -61,6 +64,10 @@ final class ChmcorrView implements PluginView {
     static final int DEMO_GALLERY = 3000;
     /** fashion-test item of the demo. */
     static final int DEMO_QUERY = 12;
+    /** Gallery data set of the panel. */
+    static final String GALLERY = "sample:fashion-train";
+    /** Data set the query index refers to. */
+    static final String QUERY_SET = "sample:fashion-test";
 
     private final WorkbenchContext context;
     private final BorderPane root = new BorderPane();
@@ -148,7 +155,10 @@ final class ChmcorrView implements PluginView {
             redecide();
             updateButtons();
         });
-        canvas.setOnStrokeEnd(this::updateButtons);
+        canvas.setOnStrokeEnd(() -> {
+            updateButtons();
+            recordSession();
+        });
 
         GridPane form = new GridPane();
         form.setHgap(6);
@@ -270,7 +280,7 @@ final class ChmcorrView implements PluginView {
         ChmcorrEngine ready = key.equals(engineKey) ? engine : null;
         context.jobs().submit("CHM-Corr query #" + q, progress -> {
             ChmcorrEngine e = ready != null ? ready
-                    : ChmcorrEngine.load(lm.model(), "sample:fashion-train", size, "sample:fashion-test", p, progress);
+                    : ChmcorrEngine.load(lm.model(), GALLERY, size, QUERY_SET, p, progress);
             progress.message("correspondences for " + p.shortlist() + " exemplars");
             return new Object[] {e, e.query(q)};
         }, res -> {
@@ -327,6 +337,7 @@ final class ChmcorrView implements PluginView {
                 engine.classifier().features().point().name()));
         redecide();
         updateButtons();
+        recordSession();
     }
 
     private void edit(Runnable change) {
@@ -337,6 +348,7 @@ final class ChmcorrView implements PluginView {
         canvas.redraw();
         redecide();
         updateButtons();
+        recordSession();
     }
 
     /** Re-scores the cached correspondences with the current map (no network pass). */
@@ -367,6 +379,32 @@ final class ChmcorrView implements PluginView {
         }
         explanation.setFigure(ChmcorrFigure.of(evidence, current, w, engine.queryPicture(evidenceQuery), engine::galleryPicture,
                 names, engine.classifier().parameters()));
+    }
+
+    /** What a session records of the panel now: the query, settings and map shown (null before a classification). */
+    ChmcorrSessionParameters sessionParameters() {
+        if (evidence == null || engine == null) {
+            return null;
+        }
+        float[] w = map.weights();
+        return ChmcorrSessionParameters.ofDataSet(QUERY_SET, evidenceQuery, GALLERY, engine.classifier().gallery().size(),
+                engine.classifier().parameters(), map.isEmpty() ? null : w);
+    }
+
+    /**
+     * Records the current state in the session, replacing this panel's previous entry (the panel
+     * shows one query and one map at a time), so that {@code lamina replay} redoes the explanation.
+     */
+    private void recordSession() {
+        ChmcorrSessionParameters p = sessionParameters();
+        if (p == null || current == null) {
+            return;
+        }
+        context.session().record(ChmcorrPlugin.ID, new SessionDocument.AnalysisEntry(ChmcorrPlugin.ID, ChmcorrReplay.METHOD,
+                p.toMap(), java.util.Map.of(
+                        "prediction", engine.classNames().get(current.prediction()),
+                        "votes", current.votes() + "/" + current.k(),
+                        "map", current.userMap() ? "user" : "cc")), true);
     }
 
     private void updateButtons() {

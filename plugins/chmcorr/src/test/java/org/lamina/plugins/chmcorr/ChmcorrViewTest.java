@@ -15,12 +15,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.lamina.analysis.chmcorr.ChmcorrParameters;
+import org.lamina.analysis.chmcorr.ChmcorrReplay;
+import org.lamina.analysis.chmcorr.ChmcorrSessionParameters;
 import org.lamina.analysis.chmcorr.study.StudyLogReader;
 import org.lamina.analysis.chmcorr.study.StudyProtocol;
 import org.lamina.analysis.job.JobRunner;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.WorkbenchPlugin;
 import org.lamina.plugins.api.testing.HeadlessContext;
@@ -54,6 +58,7 @@ class ChmcorrViewTest {
     private JobRunner runner;
     private ProbeableModel model;
     private ChmcorrView view;
+    private HeadlessContext context;
 
     @BeforeAll
     static void isolatedCache() {
@@ -64,7 +69,8 @@ class ChmcorrViewTest {
     void start(Stage stage) {
         runner = new JobRunner(1);
         model = ModelLoader.open("sample:tiny-cnn", ModelRuntime.DeviceChoice.CPU);
-        view = (ChmcorrView) new ChmcorrPlugin().createView(new HeadlessContext(runner, new LoadedModel("sample:tiny-cnn", model)));
+        context = new HeadlessContext(runner, new LoadedModel("sample:tiny-cnn", model));
+        view = (ChmcorrView) new ChmcorrPlugin().createView(context);
         stage.setScene(new Scene(new StackPane(view.node()), 1300, 850));
         stage.show();
     }
@@ -102,6 +108,35 @@ class ChmcorrViewTest {
         });
         assertThat(fx(() -> view.map().isEmpty())).isFalse();
         assertThat(fx(() -> robot.lookup("#chmcorr-redo").queryButton().isDisabled())).isTrue();
+    }
+
+    @Test
+    void classificationAndEachFinishedStrokeAreRecordedInTheSession(FxRobot robot) throws Exception {
+        classify(robot);
+        assertThat(context.recorded()).hasSize(1);
+        SessionDocument.AnalysisEntry first = context.recorded().get(0);
+        assertThat(first.plugin()).isEqualTo("chmcorr");
+        assertThat(first.method()).isEqualTo(ChmcorrReplay.METHOD);
+        assertThat(first.parameters()).doesNotContainKey("map").containsEntry("gallerySize", 300).containsEntry("n", 30)
+                .containsEntry("k", 7);
+        fx(() -> {
+            view.canvas().strokeAt(5, 5, false);     // top-left cell
+            view.canvas().endStroke();
+            return null;
+        });
+        assertThat(context.recorded()).hasSize(2);
+        SessionDocument.AnalysisEntry last = context.recorded().get(1);
+        assertThat(last.parameters()).containsKey("map");
+        assertThat(last.results()).containsEntry("map", "user");
+        ChmcorrSessionParameters back = ChmcorrSessionParameters.fromMap(last.parameters());
+        assertThat(back).isEqualTo(fx(() -> view.sessionParameters()));
+        assertThat(back.map()).containsExactly(fx(() -> view.map().weights()));
+        assertThat(back.map()[0]).isEqualTo(1f);
+        assertThat(back.querySet()).isEqualTo("sample:fashion-test");
+        assertThat(back.queryIndex()).isZero();
+        assertThat(back.gallery()).isEqualTo("sample:fashion-train");
+        assertThat(back.gallerySize()).isEqualTo(300);
+        assertThat(back.settings()).isEqualTo(new ChmcorrParameters(30, 7, 0.55, "mnn", 5, 5));
     }
 
     @Test
