@@ -11,6 +11,7 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
+import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TextInputDialog;
 import javafx.scene.image.ImageView;
@@ -35,6 +36,7 @@ import org.lamina.analysis.chmcorr.SpatialFeatures;
 import org.lamina.analysis.chmcorr.study.StudyProtocol;
 import org.lamina.analysis.chmcorr.study.StudySession;
 import org.lamina.analysis.export.Figure;
+import org.lamina.analysis.job.JobHandle;
 import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.FigureView;
 import org.lamina.plugins.api.ImageSelection;
@@ -46,6 +48,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 import static org.lamina.plugins.api.FormControls.addRow;
 
@@ -100,6 +103,13 @@ final class ChmcorrView implements PluginView {
     private int evidenceQuery = -1;
     private EditableAttentionMap map;
     private Decision current;
+    /** Threshold, shown exemplars and pairs: fixed in the form, taken over from a restored session. */
+    private double threshold = ChmcorrParameters.defaults().threshold();
+    private int shown = ChmcorrParameters.defaults().shown();
+    private int pairs = ChmcorrParameters.defaults().pairs();
+    /** The query job in flight (null when none) and its generation: results of older jobs are dropped. */
+    private JobHandle<Object[]> pending;
+    private int generation;
 
     ChmcorrView(WorkbenchContext context) {
         this.context = context;
@@ -257,6 +267,14 @@ final class ChmcorrView implements PluginView {
 
     /** Loads the engine if needed, then runs the query as a job. */
     void classify() {
+        classify(null);
+    }
+
+    /**
+     * As {@link #classify()}; {@code then} (if not null) runs on the JavaFX thread once the
+     * evidence is shown. A job still running is cancelled and its result dropped.
+     */
+    private void classify(Consumer<QueryEvidence> then) {
         LoadedModel lm = context.modelProperty().get();
         if (lm == null) {
             status.setText("No model open.");
@@ -266,8 +284,8 @@ final class ChmcorrView implements PluginView {
         int size;
         try {
             SpatialFeatures.lastSpatialPoint(lm.model().manifest());
-            p = new ChmcorrParameters(Integer.parseInt(n.getText().trim()), Integer.parseInt(k.getText().trim()), 0.55,
-                    matcher.getValue(), 5, 5);
+            p = new ChmcorrParameters(Integer.parseInt(n.getText().trim()), Integer.parseInt(k.getText().trim()), threshold,
+                    matcher.getValue(), shown, pairs);
             size = Integer.parseInt(gallerySize.getText().trim());
         } catch (RuntimeException e) {
             status.setText(e instanceof NumberFormatException ? "N, K and gallery size must be whole numbers." : e.getMessage());
@@ -278,19 +296,117 @@ final class ChmcorrView implements PluginView {
         run.setDisable(true);
         status.setText("Running…");
         ChmcorrEngine ready = key.equals(engineKey) ? engine : null;
-        context.jobs().submit("CHM-Corr query #" + q, progress -> {
+        cancelPending();
+        int gen = ++generation;
+        pending = context.jobs().submit("CHM-Corr query #" + q, progress -> {
             ChmcorrEngine e = ready != null ? ready
                     : ChmcorrEngine.load(lm.model(), GALLERY, size, QUERY_SET, p, progress);
             progress.message("correspondences for " + p.shortlist() + " exemplars");
             return new Object[] {e, e.query(q)};
         }, res -> {
+            if (gen != generation) {
+                return;     // superseded (e.g. by a restore) before its result arrived
+            }
+            pending = null;
             engine = (ChmcorrEngine) res[0];
             engineKey = key;
             showQuery(q, (QueryEvidence) res[1]);
             run.setDisable(false);
-            if (Boolean.getBoolean(DEMO_PROPERTY)) {
+            if (then != null) {
+                then.accept((QueryEvidence) res[1]);
+            } else if (Boolean.getBoolean(DEMO_PROPERTY)) {
                 demoEdit();
             }
+        });
+        pending.result().whenComplete((r, err) -> {
+            if (err != null) {
+                javafx.application.Platform.runLater(() -> {
+                    if (gen == generation) {
+                        pending = null;
+                        run.setDisable(false);
+                    }
+                });
+            }
+        });
+    }
+
+    private void cancelPending() {
+        if (pending != null && !pending.result().isDone()) {
+            pending.cancel();
+        }
+        pending = null;
+    }
+
+    /**
+     * Restores a recorded CHM-Corr++ state: the form takes the entry's query, gallery size,
+     * matcher, N and K (threshold, shown exemplars and pairs are kept for the run, the form has no
+     * controls for them), a running query is cancelled, the query is classified again and, once
+     * its evidence is there, the recorded map is applied to the editable map as one undoable step
+     * ("restore"; Undo goes back to the CC masks). Only items of {@value #QUERY_SET} with the
+     * gallery {@value #GALLERY} can be shown; image-file queries are refused.
+     */
+    @Override
+    public void restore(SessionDocument.AnalysisEntry entry) {
+        if (!ChmcorrReplay.METHOD.equals(entry.method())) {
+            throw new IllegalArgumentException("the CHM-Corr++ panel cannot restore '" + entry.method() + "'");
+        }
+        ChmcorrSessionParameters p;
+        try {
+            p = ChmcorrSessionParameters.fromMap(entry.parameters());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (p.queryFile() != null) {
+            throw new IllegalArgumentException("the CHM-Corr++ panel shows items of " + QUERY_SET
+                    + " only, not the image file " + p.queryFile() + " (use lamina replay for it)");
+        }
+        if (!QUERY_SET.equals(p.querySet())) {
+            throw new IllegalArgumentException("the CHM-Corr++ panel shows items of " + QUERY_SET + " only, not of "
+                    + p.querySet());
+        }
+        if (!GALLERY.equals(p.gallery())) {
+            throw new IllegalArgumentException("the CHM-Corr++ panel uses the gallery " + GALLERY + ", not " + p.gallery());
+        }
+        SpinnerValueFactory<Integer> qf = queryIndex.getValueFactory();
+        int max = ((SpinnerValueFactory.IntegerSpinnerValueFactory) qf).getMax();
+        if (p.queryIndex() > max) {
+            throw new IllegalArgumentException("query " + p.queryIndex() + " is outside " + QUERY_SET + " (0 … " + max + ")");
+        }
+        if (!matcher.getItems().contains(p.settings().matcher())) {
+            throw new IllegalArgumentException("the CHM-Corr++ panel has no matcher '" + p.settings().matcher() + "'");
+        }
+        LoadedModel lm = context.modelProperty().get();
+        if (lm == null) {
+            throw new IllegalArgumentException("no model is open");
+        }
+        try {
+            SpatialFeatures.lastSpatialPoint(lm.model().manifest());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        qf.setValue(p.queryIndex());
+        gallerySize.setText(Integer.toString(p.gallerySize()));
+        matcher.setValue(p.settings().matcher());
+        n.setText(Integer.toString(p.settings().shortlist()));
+        k.setText(Integer.toString(p.settings().k()));
+        threshold = p.settings().threshold();
+        shown = p.settings().shown();
+        pairs = p.settings().pairs();
+        float[] recorded = p.map();
+        classify(ev -> {
+            if (recorded == null) {
+                return;
+            }
+            if (recorded.length != map.weights().length) {
+                status.setText("The recorded map is " + p.mapGrid() + "×" + p.mapGrid() + " but this model's grid is "
+                        + ev.grid() + "×" + ev.grid() + "; showing the CC masks.");
+                return;
+            }
+            map.setAll(recorded, "restore");
+            canvas.redraw();
+            redecide();
+            updateButtons();
+            recordSession();
         });
     }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lamina.analysis.chmcorr.ChmcorrParameters;
 import org.lamina.analysis.chmcorr.ChmcorrReplay;
 import org.lamina.analysis.chmcorr.ChmcorrSessionParameters;
+import org.lamina.analysis.chmcorr.SpatialFeatures;
 import org.lamina.analysis.chmcorr.study.StudyLogReader;
 import org.lamina.analysis.chmcorr.study.StudyProtocol;
 import org.lamina.analysis.job.JobRunner;
@@ -137,6 +138,54 @@ class ChmcorrViewTest {
         assertThat(back.gallery()).isEqualTo("sample:fashion-train");
         assertThat(back.gallerySize()).isEqualTo(300);
         assertThat(back.settings()).isEqualTo(new ChmcorrParameters(30, 7, 0.55, "mnn", 5, 5));
+    }
+
+    @Test
+    void restoreShowsTheRecordedQuerySettingsAndMap(FxRobot robot) throws Exception {
+        int g = new SpatialFeatures(model, null).grid();
+        float[] user = new float[g * g];
+        user[0] = 1f;
+        user[g * g - 1] = 0.5f;
+        ChmcorrSessionParameters recorded = ChmcorrSessionParameters.ofDataSet("sample:fashion-test", 3, "sample:fashion-train",
+                300, new ChmcorrParameters(25, 5, 0.4, "sinkhorn", 4, 3), user);
+        SessionDocument.AnalysisEntry entry = new SessionDocument.AnalysisEntry("chmcorr", ChmcorrReplay.METHOD,
+                recorded.toMap(), java.util.Map.of());
+        fx(() -> {
+            view.restore(entry);
+            return null;
+        });
+        waitFor(() -> fx(() -> view.decision() != null));
+        assertThat(fx(() -> view.sessionParameters())).isEqualTo(recorded);
+        assertThat(fx(() -> view.map().weights())).containsExactly(user);
+        assertThat(fx(() -> view.decision().userMap())).isTrue();
+        assertThat(fx(() -> robot.lookup("#chmcorr-query").queryAs(javafx.scene.control.Spinner.class).getValue())).isEqualTo(3);
+        assertThat(fx(() -> robot.lookup("#chmcorr-gallery-size").queryAs(TextField.class).getText())).isEqualTo("300");
+        assertThat(fx(() -> robot.lookup("#chmcorr-matcher").queryAs(javafx.scene.control.ComboBox.class).getValue()))
+                .isEqualTo("sinkhorn");
+        assertThat(fx(() -> robot.lookup("#chmcorr-n").queryAs(TextField.class).getText())).isEqualTo("25");
+        assertThat(fx(() -> robot.lookup("#chmcorr-k").queryAs(TextField.class).getText())).isEqualTo("5");
+        assertThat(context.recorded()).last().satisfies(e -> assertThat(ChmcorrSessionParameters.fromMap(e.parameters()))
+                .isEqualTo(recorded));
+        // The recorded map is one undoable step on top of the CC masks.
+        assertThat(fx(() -> view.map().canUndo())).isTrue();
+
+        SessionDocument.AnalysisEntry wrong = new SessionDocument.AnalysisEntry("chmcorr", "explorer", recorded.toMap(),
+                java.util.Map.of());
+        assertThat(fx(() -> refusal(() -> view.restore(wrong)))).contains("'explorer'");
+        SessionDocument.AnalysisEntry file = new SessionDocument.AnalysisEntry("chmcorr", ChmcorrReplay.METHOD,
+                ChmcorrSessionParameters.ofFile(Path.of("query.png"), "sample:fashion-train", 300, recorded.settings(), null)
+                        .toMap(), java.util.Map.of());
+        assertThat(fx(() -> refusal(() -> view.restore(file)))).contains("image file");
+        assertThat(fx(() -> view.sessionParameters())).isEqualTo(recorded);
+    }
+
+    private static String refusal(Runnable r) {
+        try {
+            r.run();
+            return "accepted";
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     @Test
