@@ -57,6 +57,7 @@ import static org.lamina.plugins.api.FormControls.addRow;
 import static org.lamina.plugins.api.FormControls.field;
 import static org.lamina.plugins.api.FormControls.figureView;
 import static org.lamina.plugins.api.FormControls.parseInt;
+import static org.lamina.plugins.api.FormControls.parseLong;
 
 /**
  * The CRAFT panel: the form on the left (data, class, cut point, rank, patch, images, designs,
@@ -102,6 +103,12 @@ final class CraftView implements PluginView {
     private final Button drill = new Button("Sub-concepts of selected concept");
 
     private JobHandle<?> running;
+    /**
+     * Parameters the form has no control for (alphaW, batchSize, fidelity), taken from the last
+     * restored session entry so that its rerun — and later runs from this form — honour them;
+     * the defaults (0, 0 = from the memory budget, true) until a session is restored.
+     */
+    private CraftParameters hidden = CraftParameters.defaults(0);
     private CraftResult result;
     private Dataset resultData;
     private int selectedImage;
@@ -280,6 +287,53 @@ final class CraftView implements PluginView {
         return list;
     }
 
+    /**
+     * Reruns a CRAFT analysis recorded in a session: puts its parameters into the form (data
+     * first, then class, cut point and the numbers), keeps alphaW, batch size and the fidelity
+     * flag, which the form cannot show, for this and later runs, cancels a running job and starts
+     * the run again.
+     */
+    @Override
+    public void restore(SessionDocument.AnalysisEntry entry) {
+        if (!CraftReplay.METHOD.equals(entry.method())) {
+            throw new IllegalArgumentException("the CRAFT panel cannot restore '" + entry.method() + "'");
+        }
+        CraftParameters p = CraftParameters.fromMap(entry.parameters());
+        LoadedModel m = context.modelProperty().get();
+        if (m == null) {
+            throw new IllegalArgumentException("open the session's model before restoring its CRAFT run");
+        }
+        List<String> labels = m.model().manifest().labels();
+        if (p.classIndex() < 0 || p.classIndex() >= labels.size()) {
+            throw new IllegalArgumentException("the open model has no class " + p.classIndex() + " (it has "
+                    + labels.size() + ")");
+        }
+        if (p.layer() != null && !layer.getItems().contains(p.layer())) {
+            throw new IllegalArgumentException("the open model has no CRAFT cut point '" + p.layer() + "'");
+        }
+        if (running != null) {
+            running.cancel();
+            running = null;
+        }
+        data.setValue(p.data());
+        target.setValue(labels.get(p.classIndex()));
+        if (p.layer() != null) {
+            layer.setValue(p.layer());
+        } // else: the model's default cut point, which modelChanged already put into the form
+        rank.setText(Integer.toString(p.rank()));
+        patch.setText(Integer.toString(p.patch()));
+        images.setText(Integer.toString(p.images()));
+        designs.setText(Integer.toString(p.designs()));
+        seed.setText(Long.toString(p.seed()));
+        hidden = p;
+        run.setText("Run");
+        CraftParameters form = parameters(); // throws with the reason if the form does not take them
+        start();
+        if (running == null) {
+            throw new IllegalArgumentException("could not start CRAFT with " + form);
+        }
+    }
+
     @Override
     public void dispose() {
         if (running != null) {
@@ -307,7 +361,8 @@ final class CraftView implements PluginView {
         int cls = m.model().manifest().labels().indexOf(target.getValue());
         return new CraftParameters(data.getValue() == null ? "" : data.getValue().trim(), layer.getValue(), cls,
                 parseInt("images", images.getText()), parseInt("rank", rank.getText()), parseInt("patch", patch.getText()),
-                parseInt("designs", designs.getText()), parseInt("seed", seed.getText()), 0, 0, true);
+                parseInt("designs", designs.getText()), parseLong("seed", seed.getText()), hidden.alphaW(),
+                hidden.batchSize(), hidden.fidelity());
     }
 
     private boolean validate() {
@@ -372,6 +427,7 @@ final class CraftView implements PluginView {
         run.setText("Cancel");
         status.setText("Starting…");
         progress.setProgress(0);
+        Object[] self = new Object[1]; // this run's handle: callbacks of a superseded run must not touch the panel
         JobHandle<Object[]> handle = context.jobs().submit("CRAFT: " + target.getValue() + " at " + p.layer(), sink -> {
             ProgressSink s = mirrored(sink);
             s.message("loading " + p.data());
@@ -379,6 +435,9 @@ final class CraftView implements PluginView {
             CraftResult r = CraftAnalysis.run(model, d, p, s);
             return new Object[] {r, d};
         }, out -> {
+            if (running != self[0]) {
+                return;
+            }
             running = null;
             run.setText("Run");
             CraftResult r = (CraftResult) out[0];
@@ -386,10 +445,14 @@ final class CraftView implements PluginView {
             context.session().record(CraftPlugin.ID, new SessionDocument.AnalysisEntry(CraftPlugin.ID, CraftReplay.METHOD,
                     p.toMap(), summary(r)), false);
         });
+        self[0] = handle;
         running = handle;
         handle.result().whenComplete((r, e) -> {
             if (e != null) {
                 Platform.runLater(() -> {
+                    if (running != handle) {
+                        return;
+                    }
                     running = null;
                     run.setText("Run");
                     Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -489,8 +552,12 @@ final class CraftView implements PluginView {
         Dataset d = resultData;
         ProbeableModel model = context.modelProperty().get().model();
         String point = subLayer.getValue();
+        Object[] self = new Object[1]; // this job's handle: a superseded job must not touch the panel
         running = context.jobs().submit("CRAFT sub-concepts of C" + concept, sink ->
                 ConceptRecursion.run(model, d, r, concept, point, subRankValue, mirrored(sink)), s -> {
+                    if (running != self[0]) {
+                        return;
+                    }
                     running = null;
                     subConcepts.setFigure(CraftFigures.subConcepts(r, d, s));
                     item.getChildren().clear();
@@ -501,9 +568,14 @@ final class CraftView implements PluginView {
                     status.setText(String.format(Locale.ROOT, "%d sub-concepts of C%d at %s from %d crops.",
                             s.topCrops().length, concept, s.layer(), s.crops().length));
                 });
+        JobHandle<?> handle = running;
+        self[0] = handle;
         running.result().whenComplete((x, e) -> {
             if (e != null) {
                 Platform.runLater(() -> {
+                    if (running != handle) {
+                        return;
+                    }
                     running = null;
                     Throwable cause = e.getCause() != null ? e.getCause() : e;
                     status.setText("Sub-concepts failed: " + cause.getMessage());

@@ -12,10 +12,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.lamina.analysis.craft.CraftParameters;
+import org.lamina.analysis.craft.CraftReplay;
 import org.lamina.analysis.job.JobRunner;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.WorkbenchPlugin;
 import org.lamina.plugins.api.testing.HeadlessContext;
@@ -31,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The panel headless (Monocle) on a minimal shell with the tiny CNN fixture. Waits are generous
@@ -137,6 +141,33 @@ class CraftViewTest {
             return null;
         });
         waitFor(() -> temp.resolve("craft-fidelity.csv").toFile().exists() && temp.resolve("craft-data.npz").toFile().exists());
+    }
+
+    @Test
+    void restoreRerunsASessionEntryWithItsParameters(FxRobot robot) throws Exception {
+        // Non-default values everywhere, including those the form cannot show (alphaW, batch, fidelity off).
+        CraftParameters p = new CraftParameters("sample:fashion-test", "relu2", 1, 6, 2, 12, 4, 7, 0.01, 4, false);
+        SessionDocument.AnalysisEntry entry = new SessionDocument.AnalysisEntry(CraftPlugin.ID, CraftReplay.METHOD,
+                p.toMap(), java.util.Map.of());
+        SessionDocument.AnalysisEntry wrong = new SessionDocument.AnalysisEntry(CraftPlugin.ID, "tcav",
+                p.toMap(), java.util.Map.of());
+        assertThatThrownBy(() -> fx(() -> {
+            view.restore(wrong);
+            return null;
+        })).hasCauseInstanceOf(IllegalArgumentException.class).hasMessageContaining("'tcav'");
+        fx(() -> {
+            view.restore(entry);
+            view.restore(entry); // a second restore cancels the first run; only one finishes
+            return null;
+        });
+        waitFor(() -> fxQuietly(() -> view.result() != null));
+        assertThat(fx(() -> view.parameters())).isEqualTo(p);
+        assertThat(fx(() -> robot.lookup("#craft-class").queryComboBox().getValue())).isEqualTo(model.manifest().labels().get(1));
+        assertThat(fx(() -> view.result().layer())).isEqualTo("relu2");
+        assertThat(fx(() -> view.result().rank())).isEqualTo(2);
+        assertThat(fx(() -> view.result().target().label())).isEqualTo(model.manifest().labels().get(1));
+        assertThat(context.recorded()).singleElement()
+                .satisfies(e -> assertThat(CraftParameters.fromMap(e.parameters())).isEqualTo(p));
     }
 
     private static void waitFor(BooleanSupplier condition) throws InterruptedException {
