@@ -23,8 +23,10 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 
 import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.DatasetReference;
 import org.lamina.analysis.data.SampleData;
 import org.lamina.analysis.export.Figure;
+import org.lamina.analysis.job.JobHandle;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.analysis.neuronpath.FfnNeurons;
 import org.lamina.analysis.neuronpath.NeuronPathAnalysis;
@@ -92,6 +94,17 @@ final class NeuronPathView implements PluginView {
     private NeuronPathResult result;
     private Dataset data;
     private boolean demoStarted;
+    /** The run going, or null. */
+    private JobHandle<NeuronPathResult> running;
+    /**
+     * Parameters restored from a session, or null: the form shows class, images, steps and top-K;
+     * the rest (data set, baselines, seed, token mode, pruning fractions — and the class list when
+     * it is not one form item) is kept here so that the next start, restored or from the Run
+     * button, still uses them. Cleared when another model is opened.
+     */
+    private NeuronPathParameters restored;
+    /** The class-choice item {@link #restored} was shown as; its class list applies while it is selected. */
+    private String restoredClassItem;
 
     NeuronPathView(WorkbenchContext context) {
         this.context = context;
@@ -190,6 +203,8 @@ final class NeuronPathView implements PluginView {
 
     private void modelChanged(LoadedModel m) {
         result = null;
+        restored = null;
+        restoredClassItem = null;
         classChoice.getItems().clear();
         if (m == null) {
             run.setDisable(true);
@@ -221,9 +236,65 @@ final class NeuronPathView implements PluginView {
     NeuronPathParameters parametersFromForm() {
         String c = classChoice.getValue();
         List<String> classes = c == null || c.equals("All classes") ? List.of() : List.of(c);
-        return new NeuronPathParameters("sample:fashion-test", classes, parseInt(images, "Images/class"),
-                parseInt(steps, "Steps m"), parseInt(topK, "Top-K"), NeuronPathParameters.ALL_BASELINES,
+        if (restored != null && c != null && c.equals(restoredClassItem)) {
+            classes = restored.classes();
+        }
+        int n = parseInt(images, "Images/class");
+        int m = parseInt(steps, "Steps m");
+        int k = parseInt(topK, "Top-K");
+        if (restored != null) {
+            return new NeuronPathParameters(restored.dataset(), classes, n, m, k, restored.baselines(),
+                    restored.seed(), restored.tokenMode(), restored.pruningFractions());
+        }
+        return new NeuronPathParameters("sample:fashion-test", classes, n, m, k, NeuronPathParameters.ALL_BASELINES,
                 NeuronPathParameters.DEFAULT_SEED, TokenMode.CLS, NeuronPathParameters.DEFAULT_PRUNING);
+    }
+
+    /**
+     * Puts a recorded run's parameters into the form and runs it again (cancelling a run going).
+     * The method check boxes only choose which of the run's paths are drawn, so they are left as
+     * they are; the baselines run, with the other values the form has no control for, come from
+     * the entry (see {@link #restored}).
+     */
+    @Override
+    public void restore(SessionDocument.AnalysisEntry entry) {
+        if (!NeuronPathReplay.METHOD.equals(entry.method())) {
+            throw new IllegalArgumentException("the neuron-path panel cannot restore '" + entry.method() + "'");
+        }
+        NeuronPathParameters p;
+        try {
+            p = NeuronPathParameters.fromMap(entry.parameters());
+        } catch (NeuronPathException | ClassCastException e) {
+            throw new IllegalArgumentException("bad neuron-path parameters: " + e.getMessage(), e);
+        }
+        LoadedModel lm = context.modelProperty().get();
+        if (lm == null || classChoice.getItems().isEmpty()) {
+            throw new IllegalArgumentException("neuron paths need an open ViT with blocks.i.mlp.act points"
+                    + (lm == null ? "" : "; " + lm.name() + " has none"));
+        }
+        if (running != null) {
+            running.cancel();
+            running = null;
+        }
+        String item;
+        if (p.classes().isEmpty()) {
+            item = "All classes";
+        } else if (p.classes().size() == 1 && classChoice.getItems().contains(p.classes().get(0))) {
+            item = p.classes().get(0);
+        } else {
+            // several classes (or class indices): one extra item stands for the recorded list
+            item = String.join(" + ", p.classes());
+            if (!classChoice.getItems().contains(item)) {
+                classChoice.getItems().add(item);
+            }
+        }
+        restored = p;
+        restoredClassItem = item;
+        classChoice.setValue(item);
+        images.setText(Integer.toString(p.imagesPerClass()));
+        steps.setText(Integer.toString(p.steps()));
+        topK.setText(Integer.toString(p.topK()));
+        start(parametersFromForm());
     }
 
     private static int parseInt(TextField f, String what) {
@@ -240,10 +311,17 @@ final class NeuronPathView implements PluginView {
             return;
         }
         ProbeableModel model = lm.model();
-        Dataset d = dataset(model);
+        Dataset d = dataset(model, p.dataset());
         run.setDisable(true);
         status.setText("running…");
-        context.jobs().submit("Neuron paths on " + lm.name(), progress -> NeuronPathAnalysis.run(model, d, p, progress), r -> {
+        @SuppressWarnings("unchecked")
+        JobHandle<NeuronPathResult>[] self = new JobHandle[1];
+        JobHandle<NeuronPathResult> handle = context.jobs().submit("Neuron paths on " + lm.name(),
+                progress -> NeuronPathAnalysis.run(model, d, p, progress), r -> {
+            if (running != self[0]) {
+                return; // superseded (cancelled by a restore)
+            }
+            running = null;
             data = d;
             run.setDisable(false);
             show(r);
@@ -252,9 +330,16 @@ final class NeuronPathView implements PluginView {
                             "images", Integer.toString(r.images().size()),
                             "classes", String.join(",", NeuronPathFigures.classNames(r)),
                             "meanJas", meanJasLine(r))), false);
-        }).result().whenComplete((r, err) -> {
+        });
+        self[0] = handle;
+        running = handle;
+        handle.result().whenComplete((r, err) -> {
             if (err != null) {
                 javafx.application.Platform.runLater(() -> {
+                    if (running != handle) {
+                        return; // superseded: the newer run owns the form
+                    }
+                    running = null;
                     run.setDisable(false);
                     Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
                             ? err.getCause() : err;
@@ -264,14 +349,17 @@ final class NeuronPathView implements PluginView {
         });
     }
 
-    /** The fashion test set from the data browser, else the bundled one. */
-    private Dataset dataset(ProbeableModel model) {
+    /** The data set from the data browser, else opened (the bundled fashion test set by default). */
+    private Dataset dataset(ProbeableModel model, String reference) {
         for (LoadedDataset d : context.dataSets()) {
-            if (d.reference().equals("sample:fashion-test")) {
+            if (d.reference().equals(reference)) {
                 return d.dataset();
             }
         }
-        return SampleData.open("sample:fashion-test", model.manifest().input().shape());
+        if (reference.equals("sample:fashion-test")) {
+            return SampleData.open(reference, model.manifest().input().shape());
+        }
+        return DatasetReference.open(reference, model.manifest().input().shape(), model.manifest().labels());
     }
 
     /** Shows a result (the job's, or one given by tests). */
@@ -429,6 +517,14 @@ final class NeuronPathView implements PluginView {
     /** The result shown, or null. */
     NeuronPathResult result() {
         return result;
+    }
+
+    @Override
+    public void dispose() {
+        if (running != null) {
+            running.cancel();
+            running = null;
+        }
     }
 
     @Override

@@ -121,6 +121,47 @@ class NeuronPathViewTest {
         assertThat(((PathGraphFigure) fx(() -> view.figures().get(0))).title()).contains("class Bag");
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void restoreReRunsARecordedEntryWithItsParameters(FxRobot robot) throws Exception {
+        model = ModelLoader.open("sample:tiny-vit", ModelRuntime.DeviceChoice.CPU);
+        fx(() -> {
+            context.open(new LoadedModel("sample:tiny-vit", model));
+            return null;
+        });
+        // non-default everywhere, small: one class, one image, m = 3, top-2, one baseline, one pruning fraction
+        var p = new org.lamina.analysis.neuronpath.NeuronPathParameters("sample:fashion-test",
+                java.util.List.of("Sneaker"), 1, 3, 2,
+                java.util.List.of(org.lamina.analysis.neuronpath.PathMethod.RANDOM), 7,
+                org.lamina.analysis.neuronpath.TokenMode.CLS, java.util.List.of(0.5));
+        var entry = new org.lamina.analysis.session.SessionDocument.AnalysisEntry("neuronpath",
+                org.lamina.analysis.neuronpath.NeuronPathReplay.METHOD, p.toMap(), java.util.Map.of());
+        Throwable wrong = fx(() -> {
+            try {
+                view.restore(new org.lamina.analysis.session.SessionDocument.AnalysisEntry("neuronpath",
+                        "not.neuron.paths", entry.parameters(), java.util.Map.of()));
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        assertThat(wrong).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not.neuron.paths");
+        fx(() -> {
+            view.restore(entry);
+            return null;
+        });
+        waitUntil(() -> fxQuiet(() -> view.result() != null));
+        assertThat(fx(() -> view.result().parameters())).isEqualTo(p);
+        assertThat(fx(() -> robot.lookup("#neuronpath-class").queryAs(ComboBox.class).getValue())).isEqualTo("Sneaker");
+        assertThat(fx(() -> robot.lookup("#neuronpath-images").queryAs(TextField.class).getText())).isEqualTo("1");
+        assertThat(fx(() -> robot.lookup("#neuronpath-steps").queryAs(TextField.class).getText())).isEqualTo("3");
+        assertThat(fx(() -> robot.lookup("#neuronpath-topk").queryAs(TextField.class).getText())).isEqualTo("2");
+        // what the form cannot show stays for the next start from the form
+        assertThat(fx(() -> view.parametersFromForm())).isEqualTo(p);
+        assertThat(fx(() -> java.util.List.copyOf(context.recorded()))).singleElement()
+                .satisfies(e -> assertThat(e.parameters()).isEqualTo(entry.parameters()));
+    }
+
     private static <T> T fx(Callable<T> c) throws Exception {
         CompletableFuture<T> f = new CompletableFuture<>();
         Platform.runLater(() -> {
