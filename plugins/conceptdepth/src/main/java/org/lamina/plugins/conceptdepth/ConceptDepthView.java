@@ -27,7 +27,6 @@ import org.lamina.analysis.conceptdepth.Precision;
 import org.lamina.analysis.conceptdepth.ProbeFiles;
 import org.lamina.analysis.conceptdepth.ProbeParameters;
 import org.lamina.analysis.conceptdepth.ProbeResult;
-import org.lamina.analysis.conceptdepth.ProbeSolver;
 import org.lamina.analysis.conceptdepth.TokenPooling;
 import org.lamina.analysis.export.Figure;
 import org.lamina.analysis.job.JobHandle;
@@ -95,6 +94,14 @@ final class ConceptDepthView implements PluginView {
 
     private JobHandle<ConceptDepthStudy.Result> running;
     private ConceptDepthStudy.Result result;
+    /**
+     * Values the form has no control for (probe C, iterations, tolerance, solver, the clean run's
+     * noise σ and precision): the reference defaults until {@link #restore} sets those of a
+     * session's entry; they stay in force for later runs of this panel so that a rerun repeats it.
+     */
+    private ProbeParameters hidden = ProbeParameters.defaults();
+    /** Images for the logit lens (no control either; restored like {@link #hidden}). */
+    private int lensSamples = 300;
 
     ConceptDepthView(WorkbenchContext context) {
         this.context = context;
@@ -265,6 +272,60 @@ final class ConceptDepthView implements PluginView {
         return list;
     }
 
+    /**
+     * Puts a recorded run back into the form and runs it again. The form has no controls with
+     * listeners that reset others, so the order below is free. Values without a control (see
+     * {@link #hidden}, and the lens image count) are kept and honoured by the run; a variant that is
+     * not "the clean parameters with another noise σ / precision" cannot be run by this panel and is
+     * refused.
+     */
+    @Override
+    public void restore(SessionDocument.AnalysisEntry entry) {
+        if (!ConceptDepthReplay.METHOD.equals(entry.method())) {
+            throw new IllegalArgumentException("the concept-depth panel cannot restore '" + entry.method() + "'");
+        }
+        ConceptDepthStudy.Request r = ConceptDepthStudy.Request.fromMap(entry.parameters());
+        ProbeParameters p = r.parameters();
+        ProbeParameters v = r.variant();
+        if (v != null && !v.equals(p.withNoise(v.noiseSigma()).withPrecision(v.precision()))) {
+            throw new IllegalArgumentException("the concept-depth panel can only run a robustness variant that differs "
+                    + "from the clean run in noise σ and precision");
+        }
+        if (v != null && v.noiseSigma() == 0 && v.precision() == Precision.FP32) {
+            throw new IllegalArgumentException("the robustness variant needs noise σ > 0 or a reduced precision");
+        }
+        if (running != null) {
+            running.cancel();
+        }
+        hidden = p;
+        lensSamples = r.lensSamples();
+        conceptSet.setValue(r.conceptSet());
+        points.setText(p.points());
+        token.setValue(p.pooling());
+        maxSamples.setText(Integer.toString(p.maxSamples()));
+        testFraction.setText(Double.toString(p.testFraction()));
+        seed.setText(Long.toString(p.seed()));
+        tau.setText(Double.toString(p.tau()));
+        epsilon.setText(Double.toString(p.epsilon()));
+        standardise.setSelected(p.standardise());
+        stratified.setSelected(p.stratified());
+        otherModels.setText(String.join(", ", r.otherModels()));
+        variantOn.setSelected(v != null);
+        if (v != null) {
+            noise.setText(Double.toString(v.noiseSigma()));
+            precision.setValue(v.precision());
+        }
+        logitLens.setSelected(r.logitLens());
+        ConceptDepthStudy.Request shown = request();
+        if (!shown.equals(r)) {
+            // e.g. a point list or model name with surrounding blanks, or a comma inside a model name
+            throw new IllegalArgumentException("the concept-depth form cannot hold this run exactly: " + r);
+        }
+        running = null;
+        start.setText("Run");
+        start();
+    }
+
     @Override
     public void dispose() {
         if (running != null) {
@@ -283,9 +344,9 @@ final class ConceptDepthView implements PluginView {
         }
         ProbeParameters p = new ProbeParameters(points.getText().trim(), token.getValue(),
                 parseDouble("test fraction", testFraction.getText()), parseLong("seed", seed.getText()),
-                stratified.isSelected(), standardise.isSelected(), 1.0, 100, 1e-4, parseDouble("τ", tau.getText()),
-                parseDouble("ε", epsilon.getText()), 0, Precision.FP32, (int) parseLong("max per concept",
-                maxSamples.getText()), ProbeSolver.NEWTON);
+                stratified.isSelected(), standardise.isSelected(), hidden.c(), hidden.maxIter(), hidden.tol(),
+                parseDouble("τ", tau.getText()), parseDouble("ε", epsilon.getText()), hidden.noiseSigma(),
+                hidden.precision(), (int) parseLong("max per concept", maxSamples.getText()), hidden.solver());
         ProbeParameters variant = null;
         if (variantOn.isSelected()) {
             double sigma = parseDouble("noise σ", noise.getText());
@@ -296,7 +357,7 @@ final class ConceptDepthView implements PluginView {
         }
         List<String> others = Arrays.stream(otherModels.getText().split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toList();
-        return new ConceptDepthStudy.Request(set, p, others, variant, logitLens.isSelected(), 300);
+        return new ConceptDepthStudy.Request(set, p, others, variant, logitLens.isSelected(), lensSamples);
     }
 
     private boolean validate() {

@@ -14,10 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.lamina.analysis.conceptdepth.ConceptDepthStudy;
+import org.lamina.analysis.conceptdepth.Precision;
+import org.lamina.analysis.conceptdepth.ProbeParameters;
+import org.lamina.analysis.conceptdepth.ProbeSolver;
+import org.lamina.analysis.conceptdepth.TokenPooling;
 import org.lamina.analysis.job.JobRunner;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.WorkbenchPlugin;
 import org.lamina.plugins.api.testing.HeadlessContext;
@@ -26,12 +31,15 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The panel headless (Monocle) on a minimal shell with tiny models. Waits are generous upper
@@ -129,6 +137,36 @@ class ConceptDepthViewTest {
         });
         assertThat(dir.resolve("probe.json")).isNotEmptyFile();
         assertThat(dir.resolve("accuracy-by-relative-depth.png")).isNotEmptyFile();
+    }
+
+    @Test
+    void restoresARecordedRunIntoTheFormAndRunsIt(FxRobot robot) throws Exception {
+        // every form value off its default, plus values without a control (C, lens images)
+        ProbeParameters p = new ProbeParameters("layers", TokenPooling.CLS, 0.3, 7, false, true, 0.5, 100, 1e-4, 0.9,
+                0.02, 0, Precision.FP32, 40, ProbeSolver.NEWTON);
+        ConceptDepthStudy.Request wanted = new ConceptDepthStudy.Request("sample:fashion-concepts", p, List.of(),
+                p.withNoise(0.2), false, 50);
+        SessionDocument.AnalysisEntry entry = new SessionDocument.AnalysisEntry("conceptdepth", "conceptdepth",
+                wanted.toMap(), Map.of());
+        fx(() -> {
+            view.restore(entry);
+            return null;
+        });
+        Label status = fx(() -> robot.lookup("#conceptdepth-status").queryAs(Label.class));
+        waitFor(() -> fx(() -> view.result() != null || status.getText().startsWith("Failed")));
+        assertThat(fx(status::getText)).doesNotStartWith("Failed");
+        assertThat(fx(view::request)).isEqualTo(wanted);
+        assertThat(fx(() -> robot.lookup("#conceptdepth-seed").queryAs(TextField.class).getText())).isEqualTo("7");
+        assertThat(fx(view::result).variant()).isNotNull();
+        assertThat(context.recorded()).singleElement()
+                .satisfies(e -> assertThat(ConceptDepthStudy.Request.fromMap(e.parameters())).isEqualTo(wanted));
+
+        SessionDocument.AnalysisEntry other = new SessionDocument.AnalysisEntry("conceptdepth", "infoplane",
+                wanted.toMap(), Map.of());
+        assertThatThrownBy(() -> fx(() -> {
+            view.restore(other);
+            return null;
+        })).hasRootCauseInstanceOf(IllegalArgumentException.class).rootCause().hasMessageContaining("'infoplane'");
     }
 
     @Test
