@@ -48,6 +48,17 @@ public final class FigureView extends Region {
     }
 
     /** The figure shown, or {@code null}. */
+    /** The figures the given views show, in order, skipping views that show none yet (for {@link PluginView#figures()}). */
+    public static java.util.List<Figure> shown(FigureView... views) {
+        java.util.List<Figure> out = new java.util.ArrayList<>();
+        for (FigureView v : views) {
+            if (v.figure() != null) {
+                out.add(v.figure());
+            }
+        }
+        return out;
+    }
+
     public Figure figure() {
         return figure;
     }

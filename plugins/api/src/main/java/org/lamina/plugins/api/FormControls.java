@@ -77,4 +77,19 @@ public final class FormControls {
             throw new IllegalArgumentException(what + " must be a number, got '" + text.trim() + "'");
         }
     }
+
+    /** Shows enum constants in lower case in a combo box ({@code TANH} → {@code tanh}). */
+    public static <E extends Enum<E>> javafx.util.StringConverter<E> lowerCase(Class<E> type) {
+        return new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(E e) {
+                return e == null ? "" : e.name().toLowerCase(java.util.Locale.ROOT);
+            }
+
+            @Override
+            public E fromString(String s) {
+                return Enum.valueOf(type, s.trim().toUpperCase(java.util.Locale.ROOT));
+            }
+        };
+    }
 }

@@ -46,6 +46,7 @@ import java.util.Locale;
 import static org.lamina.plugins.api.FormControls.addRow;
 import static org.lamina.plugins.api.FormControls.field;
 import static org.lamina.plugins.api.FormControls.figureView;
+import static org.lamina.plugins.api.FormControls.lowerCase;
 import static org.lamina.plugins.api.FormControls.parseDouble;
 import static org.lamina.plugins.api.FormControls.parseLong;
 
@@ -242,19 +243,6 @@ final class ConceptDepthView implements PluginView {
         start();
     }
 
-    private static <E extends Enum<E>> javafx.util.StringConverter<E> lowerCase(Class<E> type) {
-        return new javafx.util.StringConverter<>() {
-            @Override
-            public String toString(E e) {
-                return e == null ? "" : e.name().toLowerCase(Locale.ROOT);
-            }
-
-            @Override
-            public E fromString(String s) {
-                return Enum.valueOf(type, s.trim().toUpperCase(Locale.ROOT));
-            }
-        };
-    }
 
     @Override
     public Node node() {
@@ -263,13 +251,7 @@ final class ConceptDepthView implements PluginView {
 
     @Override
     public List<Figure> figures() {
-        List<Figure> list = new ArrayList<>();
-        for (FigureView v : List.of(byLayer, bars, overlay, robustness, selectivity, lens)) {
-            if (v.figure() != null) {
-                list.add(v.figure());
-            }
-        }
-        return list;
+        return FigureView.shown(byLayer, bars, overlay, robustness, selectivity, lens);
     }
 
     /**

@@ -278,13 +278,7 @@ final class CraftView implements PluginView {
 
     @Override
     public List<Figure> figures() {
-        List<Figure> list = new ArrayList<>();
-        for (FigureView v : List.of(importance, topCrops, composite, fidelity, subConcepts)) {
-            if (v.figure() != null) {
-                list.add(v.figure());
-            }
-        }
-        return list;
+        return FigureView.shown(importance, topCrops, composite, fidelity, subConcepts);
     }
 
     /**

@@ -36,7 +36,6 @@ import org.lamina.plugins.api.PluginView;
 import org.lamina.plugins.api.WorkbenchContext;
 
 import java.io.File;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -151,13 +150,7 @@ final class ExplorerView implements PluginView {
 
     @Override
     public List<Figure> figures() {
-        List<Figure> out = new ArrayList<>();
-        for (FigureView v : List.of(top5, saliency, maps, histogram)) {
-            if (v.figure() != null) {
-                out.add(v.figure());
-            }
-        }
-        return out;
+        return FigureView.shown(top5, saliency, maps, histogram);
     }
 
     /** The last result shown, or {@code null}. */

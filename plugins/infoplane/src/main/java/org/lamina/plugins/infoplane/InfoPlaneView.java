@@ -44,6 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.lamina.plugins.api.FormControls.addRow;
 import static org.lamina.plugins.api.FormControls.field;
 import static org.lamina.plugins.api.FormControls.figureView;
+import static org.lamina.plugins.api.FormControls.lowerCase;
 import static org.lamina.plugins.api.FormControls.parseDouble;
 import static org.lamina.plugins.api.FormControls.parseInt;
 import static org.lamina.plugins.api.FormControls.parseLong;
@@ -247,20 +248,6 @@ final class InfoPlaneView implements PluginView {
         split.setDisable(images);
     }
 
-    /** Shows enum constants in lower case ({@code TANH} → {@code tanh}). */
-    private static <E extends Enum<E>> javafx.util.StringConverter<E> lowerCase(Class<E> type) {
-        return new javafx.util.StringConverter<>() {
-            @Override
-            public String toString(E e) {
-                return e == null ? "" : e.name().toLowerCase(Locale.ROOT);
-            }
-
-            @Override
-            public E fromString(String s) {
-                return Enum.valueOf(type, s.trim().toUpperCase(Locale.ROOT));
-            }
-        };
-    }
 
     @Override
     public Node node() {
@@ -269,13 +256,7 @@ final class InfoPlaneView implements PluginView {
 
     @Override
     public List<Figure> figures() {
-        List<Figure> list = new ArrayList<>();
-        for (FigureView v : List.of(plane, miEpochs, snr, training)) {
-            if (v.figure() != null) {
-                list.add(v.figure());
-            }
-        }
-        return list;
+        return FigureView.shown(plane, miEpochs, snr, training);
     }
 
     /**
