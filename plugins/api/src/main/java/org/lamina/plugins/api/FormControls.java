@@ -92,4 +92,37 @@ public final class FormControls {
             }
         };
     }
+
+    /** An empty two-column form grid with the panels' spacing; fill it with {@link #addRow}. */
+    public static GridPane form() {
+        GridPane form = new GridPane();
+        form.setHgap(6);
+        form.setVgap(5);
+        return form;
+    }
+
+    /**
+     * Checks a form: runs {@code check} (which builds the parameters and throws
+     * {@link IllegalArgumentException} with a message for people when a field is wrong), shows that
+     * message in {@code message} or hides it, and enables {@code start} only for a valid form —
+     * except while {@code busy}, when the button stays enabled because it stops the run.
+     *
+     * @return whether the form is valid
+     */
+    public static boolean validate(Label message, javafx.scene.control.ButtonBase start, boolean busy, Runnable check) {
+        try {
+            check.run();
+            message.setText("");
+            message.setVisible(false);
+            message.setManaged(false);
+            start.setDisable(false);
+            return true;
+        } catch (IllegalArgumentException e) {
+            message.setText(e.getMessage());
+            message.setVisible(true);
+            message.setManaged(true);
+            start.setDisable(!busy);
+            return false;
+        }
+    }
 }

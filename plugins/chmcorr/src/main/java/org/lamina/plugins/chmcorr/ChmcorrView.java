@@ -51,6 +51,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 import static org.lamina.plugins.api.FormControls.addRow;
+import static org.lamina.plugins.api.FormControls.form;
 
 /**
  * The CHM-Corr++ panel: settings and map tools on the left; the query with its paintable map, the
@@ -170,9 +171,7 @@ final class ChmcorrView implements PluginView {
             recordSession();
         });
 
-        GridPane form = new GridPane();
-        form.setHgap(6);
-        form.setVgap(5);
+        GridPane form = form();
         int row = 0;
         row = addRow(form, row, "Query (fashion-test #)", queryIndex);
         row = addRow(form, row, "Gallery images", gallerySize);

@@ -32,6 +32,7 @@ import org.lamina.analysis.export.Figure;
 import org.lamina.analysis.job.JobHandle;
 import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.FigureView;
+import org.lamina.plugins.api.FormControls;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.PluginView;
 import org.lamina.plugins.api.WorkbenchContext;
@@ -141,9 +142,7 @@ final class ConceptDepthView implements PluginView {
         export.setId("conceptdepth-export");
         export.setDisable(true);
 
-        GridPane form = new GridPane();
-        form.setHgap(6);
-        form.setVgap(5);
+        GridPane form = FormControls.form();
         int row = 0;
         row = addRow(form, row, "Concepts", conceptSet);
         row = addRow(form, row, "Points", points);
@@ -343,20 +342,7 @@ final class ConceptDepthView implements PluginView {
     }
 
     private boolean validate() {
-        try {
-            request();
-            validation.setText("");
-            validation.setVisible(false);
-            validation.setManaged(false);
-            start.setDisable(false);
-            return true;
-        } catch (IllegalArgumentException e) {
-            validation.setText(e.getMessage());
-            validation.setVisible(true);
-            validation.setManaged(true);
-            start.setDisable(running == null);
-            return false;
-        }
+        return FormControls.validate(validation, start, running != null, () -> request());
     }
 
     /** Starts the study on the open model (no-op while one runs, without a model, or when the form is invalid). */

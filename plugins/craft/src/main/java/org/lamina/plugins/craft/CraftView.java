@@ -43,6 +43,7 @@ import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.model.ProbePoint;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.plugins.api.FigureView;
+import org.lamina.plugins.api.FormControls;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.PluginView;
 import org.lamina.plugins.api.WorkbenchContext;
@@ -149,9 +150,7 @@ final class CraftView implements PluginView {
         });
         mapMode.valueProperty().addListener((o, a, b) -> showImage(selectedImage));
 
-        GridPane form = new GridPane();
-        form.setHgap(6);
-        form.setVgap(5);
+        GridPane form = FormControls.form();
         int row = 0;
         row = addRow(form, row, "Data", data);
         row = addRow(form, row, "Class", target);
@@ -360,20 +359,7 @@ final class CraftView implements PluginView {
     }
 
     private boolean validate() {
-        try {
-            parameters();
-            validation.setText("");
-            validation.setVisible(false);
-            validation.setManaged(false);
-            run.setDisable(false);
-            return true;
-        } catch (IllegalArgumentException e) {
-            validation.setText(e.getMessage());
-            validation.setVisible(true);
-            validation.setManaged(true);
-            run.setDisable(running == null);
-            return false;
-        }
+        return FormControls.validate(validation, run, running != null, () -> parameters());
     }
 
     /** A sink that forwards to the job area and mirrors the stage and progress in the panel. */

@@ -33,6 +33,7 @@ import org.lamina.analysis.job.JobHandle;
 import org.lamina.analysis.session.SessionDocument;
 import org.lamina.analysis.model.djl.Mlp;
 import org.lamina.plugins.api.FigureView;
+import org.lamina.plugins.api.FormControls;
 import org.lamina.plugins.api.PluginView;
 import org.lamina.plugins.api.WorkbenchContext;
 
@@ -145,9 +146,7 @@ final class InfoPlaneView implements PluginView {
         status.setId("infoplane-status");
         start.setId("infoplane-start");
 
-        GridPane form = new GridPane();
-        form.setHgap(6);
-        form.setVgap(5);
+        GridPane form = FormControls.form();
         int row = 0;
         row = addRow(form, row, "Data", data);
         row = addRow(form, row, "Train images", trainImages);
@@ -327,20 +326,7 @@ final class InfoPlaneView implements PluginView {
 
     /** Checks the form; shows the message and disables Start (unless a run is going) when invalid. */
     private boolean validate() {
-        try {
-            parameters();
-            validation.setText("");
-            validation.setVisible(false);
-            validation.setManaged(false);
-            start.setDisable(false);
-            return true;
-        } catch (IllegalArgumentException e) {
-            validation.setText(e.getMessage());
-            validation.setVisible(true);
-            validation.setManaged(true);
-            start.setDisable(running == null);
-            return false;
-        }
+        return FormControls.validate(validation, start, running != null, () -> parameters());
     }
 
     /** Starts a run with the form's parameters (no-op while one runs or the form is invalid). */
