@@ -1,6 +1,5 @@
 package org.lamina.plugins.craft;
 
-import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
@@ -21,6 +20,7 @@ import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.WorkbenchPlugin;
+import org.lamina.plugins.api.testing.FxWait;
 import org.lamina.plugins.api.testing.HeadlessContext;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
@@ -29,8 +29,6 @@ import org.testfx.framework.junit5.Start;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -170,14 +168,8 @@ class CraftViewTest {
                 .satisfies(e -> assertThat(CraftParameters.fromMap(e.parameters())).isEqualTo(p));
     }
 
-    private static void waitFor(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + WAIT_S + " s");
-            }
-            Thread.sleep(50);
-        }
+    private static void waitFor(BooleanSupplier condition) throws Exception {
+        FxWait.until(condition::getAsBoolean, WAIT_S);
     }
 
     private static boolean fxQuietly(Callable<Boolean> c) {
@@ -194,14 +186,6 @@ class CraftViewTest {
     }
 
     private static <T> T fx(Callable<T> c) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(c.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(WAIT_S, TimeUnit.SECONDS);
+        return FxWait.onFx(c, WAIT_S);
     }
 }

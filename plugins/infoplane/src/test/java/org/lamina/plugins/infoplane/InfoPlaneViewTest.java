@@ -1,6 +1,5 @@
 package org.lamina.plugins.infoplane;
 
-import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
@@ -16,6 +15,7 @@ import org.lamina.analysis.export.ChartFigure;
 import org.lamina.analysis.infoplane.InfoPlaneResult;
 import org.lamina.analysis.job.JobRunner;
 import org.lamina.plugins.api.WorkbenchPlugin;
+import org.lamina.plugins.api.testing.FxWait;
 import org.lamina.plugins.api.testing.HeadlessContext;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
@@ -23,8 +23,6 @@ import org.testfx.framework.junit5.Start;
 
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -205,25 +203,11 @@ class InfoPlaneViewTest {
         }
     }
 
-    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + WAIT_S + " s");
-            }
-            Thread.sleep(50);
-        }
+    private static void awaitTrue(BooleanSupplier condition) throws Exception {
+        FxWait.until(condition::getAsBoolean, WAIT_S);
     }
 
     private static <T> T fx(Callable<T> c) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(c.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(WAIT_S, TimeUnit.SECONDS);
+        return FxWait.onFx(c, WAIT_S);
     }
 }

@@ -2,7 +2,6 @@ package org.lamina.plugins.neuronpath;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -20,6 +19,7 @@ import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.analysis.neuronpath.PathGraphFigure;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.WorkbenchPlugin;
+import org.lamina.plugins.api.testing.FxWait;
 import org.lamina.plugins.api.testing.HeadlessContext;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
@@ -27,8 +27,6 @@ import org.testfx.framework.junit5.Start;
 
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -163,15 +161,7 @@ class NeuronPathViewTest {
     }
 
     private static <T> T fx(Callable<T> c) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(c.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f.get(WAIT_S, TimeUnit.SECONDS);
+        return FxWait.onFx(c, WAIT_S);
     }
 
     private static boolean fxQuiet(Callable<Boolean> c) {
@@ -182,13 +172,7 @@ class NeuronPathViewTest {
         }
     }
 
-    private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within " + WAIT_S + " s");
-            }
-            Thread.sleep(50);
-        }
+    private static void waitUntil(BooleanSupplier condition) throws Exception {
+        FxWait.until(condition::getAsBoolean, WAIT_S);
     }
 }
