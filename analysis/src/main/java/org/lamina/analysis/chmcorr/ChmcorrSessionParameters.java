@@ -1,5 +1,6 @@
 package org.lamina.analysis.chmcorr;
 
+import org.lamina.analysis.session.ParameterMap;
 import org.lamina.analysis.session.PortablePath;
 import org.lamina.analysis.session.SessionException;
 
@@ -119,15 +120,16 @@ public record ChmcorrSessionParameters(String querySet, int queryIndex, String q
      */
     public static ChmcorrSessionParameters fromMap(Map<String, Object> m) {
         try {
-            String querySet = string(m, "querySet", false);
-            String queryFile = string(m, "queryFile", false);
-            int index = querySet == null ? 0 : number(m, "queryIndex", true).intValue();
-            ChmcorrParameters settings = new ChmcorrParameters(number(m, "n", true).intValue(), number(m, "k", true).intValue(),
-                    number(m, "threshold", true).doubleValue(), string(m, "matcher", true),
-                    m.containsKey("shown") ? number(m, "shown", true).intValue() : 5,
-                    m.containsKey("pairs") ? number(m, "pairs", true).intValue() : 5);
-            return new ChmcorrSessionParameters(querySet, index, queryFile, string(m, "gallery", true),
-                    number(m, "gallerySize", true).intValue(), settings, map(m.get("map")));
+            ParameterMap r = new ParameterMap(m, "chmcorr parameter", IllegalArgumentException::new);
+            String querySet = r.string("querySet", null);
+            String queryFile = r.string("queryFile", null);
+            int index = querySet == null ? 0 : r.requiredNumber("queryIndex").intValue();
+            ChmcorrParameters settings = new ChmcorrParameters(r.requiredNumber("n").intValue(),
+                    r.requiredNumber("k").intValue(), r.requiredNumber("threshold").doubleValue(), r.requiredString("matcher"),
+                    m.containsKey("shown") ? r.requiredNumber("shown").intValue() : 5,
+                    m.containsKey("pairs") ? r.requiredNumber("pairs").intValue() : 5);
+            return new ChmcorrSessionParameters(querySet, index, queryFile, r.requiredString("gallery"),
+                    r.requiredNumber("gallerySize").intValue(), settings, map(m.get("map")));
         } catch (IllegalArgumentException e) {
             throw new SessionException("chmcorr analysis: " + e.getMessage(), e);
         }
@@ -157,33 +159,7 @@ public record ChmcorrSessionParameters(String querySet, int queryIndex, String q
         return w;
     }
 
-    private static Number number(Map<String, Object> m, String key, boolean required) {
-        Object v = m.get(key);
-        if (v == null) {
-            if (required) {
-                throw new IllegalArgumentException("chmcorr parameter '" + key + "' is missing");
-            }
-            return null;
-        }
-        if (!(v instanceof Number n)) {
-            throw new IllegalArgumentException("chmcorr parameter '" + key + "' must be a number, got " + v);
-        }
-        return n;
-    }
 
-    private static String string(Map<String, Object> m, String key, boolean required) {
-        Object v = m.get(key);
-        if (v == null) {
-            if (required) {
-                throw new IllegalArgumentException("chmcorr parameter '" + key + "' is missing");
-            }
-            return null;
-        }
-        if (!(v instanceof String s)) {
-            throw new IllegalArgumentException("chmcorr parameter '" + key + "' must be a string, got " + v);
-        }
-        return s;
-    }
 
     @Override
     public boolean equals(Object o) {

@@ -4,6 +4,7 @@ import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.analysis.session.ParameterMap;
 import org.lamina.analysis.session.PortablePath;
 import org.lamina.analysis.session.SessionException;
 
@@ -66,24 +67,24 @@ public final class ConceptDepthStudy {
          * 300 lens images). A missing or mistyped value is a {@link SessionException} that names it.
          */
         public static Request fromMap(Map<String, Object> m) {
-            String set = resolve(SessionMaps.requiredString(m, "", "conceptSet"));
-            Map<String, Object> p = SessionMaps.map(m, "", "parameters");
-            ProbeParameters parameters = p == null ? ProbeParameters.defaults() : ProbeParameters.fromMap(p, "parameters.");
-            Map<String, Object> v = SessionMaps.map(m, "", "variant");
-            ProbeParameters variant = v == null ? null : ProbeParameters.fromMap(v, "variant.");
+            ParameterMap r = new ParameterMap(m, "concept-depth parameter", SessionException::new);
+            String set = resolve(r.requiredString("conceptSet"));
+            ParameterMap p = r.nested("parameters");
+            ProbeParameters parameters = p == null ? ProbeParameters.defaults() : ProbeParameters.fromMap(p, "parameters");
+            ParameterMap v = r.nested("variant");
+            ProbeParameters variant = v == null ? null : ProbeParameters.fromMap(v, "variant");
             List<String> others = new ArrayList<>();
             Object o = m.get("otherModels");
             if (o != null) {
-                List<?> list = (List<?>) SessionMaps.value(o, List.class, "", "otherModels", "list of models");
-                for (Object e : list) {
-                    others.add(resolve((String) SessionMaps.value(e, String.class, "", "otherModels", "list of strings")));
+                for (Object e : (List<?>) r.typed(o, List.class, "otherModels", "a list of models")) {
+                    others.add(resolve((String) r.typed(e, String.class, "otherModels", "a list of strings")));
                 }
             }
-            int lensSamples = SessionMaps.number(m, "", "lensSamples", 300).intValue();
+            int lensSamples = r.number("lensSamples", 300).intValue();
             if (lensSamples < 1) {
                 throw new SessionException("concept-depth parameter 'lensSamples' must be ≥ 1, got " + lensSamples);
             }
-            return new Request(set, parameters, others, variant, SessionMaps.bool(m, "", "logitLens", true), lensSamples);
+            return new Request(set, parameters, others, variant, r.bool("logitLens", true), lensSamples);
         }
 
         private static String portable(String argument) {

@@ -1,5 +1,8 @@
 package org.lamina.analysis.conceptdepth;
 
+import org.lamina.analysis.session.ParameterMap;
+import org.lamina.analysis.session.SessionException;
+
 /**
  * Parameters of a concept-depth run; the CLI options, the panel's form and {@code probe.json}
  * all come from this record. Defaults are the reference's (Luckfort/CD) and the spec's.
@@ -112,30 +115,23 @@ public record ProbeParameters(String points, TokenPooling pooling, double testFr
      * wrong type or out of range is a {@link org.lamina.analysis.session.SessionException} that names the key.
      */
     public static ProbeParameters fromMap(java.util.Map<String, Object> m) {
-        return fromMap(m, "");
+        return fromMap(new ParameterMap(m, "concept-depth parameter", SessionException::new), "");
     }
 
-    static ProbeParameters fromMap(java.util.Map<String, Object> m, String prefix) {
+    /** Reads the parameters from {@code r}; {@code name} (e.g. {@code variant}) labels range errors. */
+    static ProbeParameters fromMap(ParameterMap r, String name) {
         ProbeParameters d = defaults();
         try {
-            return new ProbeParameters(SessionMaps.string(m, prefix, "points", d.points),
-                    TokenPooling.parse(SessionMaps.string(m, prefix, "token", "cls")),
-                    SessionMaps.number(m, prefix, "testFraction", d.testFraction).doubleValue(),
-                    SessionMaps.number(m, prefix, "seed", d.seed).longValue(),
-                    SessionMaps.bool(m, prefix, "stratified", d.stratified),
-                    SessionMaps.bool(m, prefix, "standardise", d.standardise),
-                    SessionMaps.number(m, prefix, "c", d.c).doubleValue(),
-                    SessionMaps.number(m, prefix, "maxIter", d.maxIter).intValue(),
-                    SessionMaps.number(m, prefix, "tol", d.tol).doubleValue(),
-                    SessionMaps.number(m, prefix, "tau", d.tau).doubleValue(),
-                    SessionMaps.number(m, prefix, "epsilon", d.epsilon).doubleValue(),
-                    SessionMaps.number(m, prefix, "noise", d.noiseSigma).doubleValue(),
-                    Precision.parse(SessionMaps.string(m, prefix, "precision", "fp32")),
-                    SessionMaps.number(m, prefix, "maxSamples", d.maxSamples).intValue(),
-                    ProbeSolver.parse(SessionMaps.string(m, prefix, "solver", "newton")));
+            return new ProbeParameters(r.string("points", d.points), TokenPooling.parse(r.string("token", "cls")),
+                    r.number("testFraction", d.testFraction).doubleValue(), r.number("seed", d.seed).longValue(),
+                    r.bool("stratified", d.stratified), r.bool("standardise", d.standardise),
+                    r.number("c", d.c).doubleValue(), r.number("maxIter", d.maxIter).intValue(),
+                    r.number("tol", d.tol).doubleValue(), r.number("tau", d.tau).doubleValue(),
+                    r.number("epsilon", d.epsilon).doubleValue(), r.number("noise", d.noiseSigma).doubleValue(),
+                    Precision.parse(r.string("precision", "fp32")), r.number("maxSamples", d.maxSamples).intValue(),
+                    ProbeSolver.parse(r.string("solver", "newton")));
         } catch (IllegalArgumentException e) {
-            throw new org.lamina.analysis.session.SessionException("concept-depth parameters"
-                    + (prefix.isEmpty() ? "" : " '" + prefix.substring(0, prefix.length() - 1) + "'") + ": "
+            throw new SessionException("concept-depth parameters" + (name.isEmpty() ? "" : " '" + name + "'") + ": "
                     + e.getMessage(), e);
         }
     }

@@ -1,5 +1,7 @@
 package org.lamina.analysis.craft;
 
+import org.lamina.analysis.session.ParameterMap;
+
 /**
  * What a CRAFT run does (shared/specs/craft.md), with documented defaults; the CLI options and
  * the panel's form both fill this record.
@@ -119,42 +121,17 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
         if (m == null || m.get("class") == null) {
             throw new IllegalArgumentException("CRAFT parameter 'class' is missing (the class index the run explains)");
         }
-        int classIndex = intValue(m, "class", 0);
+        ParameterMap r = new ParameterMap(m, "CRAFT parameter", IllegalArgumentException::new);
+        int classIndex = r.requiredWholeNumber("class");
         CraftParameters d = defaults(classIndex);
-        Object layer = m.get("layer");
-        if (layer != null && !(layer instanceof String)) {
-            throw new IllegalArgumentException("CRAFT parameter 'layer' must be a string, got " + layer);
-        }
         Object fid = m.get("fidelity");
-        if (fid != null && !(fid instanceof Boolean)) {
-            throw new IllegalArgumentException("CRAFT parameter 'fidelity' must be true or false, got " + fid);
-        }
-        Object data = m.getOrDefault("data", d.data());
-        if (!(data instanceof String)) {
-            throw new IllegalArgumentException("CRAFT parameter 'data' must be a string, got " + data);
-        }
-        return new CraftParameters((String) data, (String) layer, classIndex, intValue(m, "images", d.images()),
-                intValue(m, "rank", d.rank()), intValue(m, "patch", d.patch()), intValue(m, "designs", d.designs()),
-                number(m, "seed", d.seed()).longValue(), number(m, "alphaW", d.alphaW()).doubleValue(),
-                intValue(m, "batchSize", d.batchSize()), fid == null ? d.fidelity() : (Boolean) fid);
+        return new CraftParameters(r.string("data", d.data()), r.string("layer", null), classIndex,
+                r.wholeNumber("images", d.images()), r.wholeNumber("rank", d.rank()), r.wholeNumber("patch", d.patch()),
+                r.wholeNumber("designs", d.designs()), r.number("seed", d.seed()).longValue(),
+                r.number("alphaW", d.alphaW()).doubleValue(), r.wholeNumber("batchSize", d.batchSize()),
+                fid == null ? d.fidelity() : (Boolean) r.typed(fid, Boolean.class, "fidelity", "true or false"));
     }
 
-    private static int intValue(java.util.Map<String, Object> m, String key, int fallback) {
-        Number n = number(m, key, fallback);
-        if (n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("CRAFT parameter '" + key + "' must be a whole number, got " + n);
-        }
-        return n.intValue();
-    }
 
-    private static Number number(java.util.Map<String, Object> m, String key, Number fallback) {
-        Object v = m.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (!(v instanceof Number n)) {
-            throw new IllegalArgumentException("CRAFT parameter '" + key + "' must be a number, got " + v);
-        }
-        return n;
-    }
+
 }

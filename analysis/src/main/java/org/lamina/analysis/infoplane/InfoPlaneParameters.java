@@ -1,7 +1,7 @@
 package org.lamina.analysis.infoplane;
 
-import org.lamina.analysis.data.InformationBottleneckData;
 import org.lamina.analysis.model.djl.Mlp;
+import org.lamina.analysis.session.ParameterMap;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -178,42 +178,25 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
      * wrong type is an error that names the key.
      */
     public static InfoPlaneParameters fromMap(java.util.Map<String, Object> m) {
+        ParameterMap r = new ParameterMap(m, "information-plane parameter", IllegalArgumentException::new);
         InfoPlaneParameters d = defaults();
         int[] w = d.widths;
         if (m.get("widths") instanceof java.util.List<?> list) {
             w = new int[list.size()];
             for (int i = 0; i < w.length; i++) {
-                w[i] = ((Number) value(list.get(i), Number.class, "widths")).intValue();
+                w[i] = ((Number) r.typed(list.get(i), Number.class, "widths", "a number")).intValue();
             }
         }
-        String source = string(m, "data", "ib");
-        InfoPlaneData.DataChoice data = new InfoPlaneData.DataChoice(source, number(m, "trainImages", 2000).intValue(),
-                number(m, "testImages", 1000).intValue(), string(m, "miOn", source.equals("ib") ? "all" : "test"));
-        return new InfoPlaneParameters(w, Mlp.Kind.parse(string(m, "activation", "tanh")),
-                number(m, "epochs", d.epochs).intValue(), number(m, "trainFraction", d.trainFraction).doubleValue(),
-                SplitMode.parse(string(m, "split", "shuffled")), string(m, "estimator", d.estimator),
-                number(m, "bins", d.bins).intValue(), number(m, "binSize", d.binSize).doubleValue(),
-                number(m, "noiseVariance", d.noiseVariance).doubleValue(), number(m, "repeats", d.repeats).intValue(),
-                number(m, "seed", d.seed).longValue(), number(m, "learningRate", d.learningRate).doubleValue(),
-                number(m, "batchSize", d.batchSize).intValue(), LoggingSchedule.parse(string(m, "schedule", "saxe")), data);
-    }
-
-    private static Number number(java.util.Map<String, Object> m, String key, Number fallback) {
-        Object v = m.get(key);
-        return v == null ? fallback : (Number) value(v, Number.class, key);
-    }
-
-    private static String string(java.util.Map<String, Object> m, String key, String fallback) {
-        Object v = m.get(key);
-        return v == null ? fallback : (String) value(v, String.class, key);
-    }
-
-    private static Object value(Object v, Class<?> type, String key) {
-        if (!type.isInstance(v)) {
-            throw new IllegalArgumentException("information-plane parameter '" + key + "' must be a "
-                    + (type == Number.class ? "number" : "string") + ", got " + v);
-        }
-        return v;
+        String source = r.string("data", "ib");
+        InfoPlaneData.DataChoice data = new InfoPlaneData.DataChoice(source, r.number("trainImages", 2000).intValue(),
+                r.number("testImages", 1000).intValue(), r.string("miOn", source.equals("ib") ? "all" : "test"));
+        return new InfoPlaneParameters(w, Mlp.Kind.parse(r.string("activation", "tanh")),
+                r.number("epochs", d.epochs).intValue(), r.number("trainFraction", d.trainFraction).doubleValue(),
+                SplitMode.parse(r.string("split", "shuffled")), r.string("estimator", d.estimator),
+                r.number("bins", d.bins).intValue(), r.number("binSize", d.binSize).doubleValue(),
+                r.number("noiseVariance", d.noiseVariance).doubleValue(), r.number("repeats", d.repeats).intValue(),
+                r.number("seed", d.seed).longValue(), r.number("learningRate", d.learningRate).doubleValue(),
+                r.number("batchSize", d.batchSize).intValue(), LoggingSchedule.parse(r.string("schedule", "saxe")), data);
     }
 
     /** The estimator these parameters name. */

@@ -1,5 +1,7 @@
 package org.lamina.analysis.neuronpath;
 
+import org.lamina.analysis.session.ParameterMap;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,58 +89,34 @@ public record NeuronPathParameters(String dataset, List<String> classes, int ima
      * required; a missing key or a value of the wrong type is an error that names the key.
      */
     public static NeuronPathParameters fromMap(Map<String, Object> m) {
+        ParameterMap r = new ParameterMap(m, "neuron-path parameter", NeuronPathException::new);
         List<PathMethod> base = new ArrayList<>();
-        for (Object o : list(m, "baselines")) {
-            base.add(PathMethod.parse((String) item(o, String.class, "baselines")));
+        for (Object o : r.requiredList("baselines")) {
+            base.add(PathMethod.parse((String) r.typed(o, String.class, "baselines", "a string")));
         }
         List<String> cls = new ArrayList<>();
-        for (Object o : list(m, "classes")) {
-            cls.add((String) item(o, String.class, "classes"));
+        for (Object o : r.requiredList("classes")) {
+            cls.add((String) r.typed(o, String.class, "classes", "a string"));
         }
         List<Double> pruning = new ArrayList<>();
-        for (Object o : list(m, "pruningFractions")) {
-            pruning.add(((Number) item(o, Number.class, "pruningFractions")).doubleValue());
+        for (Object o : r.requiredList("pruningFractions")) {
+            pruning.add(((Number) r.typed(o, Number.class, "pruningFractions", "a number")).doubleValue());
         }
-        String tokens = (String) get(m, "tokenMode", String.class);
+        String tokens = r.requiredString("tokenMode");
         TokenMode mode = switch (tokens.trim().toLowerCase(Locale.ROOT)) {
             case "cls" -> TokenMode.CLS;
             case "patch-sum", "patch_sum" -> TokenMode.PATCH_SUM;
             default -> throw new NeuronPathException("neuron-path parameter 'tokenMode' must be cls or patch-sum, got '"
                     + tokens + "'");
         };
-        return new NeuronPathParameters((String) get(m, "dataset", String.class), cls,
-                integer(m, "imagesPerClass"), integer(m, "steps"), integer(m, "topK"), base,
-                ((Number) get(m, "seed", Number.class)).longValue(), mode, pruning);
+        return new NeuronPathParameters(r.requiredString("dataset"), cls, r.requiredWholeNumber("imagesPerClass"),
+                r.requiredWholeNumber("steps"), r.requiredWholeNumber("topK"), base, r.requiredNumber("seed").longValue(),
+                mode, pruning);
     }
 
-    private static int integer(Map<String, Object> m, String key) {
-        Number n = (Number) get(m, key, Number.class);
-        if (n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
-            throw new NeuronPathException("neuron-path parameter '" + key + "' must be a whole number, got " + n);
-        }
-        return n.intValue();
-    }
 
-    private static List<?> list(Map<String, Object> m, String key) {
-        return (List<?>) get(m, key, List.class);
-    }
 
-    private static Object get(Map<String, Object> m, String key, Class<?> type) {
-        Object v = m.get(key);
-        if (v == null) {
-            throw new NeuronPathException("neuron-path parameter '" + key + "' is missing");
-        }
-        return item(v, type, key);
-    }
 
-    private static Object item(Object v, Class<?> type, String key) {
-        if (!type.isInstance(v)) {
-            String what = type == Number.class ? "a number" : type == String.class ? "a string" : "a list";
-            throw new NeuronPathException("neuron-path parameter '" + key + "' must be " + what
-                    + ", got " + v);
-        }
-        return v;
-    }
 
     public NeuronPathParameters withClasses(List<String> c) {
         return new NeuronPathParameters(dataset, c, imagesPerClass, steps, topK, baselines, seed, tokenMode, pruningFractions);
