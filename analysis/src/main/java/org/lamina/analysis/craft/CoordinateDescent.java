@@ -63,22 +63,25 @@ final class CoordinateDescent {
     }
 
     /**
-     * The same sweep as {@link #sweep} on a factor stored by columns: {@code x} holds the k
-     * columns of a {@code rows × k} matrix one after another ({@code x[t·rows + i]}), and so does
-     * {@code cross}. Rows are independent within a column, so updating column t for all rows at
-     * once gives exactly sklearn's element-by-element result, and every inner loop runs over a
-     * contiguous column (which the JIT vectorises). Floats, like sklearn on float32 data.
+     * The same sweep as {@link #sweep} on a factor stored by columns, for the rows
+     * {@code [from, to)}: {@code x[t]} is column t of a {@code rows × k} matrix, and so is
+     * {@code cross[t]}. Rows are independent within a column, so updating column t for all rows
+     * at once gives exactly sklearn's element-by-element result, and every inner loop runs over
+     * a column indexed by the loop variable alone (which the JIT vectorises, see
+     * {@link HostProducts}). Floats, like sklearn on float32 data.
      *
      * @param gram {@code k × k} row-major, l2 already added to its diagonal
-     * @param grad scratch of at least {@code rows} floats
+     * @param grad scratch of at least {@code to} floats
      * @return the sum of the absolute projected gradients met (sklearn's "violation")
      */
-    static double sweepColumns(float[] x, int rows, int k, float[] gram, float[] cross, float[] grad) {
+    static double sweepColumns(float[][] x, float[][] cross, float[] gram, float[] grad, int from, int to) {
+        int k = x.length;
         double violation = 0;
         for (int t = 0; t < k; t++) {
-            int ot = t * rows;
-            for (int i = 0; i < rows; i++) {
-                grad[i] = -cross[ot + i];
+            float[] xt = x[t];
+            float[] ct = cross[t];
+            for (int i = from; i < to; i++) {
+                grad[i] = -ct[i];
             }
             int r = 0;
             for (; r + 3 < k; r += 4) {
@@ -86,73 +89,38 @@ final class CoordinateDescent {
                 float g1 = gram[t * k + r + 1];
                 float g2 = gram[t * k + r + 2];
                 float g3 = gram[t * k + r + 3];
-                int o0 = r * rows;
-                int o1 = o0 + rows;
-                int o2 = o1 + rows;
-                int o3 = o2 + rows;
-                for (int i = 0; i < rows; i++) {
-                    grad[i] += g0 * x[o0 + i] + g1 * x[o1 + i] + g2 * x[o2 + i] + g3 * x[o3 + i];
-                }
+                HostProducts.fourIntoOne(x[r], x[r + 1], x[r + 2], x[r + 3], g0, g1, g2, g3, grad, from, to);
             }
             for (; r < k; r++) {
                 float g = gram[t * k + r];
-                int or = r * rows;
-                for (int i = 0; i < rows; i++) {
-                    grad[i] += g * x[or + i];
+                float[] xr = x[r];
+                for (int i = from; i < to; i++) {
+                    grad[i] += g * xr[i];
                 }
             }
-            for (int i = 0; i < rows; i++) {
+            for (int i = from; i < to; i++) {
                 float gi = grad[i];
-                violation += Math.abs(x[ot + i] == 0 ? Math.min(0f, gi) : gi);
+                violation += Math.abs(xt[i] == 0 ? Math.min(0f, gi) : gi);
             }
             float hess = gram[t * k + t];
             if (hess != 0) {
-                for (int i = 0; i < rows; i++) {
-                    x[ot + i] = Math.max(x[ot + i] - grad[i] / hess, 0f);
+                for (int i = from; i < to; i++) {
+                    xt[i] = Math.max(xt[i] - grad[i] / hess, 0f);
                 }
             }
         }
         return violation;
     }
 
-    /** {@code XᵀX} ({@code k × k}, row-major) of a {@code rows × k} matrix stored by columns, plus l2 on the diagonal. */
-    static float[] gramColumns(float[] x, int rows, int k, double l2) {
+    /** {@code XᵀX} ({@code k × k}, row-major) of a matrix stored by columns ({@code x[t]}, length rows), plus l2 on the diagonal. */
+    static float[] gramColumns(float[][] x, int rows, double l2) {
+        int k = x.length;
         float[] g = new float[k * k];
         for (int a = 0; a < k; a++) {
-            int oa = a * rows;
-            int b = a;
-            // Four dot products a pass: independent sums (no add-latency chain), shared loads.
-            for (; b + 3 < k; b += 4) {
-                int o0 = b * rows;
-                int o1 = o0 + rows;
-                int o2 = o1 + rows;
-                int o3 = o2 + rows;
-                double s0 = 0;
-                double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                for (int i = 0; i < rows; i++) {
-                    double xa = x[oa + i];
-                    s0 += xa * x[o0 + i];
-                    s1 += xa * x[o1 + i];
-                    s2 += xa * x[o2 + i];
-                    s3 += xa * x[o3 + i];
-                }
-                g[a * k + b] = (float) s0;
-                g[a * k + b + 1] = (float) s1;
-                g[a * k + b + 2] = (float) s2;
-                g[a * k + b + 3] = (float) s3;
-            }
-            for (; b < k; b++) {
-                int ob = b * rows;
-                double s = 0;
-                for (int i = 0; i < rows; i++) {
-                    s += (double) x[oa + i] * x[ob + i];
-                }
-                g[a * k + b] = (float) s;
-            }
-            for (b = a + 1; b < k; b++) {
-                g[b * k + a] = g[a * k + b];
+            for (int b = a; b < k; b++) {
+                float v = (float) HostProducts.dot(x[a], x[b], 0, rows);
+                g[a * k + b] = v;
+                g[b * k + a] = v;
             }
             g[a * k + a] += (float) l2;
         }

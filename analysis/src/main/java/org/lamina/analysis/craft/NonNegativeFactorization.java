@@ -50,7 +50,8 @@ public final class NonNegativeFactorization {
         try (NDManager scope = manager.newSubManager()) {
             NDArray aNd = a.toNDArray(scope);
             NDArray aTNd = onEngine ? aNd.transpose().duplicate() : null;
-            float[] aT = onEngine ? null : HostProducts.transpose(a);
+            float[][] aRows = onEngine ? null : HostProducts.rows(a);
+            float[][] aColumns = onEngine ? null : HostProducts.columns(a);
             // Accelerated HALS (Gillis & Glineur 2012): a sweep costs O(n·r²) once its products
             // (O(n·C·r)) are known, so each half-step may repeat its sweep on the same products,
             // stopping when a sweep's violation falls under a tenth of the first. Gillis & Glineur
@@ -63,20 +64,20 @@ public final class NonNegativeFactorization {
             int innerW = Math.min(MAX_REPEATS, 1 + (int) (0.5 * (1 + (double) n / rank)));
             double[][] init = nndsvda(scope, aNd, a, rank, settings.seed());
             // Both factors are kept by columns of the matrix their sweep updates, so that every
-            // inner loop (products and sweeps) runs over contiguous floats: U (n × r) as r
-            // columns of length n, Wᵀ (C × r) as r columns of length C — i.e. W row-major.
-            float[] u = new float[n * rank];
-            float[] w = new float[rank * c];
+            // inner loop (products and sweeps) runs over one array indexed by the loop variable:
+            // U (n × r) as its r columns (length n), Wᵀ (C × r) as its r columns — W's rows.
+            float[][] u = new float[rank][n];
+            float[][] w = new float[rank][c];
             for (int j = 0; j < rank; j++) {
                 for (int i = 0; i < n; i++) {
-                    u[j * n + i] = (float) init[0][i * rank + j];
+                    u[j][i] = (float) init[0][i * rank + j];
                 }
                 for (int k = 0; k < c; k++) {
-                    w[j * c + k] = (float) init[1][k * rank + j];
+                    w[j][k] = (float) init[1][k * rank + j];
                 }
             }
-            float[] crossU = new float[n * rank];
-            float[] crossW = new float[c * rank];
+            float[][] crossU = new float[rank][n];
+            float[][] crossW = new float[rank][c];
             float[] grad = new float[Math.max(n, c)];
             double l2U = c * settings.alphaW();
             double violationInit = 0;
@@ -86,21 +87,21 @@ public final class NonNegativeFactorization {
                 iterations = it;
                 double violation = 0;
                 // U step: gram = W·Wᵀ (+ l2), cross = A·Wᵀ.
-                float[] gramW = CoordinateDescent.gramColumns(w, c, rank, l2U);
+                float[] gramW = CoordinateDescent.gramColumns(w, c, l2U);
                 if (onEngine) {
-                    product(scope, w, rank, c, aTNd, crossU);
+                    product(scope, w, aTNd, crossU);
                 } else {
-                    HostProducts.timesTransposedColumns(aT, n, c, w, rank, crossU);
+                    HostProducts.combine(aColumns, w, crossU, 0, n);
                 }
-                violation += repeatedSweeps(u, n, rank, gramW, crossU, grad, innerU);
+                violation += repeatedSweeps(u, crossU, gramW, grad, n, innerU);
                 // W step: gram = UᵀU, cross = Aᵀ·U.
-                float[] gramU = CoordinateDescent.gramColumns(u, n, rank, 0);
+                float[] gramU = CoordinateDescent.gramColumns(u, n, 0);
                 if (onEngine) {
-                    product(scope, u, rank, n, aNd, crossW);
+                    product(scope, u, aNd, crossW);
                 } else {
-                    HostProducts.transposedTimesColumns(a.values(), n, c, u, rank, crossW);
+                    HostProducts.combine(aRows, u, crossW, 0, c);
                 }
-                violation += repeatedSweeps(w, c, rank, gramU, crossW, grad, innerW);
+                violation += repeatedSweeps(w, crossW, gramU, grad, c, innerW);
                 if (it == 1) {
                     violationInit = violation;
                 }
@@ -110,22 +111,24 @@ public final class NonNegativeFactorization {
                 }
             }
             float[] uRows = new float[n * rank];
+            float[] wRows = new float[rank * c];
             for (int j = 0; j < rank; j++) {
                 for (int i = 0; i < n; i++) {
-                    uRows[i * rank + j] = u[j * n + i];
+                    uRows[i * rank + j] = u[j][i];
                 }
+                System.arraycopy(w[j], 0, wRows, j * c, c);
             }
             RowMajorMatrix uM = new RowMajorMatrix(n, rank, uRows);
-            RowMajorMatrix wM = new RowMajorMatrix(rank, c, w);
+            RowMajorMatrix wM = new RowMajorMatrix(rank, c, wRows);
             return new NmfResult(uM, wM, iterations, converged, relativeError(a, uM, wM));
         }
     }
 
     /** Up to {@code times} sweeps on the same products; returns the first sweep's violation. */
-    private static double repeatedSweeps(float[] x, int rows, int k, float[] gram, float[] cross, float[] grad, int times) {
-        double first = CoordinateDescent.sweepColumns(x, rows, k, gram, cross, grad);
+    private static double repeatedSweeps(float[][] x, float[][] cross, float[] gram, float[] grad, int rows, int times) {
+        double first = CoordinateDescent.sweepColumns(x, cross, gram, grad, 0, rows);
         for (int s = 1; s < times; s++) {
-            double v = CoordinateDescent.sweepColumns(x, rows, k, gram, cross, grad);
+            double v = CoordinateDescent.sweepColumns(x, cross, gram, grad, 0, rows);
             if (v <= 0.1 * first) {
                 break;
             }
@@ -164,12 +167,21 @@ public final class NonNegativeFactorization {
         return den == 0 ? 0 : Math.sqrt(num / den);
     }
 
-    /** {@code x · m} on the engine for a host {@code x} ({@code k × inner}), written row-major into {@code out}. */
-    static void product(NDManager manager, float[] x, int k, int inner, NDArray m, float[] out) {
+    /** {@code x · m} on the engine for a host {@code x} (k arrays of length inner), written into {@code out} (k arrays). */
+    static void product(NDManager manager, float[][] x, NDArray m, float[][] out) {
+        int k = x.length;
+        int inner = x[0].length;
+        float[] flat = new float[k * inner];
+        for (int j = 0; j < k; j++) {
+            System.arraycopy(x[j], 0, flat, j * inner, inner);
+        }
         try (NDManager scope = manager.newSubManager()) {
-            NDArray xNd = scope.create(x, new ai.djl.ndarray.types.Shape(k, inner)).toDevice(m.getDevice(), false);
+            NDArray xNd = scope.create(flat, new ai.djl.ndarray.types.Shape(k, inner)).toDevice(m.getDevice(), false);
             float[] r = xNd.matMul(m).toDevice(ai.djl.Device.cpu(), false).toFloatArray();
-            System.arraycopy(r, 0, out, 0, r.length);
+            int len = out[0].length;
+            for (int j = 0; j < k; j++) {
+                System.arraycopy(r, j * len, out[j], 0, len);
+            }
         }
     }
 

@@ -123,21 +123,21 @@ class CraftNmfTest {
         }
         double l2 = 0.3;
         double[] gram = CoordinateDescent.gram(f, 11, k);
-        float[] xc = new float[rows * k];
-        float[] crossC = new float[rows * k];
+        float[][] xc = new float[k][rows];
+        float[][] crossC = new float[k][rows];
         for (int i = 0; i < rows; i++) {
             for (int t = 0; t < k; t++) {
-                xc[t * rows + i] = (float) x[i * k + t];
-                crossC[t * rows + i] = (float) cross[i * k + t];
+                xc[t][i] = (float) x[i * k + t];
+                crossC[t][i] = (float) cross[i * k + t];
             }
         }
-        float[] fc = new float[11 * k];
+        float[][] fc = new float[k][11];
         for (int i = 0; i < 11; i++) {
             for (int t = 0; t < k; t++) {
-                fc[t * 11 + i] = (float) f[i * k + t];
+                fc[t][i] = (float) f[i * k + t];
             }
         }
-        float[] gramC = CoordinateDescent.gramColumns(fc, 11, k, l2);
+        float[] gramC = CoordinateDescent.gramColumns(fc, 11, l2);
         for (int a = 0; a < k; a++) {
             for (int b = 0; b < k; b++) {
                 assertThat((double) gramC[a * k + b]).isCloseTo(gram[a * k + b] + (a == b ? l2 : 0), within(1e-5));
@@ -145,11 +145,13 @@ class CraftNmfTest {
         }
         for (int s = 0; s < 3; s++) {
             double v = CoordinateDescent.sweep(x, rows, k, gram, cross, l2);
-            double vc = CoordinateDescent.sweepColumns(xc, rows, k, gramC, crossC, new float[rows]);
+            // Two row blocks: a block's sweep touches only its own rows.
+            double vc = CoordinateDescent.sweepColumns(xc, crossC, gramC, new float[rows], 0, 20)
+                    + CoordinateDescent.sweepColumns(xc, crossC, gramC, new float[rows], 20, rows);
             assertThat(vc).isCloseTo(v, within(1e-4 * Math.max(1, v)));
             for (int i = 0; i < rows; i++) {
                 for (int t = 0; t < k; t++) {
-                    assertThat((double) xc[t * rows + i]).isCloseTo(x[i * k + t], within(1e-4));
+                    assertThat((double) xc[t][i]).isCloseTo(x[i * k + t], within(1e-4));
                 }
             }
         }
@@ -175,24 +177,28 @@ class CraftNmfTest {
                 u[i] = rng.nextFloat() < 0.3 ? 0 : rng.nextFloat();
             }
             RowMajorMatrix am = new RowMajorMatrix(n, c, a);
-            float[] aw = new float[n * r];
-            HostProducts.timesTransposedColumns(HostProducts.transpose(am), n, c, w, r, aw);
-            float[] atu = new float[c * r];
-            HostProducts.transposedTimesColumns(a, n, c, u, r, atu);
+            float[][] wRows = HostProducts.rows(new RowMajorMatrix(r, c, w));
+            float[][] uColumns = HostProducts.rows(new RowMajorMatrix(r, n, u));
+            float[][] aw = new float[r][n];
+            HostProducts.combine(HostProducts.columns(am), wRows, aw, 0, n);
+            float[][] atu = new float[r][c];
+            // In two slices, as a caller splitting the columns between threads would.
+            HostProducts.combine(HostProducts.rows(am), uColumns, atu, 0, c / 2);
+            HostProducts.combine(HostProducts.rows(am), uColumns, atu, c / 2, c);
             for (int j = 0; j < r; j++) {
                 for (int i = 0; i < n; i++) {
                     double s = 0;
                     for (int k = 0; k < c; k++) {
                         s += (double) a[i * c + k] * w[j * c + k];
                     }
-                    assertThat((double) aw[j * n + i]).isCloseTo(s, within(1e-4 * Math.max(1, s)));
+                    assertThat((double) aw[j][i]).isCloseTo(s, within(1e-4 * Math.max(1, s)));
                 }
                 for (int k = 0; k < c; k++) {
                     double s = 0;
                     for (int i = 0; i < n; i++) {
                         s += (double) a[i * c + k] * u[j * n + i];
                     }
-                    assertThat((double) atu[j * c + k]).isCloseTo(s, within(1e-4 * Math.max(1, s)));
+                    assertThat((double) atu[j][k]).isCloseTo(s, within(1e-4 * Math.max(1, s)));
                 }
             }
         }
