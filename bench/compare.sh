@@ -26,6 +26,9 @@ echo "building bench..." >&2
 
 export OPT_OUT_TRACKING=true LAMINA_SAMPLES="$root/sample-models" ONEDNN_MAX_CPU_ISA=AVX2
 export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"
+# The same glibc heap thresholds as ./lamina, for both sides (libtorch's buffers are not
+# unmapped and re-faulted on every forward; both Java and Python forwards run faster with them).
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-67108864}"
 out="$(mktemp -d)"
 jmh_params=()
 if [ "$name" = runner ]; then jmh_params=(-p "model=$models" -p "batch=$batches"); fi

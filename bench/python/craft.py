@@ -6,7 +6,9 @@ craft_torch.py) on the same TorchScript file, data and masks as Lamina's:
             model's scripted trace() -> spatial mean -> sklearn NMF(10) (init nndsvda, cd, tol 1e-4,
             max_iter 200) -> nmf.transform of every image's 7x7 map -> Sobol total indices with the
             unscrambled Halton masks [A; C1..Cr] (B skipped as in Lamina; N = 32) and the Jansen
-            estimator, h evaluated batched from stage3 with run_from()
+            estimator, h evaluated from stage3 with run_from(). As the reference's Craft class
+            does: batches of its default batch_size (64) for g and for h, and each image's
+            perturbed maps built in numpy ((u * masks) @ W, moved to channels-first).
   nmf       sklearn NMF of the A in LAMINA_BENCH_INPUT (relative error written to the JSON)
 
 Class 0 of sample:fashion-train, first LAMINA_BENCH_CRAFT_IMAGES images (default 40).
@@ -29,6 +31,7 @@ from harness import measure, sample_dir  # noqa: E402
 
 warnings.filterwarnings("ignore")
 RANK, DESIGNS, PATCH, CLASS = 10, 32, 10, 0
+BATCH = 64  # deel-ai/Craft's default batch_size (Craft.__init__), used for g and for h
 
 
 def load_class_images(count):
@@ -53,7 +56,7 @@ class Pipeline:
         self.dummy = {"_": torch.zeros(1)}
         mean, std = mf["input"]["mean"][0], mf["input"]["std"][0]
         self.x = torch.from_numpy((images - mean) / std)
-        self.batch = 256
+        self.batch = BATCH
 
     def g(self, x):
         out = []
@@ -89,13 +92,13 @@ class Pipeline:
             ci[:, i] = b_m[:, i]
             cs.append(ci)
         masks = np.concatenate([a_m] + cs)
-        wt = torch.from_numpy(w)
         importances = []
         for u in u_all:
             up = u[None, :] * masks[:, None, None, :]
-            ap = torch.from_numpy(up.reshape(-1, RANK)) @ wt
-            ap = ap.reshape(len(masks), hh, ww, -1).permute(0, 3, 1, 2).contiguous()
-            y = self.h(ap)[:, CLASS].numpy().astype(np.float64)
+            ap = np.reshape(up, (-1, RANK)) @ w
+            ap = np.moveaxis(np.reshape(ap, (len(masks), hh, ww, -1)), -1, 1)
+            y = torch.cat([self.h(torch.tensor(ap[i:i + self.batch])) for i in range(0, len(ap), self.batch)])
+            y = y[:, CLASS].numpy().astype(np.float64)
             fa = y[:DESIGNS]
             var = max(np.sum((fa - fa.mean()) ** 2) / (DESIGNS - 1), 1e-12)
             importances.append([np.sum((fa - y[(1 + i) * DESIGNS:(2 + i) * DESIGNS]) ** 2) / (2 * DESIGNS * var)

@@ -16,6 +16,15 @@ import org.lamina.analysis.model.Trace;
  * h((u ⊙ m)·W) with the same mask at every position (shared/specs/craft.md §Sobol). Every
  * evaluation starts at the cut point ({@link RunRequest#startingAt}): g is never recomputed.
  * Masks are evaluated in batches of at most {@code batchRows}.
+ *
+ * <p><b>Pooled head.</b> When h begins with a global average pool — the next probe point is a
+ * startable {@code [C]} vector that equals the spatial mean of the cut point, which
+ * {@link CraftAnalysis} checks on every run's own images before it asks for this mode — the
+ * mask commutes with the pool: mean_p((u_p ⊙ m)·W) = (ū ⊙ m)·W with ū = mean_p u_p, because
+ * the mask is the same at every position and both maps are linear. h is then evaluated from the
+ * pooled point on one {@code C}-vector per mask instead of a {@code C × H × W} map: the same
+ * logits up to float rounding (tested against the full path), H·W times less to build and to
+ * push through the network. The reference (and the full path here) builds every perturbed map.
  */
 final class ConceptHead {
 
@@ -27,8 +36,21 @@ final class ConceptHead {
     private final RowMajorMatrix w;
     private final int classIndex;
     private final int batchRows;
+    private final String pooledPoint;
+    private final long[] pooledShape;
 
+    /** The full head: every mask row builds its perturbed map at the cut point. */
     ConceptHead(ProbeableModel model, String point, long[] pointShape, RowMajorMatrix w, int classIndex, int batchRows) {
+        this(model, point, pointShape, w, classIndex, batchRows, null);
+    }
+
+    /**
+     * @param pooled the point right after the cut that holds its spatial mean ({@code [C]} or
+     *               {@code [C, 1, 1]}, checked by the caller), to evaluate masks from;
+     *               {@code null} for the full head
+     */
+    ConceptHead(ProbeableModel model, String point, long[] pointShape, RowMajorMatrix w, int classIndex, int batchRows,
+                org.lamina.analysis.model.ProbePoint pooled) {
         this.model = model;
         this.point = point;
         this.pointShape = pointShape.clone();
@@ -37,6 +59,13 @@ final class ConceptHead {
         this.w = w;
         this.classIndex = classIndex;
         this.batchRows = Math.max(1, batchRows);
+        this.pooledPoint = pooled == null ? null : pooled.name();
+        this.pooledShape = pooled == null ? null : pooled.shape();
+    }
+
+    /** The pooled point masks are evaluated from, or {@code null} for the full head. */
+    String pooledPoint() {
+        return pooledPoint;
     }
 
     int positions() {
@@ -45,6 +74,9 @@ final class ConceptHead {
 
     /** Class logit for every mask row: {@code masks} is {@code [count × r]} row-major. */
     double[] evaluate(NDManager manager, float[] u, float[] masks, int count) {
+        if (pooledPoint != null) {
+            return evaluatePooled(manager, u, masks, count);
+        }
         int r = w.rows();
         double[] out = new double[count];
         try (NDManager scope = manager.newSubManager(model.device())) {
@@ -67,6 +99,95 @@ final class ConceptHead {
             }
         }
         return out;
+    }
+
+    /**
+     * {@link #evaluate} for several images with the same masks: {@code [images][count]}. The
+     * pooled head runs every image's rows together (a C-vector a row is small, so there are few
+     * calls into the engine); the full head one image at a time.
+     */
+    double[][] evaluateImages(NDManager manager, float[][] us, float[] masks, int count, Runnable afterEach) {
+        double[][] out = new double[us.length][];
+        if (pooledPoint == null) {
+            for (int i = 0; i < us.length; i++) {
+                out[i] = evaluate(manager, us[i], masks, count);
+                afterEach.run();
+            }
+            return out;
+        }
+        int r = w.rows();
+        // Rows per engine call: bounded so that a call's [rows, C] stays modest.
+        int imagesPerCall = Math.max(1, POOLED_ROWS_PER_CALL / Math.max(1, count));
+        for (int from = 0; from < us.length; from += imagesPerCall) {
+            int to = Math.min(us.length, from + imagesPerCall);
+            float[] masked = new float[(to - from) * count * r];
+            for (int i = from; i < to; i++) {
+                float[] mean = positionMean(us[i], r);
+                int base = (i - from) * count * r;
+                for (int row = 0; row < count; row++) {
+                    for (int c = 0; c < r; c++) {
+                        masked[base + row * r + c] = mean[c] * masks[row * r + c];
+                    }
+                }
+            }
+            float[] y = pooledLogits(manager, masked, (to - from) * count);
+            for (int i = from; i < to; i++) {
+                out[i] = new double[count];
+                for (int row = 0; row < count; row++) {
+                    out[i][row] = y[(i - from) * count + row];
+                }
+                afterEach.run();
+            }
+        }
+        return out;
+    }
+
+    /** Most mask rows a pooled-head call carries (with C = 2048 channels: 64 MB of activations). */
+    static final int POOLED_ROWS_PER_CALL = 8192;
+
+    /** {@link #evaluate} through the pool, for one image. */
+    private double[] evaluatePooled(NDManager manager, float[] u, float[] masks, int count) {
+        int r = w.rows();
+        float[] mean = positionMean(u, r);
+        float[] masked = new float[count * r];
+        for (int i = 0; i < count; i++) {
+            for (int c = 0; c < r; c++) {
+                masked[i * r + c] = mean[c] * masks[i * r + c];
+            }
+        }
+        float[] y = pooledLogits(manager, masked, count);
+        double[] out = new double[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = y[i];
+        }
+        return out;
+    }
+
+    /** ū: the mean over positions of a {@code positions × r} coefficient map. */
+    private float[] positionMean(float[] u, int r) {
+        float[] mean = new float[r];
+        for (int q = 0; q < positions; q++) {
+            for (int c = 0; c < r; c++) {
+                mean[c] += u[q * r + c];
+            }
+        }
+        for (int c = 0; c < r; c++) {
+            mean[c] /= positions;
+        }
+        return mean;
+    }
+
+    /** Class logits of h run from the pooled point on {@code (masked coefficients)·W}, {@code rows × r}. */
+    private float[] pooledLogits(NDManager manager, float[] masked, int rows) {
+        try (NDManager scope = manager.newSubManager(model.device())) {
+            NDArray a = scope.create(masked, new Shape(rows, w.rows())).matMul(w.toNDArray(scope));
+            if (pooledShape.length == 3) {
+                a = a.reshape(rows, pooledShape[0], pooledShape[1], pooledShape[2]);
+            }
+            try (Trace t = model.run(scope, RunRequest.startingAt(pooledPoint, a).build())) {
+                return t.logits().get(new NDIndex(":, {}", classIndex)).toFloatArray();
+            }
+        }
     }
 
     /**

@@ -123,7 +123,7 @@ public final class CraftAnalysis {
             throw new IllegalArgumentException("--rank " + p.rank() + " is more than the " + channels + " channels of '"
                     + point.name() + "': NMF needs rank ≤ channels");
         }
-        int batch = p.batchSize() > 0 ? p.batchSize() : BatchPlanner.batchSize(mf, false);
+        int batch = p.batchSize() > 0 ? p.batchSize() : BatchPlanner.forwardBatchSize(mf, model.device());
         int r = p.rank();
         int positions = point.shape().length == 3 ? (int) (point.shape()[1] * point.shape()[2]) : 1;
         NmfSettings nmfSettings = NmfSettings.defaults().withSeed(p.seed()).withAlphaW(p.alphaW());
@@ -154,7 +154,10 @@ public final class CraftAnalysis {
                 System.arraycopy(pooled, 0, a, from * perImage * channels, pooled.length);
                 progress.advance(1);
             }
-            // g(x) of the whole images, position-major [images × positions, C], for their coefficient maps.
+            // g(x) of the whole images, position-major [images × positions, C], for their coefficient maps;
+            // the same passes check whether the next point is the spatial mean of this one (pooled head).
+            ProbePoint pool = poolCandidate(mf, point);
+            double poolDeviation = 0;
             float[] imageActs = new float[images.length * positions * channels];
             for (int from = 0; from < images.length; from += batch) {
                 progress.checkCancelled();
@@ -163,8 +166,9 @@ public final class CraftAnalysis {
                 for (int i = from; i < to; i++) {
                     System.arraycopy(normalised(data, images[i], mf), 0, x, (i - from) * imageSize, imageSize);
                 }
-                float[] acts = positionMajorActivations(model, manager, point, x, to - from, shape);
-                System.arraycopy(acts, 0, imageActs, from * positions * channels, acts.length);
+                ImageMaps maps = imageMaps(model, manager, point, pool, x, to - from, shape);
+                System.arraycopy(maps.positionMajor(), 0, imageActs, from * positions * channels, maps.positionMajor().length);
+                poolDeviation = Math.max(poolDeviation, maps.poolDeviation());
                 progress.advance(1);
             }
             long t1 = System.nanoTime();
@@ -194,7 +198,9 @@ public final class CraftAnalysis {
 
             // Stage 4: Sobol total indices (+ occlusion, which costs r + 1 more rows per image).
             progress.message("Sobol: " + sobol.rows().length + " evaluations of h per image");
-            ConceptHead head = new ConceptHead(model, point.name(), point.shape(), nmf.w(), p.classIndex(), batch);
+            boolean pooledHead = pool != null && poolDeviation <= POOL_TOLERANCE;
+            ConceptHead head = new ConceptHead(model, point.name(), point.shape(), nmf.w(), p.classIndex(), batch,
+                    pooledHead ? pool : null);
             float[] sobolMasks = sobol.flat();
             int sobolRows = sobol.rows().length;
             // Occlusion (all ones, then one concept off) rides along for the fidelity rankings.
@@ -208,14 +214,16 @@ public final class CraftAnalysis {
             }
             double[][] local = new double[images.length][];
             double[][] occlusion = new double[images.length][r];
-            for (int i = 0; i < images.length; i++) {
+            double[][] ys = head.evaluateImages(manager, uMaps, masks, sobolRows + occlusionRows, () -> {
+                progress.advance(1);
                 progress.checkCancelled();
-                double[] y = head.evaluate(manager, uMaps[i], masks, sobolRows + occlusionRows);
+            });
+            for (int i = 0; i < images.length; i++) {
+                double[] y = ys[i];
                 local[i] = JansenEstimator.totalIndices(sobol, java.util.Arrays.copyOf(y, sobolRows));
                 for (int c = 0; c < r && p.fidelity(); c++) {
                     occlusion[i][c] = y[sobolRows] - y[sobolRows + 1 + c];
                 }
-                progress.advance(1);
             }
             double[] importance = new double[r];
             for (double[] st : local) {
@@ -297,6 +305,15 @@ public final class CraftAnalysis {
                     "maxIterations", nmfSettings.maxIterations(), "alphaW", nmfSettings.alphaW()));
             provenance.put("sobol", Map.of("sampler", "unscrambled Halton, dimension 2r, index 0 first", "designs", p.designs(),
                     "estimator", "Jansen", "evaluationsPerImage", sobolRows));
+            Map<String, Object> hInfo = new LinkedHashMap<>();
+            hInfo.put("startsAt", pooledHead ? pool.name() : point.name());
+            hInfo.put("mode", pooledHead ? "pooled: '" + pool.name() + "' is the spatial mean of '" + point.name()
+                    + "' on this run's images, so each mask is applied to the pooled coefficients (exact, see ConceptHead)"
+                    : "full: every perturbed map built at '" + point.name() + "'");
+            if (pool != null) {
+                hInfo.put("poolRelativeDeviation", poolDeviation);
+            }
+            provenance.put("h", hInfo);
             provenance.put("engine", ModelRuntime.versions());
             provenance.put("device", model.device().toString());
             provenance.put("seed", p.seed());
@@ -344,25 +361,76 @@ public final class CraftAnalysis {
         }
     }
 
-    /** g(x) at the point, position-major {@code [count × positions × C]}. */
-    static float[] positionMajorActivations(ProbeableModel model, NDManager manager, ProbePoint point, float[] x, int count,
-                                            long[] inputShape) {
+    /**
+     * Largest relative deviation, max|next − mean_p(cut)| / max|next|, under which the point
+     * after the cut counts as its spatial mean (float rounding of a 49-term mean is ~1e-7).
+     */
+    static final double POOL_TOLERANCE = 1e-5;
+
+    /**
+     * The point right after the cut, if it could be a global average pool of it: a startable
+     * {@code [C]} or {@code [C, 1, 1]} point with the cut's C, after a {@code [C, H, W]} cut.
+     * Whether it is the mean is checked on the run's own activations ({@link #imageMaps}).
+     */
+    static ProbePoint poolCandidate(ModelManifest mf, ProbePoint cut) {
+        List<ProbePoint> points = mf.probePoints();
+        int at = points.indexOf(cut);
+        if (cut.shape().length != 3 || at < 0 || at + 1 >= points.size()) {
+            return null;
+        }
+        ProbePoint next = points.get(at + 1);
+        long[] s = next.shape();
+        boolean vector = s.length == 1 || (s.length == 3 && s[1] == 1 && s[2] == 1);
+        return next.startable() && vector && s[0] == cut.shape()[0] ? next : null;
+    }
+
+    /** g(x) of whole images, position-major, and how far the pool candidate is from their spatial mean. */
+    record ImageMaps(float[] positionMajor, double poolDeviation) {
+    }
+
+    /**
+     * g(x) at the point, position-major {@code [count × positions × C]}; with a pool candidate,
+     * also its relative deviation from the spatial mean of g(x) (captured in the same pass).
+     */
+    static ImageMaps imageMaps(ProbeableModel model, NDManager manager, ProbePoint point, ProbePoint pool, float[] x,
+                               int count, long[] inputShape) {
         try (NDManager scope = manager.newSubManager()) {
-            NDArray act = capture(model, scope, point, x, count, inputShape);
+            Trace t = capture(model, scope, x, count, inputShape, pool == null ? new String[] {point.name()}
+                    : new String[] {point.name(), pool.name()});
+            NDArray act = t.activation(point.name());
             requireNonNegative(act, point);
+            double deviation = Double.POSITIVE_INFINITY;
             if (act.getShape().dimension() == 4) {
                 Shape s = act.getShape();
-                act = act.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).transpose(0, 2, 1);
+                act = act.reshape(s.get(0), s.get(1), s.get(2) * s.get(3));
+                if (pool != null) {
+                    deviation = poolDeviation(act, t.activation(pool.name()).reshape(s.get(0), s.get(1)));
+                }
+                act = act.transpose(0, 2, 1);
             }
-            return act.toFloatArray();
+            return new ImageMaps(act.toFloatArray(), deviation);
         }
+    }
+
+    /**
+     * max|next − mean_p(act)| / max|next| for activations {@code act} {@code [n, C, positions]}
+     * and a candidate pooled point {@code next} {@code [n, C]}.
+     */
+    static double poolDeviation(NDArray act, NDArray next) {
+        double scale = next.abs().max().getFloat();
+        double diff = next.sub(act.mean(new int[] {2})).abs().max().getFloat();
+        return scale > 0 ? diff / scale : diff;
     }
 
     private static NDArray capture(ProbeableModel model, NDManager scope, ProbePoint point, float[] x, int count,
                                    long[] inputShape) {
+        return capture(model, scope, x, count, inputShape, point.name()).activation(point.name());
+    }
+
+    private static Trace capture(ProbeableModel model, NDManager scope, float[] x, int count, long[] inputShape,
+                                 String... points) {
         NDArray input = scope.create(x, new Shape(count, inputShape[0], inputShape[1], inputShape[2]));
-        Trace t = model.run(scope, RunRequest.fromInput(input).capture(point.name()).build());
-        return t.activation(point.name());
+        return model.run(scope, RunRequest.fromInput(input).capture(points).build());
     }
 
     private static void requireNonNegative(NDArray act, ProbePoint point) {

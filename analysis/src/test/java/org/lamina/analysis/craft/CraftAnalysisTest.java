@@ -94,13 +94,61 @@ class CraftAnalysisTest {
                 eye[i * c + i] = 1;
             }
             float[] x = CraftAnalysis.normalised(data, result.imageIndices()[0], mf);
-            float[] u = CraftAnalysis.positionMajorActivations(model, m, mf.probePoint("relu2"), x, 1, mf.input().shape());
+            float[] u = CraftAnalysis.imageMaps(model, m, mf.probePoint("relu2"), null, x, 1, mf.input().shape()).positionMajor();
             ConceptHead head = new ConceptHead(model, "relu2", new long[] {16, 14, 14}, new RowMajorMatrix(c, c, eye), 2, 7);
             float[] ones = new float[c];
             java.util.Arrays.fill(ones, 1);
             double y = head.evaluate(m, u, ones, 1)[0];
             NDArray logits = model.run(m, RunRequest.fromInput(m.create(x, new Shape(1, 1, 28, 28))).build()).logits();
             assertThat(y).isCloseTo(logits.getFloat(0, 2), within(1e-4));
+        }
+    }
+
+    @Test
+    void hStartsAfterThePoolWhereTheNextPointIsTheSpatialMean() {
+        // tiny-cnn: relu2 [16, 14, 14] → gap [16, 1, 1] (adaptive average pool).
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> h = (java.util.Map<String, Object>) result.provenance().get("h");
+        assertThat(h.get("startsAt")).isEqualTo("gap");
+        assertThat((double) h.get("poolRelativeDeviation")).isLessThan(CraftAnalysis.POOL_TOLERANCE);
+        ModelManifest mf = model.manifest();
+        assertThat(CraftAnalysis.poolCandidate(mf, mf.probePoint("relu2")).name()).isEqualTo("gap");
+        // relu1 is followed by a max-pool to another map, not a vector: no candidate.
+        assertThat(CraftAnalysis.poolCandidate(mf, mf.probePoint("relu1"))).isNull();
+    }
+
+    @Test
+    void pooledHeadGivesTheFullHeadsLogitsForEveryMask() {
+        // The shortcut is exact: mean_p((u_p ⊙ m)·W) = (mean_p u_p ⊙ m)·W. Compare the two heads
+        // on Sobol masks and on one-concept-off masks for several images and classes.
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelManifest mf = model.manifest();
+            SobolMasks sobol = SobolMasks.of(3, 8).withoutB();
+            float[] masks = sobol.flat();
+            int count = sobol.rows().length;
+            for (int cls : new int[] {0, 7}) {
+                ConceptHead full = new ConceptHead(model, "relu2", new long[] {16, 14, 14}, result.w(), cls, 5);
+                ConceptHead pooled = new ConceptHead(model, "relu2", new long[] {16, 14, 14}, result.w(), cls, 5,
+                        mf.probePoint("gap"));
+                double[][] viaPool = pooled.evaluateImages(m, result.coefficientMaps(), masks, count, () -> { });
+                for (int i = 0; i < result.coefficientMaps().length; i++) {
+                    double[] expected = full.evaluate(m, result.coefficientMaps()[i], masks, count);
+                    assertThat(pooled.evaluate(m, result.coefficientMaps()[i], masks, count))
+                            .containsExactly(viaPool[i], within(1e-9));
+                    for (int row = 0; row < count; row++) {
+                        assertThat(viaPool[i][row]).isCloseTo(expected[row], within(1e-4 + 1e-5 * Math.abs(expected[row])));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void poolDeviationTellsAMeanFromAMax() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray act = m.randomUniform(0, 1, new Shape(3, 4, 9));
+            assertThat(CraftAnalysis.poolDeviation(act, act.mean(new int[] {2}))).isLessThan(1e-6);
+            assertThat(CraftAnalysis.poolDeviation(act, act.max(new int[] {2}))).isGreaterThan(0.1);
         }
     }
 

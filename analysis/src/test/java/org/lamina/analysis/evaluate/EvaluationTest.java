@@ -43,4 +43,17 @@ class EvaluationTest {
         assertThat(BatchPlanner.batchSize(manifest, 1, false)).isEqualTo(1);
         assertThat(BatchPlanner.batchSize(manifest, Long.MAX_VALUE / 2, false)).isEqualTo(BatchPlanner.MAX_BATCH);
     }
+
+    @Test
+    void cpuForwardBatchesStayWithinTheCacheBudget() {
+        var cnn = org.lamina.analysis.model.ManifestReader.read(Fixtures.dir("fashion-cnn"));
+        long perSample = BatchPlanner.bytesPerSample(cnn, false);
+        int cpu = BatchPlanner.forwardBatchSize(cnn, ai.djl.Device.cpu());
+        assertThat(cpu).isEqualTo((int) (BatchPlanner.CPU_FORWARD_BYTES / perSample));
+        assertThat(cpu).isLessThan(BatchPlanner.batchSize(cnn, false));
+        assertThat(BatchPlanner.forwardBatchSize(cnn, ai.djl.Device.gpu())).isEqualTo(BatchPlanner.batchSize(cnn, false));
+        // A model with large activations still gets the minimum batch, not 1.
+        var vit = org.lamina.analysis.model.ManifestReader.read(Fixtures.dir("fashion-vit"));
+        assertThat(BatchPlanner.forwardBatchSize(vit, ai.djl.Device.cpu())).isEqualTo(BatchPlanner.MIN_CPU_BATCH);
+    }
 }
