@@ -51,68 +51,78 @@ final class TruncatedSvd {
         int c = (int) a.getShape().get(1);
         boolean onEngine = a.getDevice().isGpu();
         // On the CPU the products run on the host: for these sizes a libtorch call costs more in
-        // JNI and thread hand-off than its arithmetic, and far more on a busy machine.
-        float[] aHost = onEngine ? null : a.toType(DataType.FLOAT32, false).toFloatArray();
-        double[] gram = new double[c * c];
+        // JNI and thread hand-off than its arithmetic, and far more on a busy machine. Host
+        // matrices are one array per row so that the products vectorise (see HostProducts).
+        RowMajorMatrix aHost = onEngine ? null
+                : new RowMajorMatrix(n, c, a.toType(DataType.FLOAT32, false).toFloatArray());
+        float[][] aColumns = onEngine ? null : HostProducts.columns(aHost);
+        double[][] gram = new double[c][c];
         if (onEngine) {
             try (NDManager scope = manager.newSubManager()) {
                 float[] g = a.transpose().matMul(a).toType(DataType.FLOAT32, false).toFloatArray();
-                for (int i = 0; i < g.length; i++) {
-                    gram[i] = g[i];
+                for (int p = 0; p < c; p++) {
+                    for (int q = 0; q < c; q++) {
+                        gram[p][q] = g[p * c + q];
+                    }
                 }
             }
         } else {
-            for (int i = 0; i < n; i++) {
-                int bi = i * c;
-                for (int p = 0; p < c; p++) {
-                    double v = aHost[bi + p];
-                    if (v == 0) {
-                        continue;
-                    }
-                    int gp = p * c;
-                    for (int q = 0; q < c; q++) {
-                        gram[gp + q] += v * aHost[bi + q];
-                    }
+            // AᵀA in float (sums of n products; the eigenvectors only seed the NMF).
+            float[][] g = new float[c][c];
+            HostProducts.combine(HostProducts.rows(aHost), aColumns, g, 0, c);
+            for (int p = 0; p < c; p++) {
+                for (int q = 0; q < c; q++) {
+                    gram[p][q] = g[p][q];
                 }
             }
         }
         int k;
-        double[] q;
+        double[][] q; // k columns of length c
         double[] values;
         if (c <= DIRECT_LIMIT) {
             // Small C (CNN channels): the whole eigendecomposition of AᵀA is cheap and exact.
-            double[][] eig = jacobi(gram, c);
+            double[] flat = new double[c * c];
+            for (int p = 0; p < c; p++) {
+                System.arraycopy(gram[p], 0, flat, p * c, c);
+            }
+            double[][] eig = jacobi(flat, c);
             k = c;
             values = eig[0];
-            q = eig[1];
+            q = columnsOf(eig[1], c, c);
         } else {
             // Large C: orthogonal iteration on an oversampled subspace, Rayleigh–Ritz every
             // few steps until the leading Ritz values settle.
             k = Math.min(c, rank + OVERSAMPLING);
-            q = NonNegativeFactorization.gaussian(c, k, seed);
-            orthonormaliseColumns(q, c, k);
+            q = columnsOf(NonNegativeFactorization.gaussian(c, k, seed), c, k);
+            orthonormalise(q);
             values = new double[k];
             double[] previous = new double[k];
+            double[][] next = new double[k][c];
             for (int sweep = 1; sweep <= MAX_SWEEPS; sweep++) {
-                q = multiply(gram, c, c, q, k);
-                orthonormaliseColumns(q, c, k);
+                // AᵀA is symmetric: (AᵀA)·q_j = Σ_m q_j[m] · row m of AᵀA.
+                combine(gram, q, next);
+                double[][] swap = q;
+                q = next;
+                next = swap;
+                orthonormalise(q);
                 if (sweep % RITZ_EVERY != 0 && sweep != MAX_SWEEPS) {
                     continue;
                 }
-                double[] gq = multiply(gram, c, c, q, k);
+                combine(gram, q, next);
                 double[] t = new double[k * k];
                 for (int a1 = 0; a1 < k; a1++) {
                     for (int b = 0; b < k; b++) {
-                        double sum = 0;
-                        for (int i = 0; i < c; i++) {
-                            sum += q[i * k + a1] * gq[i * k + b];
-                        }
-                        t[a1 * k + b] = sum;
+                        t[a1 * k + b] = dot(q[a1], next[b]);
                     }
                 }
                 double[][] eig = jacobi(t, k);
                 values = eig[0];
-                q = multiply(q, c, k, eig[1], k);
+                // q ← q·V: new column j = Σ_a V[a][j] · q_a.
+                double[][] vColumns = columnsOf(eig[1], k, k);
+                combine(q, vColumns, next);
+                swap = q;
+                q = next;
+                next = swap;
                 double change = 0;
                 for (int j = 0; j < rank; j++) {
                     change = Math.max(change, Math.abs(values[j] - previous[j]) / Math.max(Math.abs(values[0]), 1e-30));
@@ -123,24 +133,26 @@ final class TruncatedSvd {
                 }
             }
         }
-        double[][] vectors;
-        vectors = new double[rank][c];
+        double[][] vectors = new double[rank][];
         double[] sv = new double[rank];
         for (int j = 0; j < rank; j++) {
-            for (int i = 0; i < c; i++) {
-                vectors[j][i] = q[i * k + j];
-            }
+            vectors[j] = q[j].clone();
             sv[j] = Math.sqrt(Math.max(values[j], 0));
         }
         double[][] lefts = new double[rank][n];
         if (!onEngine) {
+            // A·v_j = Σ_p v_j[p] · column p of A.
+            float[][] v = new float[rank][c];
+            for (int j = 0; j < rank; j++) {
+                for (int p = 0; p < c; p++) {
+                    v[j][p] = (float) vectors[j][p];
+                }
+            }
+            float[][] av = new float[rank][n];
+            HostProducts.combine(aColumns, v, av, 0, n);
             for (int j = 0; j < rank; j++) {
                 for (int i = 0; i < n; i++) {
-                    double s = 0;
-                    for (int p = 0; p < c; p++) {
-                        s += aHost[i * c + p] * vectors[j][p];
-                    }
-                    lefts[j][i] = sv[j] > 0 ? s / sv[j] : 0;
+                    lefts[j][i] = sv[j] > 0 ? av[j][i] / sv[j] : 0;
                 }
             }
             return new TruncatedSvd(sv, vectors, lefts);
@@ -163,44 +175,78 @@ final class TruncatedSvd {
         return new TruncatedSvd(sv, vectors, lefts);
     }
 
-    /** {@code x (rows × inner) · y (inner × k)}, row-major. */
-    private static double[] multiply(double[] x, int rows, int inner, double[] y, int k) {
-        double[] out = new double[rows * k];
+    /** The k columns of a row-major {@code rows × k} matrix, one array each. */
+    private static double[][] columnsOf(double[] x, int rows, int k) {
+        double[][] out = new double[k][rows];
         for (int i = 0; i < rows; i++) {
-            for (int m = 0; m < inner; m++) {
-                double v = x[i * inner + m];
-                if (v == 0) {
-                    continue;
-                }
-                int yb = m * k;
-                int ob = i * k;
-                for (int j = 0; j < k; j++) {
-                    out[ob + j] += v * y[yb + j];
-                }
+            for (int j = 0; j < k; j++) {
+                out[j][i] = x[i * k + j];
             }
         }
         return out;
     }
 
-    /** Modified Gram–Schmidt on the columns of a {@code rows × k} matrix, in place. */
-    private static void orthonormaliseColumns(double[] x, int rows, int k) {
-        for (int j = 0; j < k; j++) {
+    /** {@code out[j] = Σ_m coef[j][m] · rows[m]} (double twin of {@link HostProducts#combine}). */
+    private static void combine(double[][] rows, double[][] coef, double[][] out) {
+        int m = rows.length;
+        for (int j = 0; j < out.length; j++) {
+            double[] o = out[j];
+            double[] cj = coef[j];
+            java.util.Arrays.fill(o, 0);
+            int k = 0;
+            for (; k + 3 < m; k += 4) {
+                fourIntoOne(rows[k], rows[k + 1], rows[k + 2], rows[k + 3], cj[k], cj[k + 1], cj[k + 2], cj[k + 3], o);
+            }
+            for (; k < m; k++) {
+                double s = cj[k];
+                double[] x = rows[k];
+                for (int i = 0; i < o.length; i++) {
+                    o[i] += s * x[i];
+                }
+            }
+        }
+    }
+
+    /** {@code o += s0·x0 + … + s3·x3}, shaped so that C2 vectorises it (see HostProducts#fourIntoOne). */
+    private static void fourIntoOne(double[] x0, double[] x1, double[] x2, double[] x3, double s0, double s1, double s2,
+                                    double s3, double[] o) {
+        for (int i = 0; i < o.length; i++) {
+            o[i] += s0 * x0[i] + s1 * x1[i] + s2 * x2[i] + s3 * x3[i];
+        }
+    }
+
+    private static double dot(double[] x, double[] y) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < x.length; i += 4) {
+            s0 += x[i] * y[i];
+            s1 += x[i + 1] * y[i + 1];
+            s2 += x[i + 2] * y[i + 2];
+            s3 += x[i + 3] * y[i + 3];
+        }
+        for (; i < x.length; i++) {
+            s0 += x[i] * y[i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Modified Gram–Schmidt on columns held one array each, in place. */
+    private static void orthonormalise(double[][] x) {
+        for (int j = 0; j < x.length; j++) {
+            double[] xj = x[j];
             for (int p = 0; p < j; p++) {
-                double dot = 0;
-                for (int i = 0; i < rows; i++) {
-                    dot += x[i * k + j] * x[i * k + p];
-                }
-                for (int i = 0; i < rows; i++) {
-                    x[i * k + j] -= dot * x[i * k + p];
+                double d = dot(xj, x[p]);
+                double[] xp = x[p];
+                for (int i = 0; i < xj.length; i++) {
+                    xj[i] -= d * xp[i];
                 }
             }
-            double norm = 0;
-            for (int i = 0; i < rows; i++) {
-                norm += x[i * k + j] * x[i * k + j];
-            }
-            norm = Math.sqrt(norm);
-            for (int i = 0; i < rows; i++) {
-                x[i * k + j] = norm > 1e-300 ? x[i * k + j] / norm : 0;
+            double norm = Math.sqrt(dot(xj, xj));
+            for (int i = 0; i < xj.length; i++) {
+                xj[i] = norm > 1e-300 ? xj[i] / norm : 0;
             }
         }
     }
