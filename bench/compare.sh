@@ -6,6 +6,9 @@
 #   LAMINA_BENCH_THREADS  threads for both sides (default: all cores)
 #   LAMINA_BENCH_MODELS   models for the runner case (default sample:fashion-cnn,sample:fashion-vit)
 #   LAMINA_BENCH_BATCHES  batch sizes (default 1,32,256)
+#   LAMINA_BENCH_WARMUP_S / LAMINA_BENCH_MEASURE_S  seconds of warm-up / measurement per case,
+#                         on both sides (default 2 / 3; craft 15 / 10: its Java side needs ~40
+#                         calls before C2 has compiled its loops, see bench/README.md)
 set -euo pipefail
 name="${1:?usage: bench/compare.sh NAME [ROUNDS]}"
 rounds="${2:-3}"
@@ -13,6 +16,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 threads="${LAMINA_BENCH_THREADS:-$(nproc)}"
 models="${LAMINA_BENCH_MODELS:-sample:fashion-cnn,sample:fashion-vit}"
 batches="${LAMINA_BENCH_BATCHES:-1,32,256}"
+case "$name" in
+  craft) warm_default=15; measure_default=10 ;;
+  *) warm_default=2; measure_default=3 ;;
+esac
+export LAMINA_BENCH_WARMUP_S="${LAMINA_BENCH_WARMUP_S:-$warm_default}"
+export LAMINA_BENCH_MEASURE_S="${LAMINA_BENCH_MEASURE_S:-$measure_default}"
 class="$(tr '[:lower:]' '[:upper:]' <<< "${name:0:1}")${name:1}Benchmark"
 pyfile="$root/bench/python/$name.py"
 [ -f "$pyfile" ] || { echo "compare.sh: no Python side $pyfile" >&2; exit 2; }
@@ -38,11 +47,11 @@ if [ -x "$root/bench/python/$name.prepare.sh" ]; then
   LAMINA_BENCH_INPUT="$("$root/bench/python/$name.prepare.sh" "$out")"
   export LAMINA_BENCH_INPUT
 fi
-echo "case $name: $rounds rounds, $threads threads on both sides, models $models, batches $batches; raw results in $out" >&2
+echo "case $name: $rounds rounds, ${LAMINA_BENCH_WARMUP_S} s warm-up + ${LAMINA_BENCH_MEASURE_S} s measured per case, $threads threads on both sides, models $models, batches $batches; raw results in $out" >&2
 for r in $(seq 1 "$rounds"); do
   java -Dai.djl.offline=true -Dlamina.threads="$threads" -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
     -cp "$root/bench/target/lamina-bench.jar:$root/bench/target/lib/*" org.openjdk.jmh.Main "$class" \
-    "${jmh_params[@]}" -f 1 -wi 2 -w 1s -i 3 -r 1s \
+    "${jmh_params[@]}" -f 1 -wi "$LAMINA_BENCH_WARMUP_S" -w 1s -i "$LAMINA_BENCH_MEASURE_S" -r 1s \
     -jvmArgs "-Dai.djl.offline=true -Dlamina.threads=$threads -Dorg.slf4j.simpleLogger.defaultLogLevel=error" \
     -rf json -rff "$out/java-$r.json" > "$out/java-$r.log" 2>&1 || { tail -30 "$out/java-$r.log" >&2; exit 1; }
   /usr/bin/python3 "$pyfile" --threads "$threads" --models "$models" --batches "$batches" --out "$out/python-$r.json"

@@ -3,8 +3,9 @@ iterations of fixed wall time, reporting the mean milliseconds per call."""
 import os
 import time
 
-WARMUP_SECONDS = 2.0
-MEASURE_SECONDS = 3.0
+# Set by bench/compare.sh for both sides (Java: as many 1 s JMH iterations).
+WARMUP_SECONDS = float(os.environ.get("LAMINA_BENCH_WARMUP_S", "2"))
+MEASURE_SECONDS = float(os.environ.get("LAMINA_BENCH_MEASURE_S", "3"))
 
 
 def sample_dir(model_arg):
