@@ -6,8 +6,9 @@ import java.util.Arrays;
  * Concept attribution maps (shared/specs/craft.md §Concept attribution maps), as the public CRAFT
  * code draws them: a concept's coefficient map U(x)[:, :, c] is kept above its 90th percentile,
  * resized bicubically to the image, clipped to its [10th, 90th] percentiles and scaled to [0, 1].
- * The same post-processing serves the gradient mode, whose raw map is
- * max(0, ∂y/∂ã_p·W_c · u_c(p)) per position (a Grad-CAM-style concept-space map).
+ * The same post-processing serves the gradient mode, the paper's: the gradient of the image's
+ * coefficient u_c through the NNLS (implicit differentiation) with Grad-CAM at the cut point,
+ * max(0, J_c·g(x)_p) per position ({@link NnlsGradCam}).
  */
 public final class ConceptMaps {
 
@@ -23,7 +24,7 @@ public final class ConceptMaps {
     public enum Mode {
         /** The NNLS coefficient map U(x)[:, :, c] (public CRAFT code). */
         COEFFICIENTS,
-        /** Positive part of gradient × coefficient per position. */
+        /** Grad-CAM of u_c through the NNLS (the paper's concept attribution map, {@link NnlsGradCam}). */
         GRADIENT;
 
         public static Mode parse(String s) {

@@ -193,6 +193,23 @@ public final class CraftAnalysis {
             for (int i = 0; i < images.length; i++) {
                 System.arraycopy(coded.values(), i * positions * r, uMaps[i], 0, positions * r);
             }
+            // The paper's concept maps: u_c of each image's pooled activation, differentiated through
+            // the NNLS and combined with Grad-CAM at the cut point (no model pass).
+            float[] pooledImages = new float[images.length * channels];
+            for (int i = 0; i < images.length; i++) {
+                for (int q = 0; q < positions; q++) {
+                    for (int k = 0; k < channels; k++) {
+                        pooledImages[i * channels + k] += imageActs[(i * positions + q) * channels + k] / positions;
+                    }
+                }
+            }
+            RowMajorMatrix imageCodes;
+            try (NDManager scope = manager.newSubManager()) {
+                imageCodes = NonNegativeLeastSquares.encode(scope,
+                        scope.create(pooledImages, new Shape(images.length, channels)), nmf.w(), nmfSettings);
+            }
+            float[][] gradientMaps = NnlsGradCam.maps(imageActs, images.length, positions, imageCodes, nmf.w(),
+                    channels * nmfSettings.alphaW());
             long t3 = System.nanoTime();
             seconds.put("encode", (t3 - t2) / 1e9);
 
@@ -237,13 +254,12 @@ public final class CraftAnalysis {
             // Stage 5: gradients and fidelity curves.
             List<ConceptRanking> rankings = p.fidelity() ? ConceptRanking.all() : List.of();
             progress.message(p.fidelity() ? "fidelity: deletion and insertion curves" : "done");
+            // Ranking (b) of the spec's faithfulness check: |Σ_p ∂h/∂u_p ⊙ u_p| per concept.
             float[][] grads = p.fidelity() ? head.coefficientGradients(manager, uMaps) : new float[images.length][positions * r];
-            float[][] gradientMaps = new float[images.length][positions * r];
             double[][] gradientInput = new double[images.length][r];
             for (int i = 0; i < images.length; i++) {
                 for (int q = 0; q < positions * r; q++) {
-                    gradientMaps[i][q] = grads[i][q] * uMaps[i][q];
-                    gradientInput[i][q % r] += gradientMaps[i][q];
+                    gradientInput[i][q % r] += grads[i][q] * uMaps[i][q];
                 }
                 for (int c = 0; c < r; c++) {
                     gradientInput[i][c] = Math.abs(gradientInput[i][c]);

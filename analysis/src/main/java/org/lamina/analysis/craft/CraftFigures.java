@@ -196,11 +196,12 @@ public final class CraftFigures {
 
     /**
      * The figures {@link #exportAll} writes, in its order: importance, top crops, the composite of
-     * image 0 and the fidelity curves (also what a session replay returns).
+     * image 0 with U-maps ({@code craft-composite}) and with the paper's gradient maps
+     * ({@code craft-composite-gradient}), and the fidelity curves (also what a session replay returns).
      */
     public static List<Figure> figures(CraftResult r, Dataset data) {
         return List.of(globalImportance(r), topCrops(r, data), composite(r, data, 0, ConceptMaps.Mode.COEFFICIENTS),
-                fidelity(r));
+                composite(r, data, 0, ConceptMaps.Mode.GRADIENT), fidelity(r));
     }
 
     private static void drawTitle(Graphics2D g, Rectangle2D area, String text) {
@@ -302,7 +303,7 @@ public final class CraftFigures {
 
         @Override
         public String name() {
-            return "craft-composite";
+            return mode == ConceptMaps.Mode.GRADIENT ? "craft-composite-gradient" : "craft-composite";
         }
 
         @Override

@@ -33,7 +33,8 @@ import java.util.Map;
  * @param w                   concept bank {@code r × C}
  * @param localImportance     Sobol S_T per image {@code [images][r]}
  * @param coefficientMaps     NNLS coefficient map per image, {@code positions × r} row-major
- * @param gradientMaps        ∂y/∂u per image and position, {@code positions × r} row-major
+ * @param gradientMaps        the paper-mode concept maps per image ({@link NnlsGradCam}: ∂u_c/∂g(x)
+ *                            through the NNLS, Grad-CAM at the cut point), {@code positions × r} row-major
  * @param mapRows             rows of the cut point's spatial grid (1 for a vector point)
  * @param mapCols             columns of that grid
  */

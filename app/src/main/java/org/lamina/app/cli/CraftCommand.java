@@ -31,7 +31,8 @@ import java.util.Locale;
         description = {"CRAFT concepts of a class (Fel et al., CVPR 2023): NMF of crop activations at a cut point, "
                 + "Sobol total-order importance of each concept, concept maps and deletion/insertion fidelity.",
             "Writes DIR/craft.json, DIR/craft-data.npz (A, U, W, ST, maps) and craft-importance, craft-top-crops, "
-                + "craft-composite, craft-fidelity as .png/.svg/.pdf/.csv."})
+                + "craft-composite (U-maps), craft-composite-gradient (the paper's maps: Grad-CAM of the concept "
+                + "coefficient through the NNLS), craft-fidelity as .png/.svg/.pdf/.csv."})
 final class CraftCommand implements Runnable {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "Model directory or sample:NAME.")

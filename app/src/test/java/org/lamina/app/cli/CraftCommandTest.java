@@ -41,7 +41,8 @@ class CraftCommandTest {
         assertThat(json.get("concepts").get(0).get("topCrops")).hasSize(10);
         assertThat(json.get("provenance").get("weightsSha256").asText()).hasSize(64);
         for (String f : new String[] {"craft-data.npz", "craft-importance.png", "craft-importance.svg", "craft-importance.pdf",
-            "craft-importance.csv", "craft-top-crops.png", "craft-composite.png", "craft-fidelity.png", "craft-fidelity.csv"}) {
+            "craft-importance.csv", "craft-top-crops.png", "craft-composite.png", "craft-composite-gradient.png",
+            "craft-fidelity.png", "craft-fidelity.csv"}) {
             assertThat(dir.resolve(f)).isNotEmptyFile();
         }
     }
@@ -60,7 +61,7 @@ class CraftCommandTest {
         CliRun.Result r = CliRun.run("replay", session.toString(), "--out", figures.toString(), "--format", "png,csv",
                 "--device", "cpu");
         assertThat(r.code()).as(r.err()).isZero();
-        for (String f : new String[] {"importance", "top-crops", "composite", "fidelity"}) {
+        for (String f : new String[] {"importance", "top-crops", "composite", "composite-gradient", "fidelity"}) {
             assertThat(figures.resolve("01-craft-craft-" + f + ".png")).isNotEmptyFile();
             assertThat(figures.resolve("01-craft-craft-" + f + ".csv")).isNotEmptyFile();
         }

@@ -140,7 +140,7 @@ final class CraftView implements PluginView {
         mapMode.setConverter(new javafx.util.StringConverter<>() {
             @Override
             public String toString(ConceptMaps.Mode m) {
-                return m == ConceptMaps.Mode.GRADIENT ? "gradient × coefficient" : "U-map (NNLS coefficients)";
+                return m == ConceptMaps.Mode.GRADIENT ? "gradient (NNLS Grad-CAM)" : "U-map (NNLS coefficients)";
             }
 
             @Override
