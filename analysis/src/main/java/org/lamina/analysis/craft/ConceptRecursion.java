@@ -56,7 +56,7 @@ public final class ConceptRecursion {
         }
         long[] shape = mf.input().shape();
         int size = (int) (shape[0] * shape[1] * shape[2]);
-        int batch = Math.max(1, parent.parameters().batchSize() > 0 ? parent.parameters().batchSize() : BatchPlanner.batchSize(mf, false));
+        int batch = Math.max(1, parent.parameters().batchSize() > 0 ? parent.parameters().batchSize() : BatchPlanner.forwardBatchSize(mf, model.device()));
         float[] a = new float[rows.length * channels];
         progress.begin((rows.length + batch - 1) / batch + 1);
         progress.message("sub-concepts of concept " + concept + " at " + layer);
