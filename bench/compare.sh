@@ -6,6 +6,7 @@
 #   LAMINA_BENCH_THREADS  threads for both sides (default: all cores)
 #   LAMINA_BENCH_MODELS   models for the runner case (default sample:fashion-cnn,sample:fashion-vit)
 #   LAMINA_BENCH_BATCHES  batch sizes (default 1,32,256)
+#   LAMINA_BENCH_JAVA_OPTS extra JVM options for the Java side (e.g. -Dlamina.craft.pooledHead=false)
 #   LAMINA_BENCH_WARMUP_S / LAMINA_BENCH_MEASURE_S  seconds of warm-up / measurement per case,
 #                         on both sides (default 2 / 3; craft 15 / 10: its Java side needs ~40
 #                         calls before C2 has compiled its loops, see bench/README.md)
@@ -52,7 +53,7 @@ for r in $(seq 1 "$rounds"); do
   java -Dai.djl.offline=true -Dlamina.threads="$threads" -Dorg.slf4j.simpleLogger.defaultLogLevel=error \
     -cp "$root/bench/target/lamina-bench.jar:$root/bench/target/lib/*" org.openjdk.jmh.Main "$class" \
     "${jmh_params[@]}" -f 1 -wi "$LAMINA_BENCH_WARMUP_S" -w 1s -i "$LAMINA_BENCH_MEASURE_S" -r 1s \
-    -jvmArgs "-Dai.djl.offline=true -Dlamina.threads=$threads -Dorg.slf4j.simpleLogger.defaultLogLevel=error" \
+    -jvmArgs "-Dai.djl.offline=true -Dlamina.threads=$threads -Dorg.slf4j.simpleLogger.defaultLogLevel=error ${LAMINA_BENCH_JAVA_OPTS:-}" \
     -rf json -rff "$out/java-$r.json" > "$out/java-$r.log" 2>&1 || { tail -30 "$out/java-$r.log" >&2; exit 1; }
   /usr/bin/python3 "$pyfile" --threads "$threads" --models "$models" --batches "$batches" --out "$out/python-$r.json"
   echo "  round $r done" >&2

@@ -80,15 +80,27 @@ final class ConceptHead {
         int r = w.rows();
         double[] out = new double[count];
         try (NDManager scope = manager.newSubManager(model.device())) {
-            NDArray uNd = scope.create(u, new Shape(1, positions, r));
-            NDArray wNd = w.toNDArray(scope);
+            // Channels-first from the start: Wᵀ (C × r) · (uᵀ ⊙ m) (r × positions) is the
+            // perturbed map [C, positions] of each mask row, written once in the cut point's
+            // layout (no transpose of the large tensor).
+            float[] uT = new float[r * positions];
+            for (int q = 0; q < positions; q++) {
+                for (int c = 0; c < r; c++) {
+                    uT[c * positions + q] = u[q * r + c];
+                }
+            }
+            NDArray uNd = scope.create(uT, new Shape(1, r, positions));
+            NDArray wT = w.toNDArray(scope).transpose().duplicate();
             for (int from = 0; from < count; from += batchRows) {
                 int to = Math.min(count, from + batchRows);
                 try (NDManager batch = scope.newSubManager()) {
                     float[] chunk = new float[(to - from) * r];
                     System.arraycopy(masks, from * r, chunk, 0, chunk.length);
-                    NDArray m = batch.create(chunk, new Shape(to - from, 1, r));
-                    NDArray a = toActivation(uNd.mul(m).matMul(wNd), to - from);
+                    NDArray m = batch.create(chunk, new Shape(to - from, r, 1));
+                    NDArray perturbed = wT.matMul(uNd.mul(m));
+                    NDArray a = pointShape.length == 3
+                            ? perturbed.reshape(to - from, pointShape[0], pointShape[1], pointShape[2])
+                            : perturbed.reshape(to - from, channels);
                     try (Trace t = model.run(batch, RunRequest.startingAt(point, a).build())) {
                         float[] y = t.logits().get(new NDIndex(":, {}", classIndex)).toFloatArray();
                         for (int i = 0; i < y.length; i++) {
