@@ -71,7 +71,7 @@ public final class GalleryIndexCache {
 
     /** Pools the features of items {@code [0, size)} in batches (no cache). */
     public static GalleryIndex build(SpatialFeatures features, Dataset data, int size, ProgressSink progress) {
-        int batch = BatchPlanner.batchSize(features.model().manifest(), false);
+        int batch = BatchPlanner.forwardBatchSize(features.model().manifest(), features.model().device());
         int d = features.channels();
         float[] rows = new float[size * d];
         progress.begin((size + batch - 1) / batch);

@@ -86,7 +86,7 @@ public final class FeatureExtractor {
             throw new IllegalArgumentException("no probe points chosen for model '" + mf.name() + "'");
         }
         long start = System.nanoTime();
-        int batch = Math.min(256, BatchPlanner.batchSize(mf, false));
+        int batch = BatchPlanner.forwardBatchSize(mf, model.device());
         int batches = (items.length + batch - 1) / batch;
         progress.begin(batches);
         List<List<float[]>> chunks = new ArrayList<>();

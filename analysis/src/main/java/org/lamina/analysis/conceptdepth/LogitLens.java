@@ -74,7 +74,7 @@ public final class LogitLens {
         double[] kl = new double[n];
         double[] top1 = new double[n];
         double[] top5 = new double[n];
-        int batch = Math.min(256, BatchPlanner.batchSize(mf, false));
+        int batch = BatchPlanner.forwardBatchSize(mf, model.device());
         int batches = (items.length + batch - 1) / batch;
         progress.begin(batches);
         for (int b = 0; b < batches; b++) {

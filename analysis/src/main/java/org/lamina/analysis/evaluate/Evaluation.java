@@ -41,7 +41,7 @@ public record Evaluation(String model, String data, int samples, double accuracy
         }
         int classes = mf.labels().size();
         int[][] confusion = new int[classes][classes];
-        int batch = BatchPlanner.batchSize(mf, false);
+        int batch = BatchPlanner.forwardBatchSize(mf, model.device());
         for (int from = 0; from < data.size(); from += batch) {
             int to = Math.min(data.size(), from + batch);
             try (NDManager m = NDManager.newBaseManager(model.device())) {
