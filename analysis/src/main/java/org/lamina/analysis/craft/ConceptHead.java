@@ -75,7 +75,7 @@ final class ConceptHead {
     /** Class logit for every mask row: {@code masks} is {@code [count × r]} row-major. */
     double[] evaluate(NDManager manager, float[] u, float[] masks, int count) {
         if (pooledPoint != null) {
-            return evaluatePooled(manager, u, masks, count);
+            return evaluateImages(manager, new float[][] {u}, masks, count, () -> { })[0];
         }
         int r = w.rows();
         double[] out = new double[count];
@@ -156,24 +156,6 @@ final class ConceptHead {
 
     /** Most mask rows a pooled-head call carries (with C = 2048 channels: 64 MB of activations). */
     static final int POOLED_ROWS_PER_CALL = 8192;
-
-    /** {@link #evaluate} through the pool, for one image. */
-    private double[] evaluatePooled(NDManager manager, float[] u, float[] masks, int count) {
-        int r = w.rows();
-        float[] mean = positionMean(u, r);
-        float[] masked = new float[count * r];
-        for (int i = 0; i < count; i++) {
-            for (int c = 0; c < r; c++) {
-                masked[i * r + c] = mean[c] * masks[i * r + c];
-            }
-        }
-        float[] y = pooledLogits(manager, masked, count);
-        double[] out = new double[count];
-        for (int i = 0; i < count; i++) {
-            out[i] = y[i];
-        }
-        return out;
-    }
 
     /** ū: the mean over positions of a {@code positions × r} coefficient map. */
     private float[] positionMean(float[] u, int r) {

@@ -9,7 +9,7 @@ package org.lamina.analysis.craft;
  * itself; with the same loop over one flat array at per-row offsets ({@code out[o + i] += s·x[b + i]})
  * it cannot rule out overlap and stays scalar. Measured on this machine (2-core AMD EPYC,
  * 360 × 128 × 10): 1.9 G multiply-adds/s with offsets, 17–25 G with per-row arrays — the NMF's
- * products went from 30 ms to about 6 ms per 200 iterations.
+ * products went from 30 ms to about 8 ms per 200 iterations.
  */
 final class HostProducts {
 
