@@ -185,6 +185,18 @@ class CraftNmfTest {
             // In two slices, as a caller splitting the columns between threads would.
             HostProducts.combine(HostProducts.rows(am), uColumns, atu, 0, c / 2);
             HostProducts.combine(HostProducts.rows(am), uColumns, atu, c / 2, c);
+            // The engine path (a GPU's, here on the CPU) gives the same products.
+            float[][] awEngine = new float[r][n];
+            float[][] atuEngine = new float[r][c];
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+                ai.djl.ndarray.NDArray aNd = am.toNDArray(m);
+                NonNegativeFactorization.product(m, wRows, aNd.transpose().duplicate(), awEngine);
+                NonNegativeFactorization.product(m, uColumns, aNd, atuEngine);
+            }
+            for (int j = 0; j < r; j++) {
+                assertThat(awEngine[j]).containsExactly(aw[j], within(1e-4f));
+                assertThat(atuEngine[j]).containsExactly(atu[j], within(1e-4f));
+            }
             for (int j = 0; j < r; j++) {
                 for (int i = 0; i < n; i++) {
                     double s = 0;
