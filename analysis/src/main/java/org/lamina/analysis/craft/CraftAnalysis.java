@@ -27,6 +27,12 @@ import java.util.Map;
  * cut point → NMF → NNLS coefficient maps of the images → Sobol total indices → fidelity curves.
  * Runs as a job: it reports each stage on the progress sink, checks for cancellation between
  * batches and keeps every tensor in scopes it closes.
+ *
+ * <p>Deviation from the spec's "every h evaluation starts at the cut point", kept on purpose: when
+ * the next probe point is the cut's global average pool (checked on each run's own images), h is
+ * started from that pooled point instead — the same logits, H·W times less work (see
+ * {@link ConceptHead}; the provenance's {@code h} entry says which head ran, and
+ * {@code -Dlamina.craft.pooledHead=false} forces the full one). g is never recomputed either way.
  */
 public final class CraftAnalysis {
 
