@@ -1,5 +1,7 @@
 package org.lamina.analysis.conceptdepth;
 
+import org.lamina.analysis.linalg.CholeskySolver;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

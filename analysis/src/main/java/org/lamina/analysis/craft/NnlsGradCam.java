@@ -1,5 +1,7 @@
 package org.lamina.analysis.craft;
 
+import org.lamina.analysis.linalg.CholeskySolver;
+
 /**
  * Concept attribution maps in the paper's mode (Fel et al., CVPR 2023, §3.3;
  * shared/specs/craft.md §Concept attribution maps, "Paper version"): the gradient of a concept
@@ -58,92 +60,39 @@ public final class NnlsGradCam {
 
     /**
      * ∂û_S/∂ā = (W_S·W_Sᵀ + l2·I)⁻¹·W_S, one row per active concept (in {@link #active} order),
-     * solved by Cholesky; a Gram matrix singular to working precision (two identical concept
-     * rows) gets a ridge of 1e-10 of its trace.
+     * solved by Cholesky ({@link CholeskySolver}, which shifts the diagonal of a Gram matrix
+     * singular to working precision, e.g. two identical concept rows).
      */
     static double[][] jacobian(float[] code, RowMajorMatrix w, double l2) {
         int[] s = active(code);
         int m = s.length;
         int c = w.cols();
-        double[][] g = new double[m][m];
-        double trace = 0;
+        double[] gram = new double[m * m];
         for (int a = 0; a < m; a++) {
             for (int b = 0; b <= a; b++) {
                 double v = 0;
                 for (int k = 0; k < c; k++) {
                     v += (double) w.get(s[a], k) * w.get(s[b], k);
                 }
-                g[a][b] = v;
-                g[b][a] = v;
+                gram[a * m + b] = v;
+                gram[b * m + a] = v;
             }
-            g[a][a] += l2;
-            trace += g[a][a];
+            gram[a * m + a] += l2;
         }
-        double[][] chol = cholesky(g);
-        if (chol == null) {
-            for (int a = 0; a < m; a++) {
-                g[a][a] += 1e-10 * trace;
-            }
-            chol = cholesky(g);
-        }
-        if (chol == null) {
-            throw new IllegalStateException("the active concepts' Gram matrix is not positive definite");
-        }
-        double[][] out = new double[m][c];
-        double[] rhs = new double[m];
+        // One right-hand side per channel: column k of W_S.
+        double[][] rhs = new double[c][m];
         for (int k = 0; k < c; k++) {
             for (int a = 0; a < m; a++) {
-                rhs[a] = w.get(s[a], k);
+                rhs[k][a] = w.get(s[a], k);
             }
-            double[] x = solve(chol, rhs);
+        }
+        double[][] x = CholeskySolver.solveAll(gram, m, rhs);
+        double[][] out = new double[m][c];
+        for (int k = 0; k < c; k++) {
             for (int a = 0; a < m; a++) {
-                out[a][k] = x[a];
+                out[a][k] = x[k][a];
             }
         }
         return out;
-    }
-
-    /** Lower Cholesky factor, or {@code null} if the matrix is not positive definite. */
-    private static double[][] cholesky(double[][] a) {
-        int m = a.length;
-        double[][] l = new double[m][m];
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j <= i; j++) {
-                double sum = a[i][j];
-                for (int k = 0; k < j; k++) {
-                    sum -= l[i][k] * l[j][k];
-                }
-                if (i == j) {
-                    if (!(sum > 0)) {
-                        return null;
-                    }
-                    l[i][i] = Math.sqrt(sum);
-                } else {
-                    l[i][j] = sum / l[j][j];
-                }
-            }
-        }
-        return l;
-    }
-
-    private static double[] solve(double[][] l, double[] b) {
-        int m = b.length;
-        double[] y = new double[m];
-        for (int i = 0; i < m; i++) {
-            double sum = b[i];
-            for (int k = 0; k < i; k++) {
-                sum -= l[i][k] * y[k];
-            }
-            y[i] = sum / l[i][i];
-        }
-        double[] x = new double[m];
-        for (int i = m - 1; i >= 0; i--) {
-            double sum = y[i];
-            for (int k = i + 1; k < m; k++) {
-                sum -= l[k][i] * x[k];
-            }
-            x[i] = sum / l[i][i];
-        }
-        return x;
     }
 }

@@ -1,26 +1,37 @@
-package org.lamina.analysis.conceptdepth;
+package org.lamina.analysis.linalg;
 
 /**
  * Solves {@code H x = b} for a symmetric positive definite {@code H} (row-major, {@code n × n})
- * by Cholesky factorisation {@code H = L Lᵀ}. The Newton system of the L2 logistic probe is
- * positive definite (identity on the weights plus a Gram matrix; the intercept's diagonal is
- * {@code C Σ pᵢ(1−pᵢ) > 0}); a tiny diagonal shift guards the intercept when every p is 0 or 1.
+ * by Cholesky factorisation {@code H = L Lᵀ}. A matrix that is positive semi-definite only to
+ * working precision (the logistic probe's Newton system when every p is 0 or 1; two identical
+ * CRAFT concepts in an NNLS active set) gets a tiny diagonal shift, 1e-10 of its largest
+ * diagonal, grown a hundredfold per failed attempt.
  */
-final class CholeskySolver {
+public final class CholeskySolver {
 
     private CholeskySolver() {
     }
 
-    static double[] solve(double[] h, int n, double[] b) {
+    /** x with {@code H x = b}. */
+    public static double[] solve(double[] h, int n, double[] b) {
+        return solveAll(h, n, new double[][] {b})[0];
+    }
+
+    /** x_j with {@code H x_j = b_j} for every right-hand side, factorising H once. */
+    public static double[][] solveAll(double[] h, int n, double[][] bs) {
         double[] l = new double[n * n];
         double shift = 0;
         for (int attempt = 0; attempt < 8; attempt++) {
             if (factor(h, n, l, shift)) {
-                return substitute(l, n, b);
+                double[][] out = new double[bs.length][];
+                for (int j = 0; j < bs.length; j++) {
+                    out[j] = substitute(l, n, bs[j]);
+                }
+                return out;
             }
             shift = shift == 0 ? 1e-10 * maxDiagonal(h, n) + 1e-12 : shift * 100;
         }
-        throw new ArithmeticException("Newton system of the probe is not positive definite");
+        throw new ArithmeticException("the " + n + "×" + n + " system is not positive definite");
     }
 
     private static boolean factor(double[] h, int n, double[] l, double shift) {
