@@ -63,10 +63,6 @@ final class ConceptHead {
         this.pooledShape = pooled == null ? null : pooled.shape();
     }
 
-    /** The pooled point masks are evaluated from, or {@code null} for the full head. */
-    String pooledPoint() {
-        return pooledPoint;
-    }
 
     int positions() {
         return positions;
