@@ -132,6 +132,7 @@ final class CraftView implements PluginView {
         tree.setId("craft-tree");
         drill.setId("craft-drill");
         subLayer.setId("craft-sub-layer");
+        mapMode.setId("craft-map-mode");
         data.getItems().setAll(SampleData.names());
         data.setValue(CraftParameters.DEFAULT_DATA);
         data.setEditable(true);
@@ -337,6 +338,11 @@ final class CraftView implements PluginView {
     /** The result shown, or {@code null}. */
     CraftResult result() {
         return result;
+    }
+
+    /** The data set of the shown result (for tests). */
+    Dataset resultData() {
+        return resultData;
     }
 
     /** The parameters in the form; throws {@link IllegalArgumentException} with a message for people. */

@@ -116,6 +116,16 @@ class CraftViewTest {
         String after = fx(() -> view.figures().stream().filter(f -> f.name().equals("craft-composite")).findFirst().get().title()
                 + view.figures().stream().filter(f -> f.name().equals("craft-composite")).findFirst().get().data().rows().get(0));
         assertThat(after).isNotEqualTo(before);
+        // The paper's maps (Grad-CAM through the NNLS) replace the U-maps in the composite.
+        fx(() -> {
+            robot.lookup("#craft-map-mode").queryComboBox().setValue(org.lamina.analysis.craft.ConceptMaps.Mode.GRADIENT);
+            return null;
+        });
+        String gradient = fx(() -> view.figures().stream().filter(f -> f.name().equals("craft-composite-gradient")).findFirst()
+                .get().data().rows().toString());
+        assertThat(fx(() -> view.figures().stream().map(f -> f.name()).toList())).doesNotContain("craft-composite");
+        assertThat(gradient).isNotEqualTo(fx(() -> org.lamina.analysis.craft.CraftFigures.composite(view.result(),
+                view.resultData(), 2, org.lamina.analysis.craft.ConceptMaps.Mode.COEFFICIENTS).data().rows().toString()));
         assertThat(fx(() -> robot.lookup("#craft-status").queryAs(Label.class).getText())).contains("3 concepts");
         // Drill into the most important concept at an earlier (post-ReLU) point.
         fx(() -> {
