@@ -85,6 +85,31 @@ class LogisticProbeTest {
     }
 
     @Test
+    void javaAndEnginePathsAgreeForEveryFeatureCountModuloFour() {
+        // The plain-Java path works on blocks of four features and four rows; sizes that leave
+        // every remainder must reach the same optimum as the engine path.
+        java.util.Random rng = new java.util.Random(2);
+        for (int d = 1; d <= 9; d++) {
+            int n = 61 + d;
+            float[] x = new float[n * d];
+            int[] y = new int[n];
+            for (int i = 0; i < n; i++) {
+                double z = 0;
+                for (int k = 0; k < d; k++) {
+                    x[i * d + k] = (float) rng.nextGaussian();
+                    z += (k % 2 == 0 ? 1 : -0.5) * x[i * d + k];
+                }
+                y[i] = z + 0.7 * rng.nextGaussian() > 0.3 ? 1 : 0;
+            }
+            LogisticProbe.Fit java = LogisticProbe.SKLEARN_DEFAULTS.fitInJava(x, n, d, y);
+            LogisticProbe.Fit engine = LogisticProbe.SKLEARN_DEFAULTS.fitOnDjl(x, n, d, y, Device.cpu());
+            assertThat(java.objective()).as("d = %d", d).isCloseTo(engine.objective(), within(1e-6 * engine.objective()));
+            assertThat(java.intercept()).as("d = %d", d).isCloseTo(engine.intercept(), within(1e-4));
+            assertThat(java.weights()).as("d = %d", d).containsExactly(engine.weights(), within(1e-4));
+        }
+    }
+
+    @Test
     void separableDataStayBoundedByTheL2Penalty() {
         float[] x = new float[40];
         int[] y = new int[40];
