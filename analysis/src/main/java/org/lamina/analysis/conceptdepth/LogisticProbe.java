@@ -1,12 +1,13 @@
 package org.lamina.analysis.conceptdepth;
 
-import org.lamina.analysis.linalg.CholeskySolver;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+
+import org.lamina.analysis.linalg.CholeskySolver;
+import org.lamina.analysis.linalg.DoubleLoops;
 
 /**
  * L2-regularised logistic regression, the linear probe of Jin et al. (2024) with the reference's
@@ -145,7 +146,7 @@ public record LogisticProbe(double c, int maxIter, double tol) {
      * The same Newton iteration in plain Java (float64), used on CPU. The design matrix is held
      * as one {@code double[]} per row with the intercept's 1 appended, and the Hessian as one
      * array per row, so that the O(n·p²) Hessian and the O(n·p) gradient run as loops that C2
-     * vectorises (see {@link #addFourRows}); with offsets into flat arrays they stayed scalar.
+     * vectorises ({@link DoubleLoops}); with offsets into flat arrays they stayed scalar.
      */
     Fit fitInJava(float[] x, int n, int d, int[] y) {
         int p = d + 1;
@@ -171,7 +172,7 @@ public record LogisticProbe(double c, int maxIter, double tol) {
             for (int i = 0; i < n; i++) {
                 double e = Math.exp(-Math.abs(z[i]));
                 prob[i] = z[i] >= 0 ? 1 / (1 + e) : e / (1 + e);
-                addScaled(grad, c * (prob[i] - y[i]), rows[i], 0, p);
+                DoubleLoops.addScaled(grad, c * (prob[i] - y[i]), rows[i], 0, p);
             }
             double gmax = 0;
             for (int k = 0; k < p; k++) {
@@ -206,12 +207,12 @@ public record LogisticProbe(double c, int maxIter, double tol) {
                 double s2 = weight[i + 2];
                 double s3 = weight[i + 3];
                 for (int a = 0; a < p; a++) {
-                    addFourRows(h[a], s0 * r0[a], r0, s1 * r1[a], r1, s2 * r2[a], r2, s3 * r3[a], r3, a, p);
+                    DoubleLoops.addFour(h[a], s0 * r0[a], r0, s1 * r1[a], r1, s2 * r2[a], r2, s3 * r3[a], r3, a, p);
                 }
             }
             for (; i < n; i++) {
                 for (int a = 0; a < p; a++) {
-                    addScaled(h[a], weight[i] * rows[i][a], rows[i], a, p);
+                    DoubleLoops.addScaled(h[a], weight[i] * rows[i][a], rows[i], a, p);
                 }
             }
             for (int a = 0; a < p; a++) {
@@ -248,24 +249,6 @@ public record LogisticProbe(double c, int maxIter, double tol) {
             it++;
         }
         return new Fit(java.util.Arrays.copyOf(w, d), w[d], it, converged, f);
-    }
-
-    /** {@code out[b] += v·x[b]} on {@code [from, to)}. */
-    private static void addScaled(double[] out, double v, double[] x, int from, int to) {
-        for (int b = from; b < to; b++) {
-            out[b] += v * x[b];
-        }
-    }
-
-    /**
-     * {@code out[b] += v0·x0[b] + … + v3·x3[b]} on {@code [from, to)}: a small method of its own
-     * with every array indexed by the loop variable, the shape C2 (JDK 17) vectorises.
-     */
-    private static void addFourRows(double[] out, double v0, double[] x0, double v1, double[] x1, double v2, double[] x2,
-                                    double v3, double[] x3, int from, int to) {
-        for (int b = from; b < to; b++) {
-            out[b] += v0 * x0[b] + v1 * x1[b] + v2 * x2[b] + v3 * x3[b];
-        }
     }
 
     /** The objective at {@code w} for design rows with the intercept's 1 last; fills {@code z}. */

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import org.lamina.analysis.linalg.DoubleLoops;
+
 import java.util.Arrays;
 
 /**
@@ -195,23 +197,12 @@ final class TruncatedSvd {
             java.util.Arrays.fill(o, 0);
             int k = 0;
             for (; k + 3 < m; k += 4) {
-                fourIntoOne(rows[k], rows[k + 1], rows[k + 2], rows[k + 3], cj[k], cj[k + 1], cj[k + 2], cj[k + 3], o);
+                DoubleLoops.addFour(o, cj[k], rows[k], cj[k + 1], rows[k + 1], cj[k + 2], rows[k + 2], cj[k + 3], rows[k + 3],
+                        0, o.length);
             }
             for (; k < m; k++) {
-                double s = cj[k];
-                double[] x = rows[k];
-                for (int i = 0; i < o.length; i++) {
-                    o[i] += s * x[i];
-                }
+                DoubleLoops.addScaled(o, cj[k], rows[k], 0, o.length);
             }
-        }
-    }
-
-    /** {@code o += s0·x0 + … + s3·x3}, shaped so that C2 vectorises it (see HostProducts#fourIntoOne). */
-    private static void fourIntoOne(double[] x0, double[] x1, double[] x2, double[] x3, double s0, double s1, double s2,
-                                    double s3, double[] o) {
-        for (int i = 0; i < o.length; i++) {
-            o[i] += s0 * x0[i] + s1 * x1[i] + s2 * x2[i] + s3 * x3[i];
         }
     }
 
