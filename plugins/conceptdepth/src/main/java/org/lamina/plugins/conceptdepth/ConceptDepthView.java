@@ -33,6 +33,7 @@ import org.lamina.analysis.job.JobHandle;
 import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.FigureView;
 import org.lamina.plugins.api.FormControls;
+import org.lamina.plugins.api.JobErrors;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.PluginView;
 import org.lamina.plugins.api.WorkbenchContext;
@@ -385,10 +386,8 @@ final class ConceptDepthView implements PluginView {
             start.setText("Run");
             validate();
             if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                boolean cancelled = cause instanceof java.util.concurrent.CancellationException
-                        || cause.getClass().getSimpleName().contains("Cancelled");
+                Throwable cause = JobErrors.cause(error);
+                boolean cancelled = JobErrors.cancelled(error);
                 status.setText(cancelled ? "Stopped." : "Failed: " + cause.getMessage());
             }
         }));

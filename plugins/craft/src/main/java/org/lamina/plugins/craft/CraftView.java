@@ -44,6 +44,7 @@ import org.lamina.analysis.model.ProbePoint;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.plugins.api.FigureView;
 import org.lamina.plugins.api.FormControls;
+import org.lamina.plugins.api.JobErrors;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.PluginView;
 import org.lamina.plugins.api.WorkbenchContext;
@@ -441,9 +442,7 @@ final class CraftView implements PluginView {
                     }
                     running = null;
                     run.setText("Run");
-                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-                    status.setText(cause instanceof org.lamina.analysis.job.JobCancelledException
-                            || cause instanceof java.util.concurrent.CancellationException ? "Cancelled." : "Failed: " + cause.getMessage());
+                    status.setText(JobErrors.cancelled(e) ? "Cancelled." : "Failed: " + JobErrors.cause(e).getMessage());
                     validate();
                 });
             }

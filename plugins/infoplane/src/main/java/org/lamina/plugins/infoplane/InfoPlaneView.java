@@ -34,6 +34,7 @@ import org.lamina.analysis.session.SessionDocument;
 import org.lamina.analysis.model.djl.Mlp;
 import org.lamina.plugins.api.FigureView;
 import org.lamina.plugins.api.FormControls;
+import org.lamina.plugins.api.JobErrors;
 import org.lamina.plugins.api.PluginView;
 import org.lamina.plugins.api.WorkbenchContext;
 
@@ -395,10 +396,8 @@ final class InfoPlaneView implements PluginView {
             start.setText("Start");
             validate();
             if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                boolean cancelled = cause instanceof java.util.concurrent.CancellationException
-                        || cause.getClass().getSimpleName().contains("Cancelled");
+                Throwable cause = JobErrors.cause(error);
+                boolean cancelled = JobErrors.cancelled(error);
                 int logged;
                 synchronized (live) {
                     logged = live.size();

@@ -40,6 +40,7 @@ import org.lamina.analysis.neuronpath.PathGraphFigure;
 import org.lamina.analysis.neuronpath.PathMethod;
 import org.lamina.analysis.neuronpath.TokenMode;
 import org.lamina.plugins.api.FigureView;
+import org.lamina.plugins.api.JobErrors;
 import org.lamina.plugins.api.LoadedDataset;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.PluginView;
@@ -341,8 +342,7 @@ final class NeuronPathView implements PluginView {
                     }
                     running = null;
                     run.setDisable(false);
-                    Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                            ? err.getCause() : err;
+                    Throwable cause = JobErrors.cause(err);
                     status.setText(cause.getMessage() == null ? cause.toString() : cause.getMessage());
                 });
             }
