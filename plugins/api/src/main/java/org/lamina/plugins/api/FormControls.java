@@ -125,4 +125,17 @@ public final class FormControls {
             return false;
         }
     }
+
+    /**
+     * Styles a form's two message lines alike in every panel: the validation message in red, the
+     * status line in grey, both wrapping within {@code width} pixels.
+     */
+    public static void messageLabels(Label validation, Label status, double width) {
+        for (Label l : new Label[] {validation, status}) {
+            l.setWrapText(true);
+            l.setMaxWidth(width);
+        }
+        validation.setStyle("-fx-text-fill: #b00020;");
+        status.setStyle("-fx-text-fill: #555;");
+    }
 }

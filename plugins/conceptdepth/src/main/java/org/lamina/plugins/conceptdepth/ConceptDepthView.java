@@ -157,12 +157,9 @@ final class ConceptDepthView implements PluginView {
         row = addRow(form, row, "Noise σ", noise);
         addRow(form, row, "Precision", precision);
 
-        for (Label l : List.of(validation, status, depthTable)) {
-            l.setWrapText(true);
-            l.setMaxWidth(240);
-        }
-        validation.setStyle("-fx-text-fill: #b00020;");
-        status.setStyle("-fx-text-fill: #555;");
+        FormControls.messageLabels(validation, status, 240);
+        depthTable.setWrapText(true);
+        depthTable.setMaxWidth(240);
         depthTable.setStyle("-fx-font-family: monospace; -fx-font-size: 10px;");
         depthTable.setId("conceptdepth-depths");
         start.setMaxWidth(Double.MAX_VALUE);

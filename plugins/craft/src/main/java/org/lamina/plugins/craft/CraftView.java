@@ -162,12 +162,7 @@ final class CraftView implements PluginView {
         row = addRow(form, row, "Images", images);
         row = addRow(form, row, "Designs", designs);
         addRow(form, row, "Seed", seed);
-        validation.setWrapText(true);
-        validation.setStyle("-fx-text-fill: #b00020;");
-        validation.setMaxWidth(230);
-        status.setWrapText(true);
-        status.setMaxWidth(230);
-        status.setStyle("-fx-text-fill: #555;");
+        FormControls.messageLabels(validation, status, 230);
         progress.setMaxWidth(Double.MAX_VALUE);
         run.setMaxWidth(Double.MAX_VALUE);
         export.setMaxWidth(Double.MAX_VALUE);

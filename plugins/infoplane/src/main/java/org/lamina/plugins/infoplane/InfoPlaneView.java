@@ -165,12 +165,7 @@ final class InfoPlaneView implements PluginView {
         row = addRow(form, row, "Repeats", repeats);
         addRow(form, row, "Seed", seed);
 
-        validation.setWrapText(true);
-        validation.setStyle("-fx-text-fill: #b00020;");
-        validation.setMaxWidth(230);
-        status.setWrapText(true);
-        status.setMaxWidth(230);
-        status.setStyle("-fx-text-fill: #555;");
+        FormControls.messageLabels(validation, status, 230);
         start.setMaxWidth(Double.MAX_VALUE);
         start.setDefaultButton(false);
         start.setOnAction(e -> {
