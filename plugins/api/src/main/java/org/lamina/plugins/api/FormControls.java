@@ -138,4 +138,15 @@ public final class FormControls {
         validation.setStyle("-fx-text-fill: #b00020;");
         status.setStyle("-fx-text-fill: #555;");
     }
+
+    /**
+     * Asks for a directory in a dialog owned by {@code owner}'s window (none while the panel is
+     * not shown); empty when the user cancels.
+     */
+    public static java.util.Optional<java.nio.file.Path> chooseDirectory(javafx.scene.Node owner, String title) {
+        javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+        chooser.setTitle(title);
+        java.io.File dir = chooser.showDialog(owner.getScene() == null ? null : owner.getScene().getWindow());
+        return java.util.Optional.ofNullable(dir).map(java.io.File::toPath);
+    }
 }

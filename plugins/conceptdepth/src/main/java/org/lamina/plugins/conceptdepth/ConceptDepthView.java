@@ -16,7 +16,6 @@ import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
-import javafx.stage.DirectoryChooser;
 
 import org.lamina.analysis.conceptdepth.ConceptDepthFigures;
 import org.lamina.analysis.conceptdepth.ConceptDepthReplay;
@@ -435,12 +434,7 @@ final class ConceptDepthView implements PluginView {
         if (result == null) {
             return;
         }
-        DirectoryChooser chooser = new DirectoryChooser();
-        chooser.setTitle("Export concept-depth run");
-        File dir = chooser.showDialog(root.getScene() == null ? null : root.getScene().getWindow());
-        if (dir != null) {
-            exportTo(dir.toPath());
-        }
+        FormControls.chooseDirectory(root, "Export concept-depth run").ifPresent(this::exportTo);
     }
 
     /** Writes the last run's files into {@code dir}. */

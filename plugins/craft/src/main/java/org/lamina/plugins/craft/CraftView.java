@@ -22,7 +22,6 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.stage.DirectoryChooser;
 
 import org.lamina.analysis.craft.ConceptMaps;
 import org.lamina.analysis.craft.ConceptRecursion;
@@ -49,7 +48,6 @@ import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.PluginView;
 import org.lamina.plugins.api.WorkbenchContext;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -568,12 +566,7 @@ final class CraftView implements PluginView {
         if (result == null) {
             return;
         }
-        DirectoryChooser chooser = new DirectoryChooser();
-        chooser.setTitle("Export CRAFT result");
-        File dir = chooser.showDialog(root.getScene() == null ? null : root.getScene().getWindow());
-        if (dir != null) {
-            exportTo(dir.toPath());
-        }
+        FormControls.chooseDirectory(root, "Export CRAFT result").ifPresent(this::exportTo);
     }
 
     /** Writes craft.json, craft-data.npz and every figure into {@code dir}, as a job. */
