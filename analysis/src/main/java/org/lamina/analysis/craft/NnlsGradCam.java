@@ -37,8 +37,8 @@ public final class NnlsGradCam {
         int c = w.cols();
         float[][] out = new float[images][positions * r];
         for (int i = 0; i < images; i++) {
-            double[][] j = jacobian(codes.row(i), w, l2);
             int[] active = active(codes.row(i));
+            double[][] j = jacobian(active, w, l2);
             for (int p = 0; p < positions; p++) {
                 int base = (i * positions + p) * c;
                 for (int s = 0; s < active.length; s++) {
@@ -59,12 +59,11 @@ public final class NnlsGradCam {
     }
 
     /**
-     * ∂û_S/∂ā = (W_S·W_Sᵀ + l2·I)⁻¹·W_S, one row per active concept (in {@link #active} order),
+     * ∂û_S/∂ā = (W_S·W_Sᵀ + l2·I)⁻¹·W_S for the active concepts {@code s} ({@link #active}), one row each,
      * solved by Cholesky ({@link CholeskySolver}, which shifts the diagonal of a Gram matrix
      * singular to working precision, e.g. two identical concept rows).
      */
-    static double[][] jacobian(float[] code, RowMajorMatrix w, double l2) {
-        int[] s = active(code);
+    static double[][] jacobian(int[] s, RowMajorMatrix w, double l2) {
         int m = s.length;
         int c = w.cols();
         double[] gram = new double[m * m];

@@ -48,7 +48,7 @@ class NnlsGradCamTest {
                 float[] u = encode(m, a, w, s);
                 int[] active = NnlsGradCam.active(u);
                 assertThat(active).isNotEmpty();
-                double[][] j = NnlsGradCam.jacobian(u, w, C * alphaW);
+                double[][] j = NnlsGradCam.jacobian(active, w, C * alphaW);
                 double eps = 1e-3;
                 for (int k = 0; k < C; k++) {
                     float[] plus = a.clone();
