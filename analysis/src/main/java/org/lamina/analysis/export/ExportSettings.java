@@ -16,12 +16,20 @@ public record ExportSettings(double widthCm, int dpi) {
     public static final double DOUBLE_COLUMN_CM = 17.8;
     /** Default raster resolution. */
     public static final int DEFAULT_DPI = 300;
+    /** Lowest raster resolution: below it text is unreadable. */
+    public static final int MIN_DPI = 72;
+    /** Highest raster resolution: a double-column figure at 1200 DPI is ~8,400 px wide (~0.3 GB of pixels). */
+    public static final int MAX_DPI = 1200;
+    /** Narrowest figure. */
+    public static final double MIN_WIDTH_CM = 2;
+    /** Widest figure (a poster panel). */
+    public static final double MAX_WIDTH_CM = 60;
 
     public ExportSettings {
-        if (!(widthCm >= 2 && widthCm <= 60)) {
+        if (!(widthCm >= MIN_WIDTH_CM && widthCm <= MAX_WIDTH_CM)) {
             throw new IllegalArgumentException("figure width must be 2 to 60 cm, got " + widthCm);
         }
-        if (dpi < 72 || dpi > 1200) {
+        if (dpi < MIN_DPI || dpi > MAX_DPI) {
             throw new IllegalArgumentException("DPI must be 72 to 1200, got " + dpi);
         }
     }

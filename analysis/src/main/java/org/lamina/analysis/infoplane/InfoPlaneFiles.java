@@ -12,7 +12,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.ZipEntry;
@@ -144,16 +143,16 @@ public final class InfoPlaneFiles {
         void write(OutputStream out) throws IOException;
     }
 
-    /** Writes to {@code target}.tmp then moves it over {@code target}. */
+    /**
+     * Writes {@code target} all or nothing through {@link org.lamina.analysis.job.AtomicOutput} (the
+     * one writer that refuses non-regular targets and honours the umask).
+     */
     public static void atomically(Path target, Content content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            content.write(out);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        org.lamina.analysis.job.AtomicOutput.write(target, tmp -> {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                content.write(out);
+            }
+        });
     }
 
 }

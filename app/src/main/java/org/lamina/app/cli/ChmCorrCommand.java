@@ -1,5 +1,6 @@
 package org.lamina.app.cli;
 
+import org.lamina.analysis.job.OutputFolder;
 import org.lamina.analysis.chmcorr.ChmcorrClassifier;
 import org.lamina.analysis.chmcorr.ChmcorrFigure;
 import org.lamina.analysis.chmcorr.ChmcorrParameters;
@@ -96,10 +97,15 @@ final class ChmCorrCommand implements Runnable {
     @Mixin
     DeviceOption device;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
+        RunOutput.checkDpi(dpi);
         ChmcorrParameters p = new ChmcorrParameters(n, k, threshold, matcher, 5, 5);
-        try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
+        try (ProbeableModel m = ModelLoader.open(model, device.choice());
+             OutputFolder folder = RunOutput.open(out)) {
             ModelManifest mf = m.manifest();
             SpatialFeatures features = new SpatialFeatures(m, point);
             Dataset galleryData = SampleData.open(gallery, mf.input().shape());
@@ -159,18 +165,15 @@ final class ChmCorrCommand implements Runnable {
             timings.put("decisionMs", (t5 - t4) / 1e6);
             pv.put("timings", timings);
             ChmcorrResult r = ChmcorrResult.of(ev, d, userMap, p, index.classNames(), queryInfo, pv);
-            try {
-                Files.createDirectories(out);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot create --out " + out + ": " + e.getMessage(), e);
-            }
-            AtomicOutput.write(out.resolve("chmcorr.json"), tmp -> Files.writeString(tmp, Json.write(r)));
+            Path dir = folder.directory();
+            AtomicOutput.write(dir.resolve("chmcorr.json"), tmp -> Files.writeString(tmp, Json.write(r)));
             ChmcorrFigure fig = ChmcorrFigure.of(ev, d, userMap, picture, gi -> {
                 long[] sh = galleryData.sampleShape();
                 return new ChmcorrFigure.Picture(galleryData.sample(gi), (int) sh[0], (int) sh[1], (int) sh[2]);
             }, index.classNames(), p);
             new FigureExporter(new ExportSettings(ExportSettings.DOUBLE_COLUMN_CM, dpi))
-                    .exportAll(fig, out, "chmcorr", EnumSet.of(ExportFormat.PNG, ExportFormat.SVG, ExportFormat.PDF, ExportFormat.CSV));
+                    .exportAll(fig, dir, "chmcorr", EnumSet.of(ExportFormat.PNG, ExportFormat.SVG, ExportFormat.PDF, ExportFormat.CSV));
+            folder.commit(RunOutput.describe(spec));
 
             System.out.printf(Locale.ROOT, "CHM-Corr (%s): %s, %d/%d votes (confidence %.2f)%s; plain kNN: %s%n", classifier.matcher().name(),
                     r.predictionName(), d.votes(), d.k(), d.confidence(), d.userMap() ? ", user map" : "",

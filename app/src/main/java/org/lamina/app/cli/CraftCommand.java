@@ -13,6 +13,9 @@ import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ProbeableModel;
 
+import org.lamina.analysis.job.OutputFolder;
+
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,52 +95,85 @@ final class CraftCommand implements Runnable {
     @Mixin
     DeviceOption device;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
+        RunOutput.checkDpi(dpi);
+        SubConceptRequest sub = subConcepts == null ? null : SubConceptRequest.parse(subConcepts, rank);
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             int classIndex = classIndex(target, m.manifest().labels());
             Dataset dataset = SampleData.open(data, m.manifest().input().shape());
             CraftParameters p = new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batch, !noFidelity);
-            ConsoleProgress progress = new ConsoleProgress(System.err, "craft", quiet);
-            CraftResult r = CraftAnalysis.run(m, dataset, p, progress);
-            progress.finish();
-            CraftFiles.writeAll(r, out);
-            CraftFigures.exportAll(r, dataset, out, dpi);
-            PrintStream o = System.out;
-            o.printf(Locale.ROOT, "CRAFT %s, class %d (%s), cut point %s, %d images × %d crops, rank %d%n", r.model(),
-                    r.target().index(), r.target().label(), r.layer(), r.imageIndices().length, r.crops().cropsPerImage(), r.rank());
-            o.printf(Locale.ROOT, "NMF relative error %.4f after %d iterations%s%n", r.reconstructionError(), r.nmfIterations(),
-                    r.nmfConverged() ? "" : " (iteration limit)");
-            o.println("concepts by Sobol total index:");
-            for (int id : r.conceptsByImportance()) {
-                o.printf(Locale.ROOT, "  C%-3d %.4f%n", id, r.importance()[id]);
+            if (sub != null && m.probePoints().stream().noneMatch(pt -> pt.name().equals(sub.point()))) {
+                throw new IllegalArgumentException("--sub-concepts: '" + sub.point() + "' is not a probe point of the model");
             }
-            o.println("fidelity (deletion AUC lower = better, insertion AUC higher = better):");
-            for (FidelityCurve c : r.fidelity().values()) {
-                o.printf(Locale.ROOT, "  %-15s deletion %8.4f  insertion %8.4f%n", c.ranking(), c.deletionAuc(), c.insertionAuc());
+            try (OutputFolder folder = RunOutput.open(out)) {
+                Path dir = folder.directory();
+                ConsoleProgress progress = new ConsoleProgress(System.err, "craft", quiet);
+                CraftResult r = CraftAnalysis.run(m, dataset, p, progress);
+                progress.finish();
+                CraftFiles.writeAll(r, dir);
+                CraftFigures.exportAll(r, dataset, dir, dpi);
+                ConceptRecursion.SubConcepts s = sub == null ? null : writeSubConcepts(m, dataset, r, sub, dir);
+                folder.commit(RunOutput.describe(spec));
+                print(r, s);
             }
-            o.printf(Locale.ROOT, "time: %s%n", r.stageSeconds());
-            if (subConcepts != null) {
-                writeSubConcepts(m, dataset, r);
-            }
-            o.println("wrote " + out.resolve(CraftFiles.JSON) + ", " + CraftFiles.NPZ + " and figures");
         }
     }
 
-    private void writeSubConcepts(ProbeableModel m, Dataset dataset, CraftResult r) {
-        String[] parts = subConcepts.split(":");
-        if (parts.length != 3) {
-            throw new IllegalArgumentException("--sub-concepts must be CONCEPT:POINT:RANK (e.g. 3:stage2:4), got '" + subConcepts + "'");
+    private void print(CraftResult r, ConceptRecursion.SubConcepts s) {
+        PrintStream o = System.out;
+        o.printf(Locale.ROOT, "CRAFT %s, class %d (%s), cut point %s, %d images × %d crops, rank %d%n", r.model(),
+                r.target().index(), r.target().label(), r.layer(), r.imageIndices().length, r.crops().cropsPerImage(), r.rank());
+        o.printf(Locale.ROOT, "NMF relative error %.4f after %d iterations%s%n", r.reconstructionError(), r.nmfIterations(),
+                r.nmfConverged() ? "" : " (iteration limit)");
+        o.println("concepts by Sobol total index:");
+        for (int id : r.conceptsByImportance()) {
+            o.printf(Locale.ROOT, "  C%-3d %.4f%n", id, r.importance()[id]);
         }
-        int concept;
-        int subRank;
-        try {
-            concept = Integer.parseInt(parts[0]);
-            subRank = Integer.parseInt(parts[2]);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--sub-concepts CONCEPT and RANK must be integers, got '" + subConcepts + "'");
+        o.println("fidelity (deletion AUC lower = better, insertion AUC higher = better):");
+        for (FidelityCurve c : r.fidelity().values()) {
+            o.printf(Locale.ROOT, "  %-15s deletion %8.4f  insertion %8.4f%n", c.ranking(), c.deletionAuc(), c.insertionAuc());
         }
-        ConceptRecursion.SubConcepts s = ConceptRecursion.run(m, dataset, r, concept, parts[1], subRank, ProgressSink.none());
+        o.printf(Locale.ROOT, "time: %s%n", r.stageSeconds());
+        if (s != null) {
+            o.printf(Locale.ROOT, "sub-concepts of C%d at %s: %d from %d crops, relative error %.4f (craft-subconcepts.json)%n",
+                    s.parentConcept(), s.layer(), s.nmf().rank(), s.crops().length, s.nmf().relativeError());
+        }
+        o.println("wrote " + out.resolve(CraftFiles.JSON) + ", " + CraftFiles.NPZ + " and figures");
+    }
+
+    /** {@code --sub-concepts CONCEPT:POINT:RANK}, checked before anything is computed. */
+    record SubConceptRequest(int concept, String point, int rank) {
+
+        static SubConceptRequest parse(String text, int parentRank) {
+            String[] parts = text.split(":");
+            if (parts.length != 3) {
+                throw new IllegalArgumentException("--sub-concepts must be CONCEPT:POINT:RANK (e.g. 3:stage2:4), got '" + text + "'");
+            }
+            int concept;
+            int subRank;
+            try {
+                concept = Integer.parseInt(parts[0].trim());
+                subRank = Integer.parseInt(parts[2].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--sub-concepts CONCEPT and RANK must be integers, got '" + text + "'");
+            }
+            if (concept < 0 || concept >= parentRank) {
+                throw new IllegalArgumentException("--sub-concepts: concept " + concept + " does not exist; --rank " + parentRank
+                        + " gives concepts 0 … " + (parentRank - 1));
+            }
+            if (subRank < 1) {
+                throw new IllegalArgumentException("--sub-concepts: RANK must be at least 1, got " + subRank);
+            }
+            return new SubConceptRequest(concept, parts[1].trim(), subRank);
+        }
+    }
+
+    private ConceptRecursion.SubConcepts writeSubConcepts(ProbeableModel m, Dataset dataset, CraftResult r, SubConceptRequest sub, Path dir) {
+        ConceptRecursion.SubConcepts s = ConceptRecursion.run(m, dataset, r, sub.concept(), sub.point(), sub.rank(), ProgressSink.none());
         java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
         json.put("parentConcept", s.parentConcept());
         json.put("layer", s.layer());
@@ -145,10 +181,9 @@ final class CraftCommand implements Runnable {
         json.put("crops", s.crops());
         json.put("reconstructionError", s.nmf().relativeError());
         json.put("topCrops", s.topCrops());
-        org.lamina.analysis.job.AtomicOutput.write(out.resolve("craft-subconcepts.json"),
+        org.lamina.analysis.job.AtomicOutput.write(dir.resolve("craft-subconcepts.json"),
                 tmp -> java.nio.file.Files.writeString(tmp, Json.write(json)));
-        System.out.printf(Locale.ROOT, "sub-concepts of C%d at %s: %d from %d crops, relative error %.4f%n", concept, s.layer(),
-                s.nmf().rank(), s.crops().length, s.nmf().relativeError());
+        return s;
     }
 
     /** A class by logit index or label (case-insensitive). */

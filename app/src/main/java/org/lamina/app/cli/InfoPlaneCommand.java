@@ -1,5 +1,7 @@
 package org.lamina.app.cli;
 
+import org.lamina.analysis.job.OutputException;
+import org.lamina.analysis.job.OutputFolder;
 import org.lamina.analysis.infoplane.InfoPlaneData;
 import org.lamina.analysis.infoplane.InfoPlaneExperiment;
 import org.lamina.analysis.infoplane.InfoPlaneFigures;
@@ -15,7 +17,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -109,8 +110,12 @@ final class InfoPlaneCommand implements Runnable {
                     + "(e.g. tanh vs ReLU).")
     java.util.List<Path> overlay = new java.util.ArrayList<>();
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
+        RunOutput.checkDpi(dpi);
         InfoPlaneData.DataChoice choice = new InfoPlaneData.DataChoice(data, trainImages, testImages,
                 miOn != null ? miOn : "ib".equals(data) ? "all" : "test");
         boolean images = !choice.isInformationBottleneck();
@@ -134,20 +139,25 @@ final class InfoPlaneCommand implements Runnable {
             }
         }
         PrintStream err = System.err;
-        ConsoleProgress progress = new ConsoleProgress(err, "infoplane", quiet);
-        InfoPlaneResult r = InfoPlaneExperiment.run(p, progress);
-        progress.finish();
-        try {
-            InfoPlaneFiles.writeAll(r, out);
-            InfoPlaneFigures.exportAll(r, out, dpi);
-            if (!others.isEmpty()) {
-                java.util.List<InfoPlaneResult> all = new java.util.ArrayList<>(java.util.List.of(r));
-                all.addAll(others);
-                java.util.List<String> names = all.stream().map(InfoPlaneFigures::describe).toList();
-                InfoPlaneFigures.export(InfoPlaneFigures.informationPlane(all, names), out, "infoplane-overlay", 760, 620, dpi);
+        InfoPlaneResult r;
+        try (OutputFolder folder = RunOutput.open(out)) {
+            ConsoleProgress progress = new ConsoleProgress(err, "infoplane", quiet);
+            r = InfoPlaneExperiment.run(p, progress);
+            progress.finish();
+            Path dir = folder.directory();
+            try {
+                InfoPlaneFiles.writeAll(r, dir);
+                InfoPlaneFigures.exportAll(r, dir, dpi);
+                if (!others.isEmpty()) {
+                    java.util.List<InfoPlaneResult> all = new java.util.ArrayList<>(java.util.List.of(r));
+                    all.addAll(others);
+                    java.util.List<String> names = all.stream().map(InfoPlaneFigures::describe).toList();
+                    InfoPlaneFigures.export(InfoPlaneFigures.informationPlane(all, names), dir, "infoplane-overlay", 760, 620, dpi);
+                }
+            } catch (IOException e) {
+                throw OutputException.cannotWrite(out, e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(), e);
+            folder.commit(RunOutput.describe(spec));
         }
         PrintStream o = System.out;
         o.println(InfoPlaneFigures.describe(r));

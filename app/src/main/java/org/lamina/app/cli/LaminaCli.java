@@ -1,6 +1,7 @@
 package org.lamina.app.cli;
 
 import org.lamina.analysis.data.DataException;
+import org.lamina.analysis.job.OutputException;
 import org.lamina.analysis.model.ModelException;
 import org.lamina.analysis.model.ModelRuntime;
 
@@ -46,7 +47,8 @@ public final class LaminaCli implements Runnable {
         ModelRuntime.goOffline();
         CommandLine cli = new CommandLine(new LaminaCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof ModelException || e instanceof DataException || e instanceof IllegalArgumentException) {
+            if (e instanceof ModelException || e instanceof DataException || e instanceof IllegalArgumentException
+                    || e instanceof OutputException) {
                 commandLine.getErr().println("lamina: " + e.getMessage());
                 return EXIT_BAD_INPUT;
             }
@@ -56,7 +58,24 @@ public final class LaminaCli implements Runnable {
             }
             return 1;
         });
-        return cli.execute(args);
+        int code = cli.execute(args);
+        return code == 0 ? checkStandardOutput(cli) : code;
+    }
+
+    /**
+     * A run whose results went to a standard output that could not take them ({@code --json >
+     * /dev/full}, a closed pipe) failed, whatever it computed: {@link java.io.PrintStream} swallows
+     * write errors, so they are asked for here, after flushing.
+     */
+    private static int checkStandardOutput(CommandLine cli) {
+        System.out.flush();
+        cli.getOut().flush();
+        if (System.out.checkError() || cli.getOut().checkError()) {
+            System.err.println("lamina: cannot write to standard output (no space left, or the reader went away); "
+                    + "the results are incomplete");
+            return EXIT_BAD_INPUT;
+        }
+        return 0;
     }
 
     public static void main(String[] args) {

@@ -3,6 +3,7 @@ package org.lamina.app.cli;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.SampleData;
 import org.lamina.analysis.job.AtomicOutput;
+import org.lamina.analysis.job.OutputFolder;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.analysis.neuronpath.NeuronPathAnalysis;
@@ -18,9 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,8 +85,12 @@ final class NeuronPathCommand implements Runnable {
     @Mixin
     DeviceOption device;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
+        RunOutput.checkDpi(dpi);
         List<PathMethod> base = new ArrayList<>();
         for (String b : baselines) {
             if (!b.isBlank() && !b.trim().equalsIgnoreCase("none")) {
@@ -105,20 +108,19 @@ final class NeuronPathCommand implements Runnable {
         PrintStream err = System.err;
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             Dataset d = SampleData.open(data, m.manifest().input().shape());
-            long t0 = System.nanoTime();
-            ConsoleProgress progress = new ConsoleProgress(err, "neuronpath", quiet);
-            NeuronPathResult r = NeuronPathAnalysis.run(m, d, p, progress);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            progress.finish();
-            try {
-                Files.createDirectories(out);
+            try (OutputFolder folder = RunOutput.open(out)) {
+                long t0 = System.nanoTime();
+                ConsoleProgress progress = new ConsoleProgress(err, "neuronpath", quiet);
+                NeuronPathResult r = NeuronPathAnalysis.run(m, d, p, progress);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                progress.finish();
+                Path dir = folder.directory();
                 String json = Json.write(r.toJson());
-                AtomicOutput.write(out.resolve("neuronpath.json"), tmp -> Files.writeString(tmp, json, StandardCharsets.UTF_8));
-                NeuronPathFigures.exportAll(r, out, dpi);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(), e);
+                AtomicOutput.write(dir.resolve("neuronpath.json"), tmp -> Files.writeString(tmp, json, StandardCharsets.UTF_8));
+                NeuronPathFigures.exportAll(r, dir, dpi);
+                folder.commit(RunOutput.describe(spec));
+                print(r, seconds);
             }
-            print(r, seconds);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.lamina.app.cli;
 
+import org.lamina.analysis.job.OutputException;
+import org.lamina.analysis.job.OutputFolder;
 import org.lamina.analysis.conceptdepth.ConceptDepthAnalysis;
 import org.lamina.analysis.conceptdepth.ConceptDepthFigures;
 import org.lamina.analysis.conceptdepth.ConceptProbeResult;
@@ -23,7 +25,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,8 +133,12 @@ final class ProbeCommand implements Runnable {
     @Mixin
     DeviceOption device;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
+        RunOutput.checkDpi(dpi);
         ProbeParameters p = new ProbeParameters(points, TokenPooling.parse(token), testFraction, seed, stratified, standardise,
                 c, maxIter, tol, tau, epsilon, noise, Precision.parse(precision), maxSamples, ProbeSolver.parse(solver));
         if (!List.of("auto", "on", "off").contains(logitLens)) {
@@ -153,7 +158,8 @@ final class ProbeCommand implements Runnable {
         PrintStream err = System.err;
         ConsoleProgress progress = new ConsoleProgress(err, "probe", quiet);
         ProbeResult r;
-        try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
+        try (ProbeableModel m = ModelLoader.open(model, device.choice());
+             OutputFolder folder = RunOutput.open(out)) {
             ConceptSet set = ConceptSets.open(concepts, data, m.manifest().input().shape());
             progress.message("features");
             r = ConceptDepthAnalysis.run(m, set, p, progress);
@@ -165,14 +171,15 @@ final class ProbeCommand implements Runnable {
                 LogitLensResult l = LogitLens.run(m, set.dataset(), items, p.extraction(), progress);
                 r = r.withLogitLens(l);
             }
-        }
-        progress.finish();
-        try {
-            ProbeFiles.writeAll(r, out, exportFeatures);
-            ConceptDepthFigures.exportAll(r, others, otherLabels, out, dpi);
-        } catch (IOException | UncheckedIOException e) {
-            throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(),
-                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+            progress.finish();
+            Path dir = folder.directory();
+            try {
+                ProbeFiles.writeAll(r, dir, exportFeatures);
+                ConceptDepthFigures.exportAll(r, others, otherLabels, dir, dpi);
+            } catch (IOException e) {
+                throw OutputException.cannotWrite(out, e);
+            }
+            folder.commit(RunOutput.describe(spec));
         }
         print(r);
     }

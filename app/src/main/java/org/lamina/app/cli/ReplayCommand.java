@@ -45,22 +45,30 @@ final class ReplayCommand implements Runnable {
     @Mixin
     DeviceOption device;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
         Set<ExportFormat> fs = new LinkedHashSet<>();
         for (String f : formats) {
             fs.add(ExportFormat.parse(f));
         }
-        FigureExporter exporter = new FigureExporter(new ExportSettings(widthCm, dpi));
+        FigureExporter exporter = new FigureExporter(new ExportSettings(RunOutput.checkWidthCm(widthCm), RunOutput.checkDpi(dpi)));
         SessionDocument doc;
         try {
             doc = SessionFile.read(session);
         } catch (SessionException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        List<Path> files;
-        try {
-            files = new SessionReplay().replay(doc, out, exporter, new ArrayList<>(fs), device.choice(), ProgressSink.none());
+        List<Path> files = new ArrayList<>();
+        try (org.lamina.analysis.job.OutputFolder folder = RunOutput.open(out)) {
+            List<Path> staged = new SessionReplay().replay(doc, folder.directory(), exporter, new ArrayList<>(fs), device.choice(),
+                    ProgressSink.none());
+            folder.commit(RunOutput.describe(spec));
+            for (Path f : staged) {
+                files.add(out.resolve(folder.directory().relativize(f)));
+            }
         } catch (SessionException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
