@@ -31,8 +31,11 @@ import java.util.stream.Stream;
  * #commit} then (1) checks every target is a regular file or absent, (2) renames the staging folder
  * to a <em>commit</em> folder — the point from which the run counts as done, (3) moves each file
  * into place (atomic renames within one file system), (4) deletes the files that the previous run's
- * manifest lists and this run did not produce, (5) writes the run manifest {@value #MANIFEST}
- * (files with sizes and SHA-256) last, and (6) removes the commit folder. A run that fails, is
+ * manifest lists and this run did not produce, (5) writes the run manifest {@code
+ * lamina-run-KIND.json} (files with sizes and SHA-256) last, and (6) removes the commit folder.
+ * The manifest is per kind of run ({@code craft}, {@code probe}, a panel's export …), so a CRAFT
+ * run and a probe run can share a folder without one deleting the other's files; two CRAFT runs
+ * cannot leave a mix. A run that fails, is
  * cancelled or killed before (2) leaves the folder as it was; one killed during (3)–(6) leaves a
  * commit folder that the next {@link #open} or {@link #recover} of that folder completes. A staging
  * folder of a process that no longer runs is removed by the next open; a {@code SIGTERM}/{@code
@@ -41,8 +44,8 @@ import java.util.stream.Stream;
  */
 public final class OutputFolder implements AutoCloseable {
 
-    /** The run manifest, written last. */
-    public static final String MANIFEST = "lamina-run.json";
+    /** Run manifests are named {@code lamina-run-KIND.json}, written last. */
+    static final String MANIFEST_PREFIX = "lamina-run-";
     static final String STAGING_PREFIX = ".lamina-staging-";
     static final String COMMIT_PREFIX = ".lamina-commit-";
     /** Inside a commit folder: the manifest to move into place once every file has been. */
@@ -56,13 +59,15 @@ public final class OutputFolder implements AutoCloseable {
     }
 
     private final Path target;
+    private final String manifestName;
     private final Path staging;
     private final Thread cleanupOnExit;
     private CrashPoint crashPoint = stage -> { };
     private boolean done;
 
-    private OutputFolder(Path target, Path staging) {
+    private OutputFolder(Path target, String manifestName, Path staging) {
         this.target = target;
+        this.manifestName = manifestName;
         this.staging = staging;
         this.cleanupOnExit = new Thread(this::discardQuietly, "lamina-output-cleanup");
         try {
@@ -77,7 +82,8 @@ public final class OutputFolder implements AutoCloseable {
      * removes staging folders of dead processes and makes this run's staging folder. Fails with an
      * {@link OutputException} naming the folder and the reason when it cannot be written.
      */
-    public static OutputFolder open(Path folder) {
+    public static OutputFolder open(Path folder, String kind) {
+        String manifestName = manifestName(kind);
         Path dir = folder.toAbsolutePath().normalize();
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new OutputException("cannot write to " + folder + ": it exists and is not a folder");
@@ -97,7 +103,20 @@ public final class OutputFolder implements AutoCloseable {
         } catch (IOException e) {
             throw new OutputException("cannot write to " + folder + ": " + OutputException.reason(e), e);
         }
-        return new OutputFolder(dir, staging);
+        return new OutputFolder(dir, manifestName, staging);
+    }
+
+    /** The manifest of a kind of run: {@code lamina-run-KIND.json}. */
+    public static String manifestName(String kind) {
+        if (kind == null || !kind.matches("[a-z0-9][a-z0-9-]{0,40}")) {
+            throw new IllegalArgumentException("run kind must be lower-case letters, digits and '-', got '" + kind + "'");
+        }
+        return MANIFEST_PREFIX + kind + ".json";
+    }
+
+    /** This run's manifest file (once committed). */
+    public Path manifest() {
+        return target.resolve(manifestName);
     }
 
     /** The folder the run's files are written into (inside the target, hidden). */
@@ -127,12 +146,13 @@ public final class OutputFolder implements AutoCloseable {
             List<String> files = listFiles(staging);
             for (String f : files) {
                 AtomicOutput.requireReplaceable(target.resolve(f));
-                if (f.equals(MANIFEST)) {
-                    throw new IllegalStateException("a run may not write its own " + MANIFEST);
+                if (f.startsWith(MANIFEST_PREFIX)) {
+                    throw new IllegalStateException("a run may not write a file named like a run manifest: " + f);
                 }
             }
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("format", "lamina-run/1");
+            manifest.put("manifest", manifestName);
             manifest.put("finished", Instant.now().toString());
             manifest.put("run", run);
             Map<String, Object> entries = new LinkedHashMap<>();
@@ -234,7 +254,11 @@ public final class OutputFolder implements AutoCloseable {
             }
         }
         crash.reached("moved");
-        Path previous = target.resolve(MANIFEST);
+        String name = manifest.path("manifest").asText();
+        if (!name.startsWith(MANIFEST_PREFIX) || name.contains("/")) {
+            throw new IOException("commit folder " + commitDir + " names no valid manifest");
+        }
+        Path previous = target.resolve(name);
         if (Files.isRegularFile(previous, LinkOption.NOFOLLOW_LINKS)) {
             for (String old : filesOf(previous)) {
                 Path stale = target.resolve(old).normalize();

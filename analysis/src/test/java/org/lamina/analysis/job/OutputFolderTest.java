@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class OutputFolderTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MANIFEST = OutputFolder.manifestName("test");
 
     @TempDir
     Path temp;
@@ -45,7 +46,7 @@ class OutputFolderTest {
 
     /** Run 1 wrote three files; run 2 writes two of them anew and not the third. */
     private void firstRun() throws IOException {
-        try (OutputFolder f = OutputFolder.open(out())) {
+        try (OutputFolder f = OutputFolder.open(out(), "test")) {
             write(f.directory().resolve("result.json"), "{\"run\":1}");
             write(f.directory().resolve("figure-a.png"), "A1");
             write(f.directory().resolve("figure-b.png"), "B1");
@@ -54,7 +55,7 @@ class OutputFolderTest {
     }
 
     private OutputFolder secondRunStaged() throws IOException {
-        OutputFolder f = OutputFolder.open(out());
+        OutputFolder f = OutputFolder.open(out(), "test");
         write(f.directory().resolve("result.json"), "{\"run\":2}");
         write(f.directory().resolve("figure-a.png"), "A2");
         write(f.directory().resolve("sub/extra.csv"), "x");
@@ -68,7 +69,7 @@ class OutputFolderTest {
     void aCommittedRunHasAManifestWrittenLastWithEveryFileAndItsHash() throws Exception {
         firstRun();
         assertThat(contents(out())).isEqualTo(RUN1);
-        JsonNode manifest = JSON.readTree(out().resolve(OutputFolder.MANIFEST).toFile());
+        JsonNode manifest = JSON.readTree(out().resolve(MANIFEST).toFile());
         assertThat(manifest.path("run").path("command").asText()).isEqualTo("test");
         assertThat(manifest.path("files").path("figure-a.png").path("sha256").asText())
                 .isEqualTo(org.lamina.analysis.provenance.Sha256.of(out().resolve("figure-a.png")));
@@ -76,7 +77,7 @@ class OutputFolderTest {
             f.commit(Map.of("command", "test", "run", 2));
         }
         assertThat(contents(out())).as("run 2 replaced run 1 and removed its figure-b.png").isEqualTo(RUN2);
-        assertThat(OutputFolder.filesOf(out().resolve(OutputFolder.MANIFEST))).containsExactlyInAnyOrder(
+        assertThat(OutputFolder.filesOf(out().resolve(MANIFEST))).containsExactlyInAnyOrder(
                 "figure-a.png", "result.json", "sub/extra.csv");
     }
 
@@ -97,7 +98,7 @@ class OutputFolderTest {
         Path orphan = out().resolve(OutputFolder.STAGING_PREFIX + deadPid() + "-x");
         write(orphan.resolve("result.json"), "{\"run\":2}");
         assertThat(contents(out())).isEqualTo(RUN1);
-        try (OutputFolder f = OutputFolder.open(out())) {
+        try (OutputFolder f = OutputFolder.open(out(), "test")) {
             assertThat(orphan).doesNotExist();
         }
         assertThat(hiddenEntries(out())).isEmpty();
@@ -126,8 +127,24 @@ class OutputFolderTest {
         OutputFolder.recover(out());
         assertThat(contents(out())).isEqualTo(RUN2);
         assertThat(hiddenEntries(out())).isEmpty();
-        assertThat(OutputFolder.filesOf(out().resolve(OutputFolder.MANIFEST))).containsExactlyInAnyOrder(
+        assertThat(OutputFolder.filesOf(out().resolve(MANIFEST))).containsExactlyInAnyOrder(
                 "figure-a.png", "result.json", "sub/extra.csv");
+    }
+
+    @Test
+    void runsOfAnotherKindKeepTheirFiles() throws Exception {
+        firstRun();
+        try (OutputFolder other = OutputFolder.open(out(), "other")) {
+            write(other.directory().resolve("other.json"), "{}");
+            other.commit(Map.of());
+        }
+        try (OutputFolder f = secondRunStaged()) {
+            f.commit(Map.of());
+        }
+        Map<String, String> expected = new TreeMap<>(RUN2);
+        expected.put("other.json", "{}");
+        assertThat(contents(out())).isEqualTo(expected);
+        assertThat(out().resolve(OutputFolder.manifestName("other"))).isRegularFile();
     }
 
     @Test
@@ -182,9 +199,9 @@ class OutputFolderTest {
     void anUnwritableFolderIsRefusedWithTheReasonBeforeAnythingRuns() throws Exception {
         Path file = temp.resolve("a-file");
         write(file, "x");
-        assertThatThrownBy(() -> OutputFolder.open(file))
+        assertThatThrownBy(() -> OutputFolder.open(file, "test"))
                 .isInstanceOf(OutputException.class).hasMessageContaining("a-file").hasMessageContaining("not a folder");
-        assertThatThrownBy(() -> OutputFolder.open(file.resolve("sub")))
+        assertThatThrownBy(() -> OutputFolder.open(file.resolve("sub"), "test"))
                 .isInstanceOf(OutputException.class).hasMessageContaining("not a folder");
         assertThat(OutputException.reason(new FileSystemException("/x", null, "No space left on device")))
                 .isEqualTo("no space left on the device");
@@ -208,7 +225,7 @@ class OutputFolderTest {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String rel = root.relativize(p).toString();
-                if (Files.isRegularFile(p) && !rel.startsWith(".") && !rel.equals(OutputFolder.MANIFEST)) {
+                if (Files.isRegularFile(p) && !rel.startsWith(".") && !rel.startsWith("lamina-run-")) {
                     out.put(rel, Files.readString(p));
                 }
             }

@@ -105,7 +105,7 @@ final class ChmCorrCommand implements Runnable {
         RunOutput.checkDpi(dpi);
         ChmcorrParameters p = new ChmcorrParameters(n, k, threshold, matcher, 5, 5);
         try (ProbeableModel m = ModelLoader.open(model, device.choice());
-             OutputFolder folder = RunOutput.open(out)) {
+             OutputFolder folder = RunOutput.open(out, spec)) {
             ModelManifest mf = m.manifest();
             SpatialFeatures features = new SpatialFeatures(m, point);
             Dataset galleryData = SampleData.open(gallery, mf.input().shape());

@@ -109,7 +109,7 @@ final class CraftCommand implements Runnable {
             if (sub != null && m.probePoints().stream().noneMatch(pt -> pt.name().equals(sub.point()))) {
                 throw new IllegalArgumentException("--sub-concepts: '" + sub.point() + "' is not a probe point of the model");
             }
-            try (OutputFolder folder = RunOutput.open(out)) {
+            try (OutputFolder folder = RunOutput.open(out, spec)) {
                 Path dir = folder.directory();
                 ConsoleProgress progress = new ConsoleProgress(System.err, "craft", quiet);
                 CraftResult r = CraftAnalysis.run(m, dataset, p, progress);

@@ -140,7 +140,7 @@ final class InfoPlaneCommand implements Runnable {
         }
         PrintStream err = System.err;
         InfoPlaneResult r;
-        try (OutputFolder folder = RunOutput.open(out)) {
+        try (OutputFolder folder = RunOutput.open(out, spec)) {
             ConsoleProgress progress = new ConsoleProgress(err, "infoplane", quiet);
             r = InfoPlaneExperiment.run(p, progress);
             progress.finish();

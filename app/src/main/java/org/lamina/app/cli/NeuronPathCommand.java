@@ -108,7 +108,7 @@ final class NeuronPathCommand implements Runnable {
         PrintStream err = System.err;
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             Dataset d = SampleData.open(data, m.manifest().input().shape());
-            try (OutputFolder folder = RunOutput.open(out)) {
+            try (OutputFolder folder = RunOutput.open(out, spec)) {
                 long t0 = System.nanoTime();
                 ConsoleProgress progress = new ConsoleProgress(err, "neuronpath", quiet);
                 NeuronPathResult r = NeuronPathAnalysis.run(m, d, p, progress);

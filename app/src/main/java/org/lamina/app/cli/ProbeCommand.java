@@ -159,7 +159,7 @@ final class ProbeCommand implements Runnable {
         ConsoleProgress progress = new ConsoleProgress(err, "probe", quiet);
         ProbeResult r;
         try (ProbeableModel m = ModelLoader.open(model, device.choice());
-             OutputFolder folder = RunOutput.open(out)) {
+             OutputFolder folder = RunOutput.open(out, spec)) {
             ConceptSet set = ConceptSets.open(concepts, data, m.manifest().input().shape());
             progress.message("features");
             r = ConceptDepthAnalysis.run(m, set, p, progress);

@@ -62,7 +62,7 @@ final class ReplayCommand implements Runnable {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         List<Path> files = new ArrayList<>();
-        try (org.lamina.analysis.job.OutputFolder folder = RunOutput.open(out)) {
+        try (org.lamina.analysis.job.OutputFolder folder = RunOutput.open(out, spec)) {
             List<Path> staged = new SessionReplay().replay(doc, folder.directory(), exporter, new ArrayList<>(fs), device.choice(),
                     ProgressSink.none());
             folder.commit(RunOutput.describe(spec));

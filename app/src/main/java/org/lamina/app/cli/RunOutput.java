@@ -39,9 +39,12 @@ final class RunOutput {
         return widthCm;
     }
 
-    /** Opens {@code --out} for one run (refused with the reason when it cannot be written). */
-    static OutputFolder open(Path out) {
-        return OutputFolder.open(out);
+    /**
+     * Opens {@code --out} for one run of the command (refused with the reason when it cannot be
+     * written); its manifest is {@code lamina-run-COMMAND.json}.
+     */
+    static OutputFolder open(Path out, CommandLine.Model.CommandSpec spec) {
+        return OutputFolder.open(out, spec.name());
     }
 
     /** What the run manifest records of the run: the command and its arguments as given. */

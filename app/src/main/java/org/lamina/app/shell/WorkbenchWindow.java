@@ -575,11 +575,18 @@ public final class WorkbenchWindow {
         jobs.submit("Export " + figures.size() + " figures", p -> {
             p.begin(figures.size());
             List<Path> out = new ArrayList<>();
-            for (Figure f : figures) {
-                p.checkCancelled();
-                out.add(exporter.export(f, dir.toPath().resolve(f.name() + "." + s.exportFormat().extension()),
-                        s.exportFormat()));
-                p.advance(1);
+            // A cancelled or failed export leaves the folder as it was (no half of a figure set).
+            try (org.lamina.analysis.job.OutputFolder folder = org.lamina.analysis.job.OutputFolder.open(dir.toPath(),
+                    ("export-" + tab.getId().substring("tab-".length()) + "-" + s.exportFormat().extension())
+                            .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-"))) {
+                for (Figure f : figures) {
+                    p.checkCancelled();
+                    String name = f.name() + "." + s.exportFormat().extension();
+                    exporter.export(f, folder.directory().resolve(name), s.exportFormat());
+                    out.add(dir.toPath().resolve(name));
+                    p.advance(1);
+                }
+                folder.commit(java.util.Map.of("command", "workbench figure export", "panel", tab.getText()));
             }
             return out;
         }, out -> jobs.log("exported " + out.size() + " figures to " + dir));

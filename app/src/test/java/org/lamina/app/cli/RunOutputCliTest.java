@@ -121,7 +121,7 @@ class RunOutputCliTest {
         CliRun.Result first = CliRun.run("infoplane", "--epochs", "20", "--quiet", "--dpi", "72", "--out", out.toString());
         assertThat(first.code()).as(first.err()).isZero();
         Map<String, String> before = hashes(out);
-        assertThat(before).containsKeys("infoplane.json", "infoplane.png", OutputFolder.MANIFEST);
+        assertThat(before).containsKeys("infoplane.json", "infoplane.png", OutputFolder.manifestName("infoplane"));
         assertManifestMatchesTheFiles(out);
 
         // A second run with other parameters, killed with SIGKILL (no shutdown hook runs) mid-training.
@@ -150,12 +150,12 @@ class RunOutputCliTest {
         assertThat(third.code()).as(third.err()).isZero();
         assertThat(stagingFolders(out)).isEmpty();
         assertManifestMatchesTheFiles(out);
-        assertThat(JSON.readTree(out.resolve(OutputFolder.MANIFEST).toFile()).path("run").path("arguments").toString())
+        assertThat(JSON.readTree(out.resolve(OutputFolder.manifestName("infoplane")).toFile()).path("run").path("arguments").toString())
                 .contains("\"10\"");
     }
 
     private static void assertManifestMatchesTheFiles(Path out) throws IOException {
-        JsonNode files = JSON.readTree(out.resolve(OutputFolder.MANIFEST).toFile()).path("files");
+        JsonNode files = JSON.readTree(out.resolve(OutputFolder.manifestName("infoplane")).toFile()).path("files");
         Iterator<Map.Entry<String, JsonNode>> it = files.fields();
         int n = 0;
         while (it.hasNext()) {
@@ -164,7 +164,7 @@ class RunOutputCliTest {
             n++;
         }
         try (Stream<Path> s = Files.list(out)) {
-            assertThat(s.filter(f -> !f.getFileName().toString().equals(OutputFolder.MANIFEST)).count()).isEqualTo(n);
+            assertThat(s.filter(f -> !f.getFileName().toString().startsWith("lamina-run-")).count()).isEqualTo(n);
         }
     }
 

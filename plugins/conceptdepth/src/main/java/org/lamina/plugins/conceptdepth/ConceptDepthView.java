@@ -439,17 +439,20 @@ final class ConceptDepthView implements PluginView {
 
     /** Writes the last run's files into {@code dir}. */
     void exportTo(Path dir) {
-        try {
+        // All of this run or the folder's previous content: a failed export mixes nothing.
+        try (org.lamina.analysis.job.OutputFolder folder = org.lamina.analysis.job.OutputFolder.open(dir, "export-concept-depth")) {
+            Path staged = folder.directory();
             ProbeResult main = result.runs().get(0);
-            ProbeFiles.writeAll(main, dir, false);
+            ProbeFiles.writeAll(main, staged, false);
             List<ProbeResult> others = new ArrayList<>(result.runs().subList(1, result.runs().size()));
             if (result.variant() != null) {
                 others.add(result.variant());
             }
             ProbeResult withLens = result.lens() != null && result.lensModel().equals(main.model())
                     ? main.withLogitLens(result.lens()) : main;
-            ConceptDepthFigures.exportAll(withLens, others, others.stream().map(ConceptDepthFigures::label).toList(), dir,
+            ConceptDepthFigures.exportAll(withLens, others, others.stream().map(ConceptDepthFigures::label).toList(), staged,
                     300);
+            folder.commit(java.util.Map.of("command", "workbench concept-depth export", "model", main.model()));
             status.setText("Exported to " + dir);
         } catch (java.io.IOException | RuntimeException e) {
             status.setText("Export failed: " + e.getMessage());

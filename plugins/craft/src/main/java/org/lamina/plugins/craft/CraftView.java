@@ -574,8 +574,13 @@ final class CraftView implements PluginView {
         CraftResult r = result;
         Dataset d = resultData;
         context.jobs().submit("Export CRAFT result", sink -> {
-            CraftFiles.writeAll(r, dir);
-            return CraftFigures.exportAll(r, d, dir, context.settingsProperty().get().dpi());
+            // All of this result or the folder's previous content: a failed export mixes nothing.
+            try (org.lamina.analysis.job.OutputFolder folder = org.lamina.analysis.job.OutputFolder.open(dir, "export-craft")) {
+                CraftFiles.writeAll(r, folder.directory());
+                var files = CraftFigures.exportAll(r, d, folder.directory(), context.settingsProperty().get().dpi());
+                folder.commit(java.util.Map.of("command", "workbench craft export", "model", r.model()));
+                return files;
+            }
         }, files -> context.log("CRAFT: exported " + files.size() + " figure files, craft.json and craft-data.npz to " + dir));
     }
 }
