@@ -88,7 +88,7 @@ final class ChmCorrCommand implements Runnable {
     @Option(names = "--cache", paramLabel = "DIR", description = "Gallery index cache (default ~/.cache/lamina/chmcorr).")
     Path cache;
 
-    @Option(names = "--dpi", defaultValue = "200", description = "PNG resolution. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--dpi", defaultValue = "200", description = "PNG resolution in dots per inch, 72 … 1200. Default ${DEFAULT-VALUE}.")
     int dpi;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
@@ -104,12 +104,22 @@ final class ChmCorrCommand implements Runnable {
     public void run() {
         RunOutput.checkDpi(dpi);
         ChmcorrParameters p = new ChmcorrParameters(n, k, threshold, matcher, 5, 5);
-        try (ProbeableModel m = ModelLoader.open(model, device.choice());
-             OutputFolder folder = RunOutput.open(out, spec)) {
+        try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             ModelManifest mf = m.manifest();
             SpatialFeatures features = new SpatialFeatures(m, point);
             Dataset galleryData = SampleData.open(gallery, mf.input().shape());
             int size = gallerySize == null ? galleryData.size() : gallerySize;
+            if (size < 1 || size > galleryData.size()) {
+                throw new IllegalArgumentException("--gallery-size must be 1 … " + galleryData.size() + " for '" + gallery
+                        + "', got " + size);
+            }
+            run(m, mf, features, galleryData, size, p);
+        }
+    }
+
+    private void run(ProbeableModel m, ModelManifest mf, SpatialFeatures features, Dataset galleryData, int size,
+                     ChmcorrParameters p) {
+        try (OutputFolder folder = RunOutput.open(out, spec)) {
             GalleryIndexCache c = cache == null ? GalleryIndexCache.defaultCache() : new GalleryIndexCache(cache);
             long t0 = System.nanoTime();
             GalleryIndex index = c.loadOrBuild(features, galleryData, size, ProgressSink.none());

@@ -96,7 +96,7 @@ final class InfoPlaneCommand implements Runnable {
             description = "Image data: rows the MI is estimated on. Default test (the 12-bit set: always all 4,096).")
     String miOn;
 
-    @Option(names = "--dpi", defaultValue = "144", description = "PNG resolution. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--dpi", defaultValue = "144", description = "PNG resolution in dots per inch, 72 … 1200. Default ${DEFAULT-VALUE}.")
     int dpi;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
@@ -116,6 +116,11 @@ final class InfoPlaneCommand implements Runnable {
     @Override
     public void run() {
         RunOutput.checkDpi(dpi);
+        // Checked even for the 12-bit set, which ignores them: a negative count is a typo either way.
+        if (trainImages < 1 || testImages < 1) {
+            throw new IllegalArgumentException("--train-images and --test-images must be at least 1, got "
+                    + (trainImages < 1 ? trainImages : testImages));
+        }
         InfoPlaneData.DataChoice choice = new InfoPlaneData.DataChoice(data, trainImages, testImages,
                 miOn != null ? miOn : "ib".equals(data) ? "all" : "test");
         boolean images = !choice.isInformationBottleneck();

@@ -73,7 +73,7 @@ final class NeuronPathCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the random baseline and pruning. Default ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--dpi", defaultValue = "150", description = "PNG resolution. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--dpi", defaultValue = "150", description = "PNG resolution in dots per inch, 72 … 1200. Default ${DEFAULT-VALUE}.")
     int dpi;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")

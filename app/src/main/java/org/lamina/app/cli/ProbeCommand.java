@@ -121,7 +121,7 @@ final class ProbeCommand implements Runnable {
             description = "probe.json of other runs (other models, noise, precision) to overlay on relative depth.")
     List<Path> overlay = new ArrayList<>();
 
-    @Option(names = "--dpi", defaultValue = "150", description = "PNG resolution. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--dpi", defaultValue = "150", description = "PNG resolution in dots per inch, 72 … 1200. Default ${DEFAULT-VALUE}.")
     int dpi;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
@@ -141,6 +141,9 @@ final class ProbeCommand implements Runnable {
         RunOutput.checkDpi(dpi);
         ProbeParameters p = new ProbeParameters(points, TokenPooling.parse(token), testFraction, seed, stratified, standardise,
                 c, maxIter, tol, tau, epsilon, noise, Precision.parse(precision), maxSamples, ProbeSolver.parse(solver));
+        if (lensSamples < 1) {
+            throw new IllegalArgumentException("--lens-samples must be at least 1, got " + lensSamples);
+        }
         if (!List.of("auto", "on", "off").contains(logitLens)) {
             throw new IllegalArgumentException("--logit-lens must be auto, on or off, got '" + logitLens + "'");
         }

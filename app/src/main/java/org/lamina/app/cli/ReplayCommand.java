@@ -35,11 +35,11 @@ final class ReplayCommand implements Runnable {
             description = "Formats to write (default ${DEFAULT-VALUE}).")
     List<String> formats;
 
-    @Option(names = "--dpi", defaultValue = "300", description = "PNG resolution (default ${DEFAULT-VALUE}).")
+    @Option(names = "--dpi", defaultValue = "300", description = "PNG resolution in dots per inch, 72 … 1200 (default ${DEFAULT-VALUE}).")
     int dpi;
 
     @Option(names = "--width-cm", defaultValue = "8.5",
-            description = "Figure width on paper in cm (default ${DEFAULT-VALUE}: one column; 17.8 for two).")
+            description = "Figure width on paper in cm, 2 … 60 (default ${DEFAULT-VALUE}: one column; 17.8 for two).")
     double widthCm;
 
     @Mixin

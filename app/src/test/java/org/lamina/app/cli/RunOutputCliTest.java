@@ -68,6 +68,43 @@ class RunOutputCliTest {
         }
     }
 
+    /** Options where a negative number is meaningful (seeds) or that name an item, checked with the data. */
+    private static final java.util.Set<String> NEGATIVE_ALLOWED = java.util.Set.of("--seed", "--alpha-w");
+
+    /**
+     * Every numeric option of every analysis command refuses a negative value (or says why it
+     * means something) before anything is computed or written: a missed check would create the
+     * output folder, since the folder is opened just before the computation.
+     */
+    @ParameterizedTest
+    @MethodSource("figureCommands")
+    void everyNumericOptionIsCheckedBeforeAnythingIsComputed(List<String> command) {
+        picocli.CommandLine cli = new picocli.CommandLine(new LaminaCli());
+        picocli.CommandLine.Model.CommandSpec spec = cli.getSubcommands().get(command.get(0)).getCommandSpec();
+        List<String> unchecked = new ArrayList<>();
+        for (picocli.CommandLine.Model.OptionSpec o : spec.options()) {
+            Class<?> t = o.type();
+            boolean numeric = t == int.class || t == Integer.class || t == long.class || t == Long.class
+                    || t == double.class || t == Double.class || t == float.class;
+            if (!numeric || NEGATIVE_ALLOWED.contains(o.longestName())) {
+                continue;
+            }
+            Path out = temp.resolve(command.get(0) + o.longestName());
+            List<String> args = new ArrayList<>(command);
+            int at = args.indexOf(o.longestName());
+            if (at >= 0) {
+                args.remove(at + 1);
+                args.remove(at);
+            }
+            args.addAll(List.of(o.longestName(), "-1", "--out", out.toString()));
+            CliRun.Result r = CliRun.run(args.toArray(String[]::new));
+            if (r.code() != LaminaCli.EXIT_BAD_INPUT || Files.exists(out) || !r.err().contains("-1")) {
+                unchecked.add(o.longestName() + " -1 → exit " + r.code() + ", " + r.err().strip());
+            }
+        }
+        assertThat(unchecked).isEmpty();
+    }
+
     @Test
     void replayChecksItsWidthAndDpiBeforeReadingTheSession() {
         Path out = temp.resolve("replay");
