@@ -31,6 +31,11 @@ public final class ChmcorrReplay implements ReplayableAnalysis {
     }
 
     @Override
+    public void validate(Map<String, Object> parameters) {
+        ChmcorrSessionParameters.fromMap(parameters);
+    }
+
+    @Override
     public List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress) {
         ChmcorrSessionParameters p = ChmcorrSessionParameters.fromMap(parameters);
         ModelManifest mf = model.manifest();

@@ -26,6 +26,11 @@ public final class CraftReplay implements ReplayableAnalysis {
     }
 
     @Override
+    public void validate(Map<String, Object> parameters) {
+        CraftParameters.fromMap(parameters);
+    }
+
+    @Override
     public List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress) {
         CraftParameters p = CraftParameters.fromMap(parameters);
         Dataset data = SampleData.open(p.data(), model.manifest().input().shape());
