@@ -67,11 +67,6 @@ class StudyLogIntegrityTest {
     }
 
     @Test
-    void theUntouchedLogCountsFiveDecisions() {
-        assertThat(count(log)).hasSize(5);
-    }
-
-    @Test
     void aLogOfAnotherProtocolIsRefused() throws Exception {
         Path other = dir.resolve("other.jsonl");
         StudyProtocol redrawn = protocol(7);
