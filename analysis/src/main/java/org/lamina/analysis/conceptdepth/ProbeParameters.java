@@ -124,14 +124,14 @@ public record ProbeParameters(String points, TokenPooling pooling, double testFr
         try {
             r.allowOnly("points", "token", "testFraction", "seed", "stratified", "standardise", "c", "maxIter", "tol", "tau",
                     "epsilon", "noise", "precision", "maxSamples", "solver");
-            return new ProbeParameters(r.string("points", d.points), r.choice("token", TokenPooling.parse("cls"), TokenPooling::parse),
+            return new ProbeParameters(r.string("points", d.points), TokenPooling.parse(r.string("token", "cls")),
                     r.decimal("testFraction", d.testFraction), r.longNumber("seed", d.seed),
                     r.bool("stratified", d.stratified), r.bool("standardise", d.standardise),
                     r.decimal("c", d.c), r.wholeNumber("maxIter", d.maxIter),
                     r.decimal("tol", d.tol), r.decimal("tau", d.tau),
                     r.decimal("epsilon", d.epsilon), r.decimal("noise", d.noiseSigma),
-                    r.choice("precision", Precision.parse("fp32"), Precision::parse), r.wholeNumber("maxSamples", d.maxSamples),
-                    r.choice("solver", ProbeSolver.parse("newton"), ProbeSolver::parse));
+                    Precision.parse(r.string("precision", "fp32")), r.wholeNumber("maxSamples", d.maxSamples),
+                    ProbeSolver.parse(r.string("solver", "newton")));
         } catch (IllegalArgumentException e) {
             throw new SessionException("concept-depth parameters" + (name.isEmpty() ? "" : " '" + name + "'") + ": "
                     + e.getMessage(), e);

@@ -153,7 +153,7 @@ public final class ParameterMap {
     /** A boolean, or {@code fallback} when absent. */
     public boolean bool(String key, boolean fallback) {
         Object v = values.get(key);
-        return v == null ? fallback : (Boolean) typed(v, Boolean.class, key, "a boolean (true or false)");
+        return v == null ? fallback : (Boolean) typed(v, Boolean.class, key, "true or false");
     }
 
     /** A list that must be there. */
@@ -212,7 +212,7 @@ public final class ParameterMap {
     }
 
     private Number wholeTyped(Object v, String key) {
-        return (Number) typed(v, Number.class, key, "a whole number");
+        return (Number) typed(v, Number.class, key, "a number");
     }
 
     private int whole(String key, Number n) {
