@@ -85,6 +85,33 @@ public record ExplorerParameters(String dataSet, int index, String imageFile, St
         }
     }
 
+    /**
+     * Refuses, without computing anything, parameters this model or data cannot honour: an unknown
+     * probe point, a target class the model does not have, an item outside the data set, an image
+     * file that is not there.
+     */
+    public void checkAgainst(ModelManifest manifest) {
+        try {
+            manifest.probePoint(probePoint);
+            if (targetClass >= manifest.labels().size()) {
+                throw new IllegalArgumentException("explorer parameter 'targetClass' is " + targetClass + " but model '"
+                        + manifest.name() + "' has classes 0 … " + (manifest.labels().size() - 1));
+            }
+            if (dataSet != null) {
+                Dataset data = DatasetReference.open(dataSet, requireImageModel(manifest), manifest.labels());
+                if (index >= data.size()) {
+                    throw new IllegalArgumentException("explorer parameter 'index' is " + index + " but data set '" + dataSet
+                            + "' has items 0 … " + (data.size() - 1));
+                }
+            } else if (!java.nio.file.Files.isRegularFile(PortablePath.resolve(imageFile))) {
+                throw new IllegalArgumentException("explorer parameter 'imageFile' names " + PortablePath.resolve(imageFile)
+                        + ", which is not a file");
+            }
+        } catch (IllegalArgumentException | org.lamina.analysis.model.ModelException e) {
+            throw new SessionException("explorer analysis: " + e.getMessage(), e);
+        }
+    }
+
     /** Where the image comes from, for people. */
     public String sourceLabel() {
         if (dataSet != null) {

@@ -24,6 +24,16 @@ public interface ReplayableAnalysis {
      */
     void validate(Map<String, Object> parameters);
 
+    /**
+     * As {@link #validate(Map)}, and checks the parameters against the session's model and data
+     * (class indices, probe points, items of a data set) without running the analysis, so that an
+     * entry a replay would fail on is refused before any entry writes a figure. The default checks
+     * only the parameters.
+     */
+    default void validate(ProbeableModel model, Map<String, Object> parameters) {
+        validate(parameters);
+    }
+
     /** Redoes the analysis and returns its figures. */
     List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress);
 }

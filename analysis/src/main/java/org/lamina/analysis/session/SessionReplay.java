@@ -5,6 +5,8 @@ import org.lamina.analysis.export.Figure;
 import org.lamina.analysis.export.FigureExporter;
 import org.lamina.analysis.job.AtomicOutput;
 import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.data.DataException;
+import org.lamina.analysis.model.ModelException;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
@@ -23,7 +25,8 @@ import java.util.ServiceLoader;
  * Redoes a session headless, or refuses: a replay either reproduces what was saved or says why it
  * cannot. In order, before the first figure is written: every entry's method must be known and its
  * parameters must read strictly ({@link #checkEntries}); the model is opened and its weights and
- * {@code model.json} must have the SHA-256 the session recorded ({@link #checkModel}). Only then
+ * {@code model.json} must have the SHA-256 the session recorded ({@link #checkModel}); every entry
+ * must fit that model and its data ({@link #checkEntriesAgainst}). Only then
  * does each analysis run, its figures written as {@code NN-method-figure.ext} into the output
  * directory. A changed model, or a session without hashes, replays only when the caller allows it,
  * and then every difference is a note the output carries ({@link #NOTE_FILE}). The workbench's
@@ -72,6 +75,28 @@ public final class SessionReplay {
             try {
                 a.validate(e.parameters());
             } catch (SessionException | IllegalArgumentException ex) {
+                throw new SessionException(entryName(n, entries.size(), e) + ": " + ex.getMessage(), ex);
+            }
+            progress.advance(1);
+            n++;
+        }
+    }
+
+    /**
+     * Checks every entry against the opened {@code model} and the data it names
+     * ({@link ReplayableAnalysis#validate(ProbeableModel, Map)}), before anything runs; the first
+     * entry that would fail is a {@link SessionException} naming it.
+     */
+    public void checkEntriesAgainst(SessionDocument session, ProbeableModel model, ProgressSink progress) {
+        List<SessionDocument.AnalysisEntry> entries = session.analyses();
+        progress.begin(entries.size());
+        int n = 1;
+        for (SessionDocument.AnalysisEntry e : entries) {
+            progress.checkCancelled();
+            progress.message("checking entry " + n + " of " + entries.size() + " against " + model.manifest().name());
+            try {
+                analyses.get(e.method()).validate(model, e.parameters());
+            } catch (SessionException | IllegalArgumentException | ModelException | DataException ex) {
                 throw new SessionException(entryName(n, entries.size(), e) + ": " + ex.getMessage(), ex);
             }
             progress.advance(1);
@@ -135,6 +160,7 @@ public final class SessionReplay {
         List<Path> written = new ArrayList<>();
         try (ProbeableModel model = ModelLoader.open(modelArgument, device)) {
             List<String> notes = checkModel(session, model, allowChangedModel);
+            checkEntriesAgainst(session, model, progress);
             if (!notes.isEmpty()) {
                 written.add(AtomicOutput.write(outDir.resolve(NOTE_FILE), tmp -> Files.writeString(tmp,
                         "These figures were replayed from a session on a model that could not be confirmed to be the "

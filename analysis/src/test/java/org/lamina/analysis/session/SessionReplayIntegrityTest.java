@@ -122,21 +122,23 @@ class SessionReplayIntegrityTest {
     void aBadThirdEntryWritesNoFigureAtAll(@TempDir Path dir) throws Exception {
         SessionDocument.ModelReference model = SessionDocument.ModelReference.of("sample:tiny-cnn");
         // "index": "12" once replayed image 0; "targetClass": "Coat" once became the predicted class.
-        Map<String, Map<String, Object>> bad = new LinkedHashMap<>();
-        Map<String, Object> index = new LinkedHashMap<>(explorer(12));
-        index.put("index", "12");
-        bad.put("index", index);
-        Map<String, Object> target = new LinkedHashMap<>(explorer(12));
-        target.put("targetClass", "Coat");
-        bad.put("targetClass", target);
-        for (Map.Entry<String, Map<String, Object>> b : bad.entrySet()) {
+        // The others read well but do not fit the model or its data: found before anything runs.
+        Map<String, Object[]> bad = new LinkedHashMap<>();
+        bad.put("index", new Object[] {"12", "'index' must be a number, got \"12\" (a string)"});
+        bad.put("targetClass", new Object[] {"Coat", "'targetClass' must be a number, got \"Coat\" (a string)"});
+        bad.put("probePoint", new Object[] {"relu9", "no probe point 'relu9'"});
+        bad.put("targetClass ", new Object[] {10, "'targetClass' is 10"});
+        bad.put("index ", new Object[] {5000, "'index' is 5000"});
+        for (Map.Entry<String, Object[]> b : bad.entrySet()) {
+            Map<String, Object> third = new LinkedHashMap<>(explorer(12));
+            third.put(b.getKey().trim(), b.getValue()[0]);
             SessionDocument doc = ReplayParameterTypesTest.roundTrip(dir,
-                    session(model, List.of(explorer(1), explorer(2), b.getValue())));
-            Path out = dir.resolve("out-" + b.getKey());
+                    session(model, List.of(explorer(1), explorer(2), third)));
+            Path out = dir.resolve("out-" + b.getKey().trim() + b.getValue()[0]);
             assertThatThrownBy(() -> new SessionReplay().replay(doc, out, new FigureExporter(), FORMATS,
-                    ModelRuntime.DeviceChoice.CPU, ProgressSink.none()))
+                    ModelRuntime.DeviceChoice.CPU, ProgressSink.none())).as(b.getKey() + " = " + b.getValue()[0])
                     .isInstanceOf(SessionException.class).hasMessageContaining("session entry 3 of 3 (method 'explorer')")
-                    .hasMessageContaining("'" + b.getKey() + "'").hasMessageContaining("(a string)");
+                    .hasMessageContaining((String) b.getValue()[1]);
             assertThat(filesIn(out)).as("nothing written for a session whose 3rd entry is bad").isEmpty();
         }
     }

@@ -543,6 +543,7 @@ public final class WorkbenchWindow {
             ProbeableModel m = ModelLoader.open(location, context.settings.get().device());
             try {
                 checks.checkModel(doc, m, false);
+                checks.checkEntriesAgainst(doc, m, p);
             } catch (RuntimeException e) {
                 m.close();
                 throw e instanceof SessionException ? new SessionException(file + ": " + e.getMessage(), e) : e;
