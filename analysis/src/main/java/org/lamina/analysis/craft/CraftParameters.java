@@ -134,7 +134,8 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
                 r.wholeNumber("images", d.images()), r.wholeNumber("rank", d.rank()), r.wholeNumber("patch", d.patch()),
                 r.wholeNumber("designs", d.designs()), r.longNumber("seed", d.seed()),
                 r.decimal("alphaW", d.alphaW()), r.wholeNumber("batchSize", d.batchSize()),
-                r.bool("fidelity", d.fidelity()));
+                r.has("fidelity") ? (Boolean) r.typed(m.get("fidelity"), Boolean.class, "fidelity", "true or false")
+                        : d.fidelity());
     }
 
 

@@ -153,7 +153,7 @@ public final class ParameterMap {
     /** A boolean, or {@code fallback} when absent. */
     public boolean bool(String key, boolean fallback) {
         Object v = values.get(key);
-        return v == null ? fallback : (Boolean) typed(v, Boolean.class, key, "true or false");
+        return v == null ? fallback : (Boolean) typed(v, Boolean.class, key, "a boolean (true or false)");
     }
 
     /** A list that must be there. */
