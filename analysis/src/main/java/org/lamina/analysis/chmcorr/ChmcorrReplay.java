@@ -31,14 +31,38 @@ public final class ChmcorrReplay implements ReplayableAnalysis {
     }
 
     @Override
-    public List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress) {
+    public void validate(Map<String, Object> parameters) {
+        ChmcorrSessionParameters.fromMap(parameters);
+    }
+
+    @Override
+    public void validate(ProbeableModel model, Map<String, Object> parameters) {
         ChmcorrSessionParameters p = ChmcorrSessionParameters.fromMap(parameters);
+        checkAgainst(p, model, new SpatialFeatures(model, null));
+    }
+
+    /** The recorded map must fit the model's grid and the query must be an item of its set. */
+    private static void checkAgainst(ChmcorrSessionParameters p, ProbeableModel model, SpatialFeatures features) {
         ModelManifest mf = model.manifest();
-        SpatialFeatures features = new SpatialFeatures(model, null);
         if (p.map() != null && p.mapGrid() != features.grid()) {
             throw new SessionException("chmcorr analysis: the recorded map is " + p.mapGrid() + "×" + p.mapGrid()
                     + " but model '" + mf.name() + "' has a " + features.grid() + "×" + features.grid() + " feature grid");
         }
+        if (p.querySet() != null) {
+            Dataset qs = SampleData.open(p.querySet(), mf.input().shape());
+            if (p.queryIndex() >= qs.size()) {
+                throw new SessionException("chmcorr analysis: 'queryIndex' " + p.queryIndex() + " is outside '" + p.querySet()
+                        + "' (images 0 … " + (qs.size() - 1) + ")");
+            }
+        }
+    }
+
+    @Override
+    public List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress) {
+        ChmcorrSessionParameters p = ChmcorrSessionParameters.fromMap(parameters);
+        ModelManifest mf = model.manifest();
+        SpatialFeatures features = new SpatialFeatures(model, null);
+        checkAgainst(p, model, features);
         Dataset galleryData = SampleData.open(p.gallery(), mf.input().shape());
         GalleryIndex index = GalleryIndexCache.defaultCache().loadOrBuild(features, galleryData,
                 Math.min(p.gallerySize(), galleryData.size()), progress);
@@ -47,10 +71,6 @@ public final class ChmcorrReplay implements ReplayableAnalysis {
         ChmcorrFigure.Picture picture;
         if (p.querySet() != null) {
             Dataset qs = SampleData.open(p.querySet(), mf.input().shape());
-            if (p.queryIndex() >= qs.size()) {
-                throw new SessionException("chmcorr analysis: 'queryIndex' " + p.queryIndex() + " is outside '" + p.querySet()
-                        + "' (images 0 … " + (qs.size() - 1) + ")");
-            }
             long[] s = qs.sampleShape();
             picture = new ChmcorrFigure.Picture(qs.sample(p.queryIndex()), (int) s[0], (int) s[1], (int) s[2]);
         } else {

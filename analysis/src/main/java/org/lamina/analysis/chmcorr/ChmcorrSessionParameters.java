@@ -116,20 +116,22 @@ public record ChmcorrSessionParameters(String querySet, int queryIndex, String q
      * From a session's parameter map. Required: {@code querySet} + {@code queryIndex} or
      * {@code queryFile}, {@code gallery}, {@code gallerySize}, {@code matcher}, {@code n},
      * {@code k}, {@code threshold}; {@code shown} and {@code pairs} default to 5; {@code map} is
-     * optional. Errors name the key.
+     * optional. A value of the wrong JSON type, a fraction where a whole number belongs and an
+     * unknown key are errors that name the key.
      */
     public static ChmcorrSessionParameters fromMap(Map<String, Object> m) {
         try {
-            ParameterMap r = new ParameterMap(m, "chmcorr parameter", IllegalArgumentException::new);
+            ParameterMap r = new ParameterMap(m, "chmcorr parameter", IllegalArgumentException::new)
+                    .allowOnly("querySet", "queryIndex", "queryFile", "gallery", "gallerySize", "matcher", "n", "k",
+                            "threshold", "shown", "pairs", "map");
             String querySet = r.string("querySet", null);
             String queryFile = r.string("queryFile", null);
-            int index = querySet == null ? 0 : r.requiredNumber("queryIndex").intValue();
-            ChmcorrParameters settings = new ChmcorrParameters(r.requiredNumber("n").intValue(),
-                    r.requiredNumber("k").intValue(), r.requiredNumber("threshold").doubleValue(), r.requiredString("matcher"),
-                    m.containsKey("shown") ? r.requiredNumber("shown").intValue() : 5,
-                    m.containsKey("pairs") ? r.requiredNumber("pairs").intValue() : 5);
+            int index = querySet == null ? r.wholeNumber("queryIndex", 0) : r.requiredWholeNumber("queryIndex");
+            ChmcorrParameters settings = new ChmcorrParameters(r.requiredWholeNumber("n"),
+                    r.requiredWholeNumber("k"), r.requiredDecimal("threshold"), r.requiredString("matcher"),
+                    r.wholeNumber("shown", 5), r.wholeNumber("pairs", 5));
             return new ChmcorrSessionParameters(querySet, index, queryFile, r.requiredString("gallery"),
-                    r.requiredNumber("gallerySize").intValue(), settings, map(m.get("map")));
+                    r.requiredWholeNumber("gallerySize"), settings, map(m.get("map")));
         } catch (IllegalArgumentException e) {
             throw new SessionException("chmcorr analysis: " + e.getMessage(), e);
         }

@@ -25,6 +25,11 @@ public final class ConceptDepthReplay implements ReplayableAnalysis {
     }
 
     @Override
+    public void validate(Map<String, Object> parameters) {
+        ConceptDepthStudy.Request.fromMap(parameters);
+    }
+
+    @Override
     public List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress) {
         ConceptDepthStudy.Request request = ConceptDepthStudy.Request.fromMap(parameters);
         return ConceptDepthFigures.figures(ConceptDepthStudy.run(model, request, progress));

@@ -64,23 +64,25 @@ public final class ConceptDepthStudy {
         /**
          * Reads {@link #toMap} output. {@code conceptSet} is required; other missing keys take the
          * panel's defaults (reference probe parameters, no other models, no variant, logit lens on,
-         * 300 lens images). A missing or mistyped value is a {@link SessionException} that names it.
+         * 300 lens images). A missing or mistyped value, a fraction where a whole number belongs and an
+         * unknown key are a {@link SessionException} that names it.
          */
         public static Request fromMap(Map<String, Object> m) {
-            ParameterMap r = new ParameterMap(m, "concept-depth parameter", SessionException::new);
+            ParameterMap r = new ParameterMap(m, "concept-depth parameter", SessionException::new)
+                    .allowOnly("conceptSet", "parameters", "otherModels", "variant", "logitLens", "lensSamples");
             String set = resolve(r.requiredString("conceptSet"));
             ParameterMap p = r.nested("parameters");
             ProbeParameters parameters = p == null ? ProbeParameters.defaults() : ProbeParameters.fromMap(p, "parameters");
             ParameterMap v = r.nested("variant");
             ProbeParameters variant = v == null ? null : ProbeParameters.fromMap(v, "variant");
             List<String> others = new ArrayList<>();
-            Object o = m.get("otherModels");
+            List<?> o = r.list("otherModels");
             if (o != null) {
-                for (Object e : (List<?>) r.typed(o, List.class, "otherModels", "a list of models")) {
+                for (Object e : o) {
                     others.add(resolve((String) r.typed(e, String.class, "otherModels", "a list of strings")));
                 }
             }
-            int lensSamples = r.number("lensSamples", 300).intValue();
+            int lensSamples = r.wholeNumber("lensSamples", 300);
             if (lensSamples < 1) {
                 throw new SessionException("concept-depth parameter 'lensSamples' must be ≥ 1, got " + lensSamples);
             }

@@ -122,13 +122,15 @@ public record ProbeParameters(String points, TokenPooling pooling, double testFr
     static ProbeParameters fromMap(ParameterMap r, String name) {
         ProbeParameters d = defaults();
         try {
+            r.allowOnly("points", "token", "testFraction", "seed", "stratified", "standardise", "c", "maxIter", "tol", "tau",
+                    "epsilon", "noise", "precision", "maxSamples", "solver");
             return new ProbeParameters(r.string("points", d.points), TokenPooling.parse(r.string("token", "cls")),
-                    r.number("testFraction", d.testFraction).doubleValue(), r.number("seed", d.seed).longValue(),
+                    r.decimal("testFraction", d.testFraction), r.longNumber("seed", d.seed),
                     r.bool("stratified", d.stratified), r.bool("standardise", d.standardise),
-                    r.number("c", d.c).doubleValue(), r.number("maxIter", d.maxIter).intValue(),
-                    r.number("tol", d.tol).doubleValue(), r.number("tau", d.tau).doubleValue(),
-                    r.number("epsilon", d.epsilon).doubleValue(), r.number("noise", d.noiseSigma).doubleValue(),
-                    Precision.parse(r.string("precision", "fp32")), r.number("maxSamples", d.maxSamples).intValue(),
+                    r.decimal("c", d.c), r.wholeNumber("maxIter", d.maxIter),
+                    r.decimal("tol", d.tol), r.decimal("tau", d.tau),
+                    r.decimal("epsilon", d.epsilon), r.decimal("noise", d.noiseSigma),
+                    Precision.parse(r.string("precision", "fp32")), r.wholeNumber("maxSamples", d.maxSamples),
                     ProbeSolver.parse(r.string("solver", "newton")));
         } catch (IllegalArgumentException e) {
             throw new SessionException("concept-depth parameters" + (name.isEmpty() ? "" : " '" + name + "'") + ": "

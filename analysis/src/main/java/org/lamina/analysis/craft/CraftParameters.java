@@ -115,21 +115,27 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
      * Reads {@link #toMap} output (also after a JSON round trip, where numbers come back as
      * Integer, Long or Double). {@code class} is required; other missing keys take
      * {@link #defaults}' values; a missing or {@code null} {@code layer} is the default cut point.
-     * A missing {@code class} or a value of the wrong type is an error that names the key.
+     * A missing or negative {@code class}, a value of the wrong JSON type, a fraction where a whole
+     * number belongs and an unknown key are errors that name the key.
      */
     public static CraftParameters fromMap(java.util.Map<String, Object> m) {
         if (m == null || m.get("class") == null) {
             throw new IllegalArgumentException("CRAFT parameter 'class' is missing (the class index the run explains)");
         }
-        ParameterMap r = new ParameterMap(m, "CRAFT parameter", IllegalArgumentException::new);
+        ParameterMap r = new ParameterMap(m, "CRAFT parameter", IllegalArgumentException::new)
+                .allowOnly("data", "layer", "class", "images", "rank", "patch", "designs", "seed", "alphaW", "batchSize",
+                        "fidelity");
         int classIndex = r.requiredWholeNumber("class");
+        if (classIndex < 0) {
+            throw new IllegalArgumentException("CRAFT parameter 'class' must be a class index (at least 0), got " + classIndex);
+        }
         CraftParameters d = defaults(classIndex);
-        Object fid = m.get("fidelity");
         return new CraftParameters(r.string("data", d.data()), r.string("layer", null), classIndex,
                 r.wholeNumber("images", d.images()), r.wholeNumber("rank", d.rank()), r.wholeNumber("patch", d.patch()),
-                r.wholeNumber("designs", d.designs()), r.number("seed", d.seed()).longValue(),
-                r.number("alphaW", d.alphaW()).doubleValue(), r.wholeNumber("batchSize", d.batchSize()),
-                fid == null ? d.fidelity() : (Boolean) r.typed(fid, Boolean.class, "fidelity", "true or false"));
+                r.wholeNumber("designs", d.designs()), r.longNumber("seed", d.seed()),
+                r.decimal("alphaW", d.alphaW()), r.wholeNumber("batchSize", d.batchSize()),
+                r.has("fidelity") ? (Boolean) r.typed(m.get("fidelity"), Boolean.class, "fidelity", "true or false")
+                        : d.fidelity());
     }
 
 

@@ -26,6 +26,21 @@ public final class CraftReplay implements ReplayableAnalysis {
     }
 
     @Override
+    public void validate(Map<String, Object> parameters) {
+        CraftParameters.fromMap(parameters);
+    }
+
+    @Override
+    public void validate(ProbeableModel model, Map<String, Object> parameters) {
+        CraftParameters p = CraftParameters.fromMap(parameters);
+        int classes = model.manifest().labels().size();
+        if (p.classIndex() >= classes) {
+            throw new IllegalArgumentException("CRAFT parameter 'class' is " + p.classIndex() + " but model '"
+                    + model.manifest().name() + "' has classes 0 … " + (classes - 1));
+        }
+    }
+
+    @Override
     public List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress) {
         CraftParameters p = CraftParameters.fromMap(parameters);
         Dataset data = SampleData.open(p.data(), model.manifest().input().shape());

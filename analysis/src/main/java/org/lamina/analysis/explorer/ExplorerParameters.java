@@ -57,17 +57,57 @@ public record ExplorerParameters(String dataSet, int index, String imageFile, St
         return m;
     }
 
-    /** From a session's parameter map, with a clear error naming the bad field. */
+    /**
+     * From a session's parameter map. Keys: {@code dataSet} + {@code index} (required with a data
+     * set) or {@code imageFile}, {@code probePoint}, {@code targetClass} (default −1, the predicted
+     * class). A value of the wrong JSON type, an unknown key or an out-of-range number is a
+     * {@link SessionException} that names the key: {@code "index": "12"} must never replay image 0.
+     */
     public static ExplorerParameters fromMap(Map<String, Object> m) {
         try {
-            Object ds = m.get("dataSet");
-            Object file = m.get("imageFile");
-            Object point = m.get("probePoint");
-            int index = m.get("index") instanceof Number n ? n.intValue() : 0;
-            int target = m.get("targetClass") instanceof Number n ? n.intValue() : -1;
-            return new ExplorerParameters(ds == null ? null : ds.toString(), index, file == null ? null : file.toString(),
-                    point == null ? null : point.toString(), target);
+            org.lamina.analysis.session.ParameterMap r = new org.lamina.analysis.session.ParameterMap(m,
+                    "explorer parameter", IllegalArgumentException::new)
+                    .allowOnly("dataSet", "index", "imageFile", "probePoint", "targetClass");
+            String ds = r.string("dataSet", null);
+            String file = r.string("imageFile", null);
+            int index = ds == null ? r.wholeNumber("index", 0) : r.requiredWholeNumber("index");
+            if (index < 0) {
+                throw new IllegalArgumentException("explorer parameter 'index' must be at least 0, got " + index);
+            }
+            int target = r.wholeNumber("targetClass", -1);
+            if (target < -1) {
+                throw new IllegalArgumentException("explorer parameter 'targetClass' must be a class index or -1 (the "
+                        + "predicted class), got " + target);
+            }
+            return new ExplorerParameters(ds, index, file, r.requiredString("probePoint"), target);
         } catch (IllegalArgumentException e) {
+            throw new SessionException("explorer analysis: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses, without computing anything, parameters this model or data cannot honour: an unknown
+     * probe point, a target class the model does not have, an item outside the data set, an image
+     * file that is not there.
+     */
+    public void checkAgainst(ModelManifest manifest) {
+        try {
+            manifest.probePoint(probePoint);
+            if (targetClass >= manifest.labels().size()) {
+                throw new IllegalArgumentException("explorer parameter 'targetClass' is " + targetClass + " but model '"
+                        + manifest.name() + "' has classes 0 … " + (manifest.labels().size() - 1));
+            }
+            if (dataSet != null) {
+                Dataset data = DatasetReference.open(dataSet, requireImageModel(manifest), manifest.labels());
+                if (index >= data.size()) {
+                    throw new IllegalArgumentException("explorer parameter 'index' is " + index + " but data set '" + dataSet
+                            + "' has items 0 … " + (data.size() - 1));
+                }
+            } else if (!java.nio.file.Files.isRegularFile(PortablePath.resolve(imageFile))) {
+                throw new IllegalArgumentException("explorer parameter 'imageFile' names " + PortablePath.resolve(imageFile)
+                        + ", which is not a file");
+            }
+        } catch (IllegalArgumentException | org.lamina.analysis.model.ModelException e) {
             throw new SessionException("explorer analysis: " + e.getMessage(), e);
         }
     }

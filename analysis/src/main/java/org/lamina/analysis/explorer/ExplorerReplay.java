@@ -17,6 +17,16 @@ public final class ExplorerReplay implements ReplayableAnalysis {
     }
 
     @Override
+    public void validate(Map<String, Object> parameters) {
+        ExplorerParameters.fromMap(parameters);
+    }
+
+    @Override
+    public void validate(ProbeableModel model, Map<String, Object> parameters) {
+        ExplorerParameters.fromMap(parameters).checkAgainst(model.manifest());
+    }
+
+    @Override
     public List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress) {
         ExplorerRequest request = ExplorerParameters.fromMap(parameters).toRequest(model.manifest());
         return ExplorerFigures.all(ExplorerAnalysis.run(model, request, progress));

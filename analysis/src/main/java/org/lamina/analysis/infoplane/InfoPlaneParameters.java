@@ -175,28 +175,34 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
 
     /**
      * Reads {@link #toMap} output; missing keys take {@link #defaults()}' values. A value of the
-     * wrong type is an error that names the key.
+     * wrong JSON type, a fraction where a whole number belongs, an unknown name (activation, split,
+     * schedule) and an unknown key are errors that name the key.
      */
     public static InfoPlaneParameters fromMap(java.util.Map<String, Object> m) {
-        ParameterMap r = new ParameterMap(m, "information-plane parameter", IllegalArgumentException::new);
+        ParameterMap r = new ParameterMap(m, "information-plane parameter", IllegalArgumentException::new)
+                .allowOnly("widths", "activation", "epochs", "trainFraction", "split", "estimator", "bins", "binSize",
+                        "noiseVariance", "repeats", "seed", "learningRate", "batchSize", "schedule", "data", "trainImages",
+                        "testImages", "miOn");
         InfoPlaneParameters d = defaults();
         int[] w = d.widths;
-        if (m.get("widths") instanceof java.util.List<?> list) {
+        java.util.List<?> list = r.list("widths");
+        if (list != null) {
             w = new int[list.size()];
             for (int i = 0; i < w.length; i++) {
-                w[i] = ((Number) r.typed(list.get(i), Number.class, "widths", "a number")).intValue();
+                w[i] = r.wholeItem(list, i, "widths");
             }
         }
         String source = r.string("data", "ib");
-        InfoPlaneData.DataChoice data = new InfoPlaneData.DataChoice(source, r.number("trainImages", 2000).intValue(),
-                r.number("testImages", 1000).intValue(), r.string("miOn", source.equals("ib") ? "all" : "test"));
-        return new InfoPlaneParameters(w, Mlp.Kind.parse(r.string("activation", "tanh")),
-                r.number("epochs", d.epochs).intValue(), r.number("trainFraction", d.trainFraction).doubleValue(),
-                SplitMode.parse(r.string("split", "shuffled")), r.string("estimator", d.estimator),
-                r.number("bins", d.bins).intValue(), r.number("binSize", d.binSize).doubleValue(),
-                r.number("noiseVariance", d.noiseVariance).doubleValue(), r.number("repeats", d.repeats).intValue(),
-                r.number("seed", d.seed).longValue(), r.number("learningRate", d.learningRate).doubleValue(),
-                r.number("batchSize", d.batchSize).intValue(), LoggingSchedule.parse(r.string("schedule", "saxe")), data);
+        InfoPlaneData.DataChoice data = new InfoPlaneData.DataChoice(source, r.wholeNumber("trainImages", 2000),
+                r.wholeNumber("testImages", 1000), r.string("miOn", source.equals("ib") ? "all" : "test"));
+        return new InfoPlaneParameters(w, r.choice("activation", Mlp.Kind.parse("tanh"), Mlp.Kind::parse),
+                r.wholeNumber("epochs", d.epochs), r.decimal("trainFraction", d.trainFraction),
+                r.choice("split", SplitMode.parse("shuffled"), SplitMode::parse), r.string("estimator", d.estimator),
+                r.wholeNumber("bins", d.bins), r.decimal("binSize", d.binSize),
+                r.decimal("noiseVariance", d.noiseVariance), r.wholeNumber("repeats", d.repeats),
+                r.longNumber("seed", d.seed), r.decimal("learningRate", d.learningRate),
+                r.wholeNumber("batchSize", d.batchSize), r.choice("schedule", LoggingSchedule.parse("saxe"), LoggingSchedule::parse),
+                data);
     }
 
     /** The estimator these parameters name. */

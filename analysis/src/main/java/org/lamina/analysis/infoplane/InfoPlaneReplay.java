@@ -24,6 +24,11 @@ public final class InfoPlaneReplay implements ReplayableAnalysis {
     }
 
     @Override
+    public void validate(Map<String, Object> parameters) {
+        InfoPlaneParameters.fromMap(parameters);
+    }
+
+    @Override
     public List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress) {
         InfoPlaneParameters p = InfoPlaneParameters.fromMap(parameters);
         progress.begin((long) p.repeats() * p.epochs());

@@ -86,13 +86,22 @@ public record NeuronPathParameters(String dataset, List<String> classes, int ima
 
     /**
      * Reads {@link #toMap} output (numbers may come back as Integer, Long or Double). Every key is
-     * required; a missing key or a value of the wrong type is an error that names the key.
+     * required; a missing key, a value of the wrong JSON type, a fraction where a whole number
+     * belongs, an unknown name and an unknown key are errors that name the key.
      */
     public static NeuronPathParameters fromMap(Map<String, Object> m) {
-        ParameterMap r = new ParameterMap(m, "neuron-path parameter", NeuronPathException::new);
+        ParameterMap r = new ParameterMap(m, "neuron-path parameter", NeuronPathException::new)
+                .allowOnly("dataset", "classes", "imagesPerClass", "steps", "topK", "baselines", "seed", "tokenMode",
+                        "pruningFractions");
         List<PathMethod> base = new ArrayList<>();
         for (Object o : r.requiredList("baselines")) {
-            base.add(PathMethod.parse((String) r.typed(o, String.class, "baselines", "a string")));
+            String key = (String) r.typed(o, String.class, "baselines", "a string");
+            try {
+                base.add(PathMethod.parse(key));
+            } catch (IllegalArgumentException e) {
+                throw new NeuronPathException("neuron-path parameter 'baselines' holds \"" + key
+                        + "\", not a method name: " + e.getMessage());
+            }
         }
         List<String> cls = new ArrayList<>();
         for (Object o : r.requiredList("classes")) {
@@ -110,7 +119,7 @@ public record NeuronPathParameters(String dataset, List<String> classes, int ima
                     + tokens + "'");
         };
         return new NeuronPathParameters(r.requiredString("dataset"), cls, r.requiredWholeNumber("imagesPerClass"),
-                r.requiredWholeNumber("steps"), r.requiredWholeNumber("topK"), base, r.requiredNumber("seed").longValue(),
+                r.requiredWholeNumber("steps"), r.requiredWholeNumber("topK"), base, r.requiredLongNumber("seed"),
                 mode, pruning);
     }
 

@@ -26,6 +26,11 @@ public final class NeuronPathReplay implements ReplayableAnalysis {
     }
 
     @Override
+    public void validate(Map<String, Object> parameters) {
+        NeuronPathParameters.fromMap(parameters);
+    }
+
+    @Override
     public List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress) {
         NeuronPathParameters p = NeuronPathParameters.fromMap(parameters);
         Dataset data = SampleData.open(p.dataset(), model.manifest().input().shape());

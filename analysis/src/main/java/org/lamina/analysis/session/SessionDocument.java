@@ -34,15 +34,36 @@ public record SessionDocument(
     }
 
     /**
-     * The model of a session.
+     * The model of a session. Both hashes are what make a replay honest: the weights alone do not
+     * pin a model, since {@code model.json} holds the normalisation (mean/std), the input size and
+     * the labels, and a changed one gives different numbers from the same weights.
      *
-     * @param path          model directory or {@code sample:NAME}
-     * @param name          model name
-     * @param weightsSha256 SHA-256 of the weights when the session was saved
+     * @param path           model directory or {@code sample:NAME}
+     * @param name           model name
+     * @param weightsSha256  SHA-256 of the weights when the session was saved
+     * @param manifestSha256 SHA-256 of the bytes of {@code model.json} when the session was saved
+     *                       (absent in sessions of older Lamina versions)
      */
-    public record ModelReference(String path, String name, String weightsSha256) {
+    public record ModelReference(String path, String name, String weightsSha256, String manifestSha256) {
         public ModelReference {
             Objects.requireNonNull(path, "model.path");
+        }
+
+        /** A reference without a manifest hash (as older sessions have). */
+        public ModelReference(String path, String name, String weightsSha256) {
+            this(path, name, weightsSha256, null);
+        }
+
+        /**
+         * The reference a session records for the model at {@code location} ({@code sample:NAME},
+         * a {@code samples:} portable path or a directory), with both hashes read from its files now.
+         */
+        public static ModelReference of(String location) {
+            java.nio.file.Path dir = org.lamina.analysis.model.ModelLocator.resolve(
+                    location.startsWith(PortablePath.SAMPLES_PREFIX) ? PortablePath.resolve(location).toString() : location);
+            org.lamina.analysis.model.ModelManifest mf = org.lamina.analysis.model.ManifestReader.read(dir);
+            return new ModelReference(location, mf.name(), org.lamina.analysis.provenance.Sha256.of(mf.weightsFile()),
+                    org.lamina.analysis.provenance.Sha256.of(mf.manifestFile()));
         }
     }
 

@@ -6,9 +6,7 @@ import org.lamina.analysis.explorer.ExplorerParameters;
 import org.lamina.analysis.export.ExportFormat;
 import org.lamina.analysis.export.FigureExporter;
 import org.lamina.analysis.job.ProgressSink;
-import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelRuntime;
-import org.lamina.analysis.model.ProbeableModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +22,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SessionFileTest {
 
     static SessionDocument explorerSession(String sha) {
+        return explorerSession(new SessionDocument.ModelReference("sample:tiny-cnn", "tiny-cnn", sha));
+    }
+
+    static SessionDocument explorerSession(SessionDocument.ModelReference model) {
         String data = "sample:fashion-test";
         Map<String, Object> params = ExplorerParameters.ofDataSet(data, 3, "relu2", -1).toMap();
-        return new SessionDocument(SessionDocument.FORMAT_VERSION, "2026-01-01T00:00:00Z",
-                new SessionDocument.ModelReference("sample:tiny-cnn", "tiny-cnn", sha), data, 42,
+        return new SessionDocument(SessionDocument.FORMAT_VERSION, "2026-01-01T00:00:00Z", model, data, 42,
                 Map.of("engine", "test"), List.of(new SessionDocument.AnalysisEntry("explorer", "explorer", params, Map.of())));
     }
 
@@ -58,17 +59,15 @@ class SessionFileTest {
 
     @Test
     void replayRedoesTheAnalysesAndWritesTheirFigures(@TempDir Path dir) throws Exception {
-        String sha;
-        try (ProbeableModel m = ModelLoader.open("sample:tiny-cnn", ModelRuntime.DeviceChoice.CPU)) {
-            sha = m.weightsSha256();
-        }
-        List<Path> files = new SessionReplay().replay(explorerSession(sha), dir, new FigureExporter(),
+        SessionDocument.ModelReference model = SessionDocument.ModelReference.of("sample:tiny-cnn");
+        List<Path> files = new SessionReplay().replay(explorerSession(model), dir, new FigureExporter(),
                 EnumSet.of(ExportFormat.PNG, ExportFormat.CSV), ModelRuntime.DeviceChoice.CPU, ProgressSink.none());
         assertThat(files).extracting(p -> p.getFileName().toString()).contains(
                 "01-explorer-top5.png", "01-explorer-maps.png", "01-explorer-histogram.csv", "01-explorer-saliency.png");
         assertThat(ImageIO.read(dir.resolve("01-explorer-saliency.png").toFile())).isNotNull();
 
-        assertThatThrownBy(() -> new SessionReplay().replay(explorerSession("0".repeat(64)), dir, new FigureExporter(),
+        assertThatThrownBy(() -> new SessionReplay().replay(explorerSession(new SessionDocument.ModelReference(
+                "sample:tiny-cnn", "tiny-cnn", "0".repeat(64), model.manifestSha256())), dir, new FigureExporter(),
                 EnumSet.of(ExportFormat.PNG), ModelRuntime.DeviceChoice.CPU, ProgressSink.none()))
                 .isInstanceOf(SessionException.class).hasMessageContaining("has changed");
     }

@@ -3,7 +3,6 @@ package org.lamina.app.cli;
 import org.lamina.analysis.export.ExportFormat;
 import org.lamina.analysis.export.ExportSettings;
 import org.lamina.analysis.export.FigureExporter;
-import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.session.SessionDocument;
 import org.lamina.analysis.session.SessionException;
 import org.lamina.analysis.session.SessionFile;
@@ -42,11 +41,17 @@ final class ReplayCommand implements Runnable {
             description = "Figure width on paper in cm, 2 … 60 (default ${DEFAULT-VALUE}: one column; 17.8 for two).")
     double widthCm;
 
+    @Option(names = "--allow-changed-model",
+            description = "Replay even when the model's weights or model.json differ from the SHA-256 the session recorded, "
+                    + "or the session recorded none (older sessions); the output says so (stdout and "
+                    + SessionReplay.NOTE_FILE + ").")
+    boolean allowChangedModel;
+
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
     @Mixin
     DeviceOption device;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
@@ -61,20 +66,24 @@ final class ReplayCommand implements Runnable {
         } catch (SessionException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        List<Path> files = new ArrayList<>();
-        try (org.lamina.analysis.job.OutputFolder folder = RunOutput.open(out, spec)) {
-            List<Path> staged = new SessionReplay().replay(doc, folder.directory(), exporter, new ArrayList<>(fs), device.choice(),
-                    ProgressSink.none());
-            folder.commit(RunOutput.describe(spec));
-            for (Path f : staged) {
-                files.add(out.resolve(folder.directory().relativize(f)));
-            }
+        SessionReplay.Result result;
+        ConsoleProgress progress = new ConsoleProgress(System.err, "replay", quiet);
+        try {
+            result = new SessionReplay().replay(doc, out, exporter, new ArrayList<>(fs), device.choice(), allowChangedModel,
+                    progress);
         } catch (SessionException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            throw new IllegalArgumentException(session + ": " + e.getMessage(), e);
+        } finally {
+            progress.finish();
         }
-        for (Path f : files) {
+        for (String note : result.notes()) {
+            System.out.println("WARNING: " + note);
+        }
+        for (Path f : result.files()) {
             System.out.println(f);
         }
-        System.out.println(files.size() + " files from " + doc.analyses().size() + " analyses written to " + out);
+        System.out.println(result.files().size() + " files from " + doc.analyses().size() + " analyses written to " + out
+                + (result.notes().isEmpty() ? "" : " (on a model the session could not confirm: see "
+                + out.resolve(SessionReplay.NOTE_FILE) + ")"));
     }
 }

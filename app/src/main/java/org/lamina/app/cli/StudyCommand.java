@@ -25,7 +25,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -56,6 +55,9 @@ final class StudyCommand {
             @Option(names = "--cache", paramLabel = "DIR", description = "Gallery index cache.") Path cache,
             @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Protocol file to write.") Path out) {
         ChmcorrParameters p = new ChmcorrParameters(n, k, 0.55, "mnn", 5, 5);
+        // What can be known before computing anything: the query set's size.
+        long[] shape = ManifestReader.read(ModelLocator.resolve(model)).input().shape();
+        ProtocolGenerator.checkFeasible(SampleData.open(queries, shape).size(), correct, wrong, "'" + queries + "'");
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             ModelManifest mf = m.manifest();
             SpatialFeatures features = new SpatialFeatures(m, null);
@@ -82,7 +84,7 @@ final class StudyCommand {
             @Parameters(index = "1..*", arity = "1..*", paramLabel = "LOG") List<Path> logs,
             @Option(names = "--out", required = true, paramLabel = "FILE.csv") Path out) {
         StudyProtocol protocol = checkedProtocol(protocolFile);
-        List<StudySummary.DecisionRow> rows = StudySummary.decisions(protocol, read(logs));
+        List<StudySummary.DecisionRow> rows = StudySummary.decisions(protocol, read(logs, protocol));
         StudySummary.writeDecisionsCsv(rows, out);
         System.out.println("wrote " + out + ": " + rows.size() + " decisions from " + logs.size() + " log(s)");
     }
@@ -94,7 +96,8 @@ final class StudyCommand {
             @Parameters(index = "1..*", arity = "1..*", paramLabel = "LOG") List<Path> logs,
             @Option(names = "--csv", paramLabel = "FILE.csv", description = "Also write the table as CSV.") Path csv) {
         StudyProtocol protocol = checkedProtocol(protocolFile);
-        List<StudySummary.ConditionSummary> s = StudySummary.summarise(protocol, StudySummary.decisions(protocol, read(logs)));
+        List<StudySummary.ConditionSummary> s = StudySummary.summarise(protocol,
+                StudySummary.decisions(protocol, read(logs, protocol)));
         System.out.print(StudySummary.table(s));
         if (csv != null) {
             StudySummary.writeSummaryCsv(s, csv);
@@ -110,10 +113,18 @@ final class StudyCommand {
         return p;
     }
 
-    private static List<StudyLogReader.Events> read(List<Path> logs) {
-        List<StudyLogReader.Events> out = new ArrayList<>();
-        for (Path l : logs) {
-            out.add(StudyLogReader.read(l));
+    /**
+     * Reads and checks the logs; a write torn by a crash is not counted and said on stderr (file,
+     * how many, which lines), never skipped in silence.
+     */
+    private static List<StudyLogReader.Events> read(List<Path> logs, StudyProtocol protocol) {
+        List<StudyLogReader.Events> out = StudyLogReader.readAll(logs, protocol);
+        for (StudyLogReader.Events e : out) {
+            if (e.tornLines() > 0) {
+                System.err.println("warning: " + e.file() + ": " + e.tornLines() + " line(s) torn by a crash mid-write, not "
+                        + "counted: line " + e.tornLineNumbers().stream().map(String::valueOf).collect(
+                        java.util.stream.Collectors.joining(", ")));
+            }
         }
         return out;
     }

@@ -38,10 +38,12 @@ import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelLocator;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
+import org.lamina.analysis.provenance.Sha256;
 import org.lamina.analysis.session.PortablePath;
 import org.lamina.analysis.session.SessionDocument;
 import org.lamina.analysis.session.SessionException;
 import org.lamina.analysis.session.SessionFile;
+import org.lamina.analysis.session.SessionReplay;
 import org.lamina.app.plugins.PluginStatus;
 import org.lamina.app.prefs.SettingsStore;
 import org.lamina.plugins.api.ImageSelection;
@@ -497,7 +499,8 @@ public final class WorkbenchWindow {
         versions.put("engine", statusBar.getText());
         versions.put("device", m.model().device().toString());
         return new SessionDocument(SessionDocument.FORMAT_VERSION, Instant.now().toString(),
-                new SessionDocument.ModelReference(location, m.name(), m.model().weightsSha256()), data,
+                new SessionDocument.ModelReference(location, m.name(), m.model().weightsSha256(),
+                        Sha256.of(m.model().manifest().manifestFile())), data,
                 context.settings.get().seed(), versions, context.session.entries());
     }
 
@@ -528,14 +531,22 @@ public final class WorkbenchWindow {
                             + "', which is not loaded here");
                 }
             }
+            // The same checks as `lamina replay`: every entry's parameters, then the model's hashes.
+            SessionReplay checks = new SessionReplay();
+            try {
+                checks.checkEntries(doc, p);
+            } catch (SessionException e) {
+                throw new SessionException(file + ": " + e.getMessage(), e);
+            }
             String location = doc.model().path().startsWith(PortablePath.SAMPLES_PREFIX)
                     ? PortablePath.resolve(doc.model().path()).toString() : doc.model().path();
             ProbeableModel m = ModelLoader.open(location, context.settings.get().device());
-            String recorded = doc.model().weightsSha256();
-            if (recorded != null && !recorded.isBlank() && !recorded.equalsIgnoreCase(m.weightsSha256())) {
+            try {
+                checks.checkModel(doc, m, false);
+                checks.checkEntriesAgainst(doc, m, p);
+            } catch (RuntimeException e) {
                 m.close();
-                throw new SessionException(file + ": the model " + doc.model().path()
-                        + " has changed since the session was saved (weights SHA-256 differs)");
+                throw e instanceof SessionException ? new SessionException(file + ": " + e.getMessage(), e) : e;
             }
             return new OpenedSession(doc, location, m);
         }, opened -> {

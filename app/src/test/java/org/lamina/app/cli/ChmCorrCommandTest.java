@@ -97,7 +97,7 @@ class ChmCorrCommandTest {
         var params = org.lamina.analysis.chmcorr.ChmcorrSessionParameters.ofDataSet("sample:fashion-test", 5,
                 "sample:fashion-train", 200, new org.lamina.analysis.chmcorr.ChmcorrParameters(30, 7, 0.55, "mnn", 5, 5), map);
         var doc = new org.lamina.analysis.session.SessionDocument(1, "2026-01-01T00:00:00Z",
-                new org.lamina.analysis.session.SessionDocument.ModelReference("sample:tiny-cnn", "tiny-cnn", null),
+                org.lamina.analysis.session.SessionDocument.ModelReference.of("sample:tiny-cnn"),
                 "sample:fashion-test", 42, java.util.Map.of(), java.util.List.of(
                         new org.lamina.analysis.session.SessionDocument.AnalysisEntry("chmcorr", "chmcorr", params.toMap(),
                                 java.util.Map.of())));

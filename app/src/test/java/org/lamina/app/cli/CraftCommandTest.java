@@ -52,7 +52,7 @@ class CraftCommandTest {
         var params = new org.lamina.analysis.craft.CraftParameters("sample:fashion-test", "relu2", 4, 4, 3, 12, 4, 0, 0, 0,
                 true).toMap();
         var doc = new org.lamina.analysis.session.SessionDocument(1, "2026-01-01T00:00:00Z",
-                new org.lamina.analysis.session.SessionDocument.ModelReference("sample:tiny-cnn", "tiny-cnn", null),
+                org.lamina.analysis.session.SessionDocument.ModelReference.of("sample:tiny-cnn"),
                 "sample:fashion-test", 0, java.util.Map.of(), java.util.List.of(
                         new org.lamina.analysis.session.SessionDocument.AnalysisEntry("craft", "craft", params,
                                 java.util.Map.of("layer", "relu2"))));

@@ -83,7 +83,7 @@ class InfoPlaneCommandTest {
 
         var params = org.lamina.analysis.infoplane.InfoPlaneFigures.read(dir.resolve("infoplane.json")).parameters().toMap();
         var doc = new org.lamina.analysis.session.SessionDocument(1, "2026-01-01T00:00:00Z",
-                new org.lamina.analysis.session.SessionDocument.ModelReference("sample:tiny-mlp", "tiny-mlp", null),
+                org.lamina.analysis.session.SessionDocument.ModelReference.of("sample:tiny-mlp"),
                 "sample:mnist-test", 42, java.util.Map.of(), java.util.List.of(
                         new org.lamina.analysis.session.SessionDocument.AnalysisEntry("infoplane", "infoplane", params,
                                 java.util.Map.of())));

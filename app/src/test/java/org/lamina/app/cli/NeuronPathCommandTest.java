@@ -70,7 +70,7 @@ class NeuronPathCommandTest {
                         org.lamina.analysis.neuronpath.PathMethod.RANDOM), 42,
                 org.lamina.analysis.neuronpath.TokenMode.CLS, java.util.List.of());
         var doc = new org.lamina.analysis.session.SessionDocument(1, "2026-01-01T00:00:00Z",
-                new org.lamina.analysis.session.SessionDocument.ModelReference("sample:tiny-vit", "tiny-vit", null),
+                org.lamina.analysis.session.SessionDocument.ModelReference.of("sample:tiny-vit"),
                 "sample:fashion-test", 42, java.util.Map.of(), java.util.List.of(
                         new org.lamina.analysis.session.SessionDocument.AnalysisEntry("neuronpath",
                                 org.lamina.analysis.neuronpath.NeuronPathReplay.METHOD, p.toMap(), java.util.Map.of())));

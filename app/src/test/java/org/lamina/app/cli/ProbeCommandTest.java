@@ -58,7 +58,7 @@ class ProbeCommandTest {
         var request = new org.lamina.analysis.conceptdepth.ConceptDepthStudy.Request("sample:fashion-concepts", p,
                 java.util.List.of(), null, false, 300);
         var doc = new org.lamina.analysis.session.SessionDocument(1, "2026-01-01T00:00:00Z",
-                new org.lamina.analysis.session.SessionDocument.ModelReference("sample:tiny-cnn", "tiny-cnn", null),
+                org.lamina.analysis.session.SessionDocument.ModelReference.of("sample:tiny-cnn"),
                 "sample:fashion-test", 42, java.util.Map.of(), java.util.List.of(
                         new org.lamina.analysis.session.SessionDocument.AnalysisEntry("conceptdepth", "conceptdepth",
                                 request.toMap(), java.util.Map.of())));

@@ -237,6 +237,7 @@ class WorkbenchWindowTest {
         SessionDocument saved = SessionFile.read(file);
         assertThat(saved.model().path()).isEqualTo("sample:tiny-cnn");
         assertThat(saved.model().weightsSha256()).hasSize(64);
+        assertThat(saved.model().manifestSha256()).hasSize(64);
         assertThat(saved.analyses()).singleElement().satisfies(e -> {
             assertThat(e.plugin()).isEqualTo("explorer");
             assertThat(e.parameters()).containsEntry("index", 5).containsEntry("probePoint", "relu2");
@@ -273,6 +274,31 @@ class WorkbenchWindowTest {
         });
         await(() -> window.jobs().activeJobs() == 0 && window.jobs().logArea().getText().contains("newer Lamina"));
         assertThat(fx(() -> window.jobs().logArea().getText())).contains("corrupt JSON");
+        assertThat(fx(() -> window.context().modelProperty().get())).isSameAs(modelBefore);
+    }
+
+    /** Open session goes through the replay's checks: a mistyped parameter or a session without hashes changes nothing. */
+    @Test
+    void openSessionRefusesWhatReplayRefuses(FxRobot robot, @TempDir Path dir) throws Exception {
+        awaitExplorer(robot, "conv1");
+        Object modelBefore = fx(() -> window.context().modelProperty().get());
+        java.util.Map<String, Object> p = new java.util.LinkedHashMap<>(
+                org.lamina.analysis.explorer.ExplorerParameters.ofDataSet("sample:fashion-test", 12, "relu2", -1).toMap());
+        p.put("index", "12");
+        Path mistyped = SessionFile.write(dir.resolve("mistyped" + SessionFile.SUFFIX), new SessionDocument(1, "2026-01-01T00:00:00Z",
+                SessionDocument.ModelReference.of("sample:tiny-cnn"), "sample:fashion-test", 42, java.util.Map.of(),
+                java.util.List.of(new SessionDocument.AnalysisEntry("explorer", "explorer", p, java.util.Map.of()))));
+        Path noHashes = SessionFile.write(dir.resolve("old" + SessionFile.SUFFIX), new SessionDocument(1, "2026-01-01T00:00:00Z",
+                new SessionDocument.ModelReference("sample:tiny-cnn", "tiny-cnn", null), "sample:fashion-test", 42,
+                java.util.Map.of(), java.util.List.of()));
+        fx(() -> {
+            window.openSession(mistyped);
+            window.openSession(noHashes);
+            return null;
+        });
+        await(() -> window.jobs().activeJobs() == 0 && window.jobs().logArea().getText().contains("records no SHA-256"));
+        assertThat(fx(() -> window.jobs().logArea().getText())).contains("mistyped").contains("session entry 1 of 1")
+                .contains("'index'");
         assertThat(fx(() -> window.context().modelProperty().get())).isSameAs(modelBefore);
     }
 

@@ -17,15 +17,31 @@ public final class ProtocolGenerator {
     }
 
     /**
+     * Refuses a request that no classification could satisfy, before anything is computed: fewer
+     * than one trial, or more trials than the query set has images. Whether there are enough
+     * AI-correct and AI-wrong images is known only after classifying; {@link #draw} refuses that
+     * with the real counts, still before anything is written.
+     *
+     * @param queries names the query set in the message
+     */
+    public static void checkFeasible(int candidates, int correct, int wrong, String queries) {
+        if (correct < 0 || wrong < 0 || correct + wrong == 0) {
+            throw new StudyException("need at least one trial: --correct " + correct + ", --wrong " + wrong);
+        }
+        if ((long) correct + wrong > candidates) {
+            throw new StudyException("asked for " + correct + " AI-correct + " + wrong + " AI-wrong = " + ((long) correct + wrong)
+                    + " trials, but " + queries + " has only " + candidates + " images; nothing was computed");
+        }
+    }
+
+    /**
      * @param candidates  number of images in the query set (indices 0 … candidates − 1)
      * @param trueLabel   label of an image
      * @param aiDecision  CHM-Corr's label for an image (runs the classifier; called only as needed)
      */
     public static List<StudyProtocol.Trial> draw(int candidates, IntUnaryOperator trueLabel, IntUnaryOperator aiDecision,
                                                  int correct, int wrong, long seed) {
-        if (correct < 0 || wrong < 0 || correct + wrong == 0) {
-            throw new StudyException("need at least one trial: --correct " + correct + ", --wrong " + wrong);
-        }
+        checkFeasible(candidates, correct, wrong, "the query set");
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < candidates; i++) {
             order.add(i);

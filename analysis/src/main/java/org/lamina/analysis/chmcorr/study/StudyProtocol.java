@@ -83,6 +83,21 @@ public record StudyProtocol(String format, String model, String gallery, int gal
         return conditions.get(Math.floorMod(participant.hashCode(), conditions.size()));
     }
 
+    /**
+     * SHA-256 of the protocol's content (its compact JSON, fields in record order), not of the file:
+     * every participant's log records it, and {@code study summary}/{@code export} refuse a log made
+     * under another protocol — a copied or re-drawn protocol file with the same name would
+     * otherwise pair decisions with the wrong trials.
+     */
+    public String sha256() {
+        try {
+            byte[] json = new ObjectMapper().writeValueAsBytes(this);
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(json));
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot hash the protocol", e);
+        }
+    }
+
     public static StudyProtocol read(Path file) {
         try {
             return MAPPER.readValue(file.toFile(), StudyProtocol.class).validated(file.toString());

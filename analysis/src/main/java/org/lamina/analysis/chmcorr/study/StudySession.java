@@ -31,6 +31,7 @@ public final class StudySession implements AutoCloseable {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("condition", condition);
         header.put("protocol", protocolFile == null ? "" : protocolFile.toString());
+        header.put(StudyLogReader.PROTOCOL_HASH, protocol.sha256());
         header.put("trials", protocol.trials().size());
         this.log = StudySessionLog.open(logFile, participant, header);
     }

@@ -43,8 +43,13 @@ public final class StudySummary {
     private StudySummary() {
     }
 
-    /** The decisions of all logs, in log order. */
+    /**
+     * The decisions of all logs, in log order. The logs are checked against the protocol first
+     * ({@link StudyLogReader#check(List, StudyProtocol)}): a log of another protocol, a log given
+     * twice or an invalid event is refused, never counted.
+     */
     public static List<DecisionRow> decisions(StudyProtocol protocol, List<StudyLogReader.Events> logs) {
+        StudyLogReader.check(logs, protocol);
         List<DecisionRow> rows = new ArrayList<>();
         for (StudyLogReader.Events log : logs) {
             String condition = log.events().get(0).path("condition").asText("?");
