@@ -1,6 +1,7 @@
 package org.lamina.analysis.cache;
 
 import org.lamina.analysis.job.AtomicOutput;
+import org.lamina.analysis.job.JobCancelledException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,11 @@ public final class CacheWrite {
         try {
             AtomicOutput.write(file, writer);
             return true;
-        } catch (UncheckedIOException | SecurityException e) {
+        } catch (JobCancelledException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // I/O failures arrive as UncheckedIOException; a refused target path or a denied
+            // permission as other runtime exceptions. None of them makes the computed result wrong.
             warnings.accept("cannot write the " + what + " cache (" + reason(e) + "); the run goes on without caching "
                     + file);
             return false;
