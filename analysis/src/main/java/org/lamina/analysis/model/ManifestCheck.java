@@ -22,8 +22,8 @@ import java.util.List;
  * from the cause. The check costs one forward pass of batch 1 plus one partial pass per startable
  * point, once per opened model: on the bundled samples (2 shared CPU cores) 25–60 ms for
  * fashion-cnn, mnist-cnn and tiny-mlp and 100–250 ms for tiny-cnn, tiny-vit and fashion-vit,
- * beside 15–35 ms to load the file; about a third of it is TorchScript's first-call optimisation,
- * which the first analysis call would otherwise pay.
+ * beside 15–35 ms to load the file (medians of 9 opens on a loaded machine; the start runs are
+ * about two thirds of it).
  *
  * <p>Every refusal is a {@link ModelException} that names {@code model.json}, the field, what the
  * manifest says and what the model gives.
