@@ -127,6 +127,39 @@ class GalleryIndexCacheKeyTest {
     }
 
     @Test
+    void imageEditedInPlaceWithItsSizeAndTimeRestoredIsAMiss() throws IOException {
+        Path cache = temp.resolve("cache");
+        SpatialFeatures f = new SpatialFeatures(tiny, null);
+        Path root = imageFolder(temp, 4, 3);
+        Path edited = root.resolve("bag").resolve("2.png");
+        writeFlatPng(edited, 40);
+        Dataset before = ImageFolderDataset.read(root, 1, 28, 28);
+        GalleryIndex old = new GalleryIndexCache(cache).loadOrBuild(f, before, before.size(), ProgressSink.none());
+
+        long size = Files.size(edited);
+        FileTime was = Files.getLastModifiedTime(edited);
+        writeFlatPng(edited, 200);
+        Files.setLastModifiedTime(edited, was);
+        assertThat(Files.size(edited)).isEqualTo(size);
+        Dataset after = ImageFolderDataset.read(root, 1, 28, 28);
+
+        GalleryIndex now = new GalleryIndexCache(cache).loadOrBuild(f, after, after.size(), ProgressSink.none());
+        assertThat(now.features()).containsExactly(fresh(f, after, after.size()).features());
+        assertThat(now.features()).isNotEqualTo(old.features());
+    }
+
+    /** A 28×28 image of one grey value: PNGs of different values have the same size. */
+    private static void writeFlatPng(Path file, int value) throws IOException {
+        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                img.setRGB(x, y, (value << 16) | (value << 8) | value);
+            }
+        }
+        ImageIO.write(img, "png", file.toFile());
+    }
+
+    @Test
     void idxFileEditedInPlaceWithTheSameSizeIsAMiss() throws IOException {
         Path cache = temp.resolve("cache");
         SpatialFeatures f = new SpatialFeatures(tiny, null);
