@@ -31,6 +31,17 @@ public interface Dataset {
     /** Sample i's values, row-major, unit range. */
     float[] sample(int i);
 
+    /**
+     * SHA-256 (hex) of what this set holds: its samples, labels, class names and sample shape,
+     * never its name ({@link DatasetIdentity}). Caches key on it, so two sets with the same name
+     * and size are different entries and a set edited in place is a new one. The default hashes
+     * the decoded samples; sets read from files hash their files' content instead and remember
+     * the identity.
+     */
+    default String contentIdentity() {
+        return DatasetIdentity.ofSamples(this);
+    }
+
     /** All labels. */
     default int[] labels() {
         int[] out = new int[size()];

@@ -10,6 +10,7 @@ public final class IdxDataset implements Dataset {
     private final IdxFile images;
     private final int[] labels;
     private final List<String> classNames;
+    private volatile String contentIdentity;
 
     private IdxDataset(String name, IdxFile images, int[] labels, List<String> classNames) {
         this.name = name;
@@ -70,5 +71,14 @@ public final class IdxDataset implements Dataset {
     @Override
     public float[] sample(int i) {
         return images.itemAsUnitFloats(i);
+    }
+
+    /** The IDX images' decoded bytes and dimensions with the labels (gzipped or not, the same set). */
+    @Override
+    public String contentIdentity() {
+        if (contentIdentity == null) {
+            contentIdentity = DatasetIdentity.ofBytes(this, images.dims(), images.data());
+        }
+        return contentIdentity;
     }
 }

@@ -21,6 +21,7 @@ public final class ImageFolderDataset implements Dataset {
     private final int[] labels;
     private final List<String> classNames;
     private final List<Path> files;
+    private volatile String contentIdentity;
 
     private ImageFolderDataset(String name, long[] shape, List<float[]> samples, int[] labels,
                                List<String> classNames, List<Path> files) {
@@ -109,5 +110,18 @@ public final class ImageFolderDataset implements Dataset {
     @Override
     public float[] sample(int i) {
         return samples.get(i);
+    }
+
+    /**
+     * Every image file (class folder and name, size, modification time, SHA-256 of its bytes)
+     * with the labels, class names and shape, hashed on first use. A file replaced between
+     * opening the set and this first call is the one corner it cannot see.
+     */
+    @Override
+    public String contentIdentity() {
+        if (contentIdentity == null) {
+            contentIdentity = DatasetIdentity.ofImageFiles(this, files);
+        }
+        return contentIdentity;
     }
 }

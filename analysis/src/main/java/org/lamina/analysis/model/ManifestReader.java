@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +47,10 @@ public final class ManifestReader {
 
     private ModelManifest parse() {
         JsonNode root;
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // A FIFO or device would block the read below forever.
+            throw new ModelException(file + ": not a regular file (expected the " + FILE_NAME + " manifest)");
+        }
         try {
             root = JSON.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
@@ -67,11 +73,8 @@ public final class ManifestReader {
             throw error("format", "\"torchscript\" or \"djl\", got \"" + format + "\"");
         }
         String weights = text(root, "file");
+        checkWeightsFile(weights);
         Path dir = file.getParent();
-        if (!Files.isRegularFile(dir.resolve(weights))) {
-            throw new ModelException(file + ": field 'file' names " + weights
-                    + ", which does not exist in " + dir);
-        }
         String architecture = text(root, "architecture");
         ModelManifest.InputSpec input = input(root);
         List<String> labels = labels(root);
@@ -100,6 +103,41 @@ public final class ManifestReader {
         }
         return new ModelManifest(dir, name, description, format, weights, architecture, input,
                 List.copyOf(labels), List.copyOf(points), patchGrid, network, training);
+    }
+
+    /**
+     * The weights file must be a regular file inside the model directory, after resolving
+     * symbolic links: a manifest must not make Lamina read (and hash into provenance) a file
+     * elsewhere, and a FIFO or device would hang the loader.
+     */
+    private void checkWeightsFile(String weights) {
+        Path dir = file.getParent();
+        Path named;
+        try {
+            named = dir.resolve(weights);
+        } catch (InvalidPathException e) {
+            throw error("file", "a file name inside " + dir + ", got \"" + weights + "\" (" + e.getReason() + ")");
+        }
+        if (!Files.exists(named, LinkOption.NOFOLLOW_LINKS) || !Files.exists(named)) {
+            throw new ModelException(file + ": field 'file' names " + weights + ", which does not exist in " + dir);
+        }
+        Path real;
+        Path realDir;
+        try {
+            real = named.toRealPath();
+            realDir = dir.toRealPath();
+        } catch (IOException e) {
+            throw new ModelException(file + ": field 'file' names " + weights + ", which cannot be resolved: " + e.getMessage(), e);
+        }
+        if (!real.startsWith(realDir) || real.equals(realDir)) {
+            throw new ModelException(file + ": field 'file' names " + weights + ", which is " + real
+                    + ", outside the model directory " + realDir + " (weights must be inside it)");
+        }
+        if (!Files.isRegularFile(real)) {
+            String kind = Files.isDirectory(real) ? "a directory" : "not a regular file (a FIFO, socket or device)";
+            throw new ModelException(file + ": field 'file' names " + weights + ", which is " + kind
+                    + "; expected a regular weights file");
+        }
     }
 
     private ModelManifest.InputSpec input(JsonNode root) {

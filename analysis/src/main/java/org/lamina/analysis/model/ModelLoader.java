@@ -18,13 +18,24 @@ public final class ModelLoader {
         return open(ModelLocator.resolve(argument), ModelRuntime.device(device));
     }
 
-    /** Opens a model directory on a device. */
+    /**
+     * Opens a model directory on a device and checks its manifest against the network with one
+     * forward pass ({@link ManifestCheck}): a model whose {@code model.json} says something the
+     * network does not do is refused here, not trusted by an analysis.
+     */
     public static ProbeableModel open(Path directory, Device device) {
         ModelManifest manifest = ManifestReader.read(directory);
-        return switch (manifest.format()) {
+        ProbeableModel model = switch (manifest.format()) {
             case ModelManifest.FORMAT_TORCHSCRIPT -> TorchScriptModel.open(manifest, device);
             case ModelManifest.FORMAT_DJL -> NativeModel.open(manifest, device);
             default -> throw new ModelException(manifest.manifestFile() + ": unsupported format " + manifest.format());
         };
+        try {
+            ManifestCheck.check(model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
     }
 }

@@ -85,7 +85,8 @@ final class ChmCorrCommand implements Runnable {
     @Option(names = "--point", description = "Probe point (default: the model's last [C, G, G] point).")
     String point;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Gallery index cache (default ~/.cache/lamina/chmcorr).")
+    @Option(names = "--cache", paramLabel = "DIR", description = "Gallery index cache (default $XDG_CACHE_HOME/lamina/chmcorr, else $HOME/.cache/lamina/chmcorr;"
+            + " -Dlamina.cacheDir=DIR for DIR/chmcorr). Entries are keyed by weights, model.json and data content.")
     Path cache;
 
     @Option(names = "--dpi", defaultValue = "200", description = "PNG resolution in dots per inch, 72 … 1200. Default ${DEFAULT-VALUE}.")

@@ -27,6 +27,19 @@ class ChmCorrCommandTest {
     }
 
     @Test
+    void unwritableCacheIsAWarningAndTheRunSucceeds() throws Exception {
+        // Tests run as root: a folder under a regular file is unwritable for anyone.
+        Path notAFolder = Files.writeString(dir.resolve("cache-is-a-file.txt"), "x");
+        Path out = dir.resolve("unwritable-cache");
+        CliRun.Result r = CliRun.run("chmcorr", "sample:tiny-cnn", "--device", "cpu", "--gallery", "sample:fashion-train",
+                "--gallery-size", "40", "--n", "10", "--k", "5", "--cache", notAFolder.resolve("sub").toString(),
+                "--query", "1", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(out.resolve("chmcorr.json")).isNotEmptyFile();
+        assertThat(r.err()).contains("cannot write the CHM-Corr gallery index cache").contains(notAFolder.toString());
+    }
+
+    @Test
     void writesTheJsonTheIssueNamesAndTheFigure() throws Exception {
         Path out = dir.resolve("q3");
         CliRun.Result r = CliRun.run(base("--query", "3", "--out", out.toString()));

@@ -107,6 +107,21 @@ class CliTest {
     }
 
     @Test
+    void manifestThatLiesAboutItsModelIsBadInputNamingTheField() throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(temp.resolve("tiny-cnn"));
+        Path sample = org.lamina.analysis.model.ModelLocator.resolve("sample:tiny-cnn");
+        java.nio.file.Files.copy(sample.resolve("model.pt"), dir.resolve("model.pt"));
+        com.fasterxml.jackson.databind.node.ObjectNode manifest =
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(sample.resolve("model.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("probePoints").get(4)).putArray("shape").add(16).add(7).add(7);
+        JSON.writeValue(dir.resolve("model.json").toFile(), manifest);
+
+        CliRun.Result r = run("inspect", dir.toString(), "--device", "cpu");
+        assertThat(r.code()).as(r.out()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(r.err()).contains("model.json: probePoints[4] \"relu2\" shape [16, 7, 7] but the model gives [16, 14, 14]");
+    }
+
+    @Test
     void errorsAreOneLineWithANonZeroExit() {
         CliRun.Result unknown = run("inspect", "sample:no-such-model");
         assertThat(unknown.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);

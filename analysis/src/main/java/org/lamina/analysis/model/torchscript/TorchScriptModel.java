@@ -73,6 +73,10 @@ public final class TorchScriptModel extends AbstractProbeableModel {
         TorchScriptModel m = new TorchScriptModel(manifest, device, model, Sha256.of(file));
         try {
             m.block.freezeParameters(true);
+            // Eval mode before the first call, not after it: the first call (the manifest check
+            // at open) must not run batch-norm on batch statistics or update its running means.
+            JniUtils.enableInferenceMode(m.block);
+            m.evalModeSet = true;
             m.checkConvention();
         } catch (RuntimeException e) {
             m.close();

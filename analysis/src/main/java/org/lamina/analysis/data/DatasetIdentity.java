@@ -1,0 +1,150 @@
+package org.lamina.analysis.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The content identity of a data set ({@link Dataset#contentIdentity()}): a SHA-256 over what it
+ * holds, never over its name, so that two different sets with the same folder name and count
+ * differ and a set edited in place is a new set. Every identity also covers the labels, the class
+ * names and the sample shape, because a cached result depends on all three (an image folder's
+ * labels come from a folder-to-class mapping; its samples are resized to the model's shape).
+ *
+ * <p>What is hashed for the samples depends on the kind of set:
+ * <ul>
+ *   <li>{@link #ofSamples}: the decoded values themselves (the default, for sets held only in
+ *       memory);</li>
+ *   <li>{@link #ofBytes}: the decoded bytes of an IDX file (not the file, so gzip or not is the
+ *       same set);</li>
+ *   <li>{@link #ofImageFiles}: every image file's path relative to the set's root
+ *       ({@code class/file.png}), size, modification time and the SHA-256 of its bytes, in the
+ *       set's order. The bytes are hashed on every identity (once per opened set): the set was
+ *       just decoded from those same files, so hashing them costs a fraction of opening it, and a
+ *       file edited in place is caught even when its size and time were restored.</li>
+ * </ul>
+ */
+public final class DatasetIdentity {
+
+    private static final String VERSION = "lamina-dataset-identity/1";
+
+    private DatasetIdentity() {
+    }
+
+    /** Identity of an in-memory set from its decoded samples. */
+    public static String ofSamples(Dataset data) {
+        MessageDigest md = start("samples", data);
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < data.size(); i++) {
+            float[] s = data.sample(i);
+            int at = 0;
+            while (at < s.length) {
+                int n = Math.min(s.length - at, buf.remaining() / Float.BYTES);
+                buf.asFloatBuffer().put(s, at, n);
+                buf.position(buf.position() + n * Float.BYTES);
+                at += n;
+                if (!buf.hasRemaining()) {
+                    md.update(buf.array(), 0, buf.position());
+                    buf.clear();
+                }
+            }
+        }
+        md.update(buf.array(), 0, buf.position());
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Identity of a set whose samples are the given raw bytes (e.g. an IDX file's data and dimensions). */
+    public static String ofBytes(Dataset data, int[] dims, byte[] values) {
+        MessageDigest md = start("bytes", data);
+        for (int d : dims) {
+            text(md, Integer.toString(d));
+        }
+        md.update(values);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * Identity of a set decoded from image files, one per sample in the set's order.
+     *
+     * @throws DataException when a file can no longer be read
+     */
+    public static String ofImageFiles(Dataset data, List<Path> files) {
+        MessageDigest md = start("image-files", data);
+        text(md, Integer.toString(files.size()));
+        for (Path f : files) {
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(f, BasicFileAttributes.class);
+            } catch (IOException e) {
+                throw new DataException(f + ": cannot read to identify the data set: " + e.getMessage(), e);
+            }
+            Path parent = f.getParent() == null ? null : f.getParent().getFileName();
+            text(md, (parent == null ? "" : parent + "/") + f.getFileName());
+            text(md, Long.toString(a.size()));
+            text(md, Long.toString(a.lastModifiedTime().toMillis()));
+            text(md, fileSha256(f));
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** The common part: kind, sample shape, size, class names and labels. */
+    private static MessageDigest start(String kind, Dataset data) {
+        MessageDigest md = sha256();
+        text(md, VERSION);
+        text(md, kind);
+        long[] shape = data.sampleShape();
+        text(md, Integer.toString(shape.length));
+        for (long d : shape) {
+            text(md, Long.toString(d));
+        }
+        text(md, Integer.toString(data.size()));
+        List<String> classes = data.classNames();
+        text(md, Integer.toString(classes.size()));
+        for (String c : classes) {
+            text(md, c);
+        }
+        ByteBuffer labels = ByteBuffer.allocate(data.size() * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < data.size(); i++) {
+            labels.putInt(data.label(i));
+        }
+        md.update(labels.array());
+        return md;
+    }
+
+    /** A length-prefixed string, so that no two sequences of fields hash alike. */
+    private static void text(MessageDigest md, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        md.update(ByteBuffer.allocate(Integer.BYTES).putInt(b.length).array());
+        md.update(b);
+    }
+
+    private static String fileSha256(Path file) {
+        MessageDigest md = sha256();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                md.update(buf, 0, n);
+            }
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read to identify the data set: " + e.getMessage(), e);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JVM", e);
+        }
+    }
+}
