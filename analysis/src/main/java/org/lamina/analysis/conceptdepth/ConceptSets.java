@@ -1,5 +1,6 @@
 package org.lamina.analysis.conceptdepth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -8,9 +9,9 @@ import org.lamina.analysis.data.DataException;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.DatasetReference;
 import org.lamina.analysis.data.ImageInput;
+import org.lamina.analysis.data.Utf8Lines;
 import org.lamina.analysis.model.ModelLocator;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,12 +79,22 @@ public final class ConceptSets {
     static ConceptSet fromRules(Path file, String name, long[] imageShape) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ConceptSetException(file + ": not readable as JSON: " + e.getMessage(), e);
+            root = new ObjectMapper().readTree(Utf8Lines.readString(file));
+        } catch (DataException e) {
+            throw new ConceptSetException(e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new ConceptSetException(file + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConceptSetException(file + ": expected a JSON object {\"name\", \"dataset\", \"seed\", \"concepts\"}");
         }
         String dataRef = text(root, "dataset", file);
-        long seed = root.path("seed").asLong(42);
+        JsonNode seedNode = root.get("seed");
+        if (seedNode != null && !(seedNode.isIntegralNumber() && seedNode.canConvertToLong())) {
+            throw new ConceptSetException(file + ": field 'seed' must be an integer that fits in 64 bits, got " + seedNode);
+        }
+        long seed = seedNode == null ? 42 : seedNode.asLong();
         Dataset data = DatasetReference.open(dataRef, imageShape, List.of());
         JsonNode list = root.path("concepts");
         if (!list.isArray() || list.isEmpty()) {
@@ -157,12 +168,15 @@ public final class ConceptSets {
         if (indices) {
             data = DatasetReference.open(dataRef, imageShape, List.of());
             for (int n = 0; n < rows.size(); n++) {
-                int i = Integer.parseInt(rows.get(n).item());
+                String item = rows.get(n).item();
+                // Digits only (checked above), so the only parse failure is a number too large for an int.
+                long i = item.length() > 12 ? Long.MAX_VALUE : Long.parseLong(item);
                 if (i >= data.size()) {
-                    throw new ConceptSetException(file + ": row " + (n + 1) + ": index " + i + " is outside data set '"
-                            + data.name() + "' of " + data.size() + " samples (0 … " + (data.size() - 1) + ")");
+                    throw new ConceptSetException(file + ": line " + rows.get(n).line() + ", column path_or_index: index "
+                            + item + " is outside data set '" + data.name() + "' of " + data.size() + " samples (0 … "
+                            + (data.size() - 1) + ")");
                 }
-                itemIndex[n] = i;
+                itemIndex[n] = (int) i;
             }
         } else {
             Path dir = file.toAbsolutePath().getParent();
@@ -174,7 +188,7 @@ public final class ConceptSets {
                 if (known == null) {
                     Path image = dir.resolve(item);
                     if (!Files.isRegularFile(image)) {
-                        throw new ConceptSetException(file + ": row " + (n + 1) + ": unknown path '" + item
+                        throw new ConceptSetException(file + ": line " + rows.get(n).line() + ": unknown path '" + item
                                 + "' (no file " + image + "; paths are relative to the CSV, or give indices into the data set)");
                     }
                     float[] chw;
@@ -182,7 +196,7 @@ public final class ConceptSets {
                         chw = ImageInput.toUnitChw(ImageInput.read(image), (int) imageShape[0], (int) imageShape[1],
                                 (int) imageShape[2]);
                     } catch (DataException e) {
-                        throw new ConceptSetException(file + ": row " + (n + 1) + ": " + e.getMessage(), e);
+                        throw new ConceptSetException(file + ": line " + rows.get(n).line() + ": " + e.getMessage(), e);
                     }
                     known = images.size();
                     images.add(chw);
@@ -199,7 +213,7 @@ public final class ConceptSets {
             TreeMap<Integer, Integer> g = groups.computeIfAbsent(group, x -> new TreeMap<>());
             Integer before = g.put(itemIndex[n], rows.get(n).label());
             if (before != null) {
-                throw new ConceptSetException(file + ": row " + (n + 1) + ": item '" + rows.get(n).item()
+                throw new ConceptSetException(file + ": line " + rows.get(n).line() + ": item '" + rows.get(n).item()
                         + "' appears twice in concept '" + group + "'");
             }
         }
@@ -249,7 +263,7 @@ public final class ConceptSets {
         }
         boolean[] set = new boolean[classes];
         for (JsonNode v : node) {
-            if (!v.canConvertToInt() || v.asInt() < 0 || v.asInt() >= classes) {
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0 || v.asInt() >= classes) {
                 throw new ConceptSetException(where + ": class index " + v + " outside 0 … " + (classes - 1));
             }
             set[v.asInt()] = true;

@@ -88,7 +88,8 @@ class DatasetReadersTest {
     @Test
     void conceptCsvErrorsNameLineAndColumn() throws IOException {
         Path ok = Files.writeString(temp.resolve("ok.csv"), "path_or_text,label,group\n12,1,shoes\n13,0,\n");
-        assertThat(ConceptSetCsv.read(ok)).containsExactly(new ConceptSetCsv.Row("12", 1, "shoes"), new ConceptSetCsv.Row("13", 0, ""));
+        assertThat(ConceptSetCsv.read(ok)).containsExactly(new ConceptSetCsv.Row("12", 1, "shoes", 2),
+                new ConceptSetCsv.Row("13", 0, "", 3));
         Path bad = Files.writeString(temp.resolve("bad.csv"), "path_or_text,label\na.png,1\nb.png,yes\n");
         assertThatThrownBy(() -> ConceptSetCsv.read(bad)).isInstanceOf(DataException.class)
                 .hasMessageContaining("bad.csv: line 3, column label: expected 0 or 1, got 'yes'");
