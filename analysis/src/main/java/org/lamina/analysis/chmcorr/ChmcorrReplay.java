@@ -39,14 +39,14 @@ public final class ChmcorrReplay implements ReplayableAnalysis {
             throw new SessionException("chmcorr analysis: the recorded map is " + p.mapGrid() + "×" + p.mapGrid()
                     + " but model '" + mf.name() + "' has a " + features.grid() + "×" + features.grid() + " feature grid");
         }
-        Dataset galleryData = SampleData.open(p.gallery(), mf.input().shape());
+        Dataset galleryData = SampleData.open(p.gallery(), mf.input().shape(), mf.labels(), null);
         GalleryIndex index = GalleryIndexCache.defaultCache().loadOrBuild(features, galleryData,
                 Math.min(p.gallerySize(), galleryData.size()), progress);
         ChmcorrClassifier classifier = new ChmcorrClassifier(features, index, galleryData, p.settings());
 
         ChmcorrFigure.Picture picture;
         if (p.querySet() != null) {
-            Dataset qs = SampleData.open(p.querySet(), mf.input().shape());
+            Dataset qs = SampleData.open(p.querySet(), mf.input().shape(), mf.labels(), null);
             if (p.queryIndex() >= qs.size()) {
                 throw new SessionException("chmcorr analysis: 'queryIndex' " + p.queryIndex() + " is outside '" + p.querySet()
                         + "' (images 0 … " + (qs.size() - 1) + ")");

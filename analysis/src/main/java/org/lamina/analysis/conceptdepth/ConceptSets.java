@@ -54,6 +54,20 @@ public final class ConceptSets {
      * @param imageShape {@code [c, h, w]} the model takes (images of a CSV of paths are resized to it)
      */
     public static ConceptSet open(String argument, String dataset, long[] imageShape) {
+        return open(argument, dataset == null ? "sample:fashion-test" : dataset, imageShape, List.of(), null);
+    }
+
+    /**
+     * Opens a concept set for a model.
+     *
+     * @param dataset     data set for a CSV of indices (e.g. the model's own test set); {@code null}:
+     *                    such a CSV is refused
+     * @param modelLabels the model's labels, which an image folder's class folders are matched to
+     *                    (so that a rule's class indices are the model's)
+     * @param labelMap    {@code folder,label} map for an image folder, or {@code null}
+     */
+    public static ConceptSet open(String argument, String dataset, long[] imageShape, List<String> modelLabels,
+                                  Path labelMap) {
         if (argument.startsWith(ModelLocator.SAMPLE_PREFIX)) {
             if (!SAMPLES.contains(argument)) {
                 throw new ConceptSetException("unknown concept set '" + argument + "'; bundled: " + SAMPLES
@@ -61,7 +75,7 @@ public final class ConceptSets {
             }
             Path file = ModelLocator.samplesDirectory().resolve("concepts")
                     .resolve(argument.substring(ModelLocator.SAMPLE_PREFIX.length()) + ".json");
-            return fromRules(file, argument, imageShape);
+            return fromRules(file, argument, imageShape, modelLabels, labelMap);
         }
         Path file = Path.of(argument);
         if (!Files.isRegularFile(file)) {
@@ -70,13 +84,13 @@ public final class ConceptSets {
         }
         String lower = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (lower.endsWith(".json")) {
-            return fromRules(file, file.getFileName().toString(), imageShape);
+            return fromRules(file, file.getFileName().toString(), imageShape, modelLabels, labelMap);
         }
-        return fromCsv(file, dataset == null ? "sample:fashion-test" : dataset, imageShape);
+        return fromCsv(file, dataset, imageShape, modelLabels, labelMap);
     }
 
     /** A rule file (see the class comment). */
-    static ConceptSet fromRules(Path file, String name, long[] imageShape) {
+    static ConceptSet fromRules(Path file, String name, long[] imageShape, List<String> modelLabels, Path labelMap) {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(Utf8Lines.readString(file));
@@ -95,7 +109,7 @@ public final class ConceptSets {
             throw new ConceptSetException(file + ": field 'seed' must be an integer that fits in 64 bits, got " + seedNode);
         }
         long seed = seedNode == null ? 42 : seedNode.asLong();
-        Dataset data = DatasetReference.open(dataRef, imageShape, List.of());
+        Dataset data = DatasetReference.open(dataRef, imageShape, modelLabels, labelMap);
         JsonNode list = root.path("concepts");
         if (!list.isArray() || list.isEmpty()) {
             throw new ConceptSetException(file + ": field 'concepts' must be a non-empty array");
@@ -155,7 +169,7 @@ public final class ConceptSets {
     }
 
     /** A CSV of indices into {@code dataRef} or of image paths relative to the CSV. */
-    static ConceptSet fromCsv(Path file, String dataRef, long[] imageShape) {
+    static ConceptSet fromCsv(Path file, String dataRef, long[] imageShape, List<String> modelLabels, Path labelMap) {
         List<ConceptSetCsv.Row> rows;
         try {
             rows = ConceptSetCsv.read(file);
@@ -166,7 +180,11 @@ public final class ConceptSets {
         Dataset data;
         int[] itemIndex = new int[rows.size()];
         if (indices) {
-            data = DatasetReference.open(dataRef, imageShape, List.of());
+            if (dataRef == null) {
+                throw new ConceptSetException(file + ": the rows are indices into a data set, and the model records none "
+                        + "of its own; give --data");
+            }
+            data = DatasetReference.open(dataRef, imageShape, modelLabels, labelMap);
             for (int n = 0; n < rows.size(); n++) {
                 String item = rows.get(n).item();
                 // Digits only (checked above), so the only parse failure is a number too large for an int.

@@ -217,6 +217,7 @@ public final class NeuronPathAnalysis {
         prov.put("model", model.manifest().name());
         prov.put("weightsSha256", model.weightsSha256());
         prov.put("dataset", data.name());
+        prov.put("labelMapping", data.labelMapping());
         prov.put("steps", p.steps());
         prov.put("topK", p.topK());
         prov.put("seed", p.seed());
