@@ -129,8 +129,8 @@ class DataSetMeaningCommandTest {
         Path root = tree("by-name", c -> folders[c], c -> true);
         JsonNode j = evaluate("--data", root.toString());
         assertThat(j.get("samples").asInt()).isEqualTo(IMAGES);
-        assertThat(j.get("labelMapping").asText()).isEqualTo("by-name");
         assertThat(j.get("accuracy").asDouble()).isEqualTo(idxAccuracy(c -> true));
+        assertThat(j.get("labelMapping").asText()).isEqualTo("by-name");
 
         // Some of the classes only: still the model's class indices, not positions 0 and 1.
         Path part = tree("two-classes", c -> folders[c], c -> c == 7 || c == 8);
@@ -142,8 +142,8 @@ class DataSetMeaningCommandTest {
     void integerFolderNamesAreClassIndices() throws IOException {
         Path root = tree("by-index", Integer::toString, c -> c == 3 || c == 9);
         JsonNode j = evaluate("--data", root.toString());
-        assertThat(j.get("labelMapping").asText()).isEqualTo("by-index");
         assertThat(j.get("accuracy").asDouble()).isEqualTo(idxAccuracy(c -> c == 3 || c == 9));
+        assertThat(j.get("labelMapping").asText()).isEqualTo("by-index");
     }
 
     @Test
