@@ -70,7 +70,7 @@ public final class NeuronPathAnalysis {
                     idx = i;
                 }
             }
-            if (idx < 0 && w.trim().matches("\\d+")) {
+            if (idx < 0 && w.trim().matches("\\d{1,9}")) {
                 int n = Integer.parseInt(w.trim());
                 idx = n < labels.size() ? n : -1;
             }

@@ -131,7 +131,8 @@ final class ChmCorrCommand implements Runnable {
             } else if (query.matches("\\d+")) {
                 String querySet = ModelDataSets.testOr(this.querySet, mf, "--query-set");
                 Dataset qs = SampleData.open(querySet, mf.input().shape(), mf.labels(), labels);
-                int idx = Integer.parseInt(query);
+                // Digits only: a number too large for an int is simply an index outside the set.
+                int idx = query.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(query);
                 if (idx >= qs.size()) {
                     throw new IllegalArgumentException("--query " + query + ": unknown index; '" + querySet + "' has images 0 … "
                             + (qs.size() - 1));

@@ -206,4 +206,18 @@ class DataSetMeaningCommandTest {
         assertThat(other.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(other.err()).contains("sample:fashion-test").contains("Ankle boot");
     }
+
+    @Test
+    void indicesTooLargeForAnIntAreNamedWithTheirOption() {
+        String tooLarge = "99999999999";
+        CliRun.Result query = CliRun.run("chmcorr", "sample:tiny-cnn", "--device", "cpu", "--gallery", "sample:fashion-train",
+                "--query-set", "sample:fashion-test", "--gallery-size", "20", "--n", "10", "--k", "3", "--cache",
+                temp.resolve("cache").toString(), "--query", tooLarge, "--out", temp.resolve("q").toString());
+        assertThat(query.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(query.err()).contains("--query " + tooLarge).contains("0 … 1999");
+        CliRun.Result cls = CliRun.run("neuronpath", "sample:tiny-vit", "--device", "cpu", "--data", "sample:fashion-test",
+                "--class", tooLarge, "--out", temp.resolve("np").toString());
+        assertThat(cls.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(cls.err()).contains("--class '" + tooLarge + "'").contains("0…9");
+    }
 }
