@@ -106,6 +106,7 @@ public record ChmcorrResult(int prediction, String predictionName, double confid
         pv.put("weightsSha256", c.features().model().weightsSha256());
         pv.put("point", c.features().point().name());
         pv.put("gallery", c.gallery().dataset() + " (" + c.gallery().size() + " images)");
+        pv.put("labelMapping", c.galleryData().labelMapping());
         pv.put("engine", ModelRuntime.versions());
         pv.put("device", c.features().model().device().toString());
         pv.put("cellIndex", "row * G + col for masks, CC maps, similarities and pairs alike (the reference scores "

@@ -1,9 +1,7 @@
 package org.lamina.analysis.chmcorr;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import org.lamina.analysis.data.Utf8Lines;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +18,8 @@ public final class MaskCsv {
 
     /** Reads a G×G map, row-major ({@code row * G + col}). */
     public static float[] read(Path file, int grid) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read mask file " + file + ": " + e.getMessage(), e);
-        }
+        // Strict UTF-8: a missing, unreadable or mis-encoded file is a DataException naming it.
+        List<String> lines = Utf8Lines.read(file);
         List<String[]> rows = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
         for (int n = 0; n < lines.size(); n++) {

@@ -124,6 +124,7 @@ public final class ConceptDepthAnalysis {
                 + (batched ? "batched L-BFGS over all probes of a point" : "Newton's method with backtracking")
                 + ", float64 on DJL tensors");
         provenance.put("conceptSetSource", set.source());
+        provenance.put("labelMapping", set.dataset().labelMapping());
         provenance.put("seed", p.seed());
         provenance.put("precisionNote", p.precision() == Precision.FP32 ? "fp32"
                 : "weights (parameters) and input and every startable point's activation rounded to " + p.precision()

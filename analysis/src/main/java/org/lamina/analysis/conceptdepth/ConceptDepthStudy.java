@@ -1,5 +1,6 @@
 package org.lamina.analysis.conceptdepth;
 
+import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelRuntime;
@@ -112,7 +113,8 @@ public final class ConceptDepthStudy {
     /** Runs the request; {@code model} stays open (the caller owns it). */
     public static Result run(ProbeableModel model, Request request, ProgressSink progress) {
         List<ProbeResult> runs = new ArrayList<>();
-        ConceptSet set = ConceptSets.open(request.conceptSet(), null, model.manifest().input().shape());
+        ConceptSet set = ConceptSets.open(request.conceptSet(), ModelDataSets.test(model.manifest()).orElse(null),
+                model.manifest().input().shape(), model.manifest().labels(), null);
         runs.add(ConceptDepthAnalysis.run(model, set, request.parameters(), progress));
         LogitLensResult lens = null;
         String lensModel = null;

@@ -1,5 +1,6 @@
 package org.lamina.analysis.conceptdepth;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -8,9 +9,9 @@ import org.lamina.analysis.data.DataException;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.DatasetReference;
 import org.lamina.analysis.data.ImageInput;
+import org.lamina.analysis.data.Utf8Lines;
 import org.lamina.analysis.model.ModelLocator;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +54,20 @@ public final class ConceptSets {
      * @param imageShape {@code [c, h, w]} the model takes (images of a CSV of paths are resized to it)
      */
     public static ConceptSet open(String argument, String dataset, long[] imageShape) {
+        return open(argument, dataset == null ? "sample:fashion-test" : dataset, imageShape, List.of(), null);
+    }
+
+    /**
+     * Opens a concept set for a model.
+     *
+     * @param dataset     data set for a CSV of indices (e.g. the model's own test set); {@code null}:
+     *                    such a CSV is refused
+     * @param modelLabels the model's labels, which an image folder's class folders are matched to
+     *                    (so that a rule's class indices are the model's)
+     * @param labelMap    {@code folder,label} map for an image folder, or {@code null}
+     */
+    public static ConceptSet open(String argument, String dataset, long[] imageShape, List<String> modelLabels,
+                                  Path labelMap) {
         if (argument.startsWith(ModelLocator.SAMPLE_PREFIX)) {
             if (!SAMPLES.contains(argument)) {
                 throw new ConceptSetException("unknown concept set '" + argument + "'; bundled: " + SAMPLES
@@ -60,7 +75,7 @@ public final class ConceptSets {
             }
             Path file = ModelLocator.samplesDirectory().resolve("concepts")
                     .resolve(argument.substring(ModelLocator.SAMPLE_PREFIX.length()) + ".json");
-            return fromRules(file, argument, imageShape);
+            return fromRules(file, argument, imageShape, modelLabels, labelMap);
         }
         Path file = Path.of(argument);
         if (!Files.isRegularFile(file)) {
@@ -69,22 +84,32 @@ public final class ConceptSets {
         }
         String lower = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (lower.endsWith(".json")) {
-            return fromRules(file, file.getFileName().toString(), imageShape);
+            return fromRules(file, file.getFileName().toString(), imageShape, modelLabels, labelMap);
         }
-        return fromCsv(file, dataset == null ? "sample:fashion-test" : dataset, imageShape);
+        return fromCsv(file, dataset, imageShape, modelLabels, labelMap);
     }
 
     /** A rule file (see the class comment). */
-    static ConceptSet fromRules(Path file, String name, long[] imageShape) {
+    static ConceptSet fromRules(Path file, String name, long[] imageShape, List<String> modelLabels, Path labelMap) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ConceptSetException(file + ": not readable as JSON: " + e.getMessage(), e);
+            root = new ObjectMapper().readTree(Utf8Lines.readString(file));
+        } catch (DataException e) {
+            throw new ConceptSetException(e.getMessage(), e);
+        } catch (JsonProcessingException e) {
+            throw new ConceptSetException(file + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new ConceptSetException(file + ": expected a JSON object {\"name\", \"dataset\", \"seed\", \"concepts\"}");
         }
         String dataRef = text(root, "dataset", file);
-        long seed = root.path("seed").asLong(42);
-        Dataset data = DatasetReference.open(dataRef, imageShape, List.of());
+        JsonNode seedNode = root.get("seed");
+        if (seedNode != null && !(seedNode.isIntegralNumber() && seedNode.canConvertToLong())) {
+            throw new ConceptSetException(file + ": field 'seed' must be an integer that fits in 64 bits, got " + seedNode);
+        }
+        long seed = seedNode == null ? 42 : seedNode.asLong();
+        Dataset data = DatasetReference.open(dataRef, imageShape, modelLabels, labelMap);
         JsonNode list = root.path("concepts");
         if (!list.isArray() || list.isEmpty()) {
             throw new ConceptSetException(file + ": field 'concepts' must be a non-empty array");
@@ -144,7 +169,7 @@ public final class ConceptSets {
     }
 
     /** A CSV of indices into {@code dataRef} or of image paths relative to the CSV. */
-    static ConceptSet fromCsv(Path file, String dataRef, long[] imageShape) {
+    static ConceptSet fromCsv(Path file, String dataRef, long[] imageShape, List<String> modelLabels, Path labelMap) {
         List<ConceptSetCsv.Row> rows;
         try {
             rows = ConceptSetCsv.read(file);
@@ -155,14 +180,21 @@ public final class ConceptSets {
         Dataset data;
         int[] itemIndex = new int[rows.size()];
         if (indices) {
-            data = DatasetReference.open(dataRef, imageShape, List.of());
+            if (dataRef == null) {
+                throw new ConceptSetException(file + ": the rows are indices into a data set, and the model records none "
+                        + "of its own; give --data");
+            }
+            data = DatasetReference.open(dataRef, imageShape, modelLabels, labelMap);
             for (int n = 0; n < rows.size(); n++) {
-                int i = Integer.parseInt(rows.get(n).item());
+                String item = rows.get(n).item();
+                // Digits only (checked above), so the only parse failure is a number too large for an int.
+                long i = item.length() > 12 ? Long.MAX_VALUE : Long.parseLong(item);
                 if (i >= data.size()) {
-                    throw new ConceptSetException(file + ": row " + (n + 1) + ": index " + i + " is outside data set '"
-                            + data.name() + "' of " + data.size() + " samples (0 … " + (data.size() - 1) + ")");
+                    throw new ConceptSetException(file + ": line " + rows.get(n).line() + ", column path_or_index: index "
+                            + item + " is outside data set '" + data.name() + "' of " + data.size() + " samples (0 … "
+                            + (data.size() - 1) + ")");
                 }
-                itemIndex[n] = i;
+                itemIndex[n] = (int) i;
             }
         } else {
             Path dir = file.toAbsolutePath().getParent();
@@ -174,7 +206,7 @@ public final class ConceptSets {
                 if (known == null) {
                     Path image = dir.resolve(item);
                     if (!Files.isRegularFile(image)) {
-                        throw new ConceptSetException(file + ": row " + (n + 1) + ": unknown path '" + item
+                        throw new ConceptSetException(file + ": line " + rows.get(n).line() + ": unknown path '" + item
                                 + "' (no file " + image + "; paths are relative to the CSV, or give indices into the data set)");
                     }
                     float[] chw;
@@ -182,7 +214,7 @@ public final class ConceptSets {
                         chw = ImageInput.toUnitChw(ImageInput.read(image), (int) imageShape[0], (int) imageShape[1],
                                 (int) imageShape[2]);
                     } catch (DataException e) {
-                        throw new ConceptSetException(file + ": row " + (n + 1) + ": " + e.getMessage(), e);
+                        throw new ConceptSetException(file + ": line " + rows.get(n).line() + ": " + e.getMessage(), e);
                     }
                     known = images.size();
                     images.add(chw);
@@ -199,7 +231,7 @@ public final class ConceptSets {
             TreeMap<Integer, Integer> g = groups.computeIfAbsent(group, x -> new TreeMap<>());
             Integer before = g.put(itemIndex[n], rows.get(n).label());
             if (before != null) {
-                throw new ConceptSetException(file + ": row " + (n + 1) + ": item '" + rows.get(n).item()
+                throw new ConceptSetException(file + ": line " + rows.get(n).line() + ": item '" + rows.get(n).item()
                         + "' appears twice in concept '" + group + "'");
             }
         }
@@ -249,7 +281,7 @@ public final class ConceptSets {
         }
         boolean[] set = new boolean[classes];
         for (JsonNode v : node) {
-            if (!v.canConvertToInt() || v.asInt() < 0 || v.asInt() >= classes) {
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0 || v.asInt() >= classes) {
                 throw new ConceptSetException(where + ": class index " + v + " outside 0 … " + (classes - 1));
             }
             set[v.asInt()] = true;

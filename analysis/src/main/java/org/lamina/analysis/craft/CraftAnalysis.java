@@ -328,6 +328,7 @@ public final class CraftAnalysis {
             provenance.put("model", mf.name());
             provenance.put("weightsSha256", model.weightsSha256());
             provenance.put("data", data.name());
+            provenance.put("labelMapping", data.labelMapping());
             provenance.put("nmf", Map.of("solver", "coordinate descent (HALS), NNDSVDa init", "tolerance", nmfSettings.tolerance(),
                     "maxIterations", nmfSettings.maxIterations(), "alphaW", nmfSettings.alphaW()));
             provenance.put("sobol", Map.of("sampler", "unscrambled Halton, dimension 2r, index 0 first", "designs", p.designs(),

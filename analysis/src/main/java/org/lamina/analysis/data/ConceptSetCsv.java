@@ -1,8 +1,5 @@
 package org.lamina.analysis.data;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +7,18 @@ import java.util.List;
 /**
  * A concept set: rows {@code path_or_text,label[,group]} with a header line. The first column
  * names an image file (relative to the CSV), an index into a data set, or a text; the label is
- * 0 or 1 (concept absent/present). Errors name the file, line and column.
+ * 0 or 1 (concept absent/present). The file must be UTF-8 ({@link Utf8Lines}). Errors name the
+ * file, the line (counted in the file, header and blank lines included), the column and the
+ * offending value.
  */
 public final class ConceptSetCsv {
 
-    /** One row. */
-    public record Row(String item, int label, String group) {
+    /**
+     * One row.
+     *
+     * @param line the row's line number in the file (1 = the header), for error messages
+     */
+    public record Row(String item, int label, String group, int line) {
     }
 
     private ConceptSetCsv() {
@@ -23,14 +26,7 @@ public final class ConceptSetCsv {
 
     /** Reads and validates the file. */
     public static List<Row> read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (NoSuchFileException e) {
-            throw new DataException(file + ": file not found", e);
-        } catch (IOException e) {
-            throw new DataException(file + ": cannot read: " + e.getMessage(), e);
-        }
+        List<String> lines = Utf8Lines.read(file);
         if (lines.isEmpty()) {
             throw new DataException(file + ": empty (expected a header 'path_or_text,label[,group]' and rows)");
         }
@@ -53,16 +49,11 @@ public final class ConceptSetCsv {
             if (item.isEmpty()) {
                 throw new DataException(file + ": line " + (n + 1) + ", column path_or_text: empty");
             }
-            int label;
-            try {
-                label = Integer.parseInt(cells[1].trim());
-            } catch (NumberFormatException e) {
+            String value = cells[1].trim();
+            if (!value.equals("0") && !value.equals("1")) {
                 throw new DataException(file + ": line " + (n + 1) + ", column label: expected 0 or 1, got '" + cells[1] + "'");
             }
-            if (label != 0 && label != 1) {
-                throw new DataException(file + ": line " + (n + 1) + ", column label: expected 0 or 1, got " + label);
-            }
-            rows.add(new Row(item, label, cells.length == 3 ? cells[2].trim() : ""));
+            rows.add(new Row(item, Integer.parseInt(value), cells.length == 3 ? cells[2].trim() : "", n + 1));
         }
         if (rows.isEmpty()) {
             throw new DataException(file + ": no rows after the header");

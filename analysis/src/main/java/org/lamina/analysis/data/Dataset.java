@@ -28,6 +28,16 @@ public interface Dataset {
     /** Class names (index = label). */
     List<String> classNames();
 
+    /**
+     * How the labels were assigned, recorded in every output that uses them:
+     * {@code by-index} (the file stores class indices, as an IDX label file does), or for an
+     * image folder {@code by-name}, {@code by-index} or {@code file:map.csv}
+     * (see {@link ClassFolderMapping}).
+     */
+    default String labelMapping() {
+        return ClassFolderMapping.BY_INDEX;
+    }
+
     /** Sample i's values, row-major, unit range. */
     float[] sample(int i);
 

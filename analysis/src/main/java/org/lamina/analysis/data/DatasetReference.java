@@ -29,8 +29,21 @@ public final class DatasetReference {
      *                    ({@code class 0}, …) where they run out
      */
     public static Dataset open(String reference, long[] imageShape, List<String> classNames) {
-        if (reference.startsWith(ModelLocator.SAMPLE_PREFIX) || Files.isDirectory(Path.of(reference))) {
-            return SampleData.open(reference, imageShape);
+        return open(reference, imageShape, classNames, null);
+    }
+
+    /**
+     * Opens the data set a reference names; an image folder's class folders are matched to
+     * {@code classNames} (the model's labels), or mapped by {@code labelMap} ({@code folder,label}
+     * CSV, may be {@code null}). A bundled set is not checked against {@code classNames} here:
+     * concept sets use a bundled set's own classes whatever the model.
+     */
+    public static Dataset open(String reference, long[] imageShape, List<String> classNames, Path labelMap) {
+        if (reference.startsWith(ModelLocator.SAMPLE_PREFIX)) {
+            return SampleData.open(reference, imageShape, List.of(), labelMap);
+        }
+        if (Files.isDirectory(Path.of(reference))) {
+            return SampleData.open(reference, imageShape, classNames, labelMap);
         }
         Path images = Path.of(reference);
         String fileName = images.getFileName().toString();

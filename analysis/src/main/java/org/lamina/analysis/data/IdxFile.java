@@ -77,23 +77,28 @@ public record IdxFile(Path file, int[] dims, byte[] data) {
                 throw new DataException(file + ": IDX rank " + rank + " is not supported (1 to 4 dimensions)");
             }
             int[] dims = new int[rank];
-            long total = 1;
+            // The header's sizes are unsigned 32-bit big-endian; read as long so that 0xFFFFFFFF is
+            // reported as 4294967295, and multiply as BigInteger so that no product wraps around.
+            java.math.BigInteger total = java.math.BigInteger.ONE;
+            long[] announced = new long[rank];
             for (int i = 0; i < rank; i++) {
-                dims[i] = data.readInt();
-                if (dims[i] < 0) {
-                    throw new DataException(file + ": negative IDX dimension " + dims[i]);
-                }
-                total *= dims[i];
+                announced[i] = data.readInt() & 0xFFFFFFFFL;
+                total = total.multiply(java.math.BigInteger.valueOf(announced[i]));
             }
-            if (total > Integer.MAX_VALUE - 8) {
-                throw new DataException(file + ": IDX data too large (" + total + " values)");
+            if (total.compareTo(java.math.BigInteger.valueOf(Integer.MAX_VALUE - 8)) > 0) {
+                throw new DataException(file + ": IDX header announces dimensions " + Arrays.toString(announced) + " = "
+                        + total + " values; at most " + (Integer.MAX_VALUE - 8) + " (2 GiB) can be read");
             }
-            byte[] values = new byte[(int) total];
-            try {
-                data.readFully(values);
-            } catch (EOFException e) {
-                throw new DataException(file + ": truncated IDX file: header announces " + total + " values "
-                        + Arrays.toString(dims) + " but the file ends early", e);
+            for (int i = 0; i < rank; i++) {
+                dims[i] = (int) announced[i];
+            }
+            int count = total.intValue();
+            // readNBytes grows its buffer as data arrives, so a header that lies about its size
+            // cannot make us allocate gigabytes for a file of a few bytes.
+            byte[] values = data.readNBytes(count);
+            if (values.length < count) {
+                throw new DataException(file + ": truncated IDX file: header announces dimensions " + Arrays.toString(dims)
+                        + " = " + count + " values but the file holds only " + values.length);
             }
             return new IdxFile(file, dims, values);
         } catch (NoSuchFileException e) {

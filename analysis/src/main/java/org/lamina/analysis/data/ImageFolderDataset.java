@@ -9,9 +9,11 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Images in one sub-folder per class ({@code root/<class>/*.png|jpg|jpeg}), classes sorted by
- * folder name (as torchvision's ImageFolder). Images are decoded when the set is opened, resized
- * to the given shape, so that a broken file is reported at once, by name.
+ * Images in one sub-folder per class ({@code root/<class>/*.png|jpg|jpeg}). Each folder is one of
+ * the model's classes as {@link ClassFolderMapping} decides — by name, by index or from a map
+ * file, never by sorted position — and {@link #classNames()} are the model's labels. Images are
+ * decoded when the set is opened, resized to the given shape, so that a broken file is reported
+ * at once, by name.
  */
 public final class ImageFolderDataset implements Dataset {
 
@@ -22,9 +24,11 @@ public final class ImageFolderDataset implements Dataset {
     private final List<String> classNames;
     private final List<Path> files;
     private volatile String contentIdentity;
+    private final String labelMapping;
 
     private ImageFolderDataset(String name, long[] shape, List<float[]> samples, int[] labels,
-                               List<String> classNames, List<Path> files) {
+                               List<String> classNames, List<Path> files, String labelMapping) {
+        this.labelMapping = labelMapping;
         this.name = name;
         this.shape = shape;
         this.samples = samples;
@@ -33,8 +37,14 @@ public final class ImageFolderDataset implements Dataset {
         this.files = files;
     }
 
-    /** Reads every image under {@code root}, converted to {@code [channels, height, width]}. */
-    public static ImageFolderDataset read(Path root, int channels, int height, int width) {
+    /**
+     * Reads every image under {@code root}, converted to {@code [channels, height, width]}.
+     *
+     * @param modelLabels the model's labels, which the class folders are matched against
+     * @param labelMap    an explicit {@code folder,label} CSV ({@link LabelMapCsv}), or {@code null}
+     */
+    public static ImageFolderDataset read(Path root, int channels, int height, int width, List<String> modelLabels,
+                                          Path labelMap) {
         if (!Files.isDirectory(root)) {
             throw new DataException(root + ": not a directory (expected one sub-folder per class)");
         }
@@ -47,12 +57,13 @@ public final class ImageFolderDataset implements Dataset {
         if (classDirs.isEmpty()) {
             throw new DataException(root + ": no class sub-folders (expected root/<class>/<image>.png)");
         }
-        List<String> classes = new ArrayList<>();
+        ClassFolderMapping mapping = ClassFolderMapping.resolve(root,
+                classDirs.stream().map(d -> d.getFileName().toString()).toList(), modelLabels, labelMap);
         List<float[]> samples = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         List<Path> files = new ArrayList<>();
         for (int c = 0; c < classDirs.size(); c++) {
-            classes.add(classDirs.get(c).getFileName().toString());
+            int label = mapping.classOf().get(classDirs.get(c).getFileName().toString());
             List<Path> images;
             try (Stream<Path> s = Files.list(classDirs.get(c))) {
                 images = s.filter(ImageFolderDataset::isImage).sorted().toList();
@@ -61,7 +72,7 @@ public final class ImageFolderDataset implements Dataset {
             }
             for (Path img : images) {
                 samples.add(ImageInput.toUnitChw(ImageInput.read(img), channels, height, width));
-                labels.add(c);
+                labels.add(label);
                 files.add(img);
             }
         }
@@ -69,7 +80,8 @@ public final class ImageFolderDataset implements Dataset {
             throw new DataException(root + ": no PNG or JPEG images in the class folders");
         }
         return new ImageFolderDataset(root.getFileName().toString(), new long[] {channels, height, width}, samples,
-                labels.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(classes), List.copyOf(files));
+                labels.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(modelLabels), List.copyOf(files),
+                mapping.description());
     }
 
     private static boolean isImage(Path p) {
@@ -105,6 +117,11 @@ public final class ImageFolderDataset implements Dataset {
     @Override
     public List<String> classNames() {
         return classNames;
+    }
+
+    @Override
+    public String labelMapping() {
+        return labelMapping;
     }
 
     @Override

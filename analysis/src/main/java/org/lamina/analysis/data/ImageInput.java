@@ -2,7 +2,11 @@ package org.lamina.analysis.data;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,33 +39,88 @@ public final class ImageInput {
         }
     }
 
-    /** Pixel values in [0, 1], layout {@code [channels, height, width]}, after resizing. */
+    /**
+     * Pixel values in [0, 1], layout {@code [channels, height, width]}, after resizing — the
+     * values PIL gives for {@code Image.open(f).convert("L" or "RGB").resize((w, h))} divided by 255,
+     * exactly where no resizing is needed:
+     * <ul>
+     *   <li>An alpha channel is dropped, not composited: a transparent pixel keeps its colour
+     *       values, as PIL's {@code convert} does. (Drawing the image with Java2D would blend it
+     *       onto the black background instead.)</li>
+     *   <li>Grey is PIL's integer ITU-R 601-2 luma, {@code L = (19595 R + 38470 G + 7471 B + 0x8000) >> 16}
+     *       (Pillow's {@code Convert.c}), computed before resizing as PIL does.</li>
+     *   <li>A grey PNG's samples are taken as they are. Java's {@code getRGB} would pass them
+     *       through the linear-grey to sRGB conversion (64 becomes 137).</li>
+     * </ul>
+     * Resizing (when the size differs) is Java2D's bilinear interpolation on the converted values;
+     * it is close to, not identical with, PIL's resampling filter.
+     */
     public static float[] toUnitChw(BufferedImage image, int channels, int height, int width) {
         if (channels != 1 && channels != 3) {
             throw new DataException("image models need 1 or 3 input channels, the manifest says " + channels);
         }
-        BufferedImage resized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = resized.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(image, 0, 0, width, height, null);
-        g.dispose();
+        int w0 = image.getWidth();
+        int h0 = image.getHeight();
+        int[] rgb = pilRgb(image, channels == 1);
+        if (w0 != width || h0 != height) {
+            BufferedImage source = new BufferedImage(w0, h0, BufferedImage.TYPE_INT_RGB);
+            source.setRGB(0, 0, w0, h0, rgb, 0, w0);
+            BufferedImage resized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = resized.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(source, 0, 0, width, height, null);
+            g.dispose();
+            rgb = resized.getRGB(0, 0, width, height, null, 0, width);
+        }
         float[] out = new float[channels * height * width];
         int plane = height * width;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int rgb = resized.getRGB(x, y);
-                float r = ((rgb >> 16) & 0xff) / 255f;
-                float gr = ((rgb >> 8) & 0xff) / 255f;
-                float b = (rgb & 0xff) / 255f;
-                int at = y * width + x;
-                if (channels == 1) {
-                    // ITU-R BT.601 luma, as PIL's convert("L")
-                    out[at] = 0.299f * r + 0.587f * gr + 0.114f * b;
-                } else {
-                    out[at] = r;
-                    out[plane + at] = gr;
-                    out[2 * plane + at] = b;
+        for (int at = 0; at < plane; at++) {
+            int p = rgb[at];
+            if (channels == 1) {
+                out[at] = (p & 0xff) / 255f; // grey was put in every channel by pilRgb
+            } else {
+                out[at] = ((p >> 16) & 0xff) / 255f;
+                out[plane + at] = ((p >> 8) & 0xff) / 255f;
+                out[2 * plane + at] = (p & 0xff) / 255f;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The image's pixels as opaque {@code 0xRRGGBB}, row-major, alpha dropped; with {@code grey},
+     * PIL's luma in all three channels.
+     */
+    static int[] pilRgb(BufferedImage image, boolean grey) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] out = new int[w * h];
+        ColorModel cm = image.getColorModel();
+        boolean greySource = cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && !(cm instanceof IndexColorModel);
+        if (greySource) {
+            Raster raster = image.getRaster();
+            int bits = cm.getComponentSize(0);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int v = raster.getSample(x, y, 0);
+                    // 16-bit grey: the high byte (1-, 2- and 4-bit grey: scaled to 0…255).
+                    v = bits == 8 ? v : bits > 8 ? v >>> (bits - 8) : v * 255 / ((1 << bits) - 1);
+                    out[y * w + x] = (v << 16) | (v << 8) | v;
                 }
+            }
+            return out;
+        }
+        image.getRGB(0, 0, w, h, out, 0, w);
+        for (int i = 0; i < out.length; i++) {
+            int p = out[i];
+            if (grey) {
+                int r = (p >> 16) & 0xff;
+                int g = (p >> 8) & 0xff;
+                int b = p & 0xff;
+                int l = (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+                out[i] = (l << 16) | (l << 8) | l;
+            } else {
+                out[i] = p & 0xffffff;
             }
         }
         return out;

@@ -30,8 +30,24 @@ public final class SampleData {
         return List.of("sample:fashion-train", "sample:fashion-test", "sample:mnist-train", "sample:mnist-test");
     }
 
-    /** Opens a data set by name ({@code sample:…}) or image-folder path, shaped as {@code [c, h, w]}. */
+    /**
+     * Opens a bundled data set ({@code sample:…}) shaped as {@code [c, h, w]}. An image folder needs
+     * the model's labels to know its classes: use {@link #open(String, long[], List, Path)}.
+     */
     public static Dataset open(String argument, long[] imageShape) {
+        return open(argument, imageShape, List.of(), null);
+    }
+
+    /**
+     * Opens a data set by name ({@code sample:…}) or image-folder path for a model.
+     *
+     * @param modelLabels the model's labels. An image folder's class folders are matched to them
+     *                    ({@link ClassFolderMapping}); a bundled set whose classes are not the
+     *                    model's (Fashion-MNIST for a digit classifier) is refused, since its
+     *                    label indices would mean other classes. Empty: no model (bundled sets only).
+     * @param labelMap    {@code --labels map.csv} for an image folder, or {@code null}
+     */
+    public static Dataset open(String argument, long[] imageShape, List<String> modelLabels, Path labelMap) {
         if (argument.startsWith(ModelLocator.SAMPLE_PREFIX)) {
             String name = argument.substring(ModelLocator.SAMPLE_PREFIX.length());
             int dash = name.lastIndexOf('-');
@@ -40,9 +56,19 @@ public final class SampleData {
             if (!FOLDERS.containsKey(set) || !(split.equals("train") || split.equals("test"))) {
                 throw new DataException("unknown sample data set '" + name + "'; bundled: " + names());
             }
+            if (labelMap != null) {
+                throw new DataException("--labels " + labelMap + " applies to image folders; " + argument
+                        + " stores class indices");
+            }
+            List<String> classes = set.equals("fashion") ? FASHION_CLASSES : DIGITS;
+            if (!modelLabels.isEmpty() && !modelLabels.equals(classes)) {
+                throw new DataException(argument + " holds the classes " + classes + ", not the model's labels "
+                        + modelLabels + ": its label indices would mean other classes. Use the model's own data set "
+                        + "or an image folder named after its labels");
+            }
             Path dir = ModelLocator.samplesDirectory().resolve("data").resolve(FOLDERS.get(set));
             return IdxDataset.read(argument, dir.resolve(split + "-images-idx3-ubyte.gz"),
-                    dir.resolve(split + "-labels-idx1-ubyte.gz"), set.equals("fashion") ? FASHION_CLASSES : DIGITS);
+                    dir.resolve(split + "-labels-idx1-ubyte.gz"), classes);
         }
         Path p = Path.of(argument);
         if (!Files.isDirectory(p)) {
@@ -51,6 +77,7 @@ public final class SampleData {
         if (imageShape.length != 3) {
             throw new DataException(argument + ": image folders need a model with an image input [c, h, w]");
         }
-        return ImageFolderDataset.read(p, (int) imageShape[0], (int) imageShape[1], (int) imageShape[2]);
+        return ImageFolderDataset.read(p, (int) imageShape[0], (int) imageShape[1], (int) imageShape[2], modelLabels,
+                labelMap);
     }
 }

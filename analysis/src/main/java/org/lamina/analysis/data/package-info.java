@@ -1,6 +1,9 @@
 /**
  * Reading data into model inputs: IDX files (MNIST/Fashion-MNIST format, gzipped or not) and
- * images (PNG/JPEG) resized and normalised per a model's manifest. Bad files get errors that
- * name the file and what is wrong with it.
+ * images (PNG/JPEG, read as PIL's {@code convert}) resized and normalised per a model's manifest.
+ * An image folder's class folders are matched to the model's labels by name, by index or by a
+ * map file ({@link org.lamina.analysis.data.ClassFolderMapping}), and a model's default data sets
+ * are the ones its manifest records ({@link org.lamina.analysis.data.ModelDataSets}). Bad files
+ * get errors that name the file, the line and what is wrong with it; text files must be UTF-8.
  */
 package org.lamina.analysis.data;

@@ -70,7 +70,7 @@ public final class NeuronPathAnalysis {
                     idx = i;
                 }
             }
-            if (idx < 0 && w.trim().matches("\\d+")) {
+            if (idx < 0 && w.trim().matches("\\d{1,9}")) {
                 int n = Integer.parseInt(w.trim());
                 idx = n < labels.size() ? n : -1;
             }
@@ -217,6 +217,7 @@ public final class NeuronPathAnalysis {
         prov.put("model", model.manifest().name());
         prov.put("weightsSha256", model.weightsSha256());
         prov.put("dataset", data.name());
+        prov.put("labelMapping", data.labelMapping());
         prov.put("steps", p.steps());
         prov.put("topK", p.topK());
         prov.put("seed", p.seed());

@@ -113,7 +113,7 @@ class ConceptSetsTest {
         Path csv = Files.writeString(dir.resolve("c.csv"), "path_or_index,label\nmissing.png,1\n");
         assertThatThrownBy(() -> ConceptSets.open(csv.toString(), null, IMAGE))
                 .isInstanceOf(ConceptSetException.class)
-                .hasMessageContaining("c.csv").hasMessageContaining("row 1").hasMessageContaining("unknown path 'missing.png'");
+                .hasMessageContaining("c.csv").hasMessageContaining("line 2").hasMessageContaining("unknown path 'missing.png'");
     }
 
     @Test

@@ -69,26 +69,31 @@ class DatasetReadersTest {
     }
 
     @Test
-    void imageFolderReadsClassesInOrderAndNamesAnUnreadableImage() throws IOException {
+    void imageFolderMatchesClassFoldersToTheModelsLabelsAndNamesAnUnreadableImage() throws IOException {
         for (String cls : List.of("b-cats", "a-dogs")) {
             Files.createDirectories(temp.resolve("set").resolve(cls));
             BufferedImage img = new BufferedImage(10, 10, BufferedImage.TYPE_INT_RGB);
             img.setRGB(1, 1, 0xffffff);
             ImageIO.write(img, "png", temp.resolve("set").resolve(cls).resolve("one.png").toFile());
         }
-        ImageFolderDataset d = ImageFolderDataset.read(temp.resolve("set"), 3, 8, 8);
-        assertThat(d.classNames()).containsExactly("a-dogs", "b-cats");
+        List<String> modelLabels = List.of("b-cats", "a-dogs");
+        ImageFolderDataset d = ImageFolderDataset.read(temp.resolve("set"), 3, 8, 8, modelLabels, null);
+        assertThat(d.classNames()).isEqualTo(modelLabels);
+        assertThat(d.labelMapping()).isEqualTo("by-name");
+        assertThat(d.file(0).toString()).contains("a-dogs");
+        assertThat(d.label(0)).isEqualTo(1);
         assertThat(d.size()).isEqualTo(2);
         assertThat(d.sample(0)).hasSize(3 * 8 * 8);
         Files.writeString(temp.resolve("set/a-dogs/broken.png"), "not an image");
-        assertThatThrownBy(() -> ImageFolderDataset.read(temp.resolve("set"), 3, 8, 8))
+        assertThatThrownBy(() -> ImageFolderDataset.read(temp.resolve("set"), 3, 8, 8, modelLabels, null))
                 .isInstanceOf(DataException.class).hasMessageContaining("broken.png").hasMessageContaining("not a readable image");
     }
 
     @Test
     void conceptCsvErrorsNameLineAndColumn() throws IOException {
         Path ok = Files.writeString(temp.resolve("ok.csv"), "path_or_text,label,group\n12,1,shoes\n13,0,\n");
-        assertThat(ConceptSetCsv.read(ok)).containsExactly(new ConceptSetCsv.Row("12", 1, "shoes"), new ConceptSetCsv.Row("13", 0, ""));
+        assertThat(ConceptSetCsv.read(ok)).containsExactly(new ConceptSetCsv.Row("12", 1, "shoes", 2),
+                new ConceptSetCsv.Row("13", 0, "", 3));
         Path bad = Files.writeString(temp.resolve("bad.csv"), "path_or_text,label\na.png,1\nb.png,yes\n");
         assertThatThrownBy(() -> ConceptSetCsv.read(bad)).isInstanceOf(DataException.class)
                 .hasMessageContaining("bad.csv: line 3, column label: expected 0 or 1, got 'yes'");

@@ -16,6 +16,7 @@ import org.lamina.analysis.chmcorr.Shortlist;
 import org.lamina.analysis.chmcorr.SpatialFeatures;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.ImageInput;
+import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.data.SampleData;
 import org.lamina.analysis.export.ExportFormat;
 import org.lamina.analysis.export.ExportSettings;
@@ -52,7 +53,8 @@ final class ChmCorrCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Model directory or sample:NAME with a spatial last stage.")
     String model;
 
-    @Option(names = "--gallery", defaultValue = "sample:fashion-train", description = "Gallery data set. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--gallery", description = "Gallery data set. Default: the model's own training set "
+            + "(model.json training.dataset); required when it records none.")
     String gallery;
 
     @Option(names = "--gallery-size", paramLabel = "M", description = "Use the first M gallery images (default: all).")
@@ -62,9 +64,14 @@ final class ChmCorrCommand implements Runnable {
             description = "An image file, or an index into --query-set (default sample:fashion-test, 0-based).")
     String query;
 
-    @Option(names = "--query-set", defaultValue = "sample:fashion-test",
-            description = "Data set an INDEX query refers to. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--query-set",
+            description = "Data set an INDEX query refers to. Default: the model's own test set (model.json training.testData).")
     String querySet;
+
+    @Option(names = "--labels", paramLabel = "MAP.csv",
+            description = "Class of each sub-folder of an image-folder gallery or query set: lines 'folder,label' "
+                    + "(label = a model label or index).")
+    Path labels;
 
     @Option(names = "--mask", paramLabel = "FILE.csv",
             description = "User map: G lines of G weights in [0, 1] (row 0 = top). Non-empty → score = Σ sim·w / G².")
@@ -108,7 +115,8 @@ final class ChmCorrCommand implements Runnable {
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             ModelManifest mf = m.manifest();
             SpatialFeatures features = new SpatialFeatures(m, point);
-            Dataset galleryData = SampleData.open(gallery, mf.input().shape());
+            Dataset galleryData = SampleData.open(ModelDataSets.trainOr(gallery, mf, "--gallery"), mf.input().shape(),
+                    mf.labels(), labels);
             int size = gallerySize == null ? galleryData.size() : gallerySize;
             if (size < 1 || size > galleryData.size()) {
                 throw new IllegalArgumentException("--gallery-size must be 1 … " + galleryData.size() + " for '" + gallery
@@ -138,8 +146,10 @@ final class ChmCorrCommand implements Runnable {
                 normalised = ImageInput.normalise(chw.clone(), mf.input().channels(), mf.input().mean(), mf.input().std());
                 queryInfo.put("source", file.toString());
             } else if (query.matches("\\d+")) {
-                Dataset qs = SampleData.open(querySet, mf.input().shape());
-                int idx = Integer.parseInt(query);
+                String querySet = ModelDataSets.testOr(this.querySet, mf, "--query-set");
+                Dataset qs = SampleData.open(querySet, mf.input().shape(), mf.labels(), labels);
+                // Digits only: a number too large for an int is simply an index outside the set.
+                int idx = query.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(query);
                 if (idx >= qs.size()) {
                     throw new IllegalArgumentException("--query " + query + ": unknown index; '" + querySet + "' has images 0 … "
                             + (qs.size() - 1));
@@ -148,11 +158,13 @@ final class ChmCorrCommand implements Runnable {
                 picture = new ChmcorrFigure.Picture(qs.sample(idx), (int) s[0], (int) s[1], (int) s[2]);
                 normalised = ImageInput.normalise(qs.sample(idx).clone(), mf.input().channels(), mf.input().mean(), mf.input().std());
                 queryInfo.put("source", querySet);
+                queryInfo.put("labelMapping", qs.labelMapping());
                 queryInfo.put("index", idx);
                 queryInfo.put("trueLabel", qs.label(idx));
                 queryInfo.put("trueLabelName", qs.classNames().get(qs.label(idx)));
             } else {
-                throw new IllegalArgumentException("--query " + query + ": no such image file, and not an index into " + querySet);
+                throw new IllegalArgumentException("--query " + query + ": no such image file, and not an index into "
+                        + (querySet == null ? "the query set" : querySet));
             }
             float[] userMap = mask == null ? null : MaskCsv.read(mask, features.grid());
 

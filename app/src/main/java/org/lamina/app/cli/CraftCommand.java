@@ -8,6 +8,7 @@ import org.lamina.analysis.craft.CraftParameters;
 import org.lamina.analysis.craft.CraftResult;
 import org.lamina.analysis.craft.FidelityCurve;
 import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.data.SampleData;
 import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelLoader;
@@ -48,9 +49,14 @@ final class CraftCommand implements Runnable {
     @Option(names = "--class", required = true, paramLabel = "LABEL|INDEX", description = "Class to explain: label or logit index.")
     String target;
 
-    @Option(names = "--data", defaultValue = CraftParameters.DEFAULT_DATA,
-            description = "Data set with images of the class: sample:NAME or an image folder. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--data",
+            description = "Data set with images of the class: sample:NAME or an image folder. Default: the model's own "
+                    + "training set (model.json training.dataset); required when it records none.")
     String data;
+
+    @Option(names = "--labels", paramLabel = "MAP.csv",
+            description = "Class of each sub-folder of an image folder: lines 'folder,label' (label = a model label or index).")
+    Path labels;
 
     @Option(names = "--images", defaultValue = "" + CraftParameters.DEFAULT_IMAGES,
             description = "At most this many images of the class (first in data-set order). Default ${DEFAULT-VALUE}.")
@@ -104,8 +110,9 @@ final class CraftCommand implements Runnable {
         SubConceptRequest sub = subConcepts == null ? null : SubConceptRequest.parse(subConcepts, rank);
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             int classIndex = classIndex(target, m.manifest().labels());
-            Dataset dataset = SampleData.open(data, m.manifest().input().shape());
-            CraftParameters p = new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batch, !noFidelity);
+            String ref = ModelDataSets.trainOr(data, m.manifest(), "--data");
+            Dataset dataset = SampleData.open(ref, m.manifest().input().shape(), m.manifest().labels(), labels);
+            CraftParameters p = new CraftParameters(ref, layer, classIndex, images, rank, patch, designs, seed, alphaW, batch, !noFidelity);
             if (sub != null && m.probePoints().stream().noneMatch(pt -> pt.name().equals(sub.point()))) {
                 throw new IllegalArgumentException("--sub-concepts: '" + sub.point() + "' is not a probe point of the model");
             }

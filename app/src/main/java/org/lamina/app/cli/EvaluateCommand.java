@@ -1,6 +1,7 @@
 package org.lamina.app.cli;
 
 import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.data.SampleData;
 import org.lamina.analysis.evaluate.Evaluation;
 import org.lamina.analysis.model.ModelLoader;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,10 +24,15 @@ final class EvaluateCommand implements Runnable {
     @Parameters(paramLabel = "MODEL", description = "Model directory or sample:NAME.")
     String model;
 
-    @Option(names = "--data", defaultValue = "sample:fashion-test",
+    @Option(names = "--data",
             description = "sample:fashion-test|fashion-train|mnist-test|mnist-train, or an image folder "
-                    + "(one sub-folder per class). Default ${DEFAULT-VALUE}.")
+                    + "(one sub-folder per class, named after the model's labels). Default: the model's own test set "
+                    + "(model.json training.testData); required when it records none.")
     String data;
+
+    @Option(names = "--labels", paramLabel = "MAP.csv",
+            description = "Class of each sub-folder of an image folder: lines 'folder,label' (label = a model label or index).")
+    Path labels;
 
     @Option(names = "--json", description = "Print JSON (accuracy, perClassAccuracy, confusion).")
     boolean json;
@@ -36,13 +43,15 @@ final class EvaluateCommand implements Runnable {
     @Override
     public void run() {
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
-            Dataset d = SampleData.open(data, m.manifest().input().shape());
+            String ref = ModelDataSets.testOr(data, m.manifest(), "--data");
+            Dataset d = SampleData.open(ref, m.manifest().input().shape(), m.manifest().labels(), labels);
             Evaluation e = Evaluation.run(m, d, done -> { });
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("model", e.model());
                 out.put("sha256", m.weightsSha256());
                 out.put("data", e.data());
+                out.put("labelMapping", d.labelMapping());
                 out.put("samples", e.samples());
                 out.put("accuracy", e.accuracy());
                 out.put("recordedAccuracy", m.manifest().recordedTestAccuracy().orElse(null));
@@ -54,6 +63,7 @@ final class EvaluateCommand implements Runnable {
                 return;
             }
             System.out.printf("%s on %s (%d samples): accuracy %.2f%%%n", e.model(), e.data(), e.samples(), 100 * e.accuracy());
+            System.out.printf("  labels: %s%n", d.labelMapping());
             m.manifest().recordedTestAccuracy().ifPresent(a ->
                     System.out.printf("  recorded at training: %.2f%%%n", 100 * a));
             for (int c = 0; c < e.labels().size(); c++) {

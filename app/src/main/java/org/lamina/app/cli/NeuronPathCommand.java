@@ -1,6 +1,7 @@
 package org.lamina.app.cli;
 
 import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.data.SampleData;
 import org.lamina.analysis.job.AtomicOutput;
 import org.lamina.analysis.job.OutputFolder;
@@ -42,9 +43,14 @@ final class NeuronPathCommand implements Runnable {
     @Parameters(paramLabel = "MODEL", description = "A ViT: model directory or sample:NAME (e.g. sample:fashion-vit).")
     String model;
 
-    @Option(names = "--data", defaultValue = "sample:fashion-test",
-            description = "sample:fashion-test|fashion-train|…, or an image folder. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--data",
+            description = "sample:fashion-test|fashion-train|…, or an image folder. Default: the model's own test set "
+                    + "(model.json training.testData); required when it records none.")
     String data;
+
+    @Option(names = "--labels", paramLabel = "MAP.csv",
+            description = "Class of each sub-folder of an image folder: lines 'folder,label' (label = a model label or index).")
+    Path labels;
 
     @Option(names = "--class", paramLabel = "LABEL|all", split = ",", defaultValue = "all",
             description = "Classes to analyse (label or index, comma-separated), or all. Default ${DEFAULT-VALUE}.")
@@ -103,11 +109,15 @@ final class NeuronPathCommand implements Runnable {
             default -> throw new NeuronPathException("--tokens must be cls or patch-sum, got '" + tokens + "'");
         };
         List<String> cls = classes.size() == 1 && classes.get(0).equalsIgnoreCase("all") ? List.of() : classes;
-        NeuronPathParameters p = new NeuronPathParameters(data, cls, images, steps, topK, base, seed, mode,
+        // Validated before the model is opened; the data set is the model's own unless --data names one.
+        new NeuronPathParameters(data == null ? "(the model's own)" : data, cls, images, steps, topK, base, seed, mode,
                 NeuronPathParameters.DEFAULT_PRUNING);
         PrintStream err = System.err;
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
-            Dataset d = SampleData.open(data, m.manifest().input().shape());
+            String ref = ModelDataSets.testOr(data, m.manifest(), "--data");
+            NeuronPathParameters p = new NeuronPathParameters(ref, cls, images, steps, topK, base, seed, mode,
+                    NeuronPathParameters.DEFAULT_PRUNING);
+            Dataset d = SampleData.open(ref, m.manifest().input().shape(), m.manifest().labels(), labels);
             try (OutputFolder folder = RunOutput.open(out, spec)) {
                 long t0 = System.nanoTime();
                 ConsoleProgress progress = new ConsoleProgress(err, "neuronpath", quiet);

@@ -15,6 +15,7 @@ import org.lamina.analysis.conceptdepth.ProbeParameters;
 import org.lamina.analysis.conceptdepth.ProbeResult;
 import org.lamina.analysis.conceptdepth.ProbeSolver;
 import org.lamina.analysis.conceptdepth.TokenPooling;
+import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ProbeableModel;
 
@@ -51,8 +52,13 @@ final class ProbeCommand implements Runnable {
     String concepts;
 
     @Option(names = "--data", paramLabel = "DATA",
-            description = "Data set a CSV of indices refers to (default sample:fashion-test); rule files name their own.")
+            description = "Data set a CSV of indices refers to (default: the model's own test set, model.json "
+                    + "training.testData); rule files name their own.")
     String data;
+
+    @Option(names = "--labels", paramLabel = "MAP.csv",
+            description = "Class of each sub-folder of an image-folder data set: lines 'folder,label' (label = a model label or index).")
+    Path labels;
 
     @Option(names = "--points", defaultValue = "layers", paramLabel = "layers|all|P1,P2",
             description = "Probe points: layers = layer outputs (startable points), all, or a list. Default ${DEFAULT-VALUE}.")
@@ -163,7 +169,8 @@ final class ProbeCommand implements Runnable {
         ProbeResult r;
         try (ProbeableModel m = ModelLoader.open(model, device.choice());
              OutputFolder folder = RunOutput.open(out, spec)) {
-            ConceptSet set = ConceptSets.open(concepts, data, m.manifest().input().shape());
+            ConceptSet set = ConceptSets.open(concepts, data != null ? data : ModelDataSets.test(m.manifest()).orElse(null),
+                    m.manifest().input().shape(), m.manifest().labels(), labels);
             progress.message("features");
             r = ConceptDepthAnalysis.run(m, set, p, progress);
             boolean lens = logitLens.equals("on") || (logitLens.equals("auto") && LogitLens.supports(m.manifest()));

@@ -11,6 +11,7 @@ import org.lamina.analysis.chmcorr.study.StudyProtocol;
 import org.lamina.analysis.chmcorr.study.StudySummary;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.ImageInput;
+import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.data.SampleData;
 import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ManifestReader;
@@ -42,9 +43,11 @@ final class StudyCommand {
             description = "Draw a protocol: --correct images the AI (CHM-Corr) gets right and --wrong it gets wrong, seeded.")
     void create(
             @Parameters(index = "0", paramLabel = "MODEL", description = "Model directory or sample:NAME.") String model,
-            @Option(names = "--gallery", defaultValue = "sample:fashion-train", description = "Gallery. Default ${DEFAULT-VALUE}.") String gallery,
+            @Option(names = "--gallery", description = "Gallery. Default: the model's own training set.") String gallery,
             @Option(names = "--gallery-size", paramLabel = "M", description = "First M gallery images (default: all).") Integer gallerySize,
-            @Option(names = "--queries", defaultValue = "sample:fashion-test", description = "Trial images. Default ${DEFAULT-VALUE}.") String queries,
+            @Option(names = "--queries", description = "Trial images. Default: the model's own test set.") String queries,
+            @Option(names = "--labels", paramLabel = "MAP.csv",
+                    description = "Class of each sub-folder of an image-folder gallery or query set: lines 'folder,label'.") Path labels,
             @Option(names = "--correct", defaultValue = "10", description = "AI-correct trials. Default ${DEFAULT-VALUE}.") int correct,
             @Option(names = "--wrong", defaultValue = "10", description = "AI-wrong trials. Default ${DEFAULT-VALUE}.") int wrong,
             @Option(names = "--conditions", defaultValue = "static,interactive", split = ",",
@@ -61,8 +64,10 @@ final class StudyCommand {
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             ModelManifest mf = m.manifest();
             SpatialFeatures features = new SpatialFeatures(m, null);
-            Dataset g = SampleData.open(gallery, mf.input().shape());
-            Dataset q = SampleData.open(queries, mf.input().shape());
+            gallery = ModelDataSets.trainOr(gallery, mf, "--gallery");
+            queries = ModelDataSets.testOr(queries, mf, "--queries");
+            Dataset g = SampleData.open(gallery, mf.input().shape(), mf.labels(), labels);
+            Dataset q = SampleData.open(queries, mf.input().shape(), mf.labels(), labels);
             GalleryIndex index = (cache == null ? GalleryIndexCache.defaultCache() : new GalleryIndexCache(cache))
                     .loadOrBuild(features, g, gallerySize == null ? g.size() : gallerySize, ProgressSink.none());
             ChmcorrClassifier c = new ChmcorrClassifier(features, index, g, p);
@@ -108,8 +113,8 @@ final class StudyCommand {
     /** Reads a protocol and refuses one naming images its query set does not have. */
     static StudyProtocol checkedProtocol(Path file) {
         StudyProtocol p = StudyProtocol.read(file);
-        long[] shape = ManifestReader.read(ModelLocator.resolve(p.model())).input().shape();
-        p.checkImages(SampleData.open(p.queries(), shape).size(), file.toString());
+        ModelManifest mf = ManifestReader.read(ModelLocator.resolve(p.model()));
+        p.checkImages(SampleData.open(p.queries(), mf.input().shape(), mf.labels(), null).size(), file.toString());
         return p;
     }
 

@@ -18,7 +18,9 @@ import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
 import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.DatasetReference;
 import org.lamina.analysis.data.ImageInput;
+import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.model.ProbePoint;
 import org.lamina.plugins.api.ImageSelection;
@@ -73,7 +75,10 @@ final class ModelBrowser {
                 context.selectedProbePoint.set(pointName(b.getValue()));
             }
         });
-        context.model.addListener((o, a, b) -> showModel(b));
+        context.model.addListener((o, a, b) -> {
+            showModel(b);
+            selectOwnDataSet();
+        });
         context.selectedProbePoint.addListener((o, a, b) -> selectInTree(b));
 
         dataSetBox.setItems(context.dataSets);
@@ -93,6 +98,7 @@ final class ModelBrowser {
             if (dataSetBox.getValue() == null && !context.dataSets.isEmpty()) {
                 dataSetBox.setValue(context.dataSets.get(0));
             }
+            selectOwnDataSet();
         });
         dataSetBox.valueProperty().addListener((o, a, d) -> images.getItems().setAll(
                 d == null ? List.of() : IntStream.range(0, d.dataset().size()).boxed().toList()));
@@ -130,6 +136,26 @@ final class ModelBrowser {
     void selectImage(int index) {
         images.getSelectionModel().select(Integer.valueOf(index));
         images.scrollTo(index);
+    }
+
+    /**
+     * Shows the open model's own test set (model.json {@code training.testData}) when the data list
+     * holds it, instead of whichever bundled set came first: MNIST for mnist-cnn, not Fashion-MNIST.
+     * A data set the user opened stays selected.
+     */
+    private void selectOwnDataSet() {
+        LoadedModel m = context.model.get();
+        if (m == null) {
+            return;
+        }
+        LoadedDataset current = dataSetBox.getValue();
+        if (current != null && !DatasetReference.BUNDLED_TEST_SETS.contains(current.reference())) {
+            return;
+        }
+        ModelDataSets.test(m.model().manifest()).flatMap(own -> context.dataSets.stream()
+                .filter(d -> d.reference().equals(own)).findFirst())
+                .filter(own -> own != current)
+                .ifPresent(dataSetBox::setValue);
     }
 
     private void showModel(LoadedModel m) {

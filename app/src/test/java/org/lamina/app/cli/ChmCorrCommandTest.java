@@ -18,7 +18,7 @@ class ChmCorrCommandTest {
     static Path dir;
 
     private static String[] base(String... more) {
-        String[] b = {"chmcorr", "sample:tiny-cnn", "--device", "cpu", "--gallery", "sample:fashion-train", "--gallery-size", "200",
+        String[] b = {"chmcorr", "sample:tiny-cnn", "--device", "cpu", "--gallery", "sample:fashion-train", "--query-set", "sample:fashion-test", "--gallery-size", "200",
             "--n", "30", "--k", "7", "--cache", dir.resolve("cache").toString()};
         String[] out = new String[b.length + more.length];
         System.arraycopy(b, 0, out, 0, b.length);
@@ -134,7 +134,7 @@ class ChmCorrCommandTest {
 
         Path mask = Files.writeString(dir.resolve("rows12.csv"), csv);
         Path out = dir.resolve("q5-mask");
-        CliRun.Result cli = CliRun.run("chmcorr", "sample:tiny-cnn", "--device", "cpu", "--gallery", "sample:fashion-train",
+        CliRun.Result cli = CliRun.run("chmcorr", "sample:tiny-cnn", "--device", "cpu", "--gallery", "sample:fashion-train", "--query-set", "sample:fashion-test",
                 "--gallery-size", "200", "--n", "30", "--k", "7", "--cache", dir.resolve("cache").resolve("chmcorr").toString(),
                 "--query", "5", "--mask", mask.toString(), "--out", out.toString());
         assertThat(cli.code()).as(cli.err()).isZero();

@@ -16,7 +16,7 @@ class NeuronPathCommandTest {
 
     @Test
     void writesJsonWithEveryMethodAndTheFigures(@TempDir Path dir) throws Exception {
-        CliRun.Result r = CliRun.run("neuronpath", "sample:tiny-vit", "--class", "Trouser,Bag", "--images", "2", "--steps", "4",
+        CliRun.Result r = CliRun.run("neuronpath", "sample:tiny-vit", "--data", "sample:fashion-test", "--class", "Trouser,Bag", "--images", "2", "--steps", "4",
                 "--device", "cpu", "--quiet", "--dpi", "72", "--out", dir.toString());
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(dir.resolve("neuronpath.json").toFile());
@@ -44,20 +44,20 @@ class NeuronPathCommandTest {
 
     @Test
     void badInputIsReportedWithExitCode2(@TempDir Path dir) {
-        CliRun.Result steps = CliRun.run("neuronpath", "sample:tiny-vit", "--steps", "1", "--out", dir.toString());
+        CliRun.Result steps = CliRun.run("neuronpath", "sample:tiny-vit", "--data", "sample:fashion-test", "--steps", "1", "--out", dir.toString());
         assertThat(steps.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(steps.err()).contains("--steps must be at least 2");
-        CliRun.Result topK = CliRun.run("neuronpath", "sample:tiny-vit", "--class", "Bag", "--images", "1", "--top-k", "100",
+        CliRun.Result topK = CliRun.run("neuronpath", "sample:tiny-vit", "--data", "sample:fashion-test", "--class", "Bag", "--images", "1", "--top-k", "100",
                 "--device", "cpu", "--out", dir.toString());
         assertThat(topK.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(topK.err()).contains("larger than the FFN width").contains("64");
-        CliRun.Result cnn = CliRun.run("neuronpath", "sample:tiny-cnn", "--device", "cpu", "--out", dir.toString());
+        CliRun.Result cnn = CliRun.run("neuronpath", "sample:tiny-cnn", "--data", "sample:fashion-test", "--device", "cpu", "--out", dir.toString());
         assertThat(cnn.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(cnn.err()).contains("no FFN activation points").contains("lamina_export.py");
-        CliRun.Result cls = CliRun.run("neuronpath", "sample:tiny-vit", "--class", "Sock", "--device", "cpu", "--out", dir.toString());
+        CliRun.Result cls = CliRun.run("neuronpath", "sample:tiny-vit", "--data", "sample:fashion-test", "--class", "Sock", "--device", "cpu", "--out", dir.toString());
         assertThat(cls.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(cls.err()).contains("'Sock' is not a class");
-        CliRun.Result base = CliRun.run("neuronpath", "sample:tiny-vit", "--baselines", "saliency", "--out", dir.toString());
+        CliRun.Result base = CliRun.run("neuronpath", "sample:tiny-vit", "--data", "sample:fashion-test", "--baselines", "saliency", "--out", dir.toString());
         assertThat(base.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(base.err()).contains("unknown path method 'saliency'");
     }

@@ -45,9 +45,9 @@ class RunOutputCliTest {
                 List.of("infoplane", "--epochs", "5"),
                 List.of("craft", "sample:tiny-cnn", "--class", "Coat", "--data", "sample:fashion-test", "--images", "2",
                         "--rank", "2", "--patch", "12", "--designs", "4", "--quiet"),
-                List.of("neuronpath", "sample:tiny-vit", "--class", "Bag", "--images", "1", "--steps", "2", "--device", "cpu", "--quiet"),
-                List.of("probe", "sample:tiny-cnn", "--concepts", "sample:fashion-concepts", "--max-samples", "20", "--quiet"),
-                List.of("chmcorr", "sample:tiny-cnn", "--device", "cpu", "--gallery", "sample:fashion-train", "--gallery-size", "50",
+                List.of("neuronpath", "sample:tiny-vit", "--data", "sample:fashion-test", "--class", "Bag", "--images", "1", "--steps", "2", "--device", "cpu", "--quiet"),
+                List.of("probe", "sample:tiny-cnn", "--concepts", "sample:fashion-concepts", "--data", "sample:fashion-test", "--max-samples", "20", "--quiet"),
+                List.of("chmcorr", "sample:tiny-cnn", "--device", "cpu", "--query-set", "sample:fashion-test", "--gallery", "sample:fashion-train", "--gallery-size", "50",
                         "--n", "10", "--k", "3", "--query", "0"));
     }
 

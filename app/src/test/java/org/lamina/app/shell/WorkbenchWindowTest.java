@@ -117,6 +117,26 @@ class WorkbenchWindowTest {
     }
 
     @Test
+    void aModelOpensWithItsOwnDataSetSelected(FxRobot robot) throws Exception {
+        await(() -> window.context().modelProperty().get() != null && window.context().dataSets().size() >= 2
+                && window.jobs().activeJobs() == 0);
+        fx(() -> {
+            window.openModel("sample:mnist-cnn");
+            return null;
+        });
+        await(() -> window.context().modelProperty().get().name().equals("mnist-cnn") && window.jobs().activeJobs() == 0);
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<org.lamina.plugins.api.LoadedDataset> box =
+                robot.lookup("#data-sets").queryAs(javafx.scene.control.ComboBox.class);
+        await(() -> box.getValue() != null && box.getValue().reference().equals("sample:mnist-test"));
+        fx(() -> {
+            window.openModel("sample:fashion-cnn");
+            return null;
+        });
+        await(() -> box.getValue() != null && box.getValue().reference().equals("sample:fashion-test"));
+    }
+
+    @Test
     void selectingAProbePointInTheTreeUpdatesTheExplorer(FxRobot robot) throws Exception {
         awaitExplorer(robot, "conv1");
         robot.clickOn(robot.lookup(".tree-cell").lookup((javafx.scene.control.TreeCell<?> c) ->

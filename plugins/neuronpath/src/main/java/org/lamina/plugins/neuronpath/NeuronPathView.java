@@ -357,7 +357,7 @@ final class NeuronPathView implements PluginView {
             }
         }
         if (reference.equals("sample:fashion-test")) {
-            return SampleData.open(reference, model.manifest().input().shape());
+            return SampleData.open(reference, model.manifest().input().shape(), model.manifest().labels(), null);
         }
         return DatasetReference.open(reference, model.manifest().input().shape(), model.manifest().labels());
     }
