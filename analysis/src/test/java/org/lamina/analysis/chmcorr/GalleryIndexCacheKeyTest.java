@@ -91,8 +91,8 @@ class GalleryIndexCacheKeyTest {
     void galleriesWithTheSameNameAndSizeAreTwoEntries() throws IOException {
         Path cache = temp.resolve("cache");
         SpatialFeatures f = new SpatialFeatures(tiny, null);
-        Dataset a = ImageFolderDataset.read(imageFolder(temp.resolve("a"), 1, 4), 1, 28, 28);
-        Dataset b = ImageFolderDataset.read(imageFolder(temp.resolve("b"), 2, 4), 1, 28, 28);
+        Dataset a = ImageFolderDataset.read(imageFolder(temp.resolve("a"), 1, 4), 1, 28, 28, List.of("bag", "coat"), null);
+        Dataset b = ImageFolderDataset.read(imageFolder(temp.resolve("b"), 2, 4), 1, 28, 28, List.of("bag", "coat"), null);
         assertThat(a.name()).isEqualTo(b.name());
         assertThat(a.size()).isEqualTo(b.size());
 
@@ -112,14 +112,14 @@ class GalleryIndexCacheKeyTest {
         Path cache = temp.resolve("cache");
         SpatialFeatures f = new SpatialFeatures(tiny, null);
         Path root = imageFolder(temp, 3, 3);
-        Dataset before = ImageFolderDataset.read(root, 1, 28, 28);
+        Dataset before = ImageFolderDataset.read(root, 1, 28, 28, List.of("bag", "coat"), null);
         GalleryIndex old = new GalleryIndexCache(cache).loadOrBuild(f, before, before.size(), ProgressSink.none());
 
         Path edited = root.resolve("coat").resolve("1.png");
         FileTime was = Files.getLastModifiedTime(edited);
         writePng(edited, new Random(99));
         Files.setLastModifiedTime(edited, FileTime.fromMillis(was.toMillis() + 5_000));
-        Dataset after = ImageFolderDataset.read(root, 1, 28, 28);
+        Dataset after = ImageFolderDataset.read(root, 1, 28, 28, List.of("bag", "coat"), null);
 
         GalleryIndex now = new GalleryIndexCache(cache).loadOrBuild(f, after, after.size(), ProgressSink.none());
         assertThat(now.features()).containsExactly(fresh(f, after, after.size()).features());
@@ -133,7 +133,7 @@ class GalleryIndexCacheKeyTest {
         Path root = imageFolder(temp, 4, 3);
         Path edited = root.resolve("bag").resolve("2.png");
         writeFlatPng(edited, 40);
-        Dataset before = ImageFolderDataset.read(root, 1, 28, 28);
+        Dataset before = ImageFolderDataset.read(root, 1, 28, 28, List.of("bag", "coat"), null);
         GalleryIndex old = new GalleryIndexCache(cache).loadOrBuild(f, before, before.size(), ProgressSink.none());
 
         long size = Files.size(edited);
@@ -141,7 +141,7 @@ class GalleryIndexCacheKeyTest {
         writeFlatPng(edited, 200);
         Files.setLastModifiedTime(edited, was);
         assertThat(Files.size(edited)).isEqualTo(size);
-        Dataset after = ImageFolderDataset.read(root, 1, 28, 28);
+        Dataset after = ImageFolderDataset.read(root, 1, 28, 28, List.of("bag", "coat"), null);
 
         GalleryIndex now = new GalleryIndexCache(cache).loadOrBuild(f, after, after.size(), ProgressSink.none());
         assertThat(now.features()).containsExactly(fresh(f, after, after.size()).features());

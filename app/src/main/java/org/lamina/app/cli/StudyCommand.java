@@ -59,13 +59,14 @@ final class StudyCommand {
             @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Protocol file to write.") Path out) {
         ChmcorrParameters p = new ChmcorrParameters(n, k, 0.55, "mnn", 5, 5);
         // What can be known before computing anything: the query set's size.
-        long[] shape = ManifestReader.read(ModelLocator.resolve(model)).input().shape();
-        ProtocolGenerator.checkFeasible(SampleData.open(queries, shape).size(), correct, wrong, "'" + queries + "'");
+        ModelManifest declared = ManifestReader.read(ModelLocator.resolve(model));
+        gallery = ModelDataSets.trainOr(gallery, declared, "--gallery");
+        queries = ModelDataSets.testOr(queries, declared, "--queries");
+        ProtocolGenerator.checkFeasible(SampleData.open(queries, declared.input().shape(), declared.labels(), labels).size(),
+                correct, wrong, "'" + queries + "'");
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             ModelManifest mf = m.manifest();
             SpatialFeatures features = new SpatialFeatures(m, null);
-            gallery = ModelDataSets.trainOr(gallery, mf, "--gallery");
-            queries = ModelDataSets.testOr(queries, mf, "--queries");
             Dataset g = SampleData.open(gallery, mf.input().shape(), mf.labels(), labels);
             Dataset q = SampleData.open(queries, mf.input().shape(), mf.labels(), labels);
             GalleryIndex index = (cache == null ? GalleryIndexCache.defaultCache() : new GalleryIndexCache(cache))

@@ -33,7 +33,7 @@ class ChmCorrCommandTest {
         Path out = dir.resolve("unwritable-cache");
         CliRun.Result r = CliRun.run("chmcorr", "sample:tiny-cnn", "--device", "cpu", "--gallery", "sample:fashion-train",
                 "--gallery-size", "40", "--n", "10", "--k", "5", "--cache", notAFolder.resolve("sub").toString(),
-                "--query", "1", "--out", out.toString());
+                "--query-set", "sample:fashion-test", "--query", "1", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(out.resolve("chmcorr.json")).isNotEmptyFile();
         assertThat(r.err()).contains("cannot write the CHM-Corr gallery index cache").contains(notAFolder.toString());

@@ -73,7 +73,8 @@ class StudyIntegrityCliTest {
     void studyNewRefusesMoreTrialsThanTheQuerySetBeforeComputing() throws Exception {
         Path cache = Files.createDirectories(dir.resolve("cache"));
         Path out = dir.resolve("protocol.json");
-        CliRun.Result r = CliRun.run("study", "new", "sample:tiny-cnn", "--gallery-size", "50", "--correct", "5000",
+        CliRun.Result r = CliRun.run("study", "new", "sample:tiny-cnn", "--gallery", "sample:fashion-train", "--queries",
+                "sample:fashion-test", "--gallery-size", "50", "--correct", "5000",
                 "--cache", cache.toString(), "--out", out.toString());
         assertThat(r.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(r.err()).contains("5010").contains("sample:fashion-test").contains("only 2000 images");
