@@ -131,6 +131,112 @@ class CraftNmfTest {
         }
     }
 
+    /**
+     * The active set against brute force (every support, its unconstrained solve, the best
+     * feasible one), also where W has a repeated row and a zero row — where the Gram matrix is
+     * singular and only the objective value is unique.
+     */
+    @Test
+    void activeSetReachesTheBruteForceOptimum() {
+        ModelRuntime.engine();
+        java.util.Random rng = new java.util.Random(11);
+        int r = 5;
+        int c = 9;
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int trial = 0; trial < 40; trial++) {
+                float[] w = new float[r * c];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = rng.nextFloat() < 0.3f ? 0 : rng.nextFloat();
+                }
+                if (trial % 2 == 1) {
+                    System.arraycopy(w, 0, w, 3 * c, c); // row 3 = row 0
+                    java.util.Arrays.fill(w, 4 * c, 5 * c, 0f); // row 4 = 0
+                }
+                float[] a = new float[c];
+                for (int k = 0; k < c; k++) {
+                    a[k] = (float) (rng.nextGaussian() + 0.5);
+                }
+                double l2 = trial % 4 == 2 ? 0.3 : 0;
+                RowMajorMatrix bank = new RowMajorMatrix(r, c, w);
+                float[] u = NonNegativeLeastSquares.encode(m, m.create(a, new ai.djl.ndarray.types.Shape(1, c)), bank,
+                        NmfSettings.defaults().withAlphaW(l2 / c)).row(0);
+                double best = Double.MAX_VALUE;
+                for (int support = 0; support < (1 << r); support++) {
+                    double[] x = leastSquaresOn(support, w, a, r, c, l2);
+                    if (x != null && java.util.Arrays.stream(x).allMatch(v -> v >= 0)) {
+                        best = Math.min(best, objective(x, w, a, r, c, l2));
+                    }
+                }
+                double[] ud = new double[r];
+                for (int j = 0; j < r; j++) {
+                    ud[j] = u[j];
+                    assertThat(u[j]).isGreaterThanOrEqualTo(0f);
+                }
+                assertThat(objective(ud, w, a, r, c, l2)).as("trial %d", trial).isCloseTo(best, within(1e-6 * Math.max(1, best)));
+            }
+        }
+    }
+
+    /** Unconstrained least squares on the rows of W in {@code support} (normal equations, Gauss–Jordan); null if singular. */
+    private static double[] leastSquaresOn(int support, float[] w, float[] a, int r, int c, double l2) {
+        int[] idx = java.util.stream.IntStream.range(0, r).filter(j -> (support >> j & 1) == 1).toArray();
+        int k = idx.length;
+        double[][] g = new double[k][k + 1];
+        for (int p = 0; p < k; p++) {
+            for (int q = 0; q < k; q++) {
+                for (int t = 0; t < c; t++) {
+                    g[p][q] += (double) w[idx[p] * c + t] * w[idx[q] * c + t];
+                }
+            }
+            g[p][p] += l2;
+            for (int t = 0; t < c; t++) {
+                g[p][k] += (double) w[idx[p] * c + t] * a[t];
+            }
+        }
+        for (int p = 0; p < k; p++) {
+            int piv = p;
+            for (int q = p + 1; q < k; q++) {
+                if (Math.abs(g[q][p]) > Math.abs(g[piv][p])) {
+                    piv = q;
+                }
+            }
+            double[] tmp = g[p];
+            g[p] = g[piv];
+            g[piv] = tmp;
+            if (Math.abs(g[p][p]) < 1e-9) {
+                return null;
+            }
+            for (int q = 0; q < k; q++) {
+                if (q != p) {
+                    double f = g[q][p] / g[p][p];
+                    for (int t = p; t <= k; t++) {
+                        g[q][t] -= f * g[p][t];
+                    }
+                }
+            }
+        }
+        double[] x = new double[r];
+        for (int p = 0; p < k; p++) {
+            x[idx[p]] = g[p][k] / g[p][p];
+        }
+        return x;
+    }
+
+    private static double objective(double[] x, float[] w, float[] a, int r, int c, double l2) {
+        double s = 0;
+        for (int t = 0; t < c; t++) {
+            double d = a[t];
+            for (int j = 0; j < r; j++) {
+                d -= x[j] * w[j * c + t];
+            }
+            s += d * d;
+        }
+        for (double v : x) {
+            s += l2 * v * v;
+        }
+        return 0.5 * s;
+    }
+
     @Test
     void sameSeedSameFactors() {
         ModelRuntime.engine();
