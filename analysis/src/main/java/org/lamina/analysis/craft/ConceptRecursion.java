@@ -74,7 +74,7 @@ public final class ConceptRecursion {
                 progress.advance(1);
             }
             NmfResult nmf = NonNegativeFactorization.fit(manager, new RowMajorMatrix(rows.length, channels, a), rank,
-                    NmfSettings.defaults().withSeed(parent.parameters().seed()).withAlphaW(parent.parameters().alphaW()));
+                    parent.parameters().nmfSettings());
             progress.advance(1);
             int[][] top = new int[rank][];
             for (int c = 0; c < rank; c++) {

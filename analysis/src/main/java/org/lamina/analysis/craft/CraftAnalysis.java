@@ -137,7 +137,7 @@ public final class CraftAnalysis {
         int hBatch = p.batchSize() > 0 ? p.batchSize() : BatchPlanner.batchSize(mf, false);
         int r = p.rank();
         int positions = point.shape().length == 3 ? (int) (point.shape()[1] * point.shape()[2]) : 1;
-        NmfSettings nmfSettings = NmfSettings.defaults().withSeed(p.seed()).withAlphaW(p.alphaW());
+        NmfSettings nmfSettings = p.nmfSettings();
         SobolMasks sobol = SobolMasks.of(r, p.designs()).withoutB();
         int imagesPerCropBatch = Math.max(1, batch / perImage);
         long total = ceil(images.length, imagesPerCropBatch) + ceil(images.length, batch) + 1
@@ -329,8 +329,7 @@ public final class CraftAnalysis {
             provenance.put("weightsSha256", model.weightsSha256());
             provenance.put("data", data.name());
             provenance.put("labelMapping", data.labelMapping());
-            provenance.put("nmf", Map.of("solver", "coordinate descent (HALS), NNDSVDa init", "tolerance", nmfSettings.tolerance(),
-                    "maxIterations", nmfSettings.maxIterations(), "alphaW", nmfSettings.alphaW()));
+            provenance.put("nmf", nmfProvenance(nmfSettings, nmf));
             provenance.put("sobol", Map.of("sampler", "unscrambled Halton, dimension 2r, index 0 first", "designs", p.designs(),
                     "estimator", "Jansen", "evaluationsPerImage", sobolRows));
             Map<String, Object> hInfo = new LinkedHashMap<>();
@@ -354,6 +353,24 @@ public final class CraftAnalysis {
                     p.withLayer(point.name()), provenance, seconds, aM, nmf.u(), nmf.w(), local, uMaps, gradientMaps,
                     mapRows, mapCols);
         }
+    }
+
+    /** What the NMF and the encoding did, for craft.json (issue #22: solver, sweeps, iterations, final error). */
+    static Map<String, Object> nmfProvenance(NmfSettings settings, NmfResult nmf) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("solver", nmf.solver().id());
+        m.put("algorithm", "coordinate descent (HALS), components in order, NNDSVDa init from a converged truncated SVD");
+        m.put("sweepsPerHalfStep", nmf.solver() == NmfSolver.REFERENCE ? "1 (scikit-learn's solver='cd')"
+                : "up to " + nmf.solver().maxSweepsPerHalfStep() + " (accelerated HALS; not scikit-learn's concept bank)");
+        m.put("tolerance", settings.tolerance());
+        m.put("maxIterations", settings.maxIterations());
+        m.put("alphaW", settings.alphaW());
+        m.put("iterations", nmf.iterations());
+        m.put("converged", nmf.converged());
+        m.put("relativeError", nmf.relativeError());
+        m.put("encoding", "exact NNLS per row (Lawson–Hanson active set); scikit-learn's transform stops its coordinate"
+                + " descent at tol");
+        return m;
     }
 
     /** Rows with the largest values in column c, best first. */

@@ -20,9 +20,15 @@ import org.lamina.analysis.session.ParameterMap;
  * @param batchSize  rows per engine run; 0 = from the memory budget ({@code BatchPlanner})
  * @param fidelity   whether to compute the gradients, occlusion and deletion/insertion curves
  *                   (default true; the reference CRAFT pipeline stops after Sobol)
+ * @param nmfSolver  NMF sweeps per half-step ({@link NmfSolver}): {@code reference} (default,
+ *                   sklearn's — the reference CRAFT's concept bank) or {@code accelerated}
+ * @param maxIter    NMF iteration limit, 1 … 100000 (sklearn's {@code max_iter}; default 200)
+ * @param tol        NMF stopping tolerance on the violation ratio, in (0, 1) (sklearn's {@code tol};
+ *                   default 1e-4)
  */
 public record CraftParameters(String data, String layer, int classIndex, int images, int rank, int patch,
-                              int designs, long seed, double alphaW, int batchSize, boolean fidelity) {
+                              int designs, long seed, double alphaW, int batchSize, boolean fidelity,
+                              NmfSolver nmfSolver, int maxIter, double tol) {
 
     public static final String DEFAULT_DATA = "sample:fashion-train";
     public static final int DEFAULT_IMAGES = 500;
@@ -50,6 +56,27 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
         if (batchSize < 0) {
             throw new IllegalArgumentException("--batch must be ≥ 0 (0 = from the memory budget), got " + batchSize);
         }
+        if (nmfSolver == null) {
+            throw new IllegalArgumentException("--nmf-solver must be one of " + java.util.Arrays.toString(NmfSolver.ids()));
+        }
+        if (maxIter < 1 || maxIter > 100_000) {
+            throw new IllegalArgumentException("--max-iter must be 1 to 100000, got " + maxIter);
+        }
+        if (!(tol > 0 && tol < 1)) {
+            throw new IllegalArgumentException("--tol must be in (0, 1), got " + tol);
+        }
+    }
+
+    /** The reference NMF solver with sklearn's iteration limit and tolerance. */
+    public CraftParameters(String data, String layer, int classIndex, int images, int rank, int patch,
+                           int designs, long seed, double alphaW, int batchSize, boolean fidelity) {
+        this(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity,
+                NmfSolver.REFERENCE, NmfSettings.DEFAULT_MAX_ITERATIONS, NmfSettings.DEFAULT_TOLERANCE);
+    }
+
+    /** The NMF settings these parameters ask for. */
+    public NmfSettings nmfSettings() {
+        return new NmfSettings(tol, maxIter, alphaW, seed, nmfSolver);
     }
 
     /** Defaults for a class. */
@@ -59,39 +86,53 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
     }
 
     public CraftParameters withLayer(String l) {
-        return new CraftParameters(data, l, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity);
+        return new CraftParameters(data, l, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity,
+                nmfSolver, maxIter, tol);
     }
 
     public CraftParameters withImages(int n) {
-        return new CraftParameters(data, layer, classIndex, n, rank, patch, designs, seed, alphaW, batchSize, fidelity);
+        return new CraftParameters(data, layer, classIndex, n, rank, patch, designs, seed, alphaW, batchSize, fidelity,
+                nmfSolver, maxIter, tol);
     }
 
     public CraftParameters withRank(int r) {
-        return new CraftParameters(data, layer, classIndex, images, r, patch, designs, seed, alphaW, batchSize, fidelity);
+        return new CraftParameters(data, layer, classIndex, images, r, patch, designs, seed, alphaW, batchSize, fidelity,
+                nmfSolver, maxIter, tol);
     }
 
     public CraftParameters withPatch(int p) {
-        return new CraftParameters(data, layer, classIndex, images, rank, p, designs, seed, alphaW, batchSize, fidelity);
+        return new CraftParameters(data, layer, classIndex, images, rank, p, designs, seed, alphaW, batchSize, fidelity,
+                nmfSolver, maxIter, tol);
     }
 
     public CraftParameters withData(String d) {
-        return new CraftParameters(d, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity);
+        return new CraftParameters(d, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity,
+                nmfSolver, maxIter, tol);
     }
 
     public CraftParameters withDesigns(int n) {
-        return new CraftParameters(data, layer, classIndex, images, rank, patch, n, seed, alphaW, batchSize, fidelity);
+        return new CraftParameters(data, layer, classIndex, images, rank, patch, n, seed, alphaW, batchSize, fidelity,
+                nmfSolver, maxIter, tol);
     }
 
     public CraftParameters withSeed(long s) {
-        return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, s, alphaW, batchSize, fidelity);
+        return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, s, alphaW, batchSize, fidelity,
+                nmfSolver, maxIter, tol);
     }
 
     public CraftParameters withFidelity(boolean f) {
-        return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, f);
+        return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, f,
+                nmfSolver, maxIter, tol);
     }
 
     public CraftParameters withClass(int c) {
-        return new CraftParameters(data, layer, c, images, rank, patch, designs, seed, alphaW, batchSize, fidelity);
+        return new CraftParameters(data, layer, c, images, rank, patch, designs, seed, alphaW, batchSize, fidelity,
+                nmfSolver, maxIter, tol);
+    }
+
+    public CraftParameters withNmf(NmfSolver solver, int iterations, double tolerance) {
+        return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity,
+                solver, iterations, tolerance);
     }
 
     /** The parameters as plain values (for sessions); {@link #fromMap} reads them back. */
@@ -108,6 +149,9 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
         m.put("alphaW", alphaW);
         m.put("batchSize", batchSize);
         m.put("fidelity", fidelity);
+        m.put("nmfSolver", nmfSolver.id());
+        m.put("maxIter", maxIter);
+        m.put("tol", tol);
         return m;
     }
 
@@ -124,7 +168,7 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
         }
         ParameterMap r = new ParameterMap(m, "CRAFT parameter", IllegalArgumentException::new)
                 .allowOnly("data", "layer", "class", "images", "rank", "patch", "designs", "seed", "alphaW", "batchSize",
-                        "fidelity");
+                        "fidelity", "nmfSolver", "maxIter", "tol");
         int classIndex = r.requiredWholeNumber("class");
         if (classIndex < 0) {
             throw new IllegalArgumentException("CRAFT parameter 'class' must be a class index (at least 0), got " + classIndex);
@@ -135,9 +179,16 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
                 r.wholeNumber("designs", d.designs()), r.longNumber("seed", d.seed()),
                 r.decimal("alphaW", d.alphaW()), r.wholeNumber("batchSize", d.batchSize()),
                 r.has("fidelity") ? (Boolean) r.typed(m.get("fidelity"), Boolean.class, "fidelity", "true or false")
-                        : d.fidelity());
+                        : d.fidelity(),
+                r.has("nmfSolver") ? solver(r.string("nmfSolver", null)) : d.nmfSolver(),
+                r.wholeNumber("maxIter", d.maxIter()), r.decimal("tol", d.tol()));
     }
 
-
-
+    private static NmfSolver solver(String text) {
+        try {
+            return NmfSolver.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("CRAFT parameter 'nmfSolver' " + e.getMessage().replace("NMF solver ", ""));
+        }
+    }
 }

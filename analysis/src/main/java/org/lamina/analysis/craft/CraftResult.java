@@ -21,7 +21,7 @@ import java.util.Map;
  * @param rank                number of concepts r
  * @param importance          global Sobol total index per concept (mean over images)
  * @param reconstructionError ||A − UW||_F / ||A||_F
- * @param nmfIterations       NMF sweeps run
+ * @param nmfIterations       NMF iterations run (one U step and one W step each)
  * @param nmfConverged        whether NMF met its tolerance
  * @param fidelity            deletion/insertion curves per ranking id
  * @param concepts            per concept: id, importance, indices (rows of A) of its top crops

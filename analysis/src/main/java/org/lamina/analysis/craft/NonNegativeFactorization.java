@@ -8,7 +8,11 @@ import java.util.Random;
 /**
  * Non-negative matrix factorisation A ≈ U·W by alternating coordinate descent (HALS), the
  * reference CRAFT's solver (scikit-learn {@code NMF(init='nndsvda', solver='cd', tol=1e-4,
- * max_iter=200)}; shared/specs/craft.md §Pipeline step 4). On a GPU manager the O(n·C·r)
+ * max_iter=200)}; shared/specs/craft.md §Pipeline step 4). With {@link NmfSolver#REFERENCE} (the
+ * default) each iteration is sklearn's: one sweep of U (sklearn's W) then one of W (its
+ * {@code components_}), components in order, stopping when the summed projected-gradient violation
+ * of an iteration falls to {@code tolerance} times the first iteration's (checked every iteration,
+ * as sklearn's cd solver does); {@link NmfSolver#ACCELERATED} repeats sweeps (see there). On a GPU manager the O(n·C·r)
  * products of each sweep run as engine tensors; on the CPU they run as plain float loops on the
  * host ({@link HostProducts}), because for these skinny products (r ≈ 10) an engine call costs
  * more in JNI and thread hand-off than the arithmetic (measured on a busy 2-core machine: 1–20 ms
@@ -23,8 +27,6 @@ public final class NonNegativeFactorization {
 
     /** NNDSVD's threshold under which initial values count as zero (sklearn's). */
     static final double NNDSVD_EPS = 1e-6;
-    /** At most this many sweeps per half-step on the same products (see {@link #fit}). */
-    static final int MAX_REPEATS = 2;
 
     private NonNegativeFactorization() {
     }
@@ -52,16 +54,19 @@ public final class NonNegativeFactorization {
             NDArray aTNd = onEngine ? aNd.transpose().duplicate() : null;
             float[][] aRows = onEngine ? null : HostProducts.rows(a);
             float[][] aColumns = onEngine ? null : HostProducts.columns(a);
-            // Accelerated HALS (Gillis & Glineur 2012): a sweep costs O(n·r²) once its products
-            // (O(n·C·r)) are known, so each half-step may repeat its sweep on the same products,
-            // stopping when a sweep's violation falls under a tenth of the first. Gillis & Glineur
-            // allow up to 1 + ½(1 + C/r) repeats (7 and 19 here); at sklearn's iteration limit
-            // those repeats cost more than the products and buy little, so at most
-            // MAX_REPEATS (bench A, 360 × 128, r = 10, 200 iterations: relative error 0.17939
-            // with 2, 0.17931 with 7/19, sklearn's plain HALS 0.17973). Same fixed points and
-            // stopping rule as sklearn.
-            int innerU = Math.min(MAX_REPEATS, 1 + (int) (0.5 * (1 + (double) c / rank)));
-            int innerW = Math.min(MAX_REPEATS, 1 + (int) (0.5 * (1 + (double) n / rank)));
+            // One sweep per half-step (NmfSolver.REFERENCE) is sklearn's _fit_coordinate_descent.
+            // NmfSolver.ACCELERATED is accelerated HALS (Gillis & Glineur 2012): a sweep costs O(n·r²)
+            // once its products (O(n·C·r)) are known, so each half-step may repeat its sweep on the
+            // same products, stopping when a sweep's violation falls under a tenth of the first.
+            // Gillis & Glineur allow up to 1 + ½(1 + C/r) repeats (7 and 19 on bench A); at sklearn's
+            // iteration limit those cost more than the products and buy little, so at most 2 (bench A,
+            // 360 × 128, r = 10, 200 iterations: relative error 0.17939 with 2, 0.17931 with 7/19,
+            // plain HALS 0.17973). Both use sklearn's stopping rule, but repeats move the iterates
+            // onto another path, and NMF's fixed point depends on the path: ACCELERATED's concept bank is
+            // not sklearn's (NmfSolver).
+            int maxSweeps = settings.solver().maxSweepsPerHalfStep();
+            int innerU = Math.min(maxSweeps, 1 + (int) (0.5 * (1 + (double) c / rank)));
+            int innerW = Math.min(maxSweeps, 1 + (int) (0.5 * (1 + (double) n / rank)));
             double[][] init = nndsvda(scope, aNd, a, rank, settings.seed());
             // Both factors are kept by columns of the matrix their sweep updates, so that every
             // inner loop (products and sweeps) runs over one array indexed by the loop variable:
@@ -120,7 +125,7 @@ public final class NonNegativeFactorization {
             }
             RowMajorMatrix uM = new RowMajorMatrix(n, rank, uRows);
             RowMajorMatrix wM = new RowMajorMatrix(rank, c, wRows);
-            return new NmfResult(uM, wM, iterations, converged, relativeError(a, uM, wM));
+            return new NmfResult(uM, wM, iterations, converged, relativeError(a, uM, wM), settings.solver());
         }
     }
 

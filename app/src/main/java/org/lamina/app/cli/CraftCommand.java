@@ -7,6 +7,8 @@ import org.lamina.analysis.craft.CraftFiles;
 import org.lamina.analysis.craft.CraftParameters;
 import org.lamina.analysis.craft.CraftResult;
 import org.lamina.analysis.craft.FidelityCurve;
+import org.lamina.analysis.craft.NmfSettings;
+import org.lamina.analysis.craft.NmfSolver;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.data.SampleData;
@@ -78,6 +80,21 @@ final class CraftCommand implements Runnable {
     @Option(names = "--alpha-w", defaultValue = "0", description = "NMF L2 penalty on U (sklearn's alpha_W). Default ${DEFAULT-VALUE}.")
     double alphaW;
 
+    @Option(names = "--nmf-solver", defaultValue = "reference", paramLabel = "reference|accelerated",
+            description = {"NMF coordinate-descent sweeps per half-step: 'reference' = one, as scikit-learn's solver='cd' "
+                    + "that the authors' CRAFT calls (the same concept bank); 'accelerated' = up to two on the same products "
+                    + "(accelerated HALS: lower error per iteration, but a different concept bank). Default ${DEFAULT-VALUE}."})
+    String nmfSolver;
+
+    @Option(names = "--max-iter", defaultValue = "" + NmfSettings.DEFAULT_MAX_ITERATIONS,
+            description = "NMF iteration limit, 1 … 100000 (sklearn's max_iter). Default ${DEFAULT-VALUE}.")
+    int maxIter;
+
+    @Option(names = "--tol", defaultValue = "" + NmfSettings.DEFAULT_TOLERANCE,
+            description = "NMF tolerance in (0, 1): stop when an iteration's projected-gradient violation is at most "
+                    + "this fraction of the first's (sklearn's tol). Default ${DEFAULT-VALUE}.")
+    double tol;
+
     @Option(names = "--batch", defaultValue = "0", description = "Rows per engine run; 0 = from the memory budget. Default ${DEFAULT-VALUE}.")
     int batch;
 
@@ -107,12 +124,14 @@ final class CraftCommand implements Runnable {
     @Override
     public void run() {
         RunOutput.checkDpi(dpi);
+        NmfSolver solver = checkedNmfOptions();
         SubConceptRequest sub = subConcepts == null ? null : SubConceptRequest.parse(subConcepts, rank);
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             int classIndex = classIndex(target, m.manifest().labels());
             String ref = ModelDataSets.trainOr(data, m.manifest(), "--data");
             Dataset dataset = SampleData.open(ref, m.manifest().input().shape(), m.manifest().labels(), labels);
-            CraftParameters p = new CraftParameters(ref, layer, classIndex, images, rank, patch, designs, seed, alphaW, batch, !noFidelity);
+            CraftParameters p = new CraftParameters(ref, layer, classIndex, images, rank, patch, designs, seed, alphaW, batch, !noFidelity,
+                    solver, maxIter, tol);
             if (sub != null && m.probePoints().stream().noneMatch(pt -> pt.name().equals(sub.point()))) {
                 throw new IllegalArgumentException("--sub-concepts: '" + sub.point() + "' is not a probe point of the model");
             }
@@ -134,8 +153,8 @@ final class CraftCommand implements Runnable {
         PrintStream o = System.out;
         o.printf(Locale.ROOT, "CRAFT %s, class %d (%s), cut point %s, %d images × %d crops, rank %d%n", r.model(),
                 r.target().index(), r.target().label(), r.layer(), r.imageIndices().length, r.crops().cropsPerImage(), r.rank());
-        o.printf(Locale.ROOT, "NMF relative error %.4f after %d iterations%s%n", r.reconstructionError(), r.nmfIterations(),
-                r.nmfConverged() ? "" : " (iteration limit)");
+        o.printf(Locale.ROOT, "NMF (%s solver) relative error %.4f after %d iterations%s%n", r.parameters().nmfSolver(),
+                r.reconstructionError(), r.nmfIterations(), r.nmfConverged() ? "" : " (iteration limit)");
         o.println("concepts by Sobol total index:");
         for (int id : r.conceptsByImportance()) {
             o.printf(Locale.ROOT, "  C%-3d %.4f%n", id, r.importance()[id]);
@@ -150,6 +169,23 @@ final class CraftCommand implements Runnable {
                     s.parentConcept(), s.layer(), s.nmf().rank(), s.crops().length, s.nmf().relativeError());
         }
         o.println("wrote " + out.resolve(CraftFiles.JSON) + ", " + CraftFiles.NPZ + " and figures");
+    }
+
+    /** {@code --nmf-solver}, {@code --max-iter} and {@code --tol}, checked before the model is opened. */
+    private NmfSolver checkedNmfOptions() {
+        NmfSolver solver;
+        try {
+            solver = NmfSolver.parse(nmfSolver);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--nmf-solver must be reference or accelerated, got '" + nmfSolver + "'");
+        }
+        if (maxIter < 1 || maxIter > 100_000) {
+            throw new IllegalArgumentException("--max-iter must be 1 to 100000, got " + maxIter);
+        }
+        if (!(tol > 0 && tol < 1)) {
+            throw new IllegalArgumentException("--tol must be in (0, 1), got " + tol);
+        }
+        return solver;
     }
 
     /** {@code --sub-concepts CONCEPT:POINT:RANK}, checked before anything is computed. */

@@ -40,11 +40,38 @@ class CraftCommandTest {
         assertThat(json.get("concepts")).hasSize(3);
         assertThat(json.get("concepts").get(0).get("topCrops")).hasSize(10);
         assertThat(json.get("provenance").get("weightsSha256").asText()).hasSize(64);
+        // Issue #22: the NMF's choices and outcome, reference solver by default.
+        JsonNode nmf = json.get("provenance").get("nmf");
+        assertThat(nmf.get("solver").asText()).isEqualTo("reference");
+        assertThat(nmf.get("sweepsPerHalfStep").asText()).startsWith("1 ");
+        assertThat(nmf.get("maxIterations").asInt()).isEqualTo(200);
+        assertThat(nmf.get("tolerance").asDouble()).isEqualTo(1e-4);
+        assertThat(nmf.get("iterations").asInt()).isEqualTo(json.get("nmfIterations").asInt()).isBetween(1, 200);
+        assertThat(nmf.get("relativeError").asDouble()).isEqualTo(json.get("reconstructionError").asDouble());
+        assertThat(nmf.get("encoding").asText()).contains("Lawson–Hanson");
+        assertThat(json.get("parameters").get("nmfSolver").asText()).isEqualTo("reference");
         for (String f : new String[] {"craft-data.npz", "craft-importance.png", "craft-importance.svg", "craft-importance.pdf",
             "craft-importance.csv", "craft-top-crops.png", "craft-composite.png", "craft-composite-gradient.png",
             "craft-fidelity.png", "craft-fidelity.csv"}) {
             assertThat(dir.resolve(f)).isNotEmptyFile();
         }
+    }
+
+    @Test
+    void nmfOptionsReachTheSolverAndTheJson() throws Exception {
+        Path dir = temp.resolve("accelerated");
+        CliRun.Result r = CliRun.run("craft", "sample:tiny-cnn", "--class", "Coat", "--data", "sample:fashion-test", "--images", "3",
+                "--rank", "2", "--patch", "12", "--designs", "4", "--no-fidelity", "--quiet", "--dpi", "72",
+                "--nmf-solver", "accelerated", "--max-iter", "3", "--tol", "1e-9", "--out", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("NMF (accelerated solver)", "after 3 iterations (iteration limit)");
+        JsonNode nmf = new ObjectMapper().readTree(dir.resolve("craft.json").toFile()).get("provenance").get("nmf");
+        assertThat(nmf.get("solver").asText()).isEqualTo("accelerated");
+        assertThat(nmf.get("sweepsPerHalfStep").asText()).startsWith("up to 2");
+        assertThat(nmf.get("iterations").asInt()).isEqualTo(3);
+        assertThat(nmf.get("converged").asBoolean()).isFalse();
+        assertThat(nmf.get("maxIterations").asInt()).isEqualTo(3);
+        assertThat(nmf.get("tolerance").asDouble()).isEqualTo(1e-9);
     }
 
     @Test
@@ -83,6 +110,14 @@ class CraftCommandTest {
         assertThat(run(base, "--class", "0", "--patch", "12", "--rank", "9").err()).contains("--rank 9 is more than the 8 crops");
         assertThat(run(base, "--class", "0", "--layer", "conv2").err()).contains("cut point 'conv2' are negative (min -");
         assertThat(run(base, "--class", "0", "--layer", "nope").err()).contains("has no probe point 'nope'");
+        for (String[] bad : new String[][] {{"--nmf-solver", "fast", "--nmf-solver must be reference or accelerated, got 'fast'"},
+            {"--max-iter", "0", "--max-iter must be 1 to 100000, got 0"}, {"--tol", "1", "--tol must be in (0, 1), got 1.0"},
+            {"--tol", "NaN", "--tol must be in (0, 1), got NaN"}}) {
+            assertThat(run(base, "--class", "0", bad[0], bad[1])).satisfies(r -> {
+                assertThat(r.code()).isEqualTo(2);
+                assertThat(r.err()).contains(bad[2]);
+            });
+        }
     }
 
     private static CliRun.Result run(String[] base, String... more) {

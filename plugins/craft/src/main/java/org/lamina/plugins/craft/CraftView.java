@@ -104,9 +104,10 @@ final class CraftView implements PluginView {
 
     private JobHandle<?> running;
     /**
-     * Parameters the form has no control for (alphaW, batchSize, fidelity), taken from the last
-     * restored session entry so that its rerun — and later runs from this form — honour them;
-     * the defaults (0, 0 = from the memory budget, true) until a session is restored.
+     * Parameters the form has no control for (alphaW, batchSize, fidelity, the NMF solver, its
+     * iteration limit and tolerance), taken from the last restored session entry so that its
+     * rerun — and later runs from this form — honour them; the defaults (0, 0 = from the memory
+     * budget, true, reference, 200, 1e-4) until a session is restored.
      */
     private CraftParameters hidden = CraftParameters.defaults(0);
     private CraftResult result;
@@ -277,8 +278,8 @@ final class CraftView implements PluginView {
 
     /**
      * Reruns a CRAFT analysis recorded in a session: puts its parameters into the form (data
-     * first, then class, cut point and the numbers), keeps alphaW, batch size and the fidelity
-     * flag, which the form cannot show, for this and later runs, cancels a running job and starts
+     * first, then class, cut point and the numbers), keeps alphaW, batch size, the fidelity
+     * flag and the NMF settings, which the form cannot show, for this and later runs, cancels a running job and starts
      * the run again.
      */
     @Override
@@ -355,7 +356,7 @@ final class CraftView implements PluginView {
         return new CraftParameters(data.getValue() == null ? "" : data.getValue().trim(), layer.getValue(), cls,
                 parseInt("images", images.getText()), parseInt("rank", rank.getText()), parseInt("patch", patch.getText()),
                 parseInt("designs", designs.getText()), parseLong("seed", seed.getText()), hidden.alphaW(),
-                hidden.batchSize(), hidden.fidelity());
+                hidden.batchSize(), hidden.fidelity(), hidden.nmfSolver(), hidden.maxIter(), hidden.tol());
     }
 
     private boolean validate() {

@@ -153,8 +153,10 @@ class CraftViewTest {
 
     @Test
     void restoreRerunsASessionEntryWithItsParameters(FxRobot robot) throws Exception {
-        // Non-default values everywhere, including those the form cannot show (alphaW, batch, fidelity off).
-        CraftParameters p = new CraftParameters("sample:fashion-test", "relu2", 1, 6, 2, 12, 4, 7, 0.01, 4, false);
+        // Non-default values everywhere, including those the form cannot show (alphaW, batch, fidelity off,
+        // the NMF solver, iteration limit and tolerance).
+        CraftParameters p = new CraftParameters("sample:fashion-test", "relu2", 1, 6, 2, 12, 4, 7, 0.01, 4, false,
+                org.lamina.analysis.craft.NmfSolver.ACCELERATED, 40, 1e-3);
         SessionDocument.AnalysisEntry entry = new SessionDocument.AnalysisEntry(CraftPlugin.ID, CraftReplay.METHOD,
                 p.toMap(), java.util.Map.of());
         SessionDocument.AnalysisEntry wrong = new SessionDocument.AnalysisEntry(CraftPlugin.ID, "tcav",
@@ -173,6 +175,8 @@ class CraftViewTest {
         assertThat(fx(() -> robot.lookup("#craft-class").queryComboBox().getValue())).isEqualTo(model.manifest().labels().get(1));
         assertThat(fx(() -> view.result().layer())).isEqualTo("relu2");
         assertThat(fx(() -> view.result().rank())).isEqualTo(2);
+        assertThat(fx(() -> view.result().provenance().get("nmf"))).asString()
+                .contains("solver=accelerated", "maxIterations=40", "tolerance=0.001");
         assertThat(fx(() -> view.result().target().label())).isEqualTo(model.manifest().labels().get(1));
         assertThat(context.recorded()).singleElement()
                 .satisfies(e -> assertThat(CraftParameters.fromMap(e.parameters())).isEqualTo(p));
