@@ -105,6 +105,7 @@ public final class InfoPlaneExperiment {
         provenance.put("parameters", p);
         provenance.put("estimator", estimator.name());
         provenance.put("estimatorParameters", estimator.parameters());
+        provenance.put("estimatorChoice", p.estimatorChoice());
         provenance.put("seeds", seeds);
         provenance.put("data", data.description());
         provenance.put("miRows", data.miRows().length);

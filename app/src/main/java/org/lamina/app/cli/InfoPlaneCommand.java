@@ -2,6 +2,7 @@ package org.lamina.app.cli;
 
 import org.lamina.analysis.job.OutputException;
 import org.lamina.analysis.job.OutputFolder;
+import org.lamina.analysis.infoplane.CountBinning;
 import org.lamina.analysis.infoplane.InfoPlaneData;
 import org.lamina.analysis.infoplane.InfoPlaneExperiment;
 import org.lamina.analysis.infoplane.InfoPlaneFigures;
@@ -50,11 +51,20 @@ final class InfoPlaneCommand implements Runnable {
             description = "contiguous (first rows train, as IDNNs) or shuffled (seeded). Default ${DEFAULT-VALUE}.")
     String split;
 
-    @Option(names = "--estimator", description = "binning|binsize|kde|ksg. Default: binning, or kde with image data.")
+    @Option(names = "--estimator", description = "binning|binsize|kde|ksg. Default: binning for tanh and sigmoid; binsize "
+            + "for relu and linear (unbounded: binning by count on [-1, 1] puts every value above 1 into one symbol, which "
+            + "looks like compression; choosing binning with them prints a warning); kde with image data.")
     String estimator;
 
-    @Option(names = "--bins", defaultValue = "30", description = "Edges on [-1, 1] for binning. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--bins", defaultValue = "30", description = "Edges on [-1, 1] for binning, 2 or more. Default ${DEFAULT-VALUE}.")
     int bins;
+
+    @Option(names = "--binning", defaultValue = "idnn", paramLabel = "idnn|clamp",
+            description = "Binning by count outside [-1, 1): idnn = as the reference code (IDNNs, ibsgd: bins[np.digitize(a, bins) - 1]), "
+                    + "values >= 1 get one extra symbol and values < -1 wrap onto it; clamp = values below -1 go to the first "
+                    + "cell and values >= 1 to the last (softmax outputs of exactly 1 then share a cell with values just below: "
+                    + "up to 0.9 bits less I(X;T)). Default ${DEFAULT-VALUE}.")
+    String binning;
 
     @Option(names = "--binsize", defaultValue = "0.07", description = "Cell size for binsize. Default ${DEFAULT-VALUE}.")
     double binSize;
@@ -128,11 +138,12 @@ final class InfoPlaneCommand implements Runnable {
             throw new IllegalArgumentException("--split applies to the 12-bit set; image data trains on --train-images "
                     + "and holds out --test-images");
         }
-        InfoPlaneParameters p = new InfoPlaneParameters(widths(net != null ? net : images ? "saxe" : "ib"),
-                Mlp.Kind.parse(activation != null ? activation : images ? "relu" : "tanh"),
+        Mlp.Kind kind = Mlp.Kind.parse(activation != null ? activation : images ? "relu" : "tanh");
+        InfoPlaneParameters p = new InfoPlaneParameters(widths(net != null ? net : images ? "saxe" : "ib"), kind,
                 epochs != null ? epochs : images ? 200 : 3000, trainFraction,
-                images ? SplitMode.CONTIGUOUS : SplitMode.parse(split), estimator != null ? estimator : images ? "kde" : "binning",
-                bins, binSize, noiseVariance != null ? noiseVariance : images ? 0.1 : 1e-3, repeats, seed,
+                images ? SplitMode.CONTIGUOUS : SplitMode.parse(split),
+                estimator != null ? estimator : InfoPlaneParameters.defaultEstimator(kind, choice),
+                bins, CountBinning.parse(binning), binSize, noiseVariance != null ? noiseVariance : images ? 0.1 : 1e-3, repeats, seed,
                 learningRate != null ? learningRate : images ? 1e-3 : 4e-4, batchSize != null ? batchSize : images ? 128 : 256,
                 LoggingSchedule.parse(schedule), choice);
         java.util.List<InfoPlaneResult> others = new java.util.ArrayList<>();
@@ -144,6 +155,9 @@ final class InfoPlaneCommand implements Runnable {
             }
         }
         PrintStream err = System.err;
+        if (p.countBinningWarning() != null) {
+            err.println("warning: " + p.countBinningWarning());
+        }
         InfoPlaneResult r;
         try (OutputFolder folder = RunOutput.open(out, spec)) {
             ConsoleProgress progress = new ConsoleProgress(err, "infoplane", quiet);

@@ -55,6 +55,43 @@ class InfoPlaneCommandTest {
         assertThat(run("infoplane", "--data", "sample:mnist", "--train-images", "9000", "--epochs", "1", "--out", out).err())
                 .contains("sample:mnist-train has 5000 images; asked for 9000");
         assertThat(run("infoplane", "--mi-on", "test", "--out", out).err()).contains("always estimated on all 4,096");
+        assertThat(run("infoplane", "--binning", "wrap", "--out", out)).satisfies(r -> {
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("binning must be idnn or clamp, got 'wrap'");
+        });
+    }
+
+    /**
+     * Issue #22: ReLU without --estimator is estimated by bin size (binning by count on [−1, 1]
+     * would make growing ReLU values look like compression), and the choice is recorded; with
+     * binning chosen explicitly it runs but warns on stderr. Count binning records its rule.
+     */
+    @Test
+    void unboundedActivationsDefaultToBinningBySizeAndWarnWhenCountBinningIsChosen() throws Exception {
+        Path relu = temp.resolve("relu");
+        CliRun.Result r = run("infoplane", "--activation", "relu", "--epochs", "3", "--quiet", "--out", relu.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("warning");
+        JsonNode json = new ObjectMapper().readTree(relu.resolve("infoplane.json").toFile());
+        assertThat(json.get("estimator").asText()).isEqualTo("binsize");
+        assertThat(json.get("provenance").get("estimatorChoice").asText()).startsWith("binsize: the default for relu");
+
+        Path counted = temp.resolve("relu-binning");
+        CliRun.Result w = run("infoplane", "--activation", "relu", "--estimator", "binning", "--binning", "clamp",
+                "--epochs", "3", "--quiet", "--out", counted.toString());
+        assertThat(w.code()).as(w.err()).isZero();
+        assertThat(w.err()).contains("warning: binning by count covers only [-1, 1], but relu activations are unbounded");
+        JsonNode warned = new ObjectMapper().readTree(counted.resolve("infoplane.json").toFile());
+        assertThat(warned.get("estimator").asText()).isEqualTo("binning");
+        assertThat(warned.get("estimatorParameters").get("binning").asText()).isEqualTo("clamp");
+        assertThat(warned.get("parameters").get("binning").asText()).isEqualTo("CLAMP");
+        assertThat(warned.get("provenance").get("estimatorChoice").asText()).contains("unbounded");
+
+        CliRun.Result tanh = run("infoplane", "--epochs", "2", "--quiet", "--out", temp.resolve("tanh").toString());
+        assertThat(tanh.err()).doesNotContain("warning");
+        JsonNode t = new ObjectMapper().readTree(temp.resolve("tanh").resolve("infoplane.json").toFile());
+        assertThat(t.get("estimator").asText()).isEqualTo("binning");
+        assertThat(t.get("estimatorParameters").get("binning").asText()).isEqualTo("idnn");
     }
 
     /**
