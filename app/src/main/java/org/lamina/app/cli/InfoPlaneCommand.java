@@ -9,6 +9,7 @@ import org.lamina.analysis.infoplane.InfoPlaneFigures;
 import org.lamina.analysis.infoplane.InfoPlaneFiles;
 import org.lamina.analysis.infoplane.InfoPlaneParameters;
 import org.lamina.analysis.infoplane.InfoPlaneResult;
+import org.lamina.analysis.infoplane.InfoPlaneRun;
 import org.lamina.analysis.infoplane.LoggingSchedule;
 import org.lamina.analysis.infoplane.SplitMode;
 import org.lamina.analysis.model.djl.Mlp;
@@ -115,6 +116,13 @@ final class InfoPlaneCommand implements Runnable {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
+    @Option(names = "--save-activations",
+            description = "Also write every run's activations at each logged epoch to DIR/activations/seedS/epochNNNNN.npz "
+                    + "(float32 [MI rows x width] under the layer names of infoplane.json, layer1 ... softmax, and int64 labels), "
+                    + "written as training goes, so the MI can be recomputed with any estimator. About 0.5 MB per logged "
+                    + "epoch and run for the 12-bit net.")
+    boolean saveActivations;
+
     @Option(names = "--overlay", paramLabel = "JSON", split = ",",
             description = "infoplane.json of earlier runs to draw with this one in DIR/infoplane-overlay.{png,svg,pdf} "
                     + "(e.g. tanh vs ReLU).")
@@ -161,9 +169,14 @@ final class InfoPlaneCommand implements Runnable {
         InfoPlaneResult r;
         try (OutputFolder folder = RunOutput.open(out, spec)) {
             ConsoleProgress progress = new ConsoleProgress(err, "infoplane", quiet);
-            r = InfoPlaneExperiment.run(p, progress);
-            progress.finish();
             Path dir = folder.directory();
+            try {
+                r = InfoPlaneExperiment.run(p, progress, saveActivations
+                        ? InfoPlaneFiles.activationWriter(dir, p) : InfoPlaneRun.ActivationSink.NONE);
+            } catch (java.io.UncheckedIOException e) {
+                throw OutputException.cannotWrite(out, e.getCause());
+            }
+            progress.finish();
             try {
                 InfoPlaneFiles.writeAll(r, dir);
                 InfoPlaneFigures.exportAll(r, dir, dpi);
@@ -191,7 +204,8 @@ final class InfoPlaneCommand implements Runnable {
             o.printf(Locale.ROOT, "  %-8s (%6.3f, %5.3f)  compression %5.3f%n", r.layers().get(l), r.ixt()[last][l],
                     r.ity()[last][l], r.compression(l));
         }
-        o.println("wrote " + out.resolve("infoplane.json") + ", activations-final.npz, figures and CSVs");
+        o.println("wrote " + out.resolve("infoplane.json") + ", activations-final.npz, figures and CSVs"
+                + (saveActivations ? ", and the activations of every logged epoch in " + out.resolve(InfoPlaneFiles.ACTIVATIONS_FOLDER) : ""));
     }
 
     /** {@code ib} or {@code mlp:12,10,…,2}. */

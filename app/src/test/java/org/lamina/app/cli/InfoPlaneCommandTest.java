@@ -95,6 +95,32 @@ class InfoPlaneCommandTest {
     }
 
     /**
+     * --save-activations writes every logged epoch as training goes, under the JSON's layer names,
+     * and says so in the provenance and on stdout.
+     */
+    @Test
+    void saveActivationsWritesOneNpzPerLoggedEpochWithTheJsonLayerNames() throws Exception {
+        Path dir = temp.resolve("saved");
+        CliRun.Result r = run("infoplane", "--epochs", "3", "--repeats", "2", "--seed", "7", "--save-activations", "--quiet",
+                "--out", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("activations of every logged epoch");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("infoplane.json").toFile());
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        json.get("layers").forEach(n -> expected.add(n.asText() + ".npy"));
+        expected.add("labels.npy");
+        assertThat(json.get("provenance").get("savedActivations").asText()).startsWith("activations/seed<S>/epoch<NNNNN>.npz");
+        for (String seed : new String[] {"seed7", "seed8"}) {
+            for (int epoch = 0; epoch <= 3; epoch++) {
+                Path npz = dir.resolve("activations").resolve(seed).resolve(String.format("epoch%05d.npz", epoch));
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(npz.toFile())) {
+                    assertThat(zip.stream().map(java.util.zip.ZipEntry::getName)).containsExactlyElementsOf(expected);
+                }
+            }
+        }
+    }
+
+    /**
      * Saxe's image variant from the command line, tiny: the net defaults to 784-1024-20-20-20-10
      * with ReLU and KDE, the npz holds the MI rows (the 60 test images) with 784 inputs, and the
      * session replay of the same parameters gives the same figures.
@@ -113,7 +139,8 @@ class InfoPlaneCommandTest {
         try (java.util.zip.ZipFile npz = new java.util.zip.ZipFile(dir.resolve("activations-final.npz").toFile())) {
             // float32 [60, 784] = 188,160 bytes of data plus the .npy header
             assertThat(npz.getEntry("inputs.npy").getSize()).isBetween(60L * 784 * 4, 60L * 784 * 4 + 256);
-            assertThat(npz.getEntry("layer0.npy").getSize()).isBetween(60L * 1024 * 4, 60L * 1024 * 4 + 256);
+            assertThat(npz.getEntry("layer1.npy").getSize()).isBetween(60L * 1024 * 4, 60L * 1024 * 4 + 256);
+            assertThat(npz.getEntry("softmax.npy").getSize()).isBetween(60L * 10 * 4, 60L * 10 * 4 + 256);
             assertThat(npz.getEntry("labels.npy").getSize()).isBetween(60L * 8, 60L * 8 + 256);
         }
         assertThat(dir.resolve("infoplane.png")).isNotEmptyFile();
