@@ -147,8 +147,10 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
     /**
      * Whether a hidden activation is unbounded (relu, linear). Binning by count covers only [−1, 1]:
      * every ReLU value above 1 falls into one symbol, so as the weights grow the deep layers seem to
-     * lose I(X;T) — spurious compression (layer 4 of the 12-bit net: 5.33 → 3.03 bits, where binning
-     * by size and KDE rise; issue #22, after Saxe et al. 2018 §3).
+     * lose I(X;T) — spurious compression (issue #22, after Saxe et al. 2018 §3). Measured on the
+     * 12-bit net, relu, 3,000 epochs, 80 % contiguous train, seed 42: layer4 falls 7.55 → 4.11 bits
+     * with 30 edges, while by size (0.07) it stays at 10.81 bits
+     * ({@code tools/fixtures/infoplane_recompute.py} on {@code --save-activations} output).
      */
     public static boolean unbounded(Mlp.Kind activation) {
         return activation == Mlp.Kind.RELU || activation == Mlp.Kind.LINEAR;
@@ -191,7 +193,7 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
         }
         return "binning by count covers only [-1, 1], but " + activation.name().toLowerCase(Locale.ROOT)
                 + " activations are unbounded: every value above 1 is one symbol, so growing weights look like "
-                + "compression (layer4 of the 12-bit net: 5.33 -> 3.03 bits where binsize and kde rise); "
+                + "compression (layer4 of the 12-bit net, 3000 epochs: 7.55 -> 4.11 bits, where binsize stays at 10.81); "
                 + "estimate with binsize or kde instead";
     }
 
