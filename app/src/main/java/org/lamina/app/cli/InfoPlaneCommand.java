@@ -31,7 +31,7 @@ import java.util.Locale;
         description = {"Information plane of every layer over training (Shwartz-Ziv & Tishby 2017; Saxe et al. 2018) on the "
                 + "12-bit data set, or (--data sample:fashion|sample:mnist) Saxe's 784-1024-20-20-20-10 MLP on a bundled image set.",
             "Writes DIR/infoplane.json, DIR/activations-final.npz, infoplane/mi-epochs/snr .png/.svg/.pdf and "
-                + "infoplane.csv, snr.csv, training.csv."})
+                + "infoplane.csv, snr.csv, training.csv; with --save-activations also DIR/activations/seedS/epochNNNNN.npz."})
 final class InfoPlaneCommand implements Runnable {
 
     @Option(names = "--net", paramLabel = "ib|saxe|mlp:W0,W1,…",
