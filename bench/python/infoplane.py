@@ -66,7 +66,9 @@ def main():
     ap.add_argument("--batches")
     args = ap.parse_args()
     data = np.load(os.environ["LAMINA_BENCH_INPUT"])
-    layers = [data[f"layer{i}"].astype(np.float64) for i in range(100) if f"layer{i}" in data]
+    # layers are named as in infoplane.json: layer1 ... layerK, then softmax
+    layers = [data[f"layer{i}"].astype(np.float64) for i in range(1, 100) if f"layer{i}" in data]
+    layers.append(data["softmax"].astype(np.float64))
     y = data["labels"]
     results = {
         "binningAllLayers": measure(lambda: [binning(t, y) for t in layers]),

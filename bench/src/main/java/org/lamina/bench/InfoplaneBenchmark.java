@@ -50,11 +50,13 @@ public class InfoplaneBenchmark {
         Path file = Path.of(System.getenv().getOrDefault("LAMINA_BENCH_INPUT", "activations-final.npz"));
         try (NDManager m = NDManager.newBaseManager(); InputStream in = Files.newInputStream(file)) {
             NDList arrays = NDList.decode(m, in);
-            for (int i = 0; ; i++) {
-                NDArray a = arrays.get("layer" + i);
-                if (a == null) {
-                    break;
-                }
+            // layers are named as in infoplane.json: layer1 … layerK, then softmax
+            List<NDArray> named = new ArrayList<>();
+            for (int i = 1; arrays.get("layer" + i) != null; i++) {
+                named.add(arrays.get("layer" + i));
+            }
+            named.add(arrays.get("softmax"));
+            for (NDArray a : named) {
                 n = (int) a.getShape().get(0);
                 widths.add((int) a.getShape().get(1));
                 layers.add(a.toType(DataType.FLOAT32, false).toFloatArray());

@@ -11,11 +11,14 @@ import java.util.Map;
  * uniform over distinct inputs and the network is deterministic, I(X;T) = H(T), and
  * I(T;Y) = H(T) − Σ_y p(y) H(T | Y=y), all in bits.
  *
- * <p>Two cell rules: <b>by count</b> — edges {@code linspace(−1, 1, bins)} ({@code bins − 1}
- * cells); values outside [−1, 1] go to the end cells. The IDNNs reference code instead wraps
- * such values around through {@code np.digitize}; that quirk is deliberately not reproduced.
- * <b>By size</b> — cell {@code floor(a / size)} with no range (Saxe's {@code binsize = 0.07}),
- * suitable for unbounded ReLU activations.
+ * <p>Two cell rules: <b>by count</b> — edges {@code linspace(−1, 1, bins)} rounded to float32 as
+ * in ibsgd's {@code simplebinmi.py}, and the cell of {@code a} is {@code np.digitize(a, edges) − 1}
+ * ({@code bins − 1} cells on [−1, 1)); what happens outside [−1, 1) is a {@link CountBinning}:
+ * {@link CountBinning#IDNN} (the reference code's extra symbol for values ≥ 1, onto which values
+ * &lt; −1 wrap; default) or {@link CountBinning#CLAMP} (the end cells). The search is done on the
+ * float32 edges with the float32 activation, so cells agree with numpy's even for a value equal
+ * to an edge. <b>By size</b> — cell {@code floor(a / size)} with no range (Saxe's
+ * {@code binsize = 0.07}), suitable for unbounded ReLU activations.
  *
  * <p>Entropies come from sorting one 64-bit key per sample: O(N·d) to build the keys plus
  * O(N log N) to count, with no per-sample jobs. The key is an exact mixed-radix code of the cells
@@ -26,19 +29,48 @@ public final class BinningEstimator implements MutualInformationEstimator {
     private final boolean bySize;
     private final int bins;
     private final double size;
+    private final CountBinning rule;
+    private final float[] edges;
 
-    private BinningEstimator(boolean bySize, int bins, double size) {
+    private BinningEstimator(boolean bySize, int bins, double size, CountBinning rule) {
         this.bySize = bySize;
         this.bins = bins;
         this.size = size;
+        this.rule = rule;
+        this.edges = bySize ? null : edges(bins);
     }
 
-    /** Binning by count: {@code bins} edges evenly spaced on [−1, 1] (default 30, i.e. 29 cells). */
+    /**
+     * Binning by count with the reference code's rule ({@link CountBinning#IDNN}): {@code bins}
+     * edges evenly spaced on [−1, 1] (default 30, i.e. 29 cells, plus the symbol for values ≥ 1).
+     */
     public static BinningEstimator byCount(int bins) {
+        return byCount(bins, CountBinning.IDNN);
+    }
+
+    /** Binning by count: {@code bins} edges evenly spaced on [−1, 1], values outside [−1, 1) per {@code rule}. */
+    public static BinningEstimator byCount(int bins, CountBinning rule) {
         if (bins < 2) {
             throw new IllegalArgumentException("bins must be at least 2 (edges on [−1, 1]), got " + bins);
         }
-        return new BinningEstimator(false, bins, Double.NaN);
+        if (rule == null) {
+            throw new IllegalArgumentException("binning must be idnn or clamp, got nothing");
+        }
+        return new BinningEstimator(false, bins, Double.NaN, rule);
+    }
+
+    /**
+     * {@code np.linspace(−1, 1, bins, dtype='float32')}: numpy computes {@code i·step + start} in
+     * float64, sets the last edge to exactly 1, then rounds to float32.
+     */
+    static float[] edges(int bins) {
+        double step = 2.0 / (bins - 1);
+        float[] e = new float[bins];
+        for (int i = 0; i < bins; i++) {
+            e[i] = (float) (i * step + -1.0);
+        }
+        e[bins - 1] = 1f;
+        return e;
     }
 
     /** Binning by size: cell {@code floor(a / size)} (default 0.07), no range. */
@@ -46,7 +78,7 @@ public final class BinningEstimator implements MutualInformationEstimator {
         if (!(size > 0) || Double.isInfinite(size)) {
             throw new IllegalArgumentException("bin size must be a positive number, got " + size);
         }
-        return new BinningEstimator(true, 0, size);
+        return new BinningEstimator(true, 0, size, null);
     }
 
     @Override
@@ -62,7 +94,10 @@ public final class BinningEstimator implements MutualInformationEstimator {
         } else {
             p.put("bins", bins);
             p.put("range", new double[] {-1, 1});
-            p.put("outOfRange", "clamped to the end cells");
+            p.put("binning", rule.id());
+            p.put("outOfRange", rule == CountBinning.IDNN
+                    ? "IDNN: values >= 1 get one extra symbol, values < -1 wrap onto it (np.digitize as in ibsgd/IDNNs)"
+                    : "clamped to the end cells");
         }
         return p;
     }
@@ -105,13 +140,36 @@ public final class BinningEstimator implements MutualInformationEstimator {
             }
         } else {
             int last = bins - 2;
-            double width = 2.0 / (bins - 1);
+            boolean idnn = rule == CountBinning.IDNN;
             for (int i = 0; i < cells.length; i++) {
-                int c = (int) Math.floor((activations[i] + 1.0) / width);
-                cells[i] = c < 0 ? 0 : Math.min(c, last);
+                int c = digitize(activations[i]) - 1;
+                if (idnn) {
+                    // bins[digitize − 1]: ≥ 1 is index bins − 1, and < −1 is index −1, the same edge
+                    cells[i] = c < 0 ? bins - 1 : c;
+                } else {
+                    cells[i] = c < 0 ? 0 : Math.min(c, last);
+                }
             }
         }
         return cells;
+    }
+
+    /**
+     * {@code np.digitize(a, edges)} with increasing edges ({@code right=False}): the number of edges
+     * ≤ {@code a}, compared in float32 as numpy does for float32 edges and activations.
+     */
+    private int digitize(float a) {
+        int lo = 0;
+        int hi = edges.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (edges[mid] <= a) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** One exact symbol per sample: equal keys ⇔ equal cell vectors. */

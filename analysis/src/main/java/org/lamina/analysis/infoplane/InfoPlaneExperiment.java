@@ -30,6 +30,14 @@ public final class InfoPlaneExperiment {
 
     /** Runs the experiment; throws {@link CancellationException} if the monitor cancels. */
     public static InfoPlaneResult run(InfoPlaneParameters p, InfoPlaneMonitor monitor) {
+        return run(p, monitor, InfoPlaneRun.ActivationSink.NONE);
+    }
+
+    /**
+     * Runs the experiment and hands every run's activations at each logged epoch to {@code sink}
+     * as they are computed (see {@link InfoPlaneFiles#activationWriter}).
+     */
+    public static InfoPlaneResult run(InfoPlaneParameters p, InfoPlaneMonitor monitor, InfoPlaneRun.ActivationSink sink) {
         MutualInformationEstimator estimator = p.createEstimator();
         long start = System.nanoTime();
         InfoPlaneData data = InfoPlaneData.load(p);
@@ -51,7 +59,7 @@ public final class InfoPlaneExperiment {
                 futures.add(pool.submit(() -> new InfoPlaneRun(p, estimator, data).run(repeat, seed, monitor, epoch -> {
                     long d = done.incrementAndGet();
                     monitor.progress(d, total, "run " + (repeat + 1) + "/" + repeats + ", epoch " + epoch);
-                })));
+                }, sink)));
             }
             for (Future<InfoPlaneRun.Outcome> f : futures) {
                 outcomes.add(f.get());
@@ -68,7 +76,11 @@ public final class InfoPlaneExperiment {
         } finally {
             pool.shutdownNow();
         }
-        return aggregate(p, estimator, data, outcomes, (System.nanoTime() - start) / 1e9);
+        InfoPlaneResult r = aggregate(p, estimator, data, outcomes, (System.nanoTime() - start) / 1e9);
+        if (sink.description() != null) {
+            r.provenance().put("savedActivations", sink.description());
+        }
+        return r;
     }
 
     static InfoPlaneResult aggregate(InfoPlaneParameters p, MutualInformationEstimator estimator, InfoPlaneData data,
@@ -105,6 +117,7 @@ public final class InfoPlaneExperiment {
         provenance.put("parameters", p);
         provenance.put("estimator", estimator.name());
         provenance.put("estimatorParameters", estimator.parameters());
+        provenance.put("estimatorChoice", p.estimatorChoice());
         provenance.put("seeds", seeds);
         provenance.put("data", data.description());
         provenance.put("miRows", data.miRows().length);

@@ -75,7 +75,7 @@ public final class InfoPlaneFigures {
             w.append(i == 0 ? "" : "-").append(p.widths()[i]);
         }
         String est = switch (r.estimator()) {
-            case "binning" -> "binning, " + p.bins() + " edges on [−1, 1]";
+            case "binning" -> "binning, " + p.bins() + " edges on [−1, 1] (" + p.binning().id() + ")";
             case "binsize" -> "binning, size " + p.binSize();
             case "kde" -> "KDE upper bound, σ² = " + p.noiseVariance();
             case "ksg" -> "KSG k = 3, σ² = " + p.noiseVariance();

@@ -19,10 +19,12 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Writes an {@link InfoPlaneResult}: {@code infoplane.json}, {@code activations-final.npz}
- * ({@code layer0 … layerK} = the final activations of {@code layers[0 … K]} on the MI rows: all 4,096
- * inputs of the 12-bit set, or the chosen image subset;
- * {@code inputs}, {@code labels}), and CSVs of every figure's numbers. Each file is written to a
- * temporary name and moved into place, so an interrupted export leaves no half-written file.
+ * (the final activations of the first run on the MI rows — all 4,096 inputs of the 12-bit set, or
+ * the chosen image subset — under the layer names of the JSON and CSVs, {@code layer1 … layerK}
+ * and {@code softmax}; {@code inputs}, {@code labels}), and CSVs of every figure's numbers; and,
+ * while training runs, every logged epoch's activations ({@link #activationWriter}). Each file is
+ * written to a temporary name and moved into place, so an interrupted export leaves no
+ * half-written file.
  */
 public final class InfoPlaneFiles {
 
@@ -92,17 +94,64 @@ public final class InfoPlaneFiles {
         // the rows the MI was estimated on (all 4,096 for the 12-bit set), reloaded from the parameters
         InfoPlaneData data = InfoPlaneData.load(r.parameters());
         int n = data.miRows().length;
+        List<String> names = r.parameters().layerNames();
         for (int l = 0; l < acts.size(); l++) {
-            entry(zip, "layer" + l, npyFloat(acts.get(l), n, acts.get(l).length / n));
+            entry(zip, names.get(l), npyFloat(acts.get(l), n, acts.get(l).length / n));
         }
         entry(zip, "inputs", npyFloat(data.miInputs(), n, data.features()));
-        int[] labels = data.miLabels();
+        entry(zip, "labels", npyLabels(data.miLabels()));
+        zip.finish();
+    }
+
+    /** Folder, under the output folder, of the per-epoch activations. */
+    public static final String ACTIVATIONS_FOLDER = "activations";
+
+    /** Where {@link #activationWriter} puts the activations of one run at one logged epoch, relative to its folder. */
+    public static String activationFile(long seed, int epoch) {
+        return ACTIVATIONS_FOLDER + "/seed" + seed + "/epoch" + String.format(Locale.ROOT, "%05d", epoch) + ".npz";
+    }
+
+    /**
+     * A sink that writes every run's activations at each logged epoch, as it is computed, to
+     * {@code dir/activations/seedS/epochNNNNN.npz} (see {@link #activationFile}): one float32
+     * {@code [MI rows × width]} array per layer under the JSON's layer names ({@code layer1 …},
+     * {@code softmax}) and the int64 {@code labels} of the MI rows, so I(X;T) and I(T;Y) can be
+     * recomputed with any estimator. Nothing is kept in memory after a file is written.
+     */
+    public static InfoPlaneRun.ActivationSink activationWriter(Path dir, InfoPlaneParameters p) {
+        List<String> names = p.layerNames();
+        InfoPlaneData data = InfoPlaneData.load(p);
+        byte[] labels = npyLabels(data.miLabels());
+        int rows = data.miRows().length;
+        return new InfoPlaneRun.ActivationSink() {
+            @Override
+            public void logged(long seed, int epoch, List<float[]> layers) throws IOException {
+                Path file = dir.resolve(activationFile(seed, epoch));
+                Files.createDirectories(file.getParent());
+                atomically(file, out -> {
+                    ZipOutputStream zip = new ZipOutputStream(out);
+                    for (int l = 0; l < layers.size(); l++) {
+                        entry(zip, names.get(l), npyFloat(layers.get(l), rows, layers.get(l).length / rows));
+                    }
+                    entry(zip, "labels", labels);
+                    zip.finish();
+                });
+            }
+
+            @Override
+            public String description() {
+                return ACTIVATIONS_FOLDER + "/seed<S>/epoch<NNNNN>.npz for every run and logged epoch: float32 "
+                        + "[" + rows + " MI rows x width] under the layer names " + names + ", and int64 labels";
+            }
+        };
+    }
+
+    private static byte[] npyLabels(int[] labels) {
         ByteBuffer b = ByteBuffer.allocate(labels.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         for (int y : labels) {
             b.putLong(y);
         }
-        entry(zip, "labels", npy("<i8", "(" + n + ",)", b.array()));
-        zip.finish();
+        return npy("<i8", "(" + labels.length + ",)", b.array());
     }
 
     private static void entry(ZipOutputStream zip, String name, byte[] data) throws IOException {

@@ -18,6 +18,10 @@ import java.util.Locale;
  * @param split          contiguous (IDNNs) or seeded shuffle (default, Saxe)
  * @param estimator      {@code binning|binsize|kde|ksg} (default binning)
  * @param bins           edges on [−1, 1] for binning by count, ≥ 2 (default 30)
+ * @param binning        binning by count outside [−1, 1): {@link CountBinning#IDNN} (default, the
+ *                       reference code's extra symbol for values ≥ 1) or {@link CountBinning#CLAMP};
+ *                       null reads as CLAMP, the rule of every file and session written before the
+ *                       choice existed (issue #22)
  * @param binSize        cell size for binning by size, &gt; 0 (default 0.07)
  * @param noiseVariance  σ² for KDE and KSG, &gt; 0 (default 1e-3)
  * @param repeats        independent runs with seeds {@code seed … seed+repeats−1}, 1 … 100 (default 1)
@@ -29,7 +33,7 @@ import java.util.Locale;
  *                       the widths must start at its input width and end at its class count
  */
 public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs, double trainFraction,
-                                  SplitMode split, String estimator, int bins, double binSize,
+                                  SplitMode split, String estimator, int bins, CountBinning binning, double binSize,
                                   double noiseVariance, int repeats, long seed, double learningRate,
                                   int batchSize, LoggingSchedule schedule, InfoPlaneData.DataChoice data) {
 
@@ -93,13 +97,14 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
         split = split == null ? SplitMode.SHUFFLED : split;
+        binning = binning == null ? CountBinning.CLAMP : binning;
         schedule = schedule == null ? LoggingSchedule.SAXE : schedule;
     }
 
     /** The defaults: tanh 12-10-7-5-4-3-2, 3,000 epochs, 80 % shuffled, binning with 30 edges. */
     public static InfoPlaneParameters defaults() {
         return new InfoPlaneParameters(DEFAULT_WIDTHS, Mlp.Kind.TANH, 3000, 0.8, SplitMode.SHUFFLED, "binning",
-                30, 0.07, 1e-3, 1, 42, 4e-4, 256, LoggingSchedule.SAXE, InfoPlaneData.DataChoice.IB);
+                30, CountBinning.IDNN, 0.07, 1e-3, 1, 42, 4e-4, 256, LoggingSchedule.SAXE, InfoPlaneData.DataChoice.IB);
     }
 
     /**
@@ -111,7 +116,7 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
      */
     public static InfoPlaneParameters imageDefaults(String source) {
         return new InfoPlaneParameters(SAXE_IMAGE_WIDTHS, Mlp.Kind.RELU, 200, 1.0, SplitMode.CONTIGUOUS, "kde",
-                30, 0.07, 0.1, 1, 42, 1e-3, 128, LoggingSchedule.SAXE, InfoPlaneData.DataChoice.images(source));
+                30, CountBinning.IDNN, 0.07, 0.1, 1, 42, 1e-3, 128, LoggingSchedule.SAXE, InfoPlaneData.DataChoice.images(source));
     }
 
     @Override
@@ -120,32 +125,90 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
     }
 
     public InfoPlaneParameters withEpochs(int e) {
-        return new InfoPlaneParameters(widths, activation, e, trainFraction, split, estimator, bins, binSize,
+        return new InfoPlaneParameters(widths, activation, e, trainFraction, split, estimator, bins, binning, binSize,
                 noiseVariance, repeats, seed, learningRate, batchSize, schedule, data);
     }
 
     public InfoPlaneParameters withActivation(Mlp.Kind a) {
-        return new InfoPlaneParameters(widths, a, epochs, trainFraction, split, estimator, bins, binSize,
+        return new InfoPlaneParameters(widths, a, epochs, trainFraction, split, estimator, bins, binning, binSize,
                 noiseVariance, repeats, seed, learningRate, batchSize, schedule, data);
     }
 
     public InfoPlaneParameters withEstimator(String name) {
-        return new InfoPlaneParameters(widths, activation, epochs, trainFraction, split, name, bins, binSize,
+        return new InfoPlaneParameters(widths, activation, epochs, trainFraction, split, name, bins, binning, binSize,
                 noiseVariance, repeats, seed, learningRate, batchSize, schedule, data);
     }
 
+    public InfoPlaneParameters withBinning(CountBinning rule) {
+        return new InfoPlaneParameters(widths, activation, epochs, trainFraction, split, estimator, bins, rule, binSize,
+                noiseVariance, repeats, seed, learningRate, batchSize, schedule, data);
+    }
+
+    /**
+     * Whether a hidden activation is unbounded (relu, linear). Binning by count covers only [−1, 1]:
+     * every ReLU value above 1 falls into one symbol, so as the weights grow the deep layers seem to
+     * lose I(X;T) — spurious compression (issue #22, after Saxe et al. 2018 §3). Measured on the
+     * 12-bit net, relu, 3,000 epochs, 80 % contiguous train, seed 42: layer4 falls 7.55 → 4.11 bits
+     * with 30 edges, while by size (0.07) it stays at 10.81 bits
+     * ({@code tools/fixtures/infoplane_recompute.py} on {@code --save-activations} output).
+     */
+    public static boolean unbounded(Mlp.Kind activation) {
+        return activation == Mlp.Kind.RELU || activation == Mlp.Kind.LINEAR;
+    }
+
+    /**
+     * The estimator used when the user names none: {@code kde} on image data (Saxe et al.'s MNIST
+     * setting), {@code binsize} for unbounded activations (see {@link #unbounded}), otherwise
+     * {@code binning}, the reference's estimator for tanh.
+     */
+    public static String defaultEstimator(Mlp.Kind activation, InfoPlaneData.DataChoice data) {
+        if (data != null && !data.isInformationBottleneck()) {
+            return "kde";
+        }
+        return unbounded(activation) ? "binsize" : "binning";
+    }
+
+    /**
+     * Why the estimator suits the activation, for provenance ({@code estimatorChoice} in
+     * infoplane.json); for count binning with an unbounded activation it is the warning that the
+     * CLI also prints.
+     */
+    public String estimatorChoice() {
+        String act = activation.name().toLowerCase(Locale.ROOT);
+        if (estimator.equals("binning") && unbounded(activation)) {
+            return countBinningWarning();
+        }
+        if (estimator.equals(defaultEstimator(activation, data))) {
+            return estimator + ": the default for " + act + (data.isInformationBottleneck() ? "" : " on image data")
+                    + (estimator.equals("binsize") ? " (an unbounded activation: binning by count on [-1, 1] would put "
+                    + "every value above 1 into one symbol)" : "");
+        }
+        return estimator + ": chosen for " + act;
+    }
+
+    /** The warning for binning by count with an unbounded activation, or null when it does not apply. */
+    public String countBinningWarning() {
+        if (!estimator.equals("binning") || !unbounded(activation)) {
+            return null;
+        }
+        return "binning by count covers only [-1, 1], but " + activation.name().toLowerCase(Locale.ROOT)
+                + " activations are unbounded: every value above 1 is one symbol, so growing weights look like "
+                + "compression (layer4 of the 12-bit net, 3000 epochs: 7.55 -> 4.11 bits, where binsize stays at 10.81); "
+                + "estimate with binsize or kde instead";
+    }
+
     public InfoPlaneParameters withSplit(SplitMode s, double fraction) {
-        return new InfoPlaneParameters(widths, activation, epochs, fraction, s, estimator, bins, binSize,
+        return new InfoPlaneParameters(widths, activation, epochs, fraction, s, estimator, bins, binning, binSize,
                 noiseVariance, repeats, seed, learningRate, batchSize, schedule, data);
     }
 
     public InfoPlaneParameters withRepeats(int r, long firstSeed) {
-        return new InfoPlaneParameters(widths, activation, epochs, trainFraction, split, estimator, bins, binSize,
+        return new InfoPlaneParameters(widths, activation, epochs, trainFraction, split, estimator, bins, binning, binSize,
                 noiseVariance, r, firstSeed, learningRate, batchSize, schedule, data);
     }
 
     public InfoPlaneParameters withData(InfoPlaneData.DataChoice d) {
-        return new InfoPlaneParameters(widths, activation, epochs, trainFraction, split, estimator, bins, binSize,
+        return new InfoPlaneParameters(widths, activation, epochs, trainFraction, split, estimator, bins, binning, binSize,
                 noiseVariance, repeats, seed, learningRate, batchSize, schedule, d);
     }
 
@@ -159,6 +222,7 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
         m.put("split", split.name().toLowerCase(Locale.ROOT));
         m.put("estimator", estimator);
         m.put("bins", bins);
+        m.put("binning", binning.id());
         m.put("binSize", binSize);
         m.put("noiseVariance", noiseVariance);
         m.put("repeats", repeats);
@@ -180,7 +244,7 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
      */
     public static InfoPlaneParameters fromMap(java.util.Map<String, Object> m) {
         ParameterMap r = new ParameterMap(m, "information-plane parameter", IllegalArgumentException::new)
-                .allowOnly("widths", "activation", "epochs", "trainFraction", "split", "estimator", "bins", "binSize",
+                .allowOnly("widths", "activation", "epochs", "trainFraction", "split", "estimator", "bins", "binning", "binSize",
                         "noiseVariance", "repeats", "seed", "learningRate", "batchSize", "schedule", "data", "trainImages",
                         "testImages", "miOn");
         InfoPlaneParameters d = defaults();
@@ -198,7 +262,9 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
         return new InfoPlaneParameters(w, r.choice("activation", Mlp.Kind.parse("tanh"), Mlp.Kind::parse),
                 r.wholeNumber("epochs", d.epochs), r.decimal("trainFraction", d.trainFraction),
                 r.choice("split", SplitMode.parse("shuffled"), SplitMode::parse), r.string("estimator", d.estimator),
-                r.wholeNumber("bins", d.bins), r.decimal("binSize", d.binSize),
+                r.wholeNumber("bins", d.bins),
+                // a session from before issue #22 has no "binning": it was computed with clamp
+                r.choice("binning", CountBinning.CLAMP, CountBinning::parse), r.decimal("binSize", d.binSize),
                 r.decimal("noiseVariance", d.noiseVariance), r.wholeNumber("repeats", d.repeats),
                 r.longNumber("seed", d.seed), r.decimal("learningRate", d.learningRate),
                 r.wholeNumber("batchSize", d.batchSize), r.choice("schedule", LoggingSchedule.parse("saxe"), LoggingSchedule::parse),
@@ -208,7 +274,7 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
     /** The estimator these parameters name. */
     public MutualInformationEstimator createEstimator() {
         return switch (estimator) {
-            case "binning" -> BinningEstimator.byCount(bins);
+            case "binning" -> BinningEstimator.byCount(bins, binning);
             case "binsize" -> BinningEstimator.bySize(binSize);
             case "kde" -> new KdeEstimator(noiseVariance);
             case "ksg" -> new KsgEstimator(3, noiseVariance, seed);
@@ -230,7 +296,7 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
     public boolean equals(Object o) {
         return o instanceof InfoPlaneParameters p && Arrays.equals(widths, p.widths) && activation == p.activation
                 && epochs == p.epochs && trainFraction == p.trainFraction && split == p.split
-                && estimator.equals(p.estimator) && bins == p.bins && binSize == p.binSize
+                && estimator.equals(p.estimator) && bins == p.bins && binning == p.binning && binSize == p.binSize
                 && noiseVariance == p.noiseVariance && repeats == p.repeats && seed == p.seed
                 && learningRate == p.learningRate && batchSize == p.batchSize && schedule == p.schedule
                 && data.equals(p.data);
@@ -239,7 +305,7 @@ public record InfoPlaneParameters(int[] widths, Mlp.Kind activation, int epochs,
     @Override
     public int hashCode() {
         return Arrays.hashCode(widths) * 31 + java.util.Objects.hash(activation, epochs, trainFraction, split,
-                estimator, bins, binSize, noiseVariance, repeats, seed, learningRate, batchSize, schedule, data);
+                estimator, bins, binning, binSize, noiseVariance, repeats, seed, learningRate, batchSize, schedule, data);
     }
 
     @Override

@@ -16,6 +16,29 @@ import java.util.function.IntConsumer;
  */
 public final class InfoPlaneRun {
 
+    /**
+     * Receives the activations of every layer at each logged epoch as they are computed, so they
+     * can be written out ({@code --save-activations}) without keeping all epochs in memory. Called
+     * from the run's own thread; parallel repeats call it concurrently with different seeds.
+     */
+    public interface ActivationSink {
+        /** Keeps nothing. */
+        ActivationSink NONE = (seed, epoch, layers) -> { };
+
+        /**
+         * @param seed   the run's seed
+         * @param epoch  the logged epoch
+         * @param layers row-major {@code [MI rows × width]} float32 activations, in the order of
+         *               {@link InfoPlaneParameters#layerNames()}
+         */
+        void logged(long seed, int epoch, List<float[]> layers) throws java.io.IOException;
+
+        /** What was saved where, for provenance; null when nothing is saved. */
+        default String description() {
+            return null;
+        }
+    }
+
     /** What a finished run returns. */
     public record Outcome(long seed, List<LoggedEpoch> points, List<float[]> finalActivations, int[] trainRows) {
     }
@@ -48,6 +71,11 @@ public final class InfoPlaneRun {
      * @param afterEpoch  called after every epoch (progress)
      */
     public Outcome run(int repeat, long seed, InfoPlaneMonitor monitor, IntConsumer afterEpoch) {
+        return run(repeat, seed, monitor, afterEpoch, ActivationSink.NONE);
+    }
+
+    /** As {@link #run(int, long, InfoPlaneMonitor, IntConsumer)}, handing every logged epoch's activations to {@code sink}. */
+    public Outcome run(int repeat, long seed, InfoPlaneMonitor monitor, IntConsumer afterEpoch, ActivationSink sink) {
         int[] train = data.trainRows();
         int[] test = data.testRows();
         int trainCount = train.length;
@@ -72,6 +100,12 @@ public final class InfoPlaneRun {
                 nextLog++;
                 List<float[]> acts = new ArrayList<>();
                 LoggedEpoch point = log(net, epoch, train, test, gw, gb, acts);
+                try {
+                    sink.logged(seed, epoch, acts);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot save the activations of epoch " + epoch + ": "
+                            + e.getMessage(), e);
+                }
                 points.add(point);
                 monitor.logged(repeat, point);
                 if (epoch == p.epochs()) {

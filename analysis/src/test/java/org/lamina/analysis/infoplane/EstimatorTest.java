@@ -37,12 +37,12 @@ class EstimatorTest {
 
     @Test
     void binningByCountClampsOutOfRangeValuesToTheEndCells() {
-        BinningEstimator b = BinningEstimator.byCount(30);
+        BinningEstimator b = BinningEstimator.byCount(30, CountBinning.CLAMP);
         // −5 and −1 share the first cell; 1 and 7 share the last (29 cells of width 2/29)
         assertThat(b.cells(new float[] {-5f, -1f, -0.99f, 0.999f, 1f, 7f})).containsExactly(0, 0, 0, 28, 28, 28);
         // bins = 2: a single cell on [−1, 1], so H(T) = 0
         float[] t = {-0.5f, 0.5f, 3f, -3f};
-        assertThat(BinningEstimator.byCount(2).estimate(t, 4, 1, new int[] {0, 1, 0, 1}).ixt()).isZero();
+        assertThat(BinningEstimator.byCount(2, CountBinning.CLAMP).estimate(t, 4, 1, new int[] {0, 1, 0, 1}).ixt()).isZero();
     }
 
     @Test

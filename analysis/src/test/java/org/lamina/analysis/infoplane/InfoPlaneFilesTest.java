@@ -26,7 +26,8 @@ class InfoPlaneFilesTest {
 
     @BeforeAll
     static void run() throws Exception {
-        result = InfoPlaneExperiment.run(InfoPlaneParameters.defaults().withEpochs(25).withRepeats(2, 3), InfoPlaneMonitor.NONE);
+        InfoPlaneParameters p = InfoPlaneParameters.defaults().withEpochs(25).withRepeats(2, 3);
+        result = InfoPlaneExperiment.run(p, InfoPlaneMonitor.NONE, InfoPlaneFiles.activationWriter(dir, p));
         InfoPlaneFiles.writeAll(result, dir);
         InfoPlaneFigures.exportAll(result, dir, 72);
     }
@@ -56,14 +57,52 @@ class InfoPlaneFilesTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDList list = NDList.decode(m, Files.readAllBytes(dir.resolve("activations-final.npz")));
             assertThat(list.getManager()).isNotNull();
-            assertThat(list.get("layer0").getShape().getShape()).containsExactly(4096, 10);
-            assertThat(list.get("layer5").getShape().getShape()).containsExactly(4096, 2);
+            // the keys are the layer names of the JSON and CSVs
+            assertThat(list.getResourceNDArrays()).isNotNull();
+            assertThat(list.stream().map(a -> a.getName()).filter(name -> !name.equals("inputs") && !name.equals("labels")))
+                    .containsExactlyElementsOf(result.layers());
+            assertThat(list.get("layer1").getShape().getShape()).containsExactly(4096, 10);
+            assertThat(list.get("softmax").getShape().getShape()).containsExactly(4096, 2);
             assertThat(list.get("labels").toLongArray()).hasSize(4096);
             assertThat(list.get("inputs").getShape().getShape()).containsExactly(4096, 12);
             // anyone can recompute the first run's final point from the file
-            float[] t = list.get("layer3").toFloatArray();
+            float[] t = list.get("layer4").toFloatArray();
             InformationEstimate e = BinningEstimator.byCount(30).estimate(t, 4096, 4, InformationBottleneckData.labels());
             assertThat(e.ixt()).isEqualTo(result.ixtRuns()[0][result.last()][3]);
+        }
+    }
+
+    /**
+     * Issue #22: every logged epoch of every run is saved as it is computed, under the JSON's layer
+     * names, and the MI recomputed from a saved epoch with the Java estimator is the JSON's value.
+     */
+    @Test
+    void everyLoggedEpochIsSavedAndRecomputesTheJsonValues() throws Exception {
+        JsonNode json = InfoPlaneFiles.mapper().readTree(dir.resolve("infoplane.json").toFile());
+        assertThat(json.get("provenance").get("savedActivations").asText()).contains("layer1", "softmax");
+        java.util.List<String> layers = new java.util.ArrayList<>();
+        json.get("layers").forEach(n -> layers.add(n.asText()));
+        for (long seed : new long[] {3, 4}) {
+            for (int epoch : result.epochs()) {
+                assertThat(dir.resolve(InfoPlaneFiles.activationFile(seed, epoch))).isNotEmptyFile();
+            }
+        }
+        int e = java.util.Arrays.binarySearch(result.epochs(), 10);
+        assertThat(e).isPositive();
+        ModelRuntime.engine();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList list = NDList.decode(m, Files.readAllBytes(dir.resolve(InfoPlaneFiles.activationFile(4, 10))));
+            assertThat(list.stream().map(a -> a.getName()).filter(name -> !name.equals("labels"))).containsExactlyElementsOf(layers);
+            int[] labels = java.util.Arrays.stream(list.get("labels").toLongArray()).mapToInt(v -> (int) v).toArray();
+            assertThat(labels).containsExactly(InformationBottleneckData.labels());
+            for (int l = 0; l < layers.size(); l++) {
+                float[] t = list.get(layers.get(l)).toFloatArray();
+                int width = result.widths()[l + 1];
+                InformationEstimate est = result.parameters().createEstimator().estimate(t, 4096, width, labels);
+                // the second run (seed 4), epoch 10, as infoplane.json holds it
+                assertThat(est.ixt()).isEqualTo(json.get("ixtRuns").get(1).get(e).get(l).asDouble());
+                assertThat(est.ity()).isEqualTo(json.get("ityRuns").get(1).get(e).get(l).asDouble());
+            }
         }
     }
 
@@ -94,6 +133,9 @@ class InfoPlaneFilesTest {
         }
         assertThat(Files.readString(dir.resolve("infoplane.svg"))).contains("<svg");
         try (var files = Files.list(dir)) {
+            assertThat(files.map(Path::toString)).noneMatch(f -> f.endsWith(".tmp"));
+        }
+        try (var files = Files.walk(dir.resolve(InfoPlaneFiles.ACTIVATIONS_FOLDER))) {
             assertThat(files.map(Path::toString)).noneMatch(f -> f.endsWith(".tmp"));
         }
     }

@@ -92,7 +92,7 @@ class InfoPlaneRunTest {
     @Test
     void divergedTrainingStopsAndSaysSo() {
         InfoPlaneParameters p = new InfoPlaneParameters(new int[] {12, 10, 2}, Mlp.Kind.LINEAR, 50, 0.8,
-                SplitMode.SHUFFLED, "binsize", 30, 0.07, 1e-3, 1, 1, 1e200, 256, LoggingSchedule.SAXE, null);
+                SplitMode.SHUFFLED, "binsize", 30, null, 0.07, 1e-3, 1, 1, 1e200, 256, LoggingSchedule.SAXE, null);
         assertThatThrownBy(() -> InfoPlaneExperiment.run(p, InfoPlaneMonitor.NONE))
                 .isInstanceOf(TrainingDivergedException.class).hasMessageContaining("diverged");
     }
@@ -101,14 +101,14 @@ class InfoPlaneRunTest {
     void badParametersGetClearMessages() {
         InfoPlaneParameters d = InfoPlaneParameters.defaults();
         assertThatThrownBy(() -> new InfoPlaneParameters(new int[] {10, 5, 2}, Mlp.Kind.TANH, 10, 0.8, null, "binning",
-                30, 0.07, 1e-3, 1, 1, 4e-4, 256, null, null)).hasMessageContaining("must start at 12");
+                30, null, 0.07, 1e-3, 1, 1, 4e-4, 256, null, null)).hasMessageContaining("must start at 12");
         assertThatThrownBy(() -> new InfoPlaneParameters(new int[] {12, 5, 3}, Mlp.Kind.TANH, 10, 0.8, null, "binning",
-                30, 0.07, 1e-3, 1, 1, 4e-4, 256, null, null)).hasMessageContaining("must end at 2");
+                30, null, 0.07, 1e-3, 1, 1, 4e-4, 256, null, null)).hasMessageContaining("must end at 2");
         assertThatThrownBy(() -> d.withEpochs(0)).hasMessageContaining("epochs must be 1");
         assertThatThrownBy(() -> new InfoPlaneParameters(d.widths(), Mlp.Kind.TANH, 10, 0.8, null, "binning",
-                1, 0.07, 1e-3, 1, 1, 4e-4, 256, null, null)).hasMessageContaining("bins must be at least 2");
+                1, null, 0.07, 1e-3, 1, 1, 4e-4, 256, null, null)).hasMessageContaining("bins must be at least 2");
         assertThatThrownBy(() -> new InfoPlaneParameters(d.widths(), Mlp.Kind.TANH, 10, 0.8, null, "kde",
-                30, 0.07, 0, 1, 1, 4e-4, 256, null, null)).hasMessageContaining("noise variance must be positive");
+                30, null, 0.07, 0, 1, 1, 4e-4, 256, null, null)).hasMessageContaining("noise variance must be positive");
         assertThatThrownBy(() -> d.withEstimator("mine")).hasMessageContaining("binning, binsize, kde or ksg");
         assertThatThrownBy(() -> d.withSplit(SplitMode.SHUFFLED, 0)).hasMessageContaining("train fraction");
         InfoPlaneParameters images = InfoPlaneParameters.imageDefaults("sample:fashion");
@@ -148,7 +148,7 @@ class InfoPlaneRunTest {
     void imageVariantTrainsAndMeasuresOnTheChosenRows() {
         InfoPlaneParameters d = InfoPlaneParameters.imageDefaults("sample:fashion");
         // batches of 40 so that 10 epochs of 200 images are 50 Adam steps
-        InfoPlaneParameters p = new InfoPlaneParameters(d.widths(), d.activation(), 10, 1.0, d.split(), "kde", 30, 0.07,
+        InfoPlaneParameters p = new InfoPlaneParameters(d.widths(), d.activation(), 10, 1.0, d.split(), "kde", 30, null, 0.07,
                 0.1, 1, 42, 1e-3, 40, d.schedule(), new InfoPlaneData.DataChoice("sample:fashion", 200, 150, "test"));
         InfoPlaneResult r = InfoPlaneExperiment.run(p, InfoPlaneMonitor.NONE);
         assertThat(r.layers()).containsExactly("layer1", "layer2", "layer3", "layer4", "softmax");

@@ -55,6 +55,69 @@ class InfoPlaneCommandTest {
         assertThat(run("infoplane", "--data", "sample:mnist", "--train-images", "9000", "--epochs", "1", "--out", out).err())
                 .contains("sample:mnist-train has 5000 images; asked for 9000");
         assertThat(run("infoplane", "--mi-on", "test", "--out", out).err()).contains("always estimated on all 4,096");
+        assertThat(run("infoplane", "--binning", "wrap", "--out", out)).satisfies(r -> {
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("binning must be idnn or clamp, got 'wrap'");
+        });
+    }
+
+    /**
+     * Issue #22: ReLU without --estimator is estimated by bin size (binning by count on [−1, 1]
+     * would make growing ReLU values look like compression), and the choice is recorded; with
+     * binning chosen explicitly it runs but warns on stderr. Count binning records its rule.
+     */
+    @Test
+    void unboundedActivationsDefaultToBinningBySizeAndWarnWhenCountBinningIsChosen() throws Exception {
+        Path relu = temp.resolve("relu");
+        CliRun.Result r = run("infoplane", "--activation", "relu", "--epochs", "3", "--quiet", "--out", relu.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("warning");
+        JsonNode json = new ObjectMapper().readTree(relu.resolve("infoplane.json").toFile());
+        assertThat(json.get("estimator").asText()).isEqualTo("binsize");
+        assertThat(json.get("provenance").get("estimatorChoice").asText()).startsWith("binsize: the default for relu");
+
+        Path counted = temp.resolve("relu-binning");
+        CliRun.Result w = run("infoplane", "--activation", "relu", "--estimator", "binning", "--binning", "clamp",
+                "--epochs", "3", "--quiet", "--out", counted.toString());
+        assertThat(w.code()).as(w.err()).isZero();
+        assertThat(w.err()).contains("warning: binning by count covers only [-1, 1], but relu activations are unbounded");
+        JsonNode warned = new ObjectMapper().readTree(counted.resolve("infoplane.json").toFile());
+        assertThat(warned.get("estimator").asText()).isEqualTo("binning");
+        assertThat(warned.get("estimatorParameters").get("binning").asText()).isEqualTo("clamp");
+        assertThat(warned.get("parameters").get("binning").asText()).isEqualTo("CLAMP");
+        assertThat(warned.get("provenance").get("estimatorChoice").asText()).contains("unbounded");
+
+        CliRun.Result tanh = run("infoplane", "--epochs", "2", "--quiet", "--out", temp.resolve("tanh").toString());
+        assertThat(tanh.err()).doesNotContain("warning");
+        JsonNode t = new ObjectMapper().readTree(temp.resolve("tanh").resolve("infoplane.json").toFile());
+        assertThat(t.get("estimator").asText()).isEqualTo("binning");
+        assertThat(t.get("estimatorParameters").get("binning").asText()).isEqualTo("idnn");
+    }
+
+    /**
+     * --save-activations writes every logged epoch as training goes, under the JSON's layer names,
+     * and says so in the provenance and on stdout.
+     */
+    @Test
+    void saveActivationsWritesOneNpzPerLoggedEpochWithTheJsonLayerNames() throws Exception {
+        Path dir = temp.resolve("saved");
+        CliRun.Result r = run("infoplane", "--epochs", "3", "--repeats", "2", "--seed", "7", "--save-activations", "--quiet",
+                "--out", dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("activations of every logged epoch");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("infoplane.json").toFile());
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        json.get("layers").forEach(n -> expected.add(n.asText() + ".npy"));
+        expected.add("labels.npy");
+        assertThat(json.get("provenance").get("savedActivations").asText()).startsWith("activations/seed<S>/epoch<NNNNN>.npz");
+        for (String seed : new String[] {"seed7", "seed8"}) {
+            for (int epoch = 0; epoch <= 3; epoch++) {
+                Path npz = dir.resolve("activations").resolve(seed).resolve(String.format("epoch%05d.npz", epoch));
+                try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(npz.toFile())) {
+                    assertThat(zip.stream().map(java.util.zip.ZipEntry::getName)).containsExactlyElementsOf(expected);
+                }
+            }
+        }
     }
 
     /**
@@ -76,7 +139,8 @@ class InfoPlaneCommandTest {
         try (java.util.zip.ZipFile npz = new java.util.zip.ZipFile(dir.resolve("activations-final.npz").toFile())) {
             // float32 [60, 784] = 188,160 bytes of data plus the .npy header
             assertThat(npz.getEntry("inputs.npy").getSize()).isBetween(60L * 784 * 4, 60L * 784 * 4 + 256);
-            assertThat(npz.getEntry("layer0.npy").getSize()).isBetween(60L * 1024 * 4, 60L * 1024 * 4 + 256);
+            assertThat(npz.getEntry("layer1.npy").getSize()).isBetween(60L * 1024 * 4, 60L * 1024 * 4 + 256);
+            assertThat(npz.getEntry("softmax.npy").getSize()).isBetween(60L * 10 * 4, 60L * 10 * 4 + 256);
             assertThat(npz.getEntry("labels.npy").getSize()).isBetween(60L * 8, 60L * 8 + 256);
         }
         assertThat(dir.resolve("infoplane.png")).isNotEmptyFile();

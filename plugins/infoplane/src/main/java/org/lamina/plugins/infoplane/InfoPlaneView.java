@@ -19,6 +19,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.XYPlot;
 import org.lamina.analysis.export.ChartFigure;
 import org.lamina.analysis.export.Figure;
+import org.lamina.analysis.infoplane.CountBinning;
 import org.lamina.analysis.infoplane.InfoPlaneData;
 import org.lamina.analysis.infoplane.InfoPlaneExperiment;
 import org.lamina.analysis.infoplane.InfoPlaneFigures;
@@ -75,6 +76,7 @@ final class InfoPlaneView implements PluginView {
     private final ComboBox<SplitMode> split = new ComboBox<>();
     private final ComboBox<String> estimator = new ComboBox<>();
     private final TextField bins = field("30", "infoplane-bins");
+    private final ComboBox<CountBinning> binning = new ComboBox<>();
     private final TextField binSize = field("0.07", "infoplane-binsize");
     private final TextField noiseVariance = field("1e-3", "infoplane-noise-var");
     private final TextField repeats = field("1", "infoplane-repeats");
@@ -119,6 +121,12 @@ final class InfoPlaneView implements PluginView {
         estimator.getItems().setAll("binning", "binsize", "kde", "ksg");
         estimator.setValue("binning");
         estimator.setId("infoplane-estimator");
+        binning.getItems().setAll(CountBinning.values());
+        binning.setValue(CountBinning.IDNN);
+        binning.setId("infoplane-binning");
+        binning.setConverter(lowerCase(CountBinning.class));
+        binning.setTooltip(new javafx.scene.control.Tooltip("Binning by count outside [−1, 1): idnn = as the reference "
+                + "code, values ≥ 1 get one extra symbol (values < −1 wrap onto it); clamp = the end cells"));
         data.getItems().setAll("ib", "sample:fashion", "sample:mnist");
         data.setValue("ib");
         data.setId("infoplane-data");
@@ -160,6 +168,7 @@ final class InfoPlaneView implements PluginView {
         row = addRow(form, row, "Split", split);
         row = addRow(form, row, "Estimator", estimator);
         row = addRow(form, row, "Bins (edges)", bins);
+        row = addRow(form, row, "Outside [−1, 1)", binning);
         row = addRow(form, row, "Bin size", binSize);
         row = addRow(form, row, "Noise σ²", noiseVariance);
         row = addRow(form, row, "Repeats", repeats);
@@ -209,7 +218,16 @@ final class InfoPlaneView implements PluginView {
                 testImages)) {
             ((TextField) n).textProperty().addListener((o, a, b) -> validate());
         }
-        activation.valueProperty().addListener((o, a, b) -> validate());
+        activation.valueProperty().addListener((o, a, b) -> {
+            // follow the CLI: an unbounded activation defaults to binning by size, unless the user chose an estimator
+            InfoPlaneData.DataChoice choice = "ib".equals(data.getValue()) ? InfoPlaneData.DataChoice.IB : null;
+            if (a != null && b != null && choice != null
+                    && InfoPlaneParameters.defaultEstimator(a, choice).equals(estimator.getValue())) {
+                estimator.setValue(InfoPlaneParameters.defaultEstimator(b, choice));
+            }
+            validate();
+        });
+        binning.valueProperty().addListener((o, a, b) -> validate());
         split.valueProperty().addListener((o, a, b) -> validate());
         estimator.valueProperty().addListener((o, a, b) -> validate());
         miOn.valueProperty().addListener((o, a, b) -> validate());
@@ -280,6 +298,7 @@ final class InfoPlaneView implements PluginView {
         split.setValue(p.split());
         estimator.setValue(p.estimator());
         bins.setText(Integer.toString(p.bins()));
+        binning.setValue(p.binning());
         binSize.setText(Double.toString(p.binSize()));
         noiseVariance.setText(Double.toString(p.noiseVariance()));
         repeats.setText(Integer.toString(p.repeats()));
@@ -306,7 +325,7 @@ final class InfoPlaneView implements PluginView {
         return new InfoPlaneParameters(w, activation.getValue(), parseInt("epochs", epochs.getText()),
                 images ? 1.0 : parseDouble("train fraction", trainFraction.getText()),
                 images ? SplitMode.CONTIGUOUS : split.getValue(), estimator.getValue(),
-                parseInt("bins", bins.getText()), parseDouble("bin size", binSize.getText()),
+                parseInt("bins", bins.getText()), binning.getValue(), parseDouble("bin size", binSize.getText()),
                 parseDouble("noise variance", noiseVariance.getText()), parseInt("repeats", repeats.getText()),
                 parseLong("seed", seed.getText()), images ? 1e-3 : 4e-4, images ? 128 : 256, LoggingSchedule.SAXE, dataChoice());
     }

@@ -127,6 +127,32 @@ class InfoPlaneViewTest {
         assertThat(overlaid.getDataset(1).getItemCount(0)).isEqualTo(r.epochs().length * layers);
     }
 
+    /**
+     * Issue #22: the form carries the count-binning rule (IDNN by default), and ReLU switches an
+     * untouched estimator to binning by size, as the CLI's default does; a chosen one stays.
+     */
+    @Test
+    void theFormCarriesTheBinningRuleAndReluDefaultsToBinningBySize(FxRobot robot) throws Exception {
+        assertThat(fx(view::parameters).binning()).isEqualTo(org.lamina.analysis.infoplane.CountBinning.IDNN);
+        fx(() -> {
+            robot.lookup("#infoplane-binning").queryComboBox().getSelectionModel()
+                    .select(org.lamina.analysis.infoplane.CountBinning.CLAMP);
+            robot.lookup("#infoplane-activation").queryComboBox().getSelectionModel()
+                    .select(org.lamina.analysis.model.djl.Mlp.Kind.RELU);
+            return null;
+        });
+        var p = fx(view::parameters);
+        assertThat(p.binning()).isEqualTo(org.lamina.analysis.infoplane.CountBinning.CLAMP);
+        assertThat(p.estimator()).isEqualTo("binsize");
+        fx(() -> {
+            robot.lookup("#infoplane-estimator").queryComboBox().getSelectionModel().select("kde");
+            robot.lookup("#infoplane-activation").queryComboBox().getSelectionModel()
+                    .select(org.lamina.analysis.model.djl.Mlp.Kind.TANH);
+            return null;
+        });
+        assertThat(fx(view::parameters).estimator()).isEqualTo("kde");
+    }
+
     @Test
     void imageDataPutsTheFormToSaxesSetup(FxRobot robot) throws Exception {
         fx(() -> {
