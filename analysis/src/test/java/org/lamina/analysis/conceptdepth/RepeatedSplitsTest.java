@@ -127,6 +127,35 @@ class RepeatedSplitsTest {
     }
 
     @Test
+    void accuracyByLayerShadesPlusMinusOneStdAndOldFilesStillDraw() throws Exception {
+        ProbeResult r = probeFixture(ProbeParameters.defaults().withSplits(5, SplitMode.REFERENCE));
+        ConceptProbeResult c = r.concepts().get(0);
+        org.jfree.chart.plot.XYPlot plot = ConceptDepthFigures.accuracyByLayer(r).chart().getXYPlot();
+        org.jfree.data.xy.YIntervalSeriesCollection band = (org.jfree.data.xy.YIntervalSeriesCollection) plot.getDataset(2);
+        assertThat(plot.getRenderer(2)).isInstanceOf(org.jfree.chart.renderer.xy.DeviationRenderer.class);
+        for (int k = 0; k < POINTS.size(); k++) {
+            assertThat(band.getStartYValue(0, k)).isCloseTo(c.acc()[k] - c.accStd()[k], within(1e-12));
+            assertThat(band.getEndYValue(0, k)).isCloseTo(c.acc()[k] + c.accStd()[k], within(1e-12));
+        }
+        assertThat(ConceptDepthFigures.accuracyByLayer(r).data().columns()).contains("acc_std", "acc_min", "acc_max");
+        ProbeResult single = probeFixture(ProbeParameters.defaults().withSplits(1, SplitMode.REFERENCE));
+        assertThat(ConceptDepthFigures.accuracyByLayer(single).chart().getXYPlot().getDataset(2)).isNull();
+
+        // a probe.json written before repeated splits (no spread, no per-split values) still draws
+        com.fasterxml.jackson.databind.node.ObjectNode tree = ProbeFiles.mapper().valueToTree(r);
+        tree.remove("redundantPoints");
+        for (JsonNode concept : tree.get("concepts")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) concept).remove(List.of("accStd", "accMin", "accMax",
+                    "splitAcc", "splitDepths"));
+        }
+        ProbeResult old = ProbeFiles.mapper().treeToValue(tree, ProbeResult.class);
+        assertThat(old.concepts().get(0).splitAcc()).isNull();
+        assertThat(ConceptDepthFigures.figures(old, List.of(r), List.of("new"))).hasSize(4);
+        assertThat(old.relativeDepth(3)).isEqualTo(0.8);
+        assertThat(ProbeFiles.csv(old)).contains(",gap,3,0.800000,");
+    }
+
+    @Test
     void fashionCnnGapDuplicatesStage3AndTinyVitEmbedClsIsConstant() throws Exception {
         ConceptSet set = ConceptSets.open("sample:fashion-concepts", null, IMAGE);
         int[] items = IntStream.range(0, 48).toArray();
