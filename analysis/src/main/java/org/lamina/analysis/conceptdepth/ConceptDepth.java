@@ -5,7 +5,8 @@ package org.lamina.analysis.conceptdepth;
  * so the thresholds are parameters), from one accuracy per layer {@code l = 0 … L−1}:
  * <ul>
  *   <li>threshold: {@code CD_τ = min{ l : acc_l ≥ τ · max_l acc }} (τ = 0.95);</li>
- *   <li>jump: {@code argmax_{l ≥ 1} (acc_l − acc_{l−1})} (layer 0 when there is one layer);</li>
+ *   <li>jump: {@code argmax_{l ≥ 1} (acc_l − acc_{l−1})} (layer 0 when there is one layer), over the
+ *       points that do not duplicate an earlier one;</li>
  *   <li>converge: {@code min{ l : max_{l′ ≥ l} acc_{l′} − acc_l ≤ ε }} (ε = 0.01).</li>
  * </ul>
  * Each is reported as the layer index, the point's name and the relative depth {@code (l+1)/L}
@@ -34,6 +35,19 @@ public record ConceptDepth(Mark threshold, Mark jump, Mark converge) {
      */
     public static ConceptDepth of(double[] acc, java.util.List<String> points, double tau, double epsilon,
                                   double[] relative) {
+        return of(acc, points, tau, epsilon, relative, null);
+    }
+
+    /**
+     * As {@link #of(double[], java.util.List, double, double, double[])}, where {@code duplicate[l]}
+     * marks a point whose features equal an earlier point's ({@link RedundantPoints}): its "gain"
+     * over the point before it is an artefact (0 when it directly follows its original, and the
+     * largest gain of a falling curve), so the jump skips it. Threshold and converge need no rule:
+     * they take the first qualifying layer, which is never a duplicate (its original, earlier, has
+     * the same accuracy).
+     */
+    public static ConceptDepth of(double[] acc, java.util.List<String> points, double tau, double epsilon,
+                                  double[] relative, boolean[] duplicate) {
         int n = acc.length;
         if (n == 0 || points.size() != n) {
             throw new IllegalArgumentException("need one accuracy per point, got " + n + " for " + points.size());
@@ -46,6 +60,9 @@ public record ConceptDepth(Mark threshold, Mark jump, Mark converge) {
         int jump = 0;
         double best = Double.NEGATIVE_INFINITY;
         for (int l = 1; l < n; l++) {
+            if (duplicate != null && duplicate[l]) {
+                continue;
+            }
             double gain = acc[l] - acc[l - 1];
             if (gain > best) {
                 best = gain;

@@ -163,7 +163,8 @@ public final class ConceptDepthAnalysis {
         List<ConceptDepth> depths = new ArrayList<>();
         for (int s = 0; s < k; s++) {
             splitAcc[s] = runs.get(s).acc;
-            depths.add(ConceptDepth.of(runs.get(s).acc, points, p.tau(), p.epsilon(), redundant.relativeDepth()));
+            depths.add(ConceptDepth.of(runs.get(s).acc, points, p.tau(), p.epsilon(), redundant.relativeDepth(),
+                    redundant.duplicates(points)));
         }
         double[] std = new double[n];
         double[] min = new double[n];

@@ -15,7 +15,8 @@ import java.util.Map;
  * <p>Relative-depth rule: a duplicate point is left out of L and takes the relative depth of the
  * earlier point it duplicates; every other point l gets {@code (r_l + 1)/L'}, with r_l its index
  * among the non-duplicate points and L' their number. Without duplicates this is the spec's
- * {@code (l+1)/L}. Constant points stay in L: they are a layer of the model, and their probe
+ * {@code (l+1)/L}. The jump depth skips duplicates too ({@link ConceptDepth#of(double[], List, double,
+ * double, double[], boolean[])}). Constant points stay in L: they are a layer of the model, and their probe
  * scores the majority class, which is the true answer for that layer.
  *
  * <p>"Equal" and "the same" allow float rounding: |a − b| ≤ 1e-6 · max(1, max|a|) over all values.
@@ -28,7 +29,8 @@ public record RedundantPoints(Map<String, String> duplicateOf, List<String> cons
 
     /** The rule, as recorded in provenance. */
     public static final String RULE = "a point whose features equal an earlier point's (|a−b| ≤ 1e-6·max(1, max|a|)) "
-            + "is left out of L and takes that point's relative depth; other points: (rank among the remaining points + 1)/L'";
+            + "is left out of L and takes that point's relative depth; other points: (rank among the remaining points + 1)/L'; "
+            + "the jump depth skips duplicate points";
 
     static final double TOLERANCE = 1e-6;
 
@@ -95,6 +97,15 @@ public record RedundantPoints(Map<String, String> duplicateOf, List<String> cons
             }
         }
         return true;
+    }
+
+    /** Per point of {@code points}, whether it duplicates an earlier point. */
+    public boolean[] duplicates(List<String> points) {
+        boolean[] d = new boolean[points.size()];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = duplicateOf.containsKey(points.get(k));
+        }
+        return d;
     }
 
     /** One line per finding, for stdout; empty when there is none. */

@@ -156,6 +156,21 @@ class RepeatedSplitsTest {
     }
 
     @Test
+    void theJumpSkipsADuplicatePoint() {
+        double[] falling = new double[5];
+        for (int k = 0; k < 5; k++) {
+            falling[k] = golden.get("fallingCurve").get(k).asDouble();
+        }
+        boolean[] gapIsDuplicate = {false, false, false, true, false};
+        ConceptDepth with = ConceptDepth.of(falling, POINTS, 0.95, 0.01, null, gapIsDuplicate);
+        ConceptDepth without = ConceptDepth.of(falling, POINTS, 0.95, 0.01);
+        assertThat(new int[] {with.threshold().layer(), with.jump().layer(), with.converge().layer()})
+                .containsExactly(ints(golden.get("fallingCurveDepths")));
+        assertThat(new int[] {without.threshold().layer(), without.jump().layer(), without.converge().layer()})
+                .containsExactly(ints(golden.get("fallingCurveDepthsWithoutRule")));
+    }
+
+    @Test
     void fashionCnnGapDuplicatesStage3AndTinyVitEmbedClsIsConstant() throws Exception {
         ConceptSet set = ConceptSets.open("sample:fashion-concepts", null, IMAGE);
         int[] items = IntStream.range(0, 48).toArray();
