@@ -27,7 +27,7 @@ public final class ConceptDepthAnalysis {
 
     /** Method name and version recorded in provenance. */
     public static final String METHOD = "concept depth (Jin et al. 2024; control tasks: Hewitt & Liang 2019)";
-    public static final String VERSION = "1";
+    public static final String VERSION = "2";
 
     private ConceptDepthAnalysis() {
     }
@@ -54,19 +54,29 @@ public final class ConceptDepthAnalysis {
         return probe(features, set, concepts, p, model.weightsSha256(), model.device(), progress);
     }
 
-    /** Probes every concept on features already extracted (the panel re-probes without re-extracting). */
+    /**
+     * Probes every concept on features already extracted (the panel re-probes without re-extracting),
+     * once per train/test split ({@link ProbeParameters#splits()}); a concept's metrics are the
+     * means over its splits, with the spread of the accuracy and every split's depths kept.
+     */
     public static ProbeResult probe(LayerFeatures features, ConceptSet set, List<Concept> concepts, ProbeParameters p,
                                     String weightsSha256, Device device, ProgressSink progress) {
         long start = System.nanoTime();
         List<String> points = features.points();
         int n = points.size();
-        progress.begin((long) concepts.size() * n);
+        int splitCount = p.splits();
+        progress.begin((long) concepts.size() * n * splitCount);
+        RedundantPoints redundant = RedundantPoints.of(features);
         List<Prepared> prepared = new ArrayList<>();
-        Map<String, TrainTestSplit> splits = new LinkedHashMap<>();
+        Map<String, List<TrainTestSplit>> splits = new LinkedHashMap<>();
         for (Concept c : concepts) {
-            Prepared pc = Prepared.of(c, features, p);
-            prepared.add(pc);
-            splits.put(c.name(), pc.split);
+            List<TrainTestSplit> own = new ArrayList<>();
+            for (int k = 0; k < splitCount; k++) {
+                Prepared pc = Prepared.of(c, features, p, k);
+                prepared.add(pc);
+                own.add(pc.split);
+            }
+            splits.put(c.name(), own);
         }
         boolean batched = p.solver() == ProbeSolver.LBFGS && !p.standardise();
         for (int k = 0; k < n; k++) {
@@ -85,7 +95,8 @@ public final class ConceptDepthAnalysis {
             }
             for (int ci = 0; ci < prepared.size(); ci++) {
                 Prepared pc = prepared.get(ci);
-                progress.message("probing " + pc.concept.name() + " at " + points.get(k));
+                progress.message("probing " + pc.concept.name() + " at " + points.get(k)
+                        + (splitCount > 1 ? " (split " + (pc.splitIndex + 1) + "/" + splitCount + ")" : ""));
                 float[] xTrain = features.gather(k, pc.trainRows);
                 float[] xTest = features.gather(k, pc.testRows);
                 if (p.standardise()) {
@@ -110,11 +121,8 @@ public final class ConceptDepthAnalysis {
             }
         }
         List<ConceptProbeResult> out = new ArrayList<>();
-        for (Prepared pc : prepared) {
-            Concept c = pc.concept;
-            out.add(new ConceptProbeResult(c.name(), c.description(), points, pc.acc, pc.f1, pc.auc, pc.trainAcc,
-                    pc.controlAcc, pc.selectivity, ConceptDepth.of(pc.acc, points, p.tau(), p.epsilon()), pc.iterations,
-                    c.positives(), c.negatives(), pc.trainRows.length, pc.testRows.length));
+        for (int ci = 0; ci < concepts.size(); ci++) {
+            out.add(aggregate(prepared.subList(ci * splitCount, (ci + 1) * splitCount), points, p, redundant));
         }
         double probeSeconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> provenance = new LinkedHashMap<>();
@@ -123,6 +131,15 @@ public final class ConceptDepthAnalysis {
         provenance.put("probe", "L2 logistic regression, sklearn objective ½‖w‖² + C Σ log-loss, intercept unpenalised, "
                 + (batched ? "batched L-BFGS over all probes of a point" : "Newton's method with backtracking")
                 + ", float64 on DJL tensors");
+        provenance.put("split", splitCount + " split(s), seeds " + p.seed()
+                + (splitCount > 1 ? " … " + (p.seed() + splitCount - 1) : "") + ", test fraction " + p.testFraction()
+                + (p.split() == SplitMode.REFERENCE
+                ? ", reference: NumPy RandomState(seed).permutation as sklearn's train_test_split (Luckfort/CD)"
+                : ", seeded shuffle" + (p.stratified() ? ", stratified" : ", not stratified")));
+        provenance.put("aggregation", "acc/f1/auc/trainAcc/controlAcc/selectivity: mean over splits; accStd: population "
+                + "std; depth: per marker the median layer over the splits (lower middle when K is even); "
+                + "splitAcc/splitDepths: per split");
+        provenance.put("relativeDepthRule", RedundantPoints.RULE);
         provenance.put("conceptSetSource", set.source());
         provenance.put("labelMapping", set.dataset().labelMapping());
         provenance.put("seed", p.seed());
@@ -134,13 +151,66 @@ public final class ConceptDepthAnalysis {
         provenance.put("java", System.getProperty("java.version"));
         provenance.put("timestamp", Instant.now().toString());
         return new ProbeResult(features.model(), weightsSha256, set.name(), set.dataset().name(), points,
-                features.dimensions(), p, out, null, features.seconds(), probeSeconds, provenance, features, splits,
-                List.copyOf(concepts));
+                features.dimensions(), p, out, null, features.seconds(), probeSeconds, provenance, redundant, features,
+                splits, List.copyOf(concepts));
     }
 
-    /** A concept's split, rows and labels, and the arrays its metrics fill. */
-    private static final class Prepared {
+    /** One concept's result from its splits' probes: means, accuracy spread, per-split depths and their median. */
+    static ConceptProbeResult aggregate(List<Prepared> runs, List<String> points, ProbeParameters p,
+                                        RedundantPoints redundant) {
+        int n = points.size();
+        int k = runs.size();
+        double[][] splitAcc = new double[k][];
+        List<ConceptDepth> depths = new ArrayList<>();
+        for (int s = 0; s < k; s++) {
+            splitAcc[s] = runs.get(s).acc;
+            depths.add(ConceptDepth.of(runs.get(s).acc, points, p.tau(), p.epsilon(), redundant.relativeDepth(),
+                    redundant.duplicates(points)));
+        }
+        double[] std = new double[n];
+        double[] min = new double[n];
+        double[] max = new double[n];
+        double[] acc = mean(runs, r -> r.acc, n);
+        int[] iterations = new int[n];
+        for (int l = 0; l < n; l++) {
+            double ss = 0;
+            min[l] = Double.POSITIVE_INFINITY;
+            max[l] = Double.NEGATIVE_INFINITY;
+            for (Prepared r : runs) {
+                ss += (r.acc[l] - acc[l]) * (r.acc[l] - acc[l]);
+                min[l] = Math.min(min[l], r.acc[l]);
+                max[l] = Math.max(max[l], r.acc[l]);
+                iterations[l] = Math.max(iterations[l], r.iterations[l]);
+            }
+            std[l] = Math.sqrt(ss / k);
+        }
+        Prepared first = runs.get(0);
+        Concept c = first.concept;
+        return new ConceptProbeResult(c.name(), c.description(), points, acc, mean(runs, r -> r.f1, n),
+                mean(runs, r -> r.auc, n), mean(runs, r -> r.trainAcc, n), mean(runs, r -> r.controlAcc, n),
+                mean(runs, r -> r.selectivity, n), ConceptDepth.median(depths, points, redundant.relativeDepth()),
+                iterations, c.positives(), c.negatives(), first.trainRows.length, first.testRows.length, std, min, max,
+                splitAcc, depths);
+    }
+
+    private static double[] mean(List<Prepared> runs, java.util.function.Function<Prepared, double[]> metric, int n) {
+        double[] m = new double[n];
+        for (Prepared r : runs) {
+            double[] v = metric.apply(r);
+            for (int l = 0; l < n; l++) {
+                m[l] += v[l];
+            }
+        }
+        for (int l = 0; l < n; l++) {
+            m[l] /= runs.size();
+        }
+        return m;
+    }
+
+    /** A concept's split (one of K), rows and labels, and the arrays its metrics fill. */
+    static final class Prepared {
         Concept concept;
+        int splitIndex;
         TrainTestSplit split;
         int[] trainRows;
         int[] testRows;
@@ -156,9 +226,10 @@ public final class ConceptDepthAnalysis {
         double[] selectivity;
         int[] iterations;
 
-        static Prepared of(Concept c, LayerFeatures features, ProbeParameters p) {
+        static Prepared of(Concept c, LayerFeatures features, ProbeParameters p, int splitIndex) {
             Prepared pc = new Prepared();
             pc.concept = c;
+            pc.splitIndex = splitIndex;
             int[] items = c.items();
             int[] labels = c.labels();
             int[] rows = new int[items.length];
@@ -169,7 +240,7 @@ public final class ConceptDepthAnalysis {
                             + " has no extracted features");
                 }
             }
-            pc.split = TrainTestSplit.of(labels, p.testFraction(), p.seed(), p.stratified());
+            pc.split = TrainTestSplit.of(labels, p.testFraction(), p.seed() + splitIndex, p.stratified(), p.split());
             int[] control = ControlTask.labels(items, c.positives(), p.seed());
             pc.trainRows = pick(rows, pc.split.train());
             pc.testRows = pick(rows, pc.split.test());

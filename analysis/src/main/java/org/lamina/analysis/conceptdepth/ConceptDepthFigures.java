@@ -9,10 +9,13 @@ import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.lamina.analysis.export.ChartFigure;
 import org.lamina.analysis.export.ExportFormat;
 import org.lamina.analysis.export.ExportSettings;
@@ -51,20 +54,32 @@ public final class ConceptDepthFigures {
     private ConceptDepthFigures() {
     }
 
-    /** Test accuracy per probe point, one curve per concept, with the three depth markers. */
+    /**
+     * Test accuracy per probe point, one curve per concept (the mean over the train/test splits),
+     * with the three depth markers (the median over the splits) and, when there are several
+     * splits, a shaded band of ± one standard deviation over the splits.
+     */
     public static ChartFigure accuracyByLayer(ProbeResult r) {
         XYSeriesCollection curves = new XYSeriesCollection();
         XYSeriesCollection marks = new XYSeriesCollection();
-        FigureData.Builder data = FigureData.builder("model", "concept", "point", "layer", "acc", "f1", "auc",
-                "selectivity", "threshold_layer", "jump_layer", "converge_layer");
+        YIntervalSeriesCollection bands = new YIntervalSeriesCollection();
+        FigureData.Builder data = FigureData.builder("model", "concept", "point", "layer", "acc", "acc_std", "acc_min",
+                "acc_max", "splits", "f1", "auc", "selectivity", "threshold_layer", "jump_layer", "converge_layer");
         for (ConceptProbeResult c : r.concepts()) {
             XYSeries s = new XYSeries(c.name());
+            YIntervalSeries band = new YIntervalSeries(c.name() + " ± std");
+            int splits = c.splitAcc() == null ? 1 : c.splitAcc().length;
             for (int k = 0; k < c.points().size(); k++) {
                 s.add(k, c.acc()[k]);
-                data.row(r.model(), c.name(), c.points().get(k), k, c.acc()[k], c.f1()[k], c.auc()[k], c.selectivity()[k],
+                double sd = c.accStd() == null ? 0 : c.accStd()[k];
+                band.add(k, c.acc()[k], c.acc()[k] - sd, c.acc()[k] + sd);
+                data.row(r.model(), c.name(), c.points().get(k), k, c.acc()[k], c.accStd() == null ? Double.NaN : sd,
+                        c.accMin() == null ? Double.NaN : c.accMin()[k], c.accMax() == null ? Double.NaN : c.accMax()[k],
+                        splits, c.f1()[k], c.auc()[k], c.selectivity()[k],
                         c.depth().threshold().layer(), c.depth().jump().layer(), c.depth().converge().layer());
             }
             curves.addSeries(s);
+            bands.addSeries(band);
             ConceptDepth.Mark[] m = {c.depth().threshold(), c.depth().jump(), c.depth().converge()};
             String[] kind = {"threshold", "jump", "converge"};
             for (int j = 0; j < 3; j++) {
@@ -73,10 +88,30 @@ public final class ConceptDepthFigures {
                 marks.addSeries(ms);
             }
         }
+        int splits = r.parameters().splits();
         SymbolAxis x = new SymbolAxis("probe point (layer)", r.points().toArray(String[]::new));
         x.setVerticalTickLabels(r.points().size() > 6);
-        JFreeChart chart = chart(r.model() + " — " + r.conceptSet() + ": probe accuracy by layer", x, curves, marks, true);
+        String title = r.model() + " — " + r.conceptSet() + ": probe accuracy by layer"
+                + (splits > 1 ? " (mean ± std over " + splits + " splits; depth markers: median)" : "");
+        JFreeChart chart = chart(title, x, curves, marks, true);
+        if (splits > 1) {
+            addBands(chart.getXYPlot(), bands);
+        }
         return new ChartFigure("accuracy-by-layer", "Probe accuracy by layer", chart, 0.72, data.build());
+    }
+
+    /** The ± std bands, drawn behind the curves (dataset 2; the plot draws higher indices first). */
+    private static void addBands(XYPlot plot, YIntervalSeriesCollection bands) {
+        DeviationRenderer shade = new DeviationRenderer(false, false);
+        shade.setAlpha(0.18f);
+        for (int s = 0; s < bands.getSeriesCount(); s++) {
+            shade.setSeriesFillPaint(s, PALETTE[s % PALETTE.length]);
+            shade.setSeriesPaint(s, PALETTE[s % PALETTE.length]);
+            shade.setSeriesVisibleInLegend(s, false);
+        }
+        plot.setDataset(2, bands);
+        plot.setRenderer(2, shade);
+        plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.REVERSE);
     }
 
     /**
@@ -104,10 +139,12 @@ public final class ConceptDepthFigures {
                     conceptOrder.add(c.name());
                 }
                 int n = c.points().size();
-                XYSeries s = new XYSeries(labels.get(i) + ": " + c.name());
+                ProbeResult run = results.get(i);
+                XYSeries s = new XYSeries(labels.get(i) + ": " + c.name(), false, true);
                 for (int k = 0; k < n; k++) {
-                    s.add((k + 1.0) / n, c.acc()[k]);
-                    data.row(labels.get(i), c.name(), c.points().get(k), (k + 1.0) / n, c.acc()[k]);
+                    // duplicate points share their original's relative depth (RedundantPoints)
+                    s.add(run.relativeDepth(k), c.acc()[k]);
+                    data.row(labels.get(i), c.name(), c.points().get(k), run.relativeDepth(k), c.acc()[k]);
                 }
                 curves.addSeries(s);
                 colourOf.add(conceptOrder.indexOf(c.name()));
@@ -117,7 +154,7 @@ public final class ConceptDepthFigures {
                 marks.addSeries(ms);
             }
         }
-        NumberAxis x = new NumberAxis("relative depth (l+1)/L");
+        NumberAxis x = new NumberAxis("relative depth (l+1)/L, duplicate points left out of L");
         x.setRange(0, 1.02);
         JFreeChart chart = chart("Probe accuracy by relative depth" + (concept == null ? "" : " — " + concept), x, curves,
                 marks, false);

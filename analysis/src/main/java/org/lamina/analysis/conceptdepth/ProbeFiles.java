@@ -27,8 +27,10 @@ import java.util.Locale;
  * (one row per concept and point), {@code logit-lens.csv}, and with feature export one
  * {@code features-<concept>.npz} per concept: one float32 array {@code [rows, d]} per probe
  * point keyed by the point's name, {@code labels}, {@code controlLabels} (the control task's),
- * {@code items} (data-set indices) and {@code trainIndex}/{@code testIndex} (row positions in
- * those arrays). Every file is written atomically.
+ * {@code items} (data-set indices), {@code trainIndex}/{@code testIndex} (row positions in
+ * those arrays, of the first split) and {@code testMask} ({@code [K, rows]} int32, 1 where the row
+ * is held out in split k). {@code probe.csv} has the mean metrics over the splits plus the
+ * accuracy's std/min/max. Every file is written atomically.
  */
 public final class ProbeFiles {
 
@@ -80,7 +82,8 @@ public final class ProbeFiles {
 
     static void writeFeatures(ProbeResult r, String concept, OutputStream out) throws IOException {
         LayerFeatures f = r.features();
-        TrainTestSplit split = r.splits().get(concept);
+        List<TrainTestSplit> splits = r.splits().get(concept);
+        TrainTestSplit split = splits.get(0);
         int[] items = r.conceptItems(concept);
         int[] labels = r.conceptLabels(concept);
         int[] rows = new int[items.length];
@@ -100,6 +103,13 @@ public final class ProbeFiles {
             list.add(named(m.create(items), "items"));
             list.add(named(m.create(split.train()), "trainIndex"));
             list.add(named(m.create(split.test()), "testIndex"));
+            int[][] mask = new int[splits.size()][items.length];
+            for (int k = 0; k < splits.size(); k++) {
+                for (int row : splits.get(k).test()) {
+                    mask[k][row] = 1;
+                }
+            }
+            list.add(named(m.create(mask), "testMask"));
             list.encode(out, NDList.Encoding.NPZ);
         }
     }
@@ -110,14 +120,19 @@ public final class ProbeFiles {
     }
 
     static String csv(ProbeResult r) {
-        StringBuilder s = new StringBuilder("model,concept,point,layer,relative_depth,acc,f1,auc,train_acc,control_acc,selectivity\n");
+        StringBuilder s = new StringBuilder("model,concept,point,layer,relative_depth,acc,f1,auc,train_acc,control_acc,selectivity,"
+                + "acc_std,acc_min,acc_max,splits\n");
         for (ConceptProbeResult c : r.concepts()) {
             int n = c.points().size();
             for (int k = 0; k < n; k++) {
                 s.append(r.model()).append(',').append(c.name()).append(',').append(c.points().get(k)).append(',')
-                        .append(k).append(',').append(num((k + 1.0) / n)).append(',').append(num(c.acc()[k])).append(',')
+                        .append(k).append(',').append(num(r.relativeDepth(k))).append(',').append(num(c.acc()[k])).append(',')
                         .append(num(c.f1()[k])).append(',').append(num(c.auc()[k])).append(',').append(num(c.trainAcc()[k]))
-                        .append(',').append(num(c.controlAcc()[k])).append(',').append(num(c.selectivity()[k])).append('\n');
+                        .append(',').append(num(c.controlAcc()[k])).append(',').append(num(c.selectivity()[k]))
+                        .append(',').append(num(c.accStd() == null ? Double.NaN : c.accStd()[k]))
+                        .append(',').append(num(c.accMin() == null ? Double.NaN : c.accMin()[k]))
+                        .append(',').append(num(c.accMax() == null ? Double.NaN : c.accMax()[k]))
+                        .append(',').append(c.splitAcc() == null ? 1 : c.splitAcc().length).append('\n');
             }
         }
         return s.toString();

@@ -21,14 +21,17 @@ import java.util.Map;
  * @param probeSeconds      wall time of all probes (task and control)
  * @param provenance        method, versions, device, timestamp
  * @param features          the extracted features (for {@code --export-features}), not in JSON
- * @param splits            per concept name, its train/test split, not in JSON
+ * @param redundantPoints   points that duplicate an earlier one or are constant, and the relative
+ *                          depth per point ({@link RedundantPoints}); null in files written before
+ * @param splits            per concept name, its train/test splits in split order, not in JSON
  * @param definitions       the concepts probed (items and labels), not in JSON
  */
 public record ProbeResult(String model, String weightsSha256, String conceptSet, String dataset, List<String> points,
                           int[] featureDimensions, ProbeParameters parameters, List<ConceptProbeResult> concepts,
                           LogitLensResult logitLens, double extractionSeconds, double probeSeconds,
-                          Map<String, Object> provenance, @JsonIgnore LayerFeatures features,
-                          @JsonIgnore Map<String, TrainTestSplit> splits, @JsonIgnore List<Concept> definitions) {
+                          Map<String, Object> provenance, RedundantPoints redundantPoints,
+                          @JsonIgnore LayerFeatures features,
+                          @JsonIgnore Map<String, List<TrainTestSplit>> splits, @JsonIgnore List<Concept> definitions) {
 
     /** The concept's result, or a clear error. */
     public ConceptProbeResult concept(String name) {
@@ -40,7 +43,13 @@ public record ProbeResult(String model, String weightsSha256, String conceptSet,
     /** A copy with a logit lens attached. */
     public ProbeResult withLogitLens(LogitLensResult lens) {
         return new ProbeResult(model, weightsSha256, conceptSet, dataset, points, featureDimensions, parameters, concepts,
-                lens, extractionSeconds, probeSeconds, provenance, features, splits, definitions);
+                lens, extractionSeconds, probeSeconds, provenance, redundantPoints, features, splits, definitions);
+    }
+
+    /** Relative depth of point {@code k}: the duplicate-aware one when recorded, else (k+1)/L. */
+    public double relativeDepth(int k) {
+        return redundantPoints != null && redundantPoints.relativeDepth() != null
+                ? redundantPoints.relativeDepth()[k] : (k + 1.0) / points.size();
     }
 
     /** Data-set indices of a probed concept's items. */

@@ -75,9 +75,23 @@ class ConceptDepthAnalysisTest {
         assertThat(files).contains(dir.resolve("probe.json"), dir.resolve("features-shirt-vs-tshirt.npz"));
         String json = Files.readString(dir.resolve("probe.json"));
         assertThat(json).contains("\"name\" : \"footwear\"", "\"acc\"", "\"f1\"", "\"auc\"", "\"depth\"", "\"threshold\"",
-                "\"jump\"", "\"converge\"", "\"selectivity\"", "\"points\"");
+                "\"jump\"", "\"converge\"", "\"selectivity\"", "\"points\"", "\"accStd\"", "\"splitAcc\"",
+                "\"splitDepths\"", "\"redundantPoints\"", "\"relativeDepthRule\"");
+        // the default is several splits; acc is their mean, every split's curve is kept
+        ConceptProbeResult fw = r.concept("footwear");
+        assertThat(fw.splitAcc()).hasNumberOfRows(ProbeParameters.DEFAULT_SPLITS);
+        assertThat(fw.splitDepths()).hasSize(ProbeParameters.DEFAULT_SPLITS);
+        for (int k = 0; k < fw.points().size(); k++) {
+            int point = k;
+            assertThat(fw.acc()[k]).isCloseTo(java.util.Arrays.stream(fw.splitAcc()).mapToDouble(a -> a[point]).average()
+                    .orElseThrow(), within(1e-12));
+            assertThat(fw.accMin()[k]).isLessThanOrEqualTo(fw.acc()[k]);
+            assertThat(fw.accMax()[k]).isGreaterThanOrEqualTo(fw.acc()[k]);
+        }
         ProbeResult back = ProbeFiles.read(dir.resolve("probe.json"));
         assertThat(back.concept("footwear").acc()).isEqualTo(r.concept("footwear").acc());
+        assertThat(back.concept("footwear").splitAcc()).isEqualTo(r.concept("footwear").splitAcc());
+        assertThat(back.concept("footwear").splitLayers("threshold")).isEqualTo(r.concept("footwear").splitLayers("threshold"));
         try (NDManager nd = NDManager.newBaseManager(ai.djl.Device.cpu());
              InputStream in = Files.newInputStream(dir.resolve("features-footwear.npz"))) {
             NDList list = NDList.decode(nd, in);
@@ -85,6 +99,9 @@ class ConceptDepthAnalysisTest {
             assertThat(names).containsAll(r.points()).contains("labels", "trainIndex", "testIndex");
             assertThat(list.get(r.points().get(0)).getShape().get(0)).isEqualTo(120);
             assertThat(list.get("testIndex").size()).isEqualTo(48);
+            assertThat(list.get("testMask").getShape().getShape()).containsExactly(ProbeParameters.DEFAULT_SPLITS, 120);
+            assertThat(list.get("testMask").sum().toType(ai.djl.ndarray.types.DataType.INT32, false).getInt())
+                    .isEqualTo(48 * ProbeParameters.DEFAULT_SPLITS);
         }
     }
 

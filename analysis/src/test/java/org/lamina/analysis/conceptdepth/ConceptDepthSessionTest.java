@@ -27,7 +27,7 @@ class ConceptDepthSessionTest {
     @Test
     void requestSurvivesTheSessionMapThroughJson() throws Exception {
         ProbeParameters p = new ProbeParameters("all", TokenPooling.MEAN, 0.3, 7_000_000_000L, true, true, 0.5, 50, 1e-5,
-                0.9, 0.02, 0, Precision.FP32, 40, ProbeSolver.LBFGS);
+                0.9, 0.02, 0, Precision.FP32, 40, ProbeSolver.LBFGS, 3, SplitMode.SEEDED);
         ConceptDepthStudy.Request r = new ConceptDepthStudy.Request("sample:fashion-concepts", p, List.of("sample:tiny-vit"),
                 p.withNoise(0.2).withPrecision(Precision.BF16), false, 120);
         assertThat(ConceptDepthStudy.Request.fromMap(r.toMap())).isEqualTo(r);
@@ -39,6 +39,24 @@ class ConceptDepthSessionTest {
                 ProbeParameters.defaults(), List.of(), null, true, 300);
         assertThat(ConceptDepthStudy.Request.fromMap(throughJson(defaults.toMap()))).isEqualTo(defaults);
         assertThat(ProbeParameters.fromMap(throughJson(p.toMap()))).isEqualTo(p);
+    }
+
+    @Test
+    void anEntryWrittenBeforeRepeatedSplitsReplaysWithOneSplit() throws Exception {
+        Map<String, Object> old = new java.util.LinkedHashMap<>(ProbeParameters.defaults().toMap());
+        old.remove("splits");
+        old.remove("split");
+        ProbeParameters p = ProbeParameters.fromMap(throughJson(old));
+        assertThat(p.splits()).isEqualTo(1);
+        assertThat(p.split()).isEqualTo(SplitMode.SEEDED);
+        assertThat(ProbeParameters.defaults().splits()).isEqualTo(ProbeParameters.DEFAULT_SPLITS);
+        Map<String, Object> reference = new java.util.LinkedHashMap<>(old);
+        reference.put("split", "reference");
+        reference.put("stratified", true);
+        assertThatThrownBy(() -> ProbeParameters.fromMap(reference)).hasMessageContaining("not stratified");
+        Map<String, Object> tooMany = new java.util.LinkedHashMap<>(old);
+        tooMany.put("splits", 101);
+        assertThatThrownBy(() -> ProbeParameters.fromMap(tooMany)).hasMessageContaining("splits");
     }
 
     @Test

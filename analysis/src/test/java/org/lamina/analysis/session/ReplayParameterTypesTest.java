@@ -99,7 +99,7 @@ class ReplayParameterTypesTest {
     @Test
     void anUnknownNameIsRefused(@TempDir Path dir) {
         Map<String, List<String>> names = Map.of("infoplane", List.of("activation", "split", "schedule", "estimator"),
-                "conceptdepth", List.of("parameters.token", "parameters.precision", "parameters.solver"),
+                "conceptdepth", List.of("parameters.token", "parameters.precision", "parameters.solver", "parameters.split"),
                 "neuronpath", List.of("tokenMode"), "chmcorr", List.of("matcher"));
         for (Map.Entry<String, List<String>> e : names.entrySet()) {
             for (String key : e.getValue()) {

@@ -14,6 +14,7 @@ import org.lamina.analysis.conceptdepth.ProbeFiles;
 import org.lamina.analysis.conceptdepth.ProbeParameters;
 import org.lamina.analysis.conceptdepth.ProbeResult;
 import org.lamina.analysis.conceptdepth.ProbeSolver;
+import org.lamina.analysis.conceptdepth.SplitMode;
 import org.lamina.analysis.conceptdepth.TokenPooling;
 import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.model.ModelLoader;
@@ -73,6 +74,17 @@ final class ProbeCommand implements Runnable {
 
     @Option(names = "--seed", defaultValue = "42", description = "Split, control-task and noise seed. Default ${DEFAULT-VALUE}.")
     long seed;
+
+    @Option(names = "--splits", defaultValue = "" + ProbeParameters.DEFAULT_SPLITS, paramLabel = "K",
+            description = "Train/test splits, 1 … 100 (split k uses seed + k): accuracy is reported as mean ± std "
+                    + "(and min/max) over them, each depth as its per-split values and their median. Default ${DEFAULT-VALUE}.")
+    int splits;
+
+    @Option(names = "--split", defaultValue = "seeded", paramLabel = "seeded|reference",
+            description = "seeded (Lamina's shuffle) or reference: the Concept-Depth repository's split, scikit-learn's "
+                    + "train_test_split(test_size=0.4, random_state=42) row for row (with --splits 1 and the default "
+                    + "seed and fraction; never stratified). Default ${DEFAULT-VALUE}.")
+    String split;
 
     @Option(names = "--stratified", description = "Stratified split (the reference's is not).")
     boolean stratified;
@@ -146,7 +158,8 @@ final class ProbeCommand implements Runnable {
     public void run() {
         RunOutput.checkDpi(dpi);
         ProbeParameters p = new ProbeParameters(points, TokenPooling.parse(token), testFraction, seed, stratified, standardise,
-                c, maxIter, tol, tau, epsilon, noise, Precision.parse(precision), maxSamples, ProbeSolver.parse(solver));
+                c, maxIter, tol, tau, epsilon, noise, Precision.parse(precision), maxSamples, ProbeSolver.parse(solver),
+                splits, SplitMode.parse(split));
         if (lensSamples < 1) {
             throw new IllegalArgumentException("--lens-samples must be at least 1, got " + lensSamples);
         }
@@ -196,25 +209,51 @@ final class ProbeCommand implements Runnable {
 
     private void print(ProbeResult r) {
         PrintStream o = System.out;
-        o.printf(Locale.ROOT, "%s on %s (%s), %d points, %s; features %.1f s, probes %.1f s%n", r.model(), r.conceptSet(),
-                r.dataset(), r.points().size(), r.parameters().variantLabel(), r.extractionSeconds(), r.probeSeconds());
-        o.printf(Locale.ROOT, "  %-18s %7s %22s %22s %22s %9s%n", "concept", "max acc", "threshold (l, rel)",
+        int k = r.parameters().splits();
+        o.printf(Locale.ROOT, "%s on %s (%s), %d points, %s; %d %s split%s; features %.1f s, probes %.1f s%n", r.model(),
+                r.conceptSet(), r.dataset(), r.points().size(), r.parameters().variantLabel(), k, r.parameters().split(),
+                k == 1 ? "" : "s", r.extractionSeconds(), r.probeSeconds());
+        if (r.redundantPoints() != null) {
+            for (String note : r.redundantPoints().notes()) {
+                o.println("  note: " + note);
+            }
+        }
+        if (k > 1) {
+            o.println("  accuracy: mean ± std over the splits; depths: median layer over the splits [per-split layers]");
+        }
+        o.printf(Locale.ROOT, "  %-18s %15s %22s %22s %22s %9s%n", "concept", "max acc", "threshold (l, rel)",
                 "jump (l, rel)", "converge (l, rel)", "max sel.");
         for (ConceptProbeResult c : r.concepts()) {
-            double max = java.util.Arrays.stream(c.acc()).max().orElse(Double.NaN);
+            int best = 0;
+            for (int l = 1; l < c.acc().length; l++) {
+                if (c.acc()[l] > c.acc()[best]) {
+                    best = l;
+                }
+            }
+            String acc = k > 1 && c.accStd() != null
+                    ? String.format(Locale.ROOT, "%.3f ± %.3f", c.acc()[best], c.accStd()[best])
+                    : String.format(Locale.ROOT, "%.3f", c.acc()[best]);
             double sel = java.util.Arrays.stream(c.selectivity()).max().orElse(Double.NaN);
-            o.printf(Locale.ROOT, "  %-18s %7.3f %22s %22s %22s %9.3f%n", c.name(), max, mark(c.depth().threshold()),
+            o.printf(Locale.ROOT, "  %-18s %15s %22s %22s %22s %9.3f%n", c.name(), acc, mark(c.depth().threshold()),
                     mark(c.depth().jump()), mark(c.depth().converge()), sel);
+            if (k > 1) {
+                o.printf(Locale.ROOT, "  %-18s %15s %22s %22s %22s%n", "", "", layers(c.splitLayers("threshold")),
+                        layers(c.splitLayers("jump")), layers(c.splitLayers("converge")));
+            }
         }
         if (r.logitLens() != null) {
             LogitLensResult l = r.logitLens();
             o.print("  logit lens KL to final (nats):");
-            for (int k = 0; k < l.points().size(); k++) {
-                o.printf(Locale.ROOT, " %s %.3f", l.points().get(k), l.kl()[k]);
+            for (int p = 0; p < l.points().size(); p++) {
+                o.printf(Locale.ROOT, " %s %.3f", l.points().get(p), l.kl()[p]);
             }
             o.println();
         }
         o.println("wrote " + out.resolve("probe.json") + ", probe.csv and figures" + (exportFeatures ? ", features-*.npz" : ""));
+    }
+
+    private static String layers(int[] perSplit) {
+        return java.util.Arrays.toString(perSplit).replace(" ", "");
     }
 
     private static String mark(org.lamina.analysis.conceptdepth.ConceptDepth.Mark m) {

@@ -24,7 +24,15 @@ class ProbeCommandTest {
                 "--lens-samples", "20", "--export-features", "--quiet", "--dpi", "72", "--out", dir.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("bright", "shirt-vs-tshirt", "threshold", "logit lens");
+        // tiny-vit's embed CLS token is the same vector for every image: said on stdout and in probe.json
+        assertThat(r.out()).contains("note: point embed gives the same features for every input", "± ",
+                "10 seeded splits");
         JsonNode json = new ObjectMapper().readTree(dir.resolve("probe.json").toFile());
+        assertThat(json.get("redundantPoints").get("constant").toString()).isEqualTo("[\"embed\"]");
+        assertThat(json.get("parameters").get("splits").asInt()).isEqualTo(10);
+        assertThat(json.get("concepts").get(0).get("splitAcc")).hasSize(10);
+        assertThat(json.get("concepts").get(0).get("splitDepths")).hasSize(10);
+        assertThat(json.get("concepts").get(0).get("accStd")).hasSize(4);
         assertThat(json.get("model").asText()).isEqualTo("tiny-vit");
         JsonNode first = json.get("concepts").get(0);
         for (String key : new String[] {"name", "points", "acc", "f1", "auc", "depth", "selectivity"}) {
@@ -79,6 +87,40 @@ class ProbeCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readAllLines(figures.resolve("01-conceptdepth-accuracy-by-layer.csv")))
                 .isEqualTo(Files.readAllLines(dir.resolve("accuracy-by-layer.csv")));
+    }
+
+    @Test
+    void referenceSplitsPrintEachSplitsDepthAndTheDuplicatePoint() throws Exception {
+        Path dir = temp.resolve("ref");
+        CliRun.Result r = CliRun.run("probe", "sample:fashion-cnn", "--concepts", "sample:fashion-concepts", "--max-samples",
+                "60", "--splits", "3", "--split", "reference", "--quiet", "--dpi", "72", "--device", "cpu", "--out",
+                dir.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("3 reference splits", "note: point gap gives the same features as stage3",
+                "median layer over the splits");
+        assertThat(r.out()).containsPattern("\\[[0-4],[0-4],[0-4]\\]");
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("probe.json").toFile());
+        assertThat(json.get("redundantPoints").get("duplicateOf").get("gap").asText()).isEqualTo("stage3");
+        assertThat(json.get("provenance").get("split").asText()).contains("seeds 42 … 44", "train_test_split");
+        assertThat(Files.readString(dir.resolve("accuracy-by-layer.csv"))).contains("acc_std");
+    }
+
+    @Test
+    void badSplitOptionsAreOneLineWithExitCode2() throws Exception {
+        String[][] cases = {
+            {"--splits", "0"}, {"--splits", "101"}, {"--split", "random"}, {"--split", "reference", "--stratified"},
+        };
+        String[] messages = {"--splits must be in 1 … 100, got 0", "--splits must be in 1 … 100, got 101",
+            "--split must be seeded or reference, got 'random'", "--split reference is not stratified"};
+        for (int i = 0; i < cases.length; i++) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("probe", "sample:tiny-cnn", "--concepts",
+                    "sample:fashion-concepts", "--out", temp.resolve("s" + i).toString()));
+            args.addAll(java.util.List.of(cases[i]));
+            CliRun.Result r = CliRun.run(args.toArray(String[]::new));
+            assertThat(r.code()).as(String.join(" ", cases[i])).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+            assertThat(r.err()).contains(messages[i]);
+            assertThat(temp.resolve("s" + i)).doesNotExist();
+        }
     }
 
     @Test

@@ -97,7 +97,7 @@ final class ConceptDepthView implements PluginView {
     private JobHandle<ConceptDepthStudy.Result> running;
     private ConceptDepthStudy.Result result;
     /**
-     * Values the form has no control for (probe C, iterations, tolerance, solver, the clean run's
+     * Values the form has no control for (probe C, iterations, tolerance, solver, splits and split mode, the clean run's
      * noise σ and precision): the reference defaults until {@link #restore} sets those of a
      * session's entry; they stay in force for later runs of this panel so that a rerun repeats it.
      */
@@ -324,7 +324,8 @@ final class ConceptDepthView implements PluginView {
                 parseDouble("test fraction", testFraction.getText()), parseLong("seed", seed.getText()),
                 stratified.isSelected(), standardise.isSelected(), hidden.c(), hidden.maxIter(), hidden.tol(),
                 parseDouble("τ", tau.getText()), parseDouble("ε", epsilon.getText()), hidden.noiseSigma(),
-                hidden.precision(), (int) parseLong("max per concept", maxSamples.getText()), hidden.solver());
+                hidden.precision(), (int) parseLong("max per concept", maxSamples.getText()), hidden.solver(),
+                hidden.splits(), hidden.split());
         ProbeParameters variant = null;
         if (variantOn.isSelected()) {
             double sigma = parseDouble("noise σ", noise.getText());

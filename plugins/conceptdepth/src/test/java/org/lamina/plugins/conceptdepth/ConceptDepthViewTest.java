@@ -17,6 +17,7 @@ import org.lamina.analysis.conceptdepth.ConceptDepthStudy;
 import org.lamina.analysis.conceptdepth.Precision;
 import org.lamina.analysis.conceptdepth.ProbeParameters;
 import org.lamina.analysis.conceptdepth.ProbeSolver;
+import org.lamina.analysis.conceptdepth.SplitMode;
 import org.lamina.analysis.conceptdepth.TokenPooling;
 import org.lamina.analysis.job.JobRunner;
 import org.lamina.analysis.model.ModelLoader;
@@ -142,7 +143,7 @@ class ConceptDepthViewTest {
     void restoresARecordedRunIntoTheFormAndRunsIt(FxRobot robot) throws Exception {
         // every form value off its default, plus values without a control (C, lens images)
         ProbeParameters p = new ProbeParameters("layers", TokenPooling.CLS, 0.3, 7, false, true, 0.5, 100, 1e-4, 0.9,
-                0.02, 0, Precision.FP32, 40, ProbeSolver.NEWTON);
+                0.02, 0, Precision.FP32, 40, ProbeSolver.NEWTON, 2, SplitMode.SEEDED);
         ConceptDepthStudy.Request wanted = new ConceptDepthStudy.Request("sample:fashion-concepts", p, List.of(),
                 p.withNoise(0.2), false, 50);
         SessionDocument.AnalysisEntry entry = new SessionDocument.AnalysisEntry("conceptdepth", "conceptdepth",
