@@ -43,7 +43,8 @@ public record NeuronPathResult(String model, String weightsSha256, String datase
      *
      * @param paths              {@code [image][block][K]} neuron indices
      * @param scores             JAS(P) per image
-     * @param blockContributions per image and block (Σ_k g) × (w/m) of the path neurons
+     * @param blockContributions per image and block (Σ_k g) × (w/m) of the path neurons: each block's own
+     *                           term, not an additive split of JAS(P) (which has cross-block terms)
      * @param meanJas            mean of {@code scores}
      * @param jasPerClass        per class label, the mean JAS(P) of its images
      */
@@ -84,7 +85,11 @@ public record NeuronPathResult(String model, String weightsSha256, String datase
         p.put("baselines", parameters.baselines().stream().map(PathMethod::key).toList());
         p.put("seed", parameters.seed());
         p.put("tokenMode", parameters.tokenMode().name());
-        p.put("neuron", "blocks.i.mlp.act, " + (parameters.tokenMode() == TokenMode.CLS ? "CLS token" : "sum over patch tokens"));
+        p.put("neuron", "blocks.i.mlp.act, " + (parameters.tokenMode() == TokenMode.CLS ? "CLS token"
+                : "channel over the patch tokens; JAS and IG computed per patch token and summed over tokens"));
+        p.put("topKScore", parameters.topK() == 1 ? "one neuron per block"
+                : "sum of K neurons per block (the reference script keeps only the last; not comparable with the "
+                + "paper's top-K figures)");
         j.put("parameters", p);
         j.put("blocks", blocks);
         j.put("width", width);
@@ -116,6 +121,8 @@ public record NeuronPathResult(String model, String weightsSha256, String datase
             m.put("meanJas", mp.meanJas());
             m.put("jasPerClass", mp.jasPerClass());
             m.put("blockContributions", mp.blockContributions());
+            m.put("blockContributionsAre", "each block's own term (sum_k g)*(w/m); not an additive split of the score, "
+                    + "which also has the cross-block terms");
             j.put(e.getKey().key(), m);
         }
         Map<String, Object> man = new LinkedHashMap<>();

@@ -22,7 +22,10 @@ import java.util.Set;
 /**
  * The layered path graph (spec "Display"): blocks left → right, each a column of its top-N
  * neurons by activation (strongest on top; path neurons outside the top N are appended below a
- * gap), and each method's path drawn through them, edge width by the block's JAS contribution.
+ * gap), and each method's path drawn through them, edge width by the block's own JAS term
+ * (Σ_k g^l)·(w^l/m) of its path neurons. That term is NOT an additive split of the path score:
+ * JAS(P) = (Σ_l Σ_k g^l)·(Σ_l w^l/m) also has the cross terms between blocks, and the block terms
+ * add up to only a small part of it (issue #22 measured ~14 % on average), so the caption says so.
  * Built from plain arrays so the panel can draw it and hit-test clicks with {@link #layout}.
  */
 public final class PathGraphFigure implements Figure {
@@ -228,7 +231,8 @@ public final class PathGraphFigure implements Figure {
             lx += 18 + fm.stringWidth(p.method().title()) + 14;
         }
         g.setColor(Color.DARK_GRAY);
-        g.drawString("columns: top-" + topN + " neurons by activation (darker = larger); edge width: block's JAS term",
+        g.drawString("columns: top-" + topN + " neurons by activation (darker = larger); edge width: block's own JAS "
+                + "term (Σg)·(w/m), without the cross-block terms of JAS(P), so not a split of it",
                 (float) area.getX() + 4, (float) area.getMaxY() - 4);
     }
 

@@ -3,6 +3,7 @@ package org.lamina.analysis.neuronpath;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 import org.lamina.analysis.model.Objective;
 import org.lamina.analysis.model.ProbeableModel;
@@ -29,23 +30,50 @@ import java.util.SplittableRandom;
  * JAS(P) = (Σ_k Σ_l Σ_{n∈p_l} g^l_kn) × (Σ_l Σ_{n∈p_l} w^l_n / m).
  *
  * <p>Top-K: all K neurons of an earlier block enter both sums (the reference's top-K script keeps
- * only the last of the K there, an indexing slip not copied here). The target class is the
- * image's label, as in the reference.
+ * only the last of the K there, an indexing slip not copied here), so top-K scores are not
+ * comparable with the paper's top-K figures. The target class is the image's label, as in the
+ * reference.
+ *
+ * <p>{@link TokenMode#PATCH_SUM} (global-pool models): as the reference does for them, the joint
+ * score is computed per patch token and summed over tokens. Each patch token t is a "unit" that
+ * gets the CLS form's m scaled runs with token t's FFN vector in place of the CLS row (only token
+ * t is overwritten; the other tokens are computed normally), and
+ * <pre>JAS_l(j) = Σ_t [Σ_k (g^l_ktj + Σ_l' Σ_{n∈p_l'} g^l'_ktn)] × [w^l_tj/m + Σ_l' Σ_{n∈p_l'} w^l'_tn/m]</pre>
+ * likewise JAS(P) = Σ_t (Σ_k Σ_l Σ_{n∈p_l} g^l_ktn) × (Σ_l Σ_{n∈p_l} w^l_tn / m) and the IG
+ * baseline Σ_t Σ_k g^l_ktj w^l_tj / m. (Lamina's first version treated the channel sum over patch
+ * tokens as one neuron and divided by it, which favours channels whose sum is near 0.) The
+ * (image, token) units of a chunk are batched into runs of at most {@link #rowBudget} rows, so a
+ * patch-sum search costs (tokens − 1) × the CLS search in compute but not in memory.
  */
 public final class PathSearch {
 
     private final ProbeableModel model;
     private final FfnNeurons ffn;
     private final int steps;
+    private final int rowBudget;
 
+    /** A search with the default row budget (half the gradient batch the memory budget allows). */
     public PathSearch(ProbeableModel model, FfnNeurons ffn, int steps) {
+        this(model, ffn, steps, Math.max(1, org.lamina.analysis.model.BatchPlanner.batchSize(model.manifest(), true) / 2));
+    }
+
+    /**
+     * @param rowBudget most rows (units × m) in one scaled run; a run always holds at least one
+     *                  unit's m rows (a unit is an image in CLS mode, an (image, patch token) in
+     *                  PATCH_SUM mode)
+     */
+    public PathSearch(ProbeableModel model, FfnNeurons ffn, int steps, int rowBudget) {
         if (steps < 2) {
             throw new NeuronPathException("--steps must be at least 2 (the Riemann sum needs α = 0 and at least one more "
                     + "point), got " + steps);
         }
+        if (rowBudget < 1) {
+            throw new NeuronPathException("row budget must be at least 1, got " + rowBudget);
+        }
         this.model = model;
         this.ffn = ffn;
         this.steps = steps;
+        this.rowBudget = rowBudget;
     }
 
     public FfnNeurons neurons() {
@@ -96,24 +124,34 @@ public final class PathSearch {
         checkTopK(topK);
         int n = clean.size();
         int blocks = ffn.blocks();
+        int units = ffn.rows();
+        int width = ffn.width();
         int[][][] paths = new int[n][blocks][];
         for (int l = 0; l < blocks; l++) {
             final int target = l;
-            float[][][] g = scaledGradients(mgr, x, clean, l + 1, (i, b, k) -> b == target
-                    ? scaleAll(clean.rows()[i][b], alpha(k)) : scaleNeurons(clean.rows()[i][b], paths[i][b], alpha(k)));
+            float[][][][] g = scaledGradients(mgr, x, clean, l + 1, (i, u, b, k) -> b == target
+                    ? scaleAll(unitRow(clean, i, u, b), alpha(k)) : scaleNeurons(unitRow(clean, i, u, b), paths[i][b], alpha(k)));
             for (int i = 0; i < n; i++) {
-                double c = 0;
-                double s = 0;
-                for (int b = 0; b < l; b++) {
-                    for (int p : paths[i][b]) {
-                        c += g[i][b][p];
-                        s += clean.neurons()[i][b][p] / steps;
+                double[] sum = new double[width];
+                for (int u = 0; u < units; u++) {
+                    double c = 0;
+                    double s = 0;
+                    for (int b = 0; b < l; b++) {
+                        for (int p : paths[i][b]) {
+                            c += g[i][u][b][p];
+                            s += unitValue(clean, i, u, b, p) / steps;
+                        }
+                    }
+                    float[] gl = g[i][u][l];
+                    int off = u * width;
+                    float[] w = clean.rows()[i][l];
+                    for (int j = 0; j < width; j++) {
+                        sum[j] += (gl[j] + c) * (w[off + j] / (double) steps + s);
                     }
                 }
-                float[] w = clean.neurons()[i][l];
-                float[] score = new float[ffn.width()];
-                for (int j = 0; j < score.length; j++) {
-                    score[j] = (float) ((g[i][l][j] + c) * (w[j] / (double) steps + s));
+                float[] score = new float[width];
+                for (int j = 0; j < width; j++) {
+                    score[j] = (float) sum[j];
                 }
                 paths[i][l] = topK(score, topK);
                 if (jasOut != null) {
@@ -128,30 +166,38 @@ public final class PathSearch {
         return paths;
     }
 
-    /** JAS(P) of each image's path, and the per-block terms (Σ_k g) × (w/m) in {@code blockOut} if not null. */
+    /**
+     * JAS(P) of each image's path, and the per-block terms (Σ_k g) × (w/m) in {@code blockOut} if
+     * not null (summed over patch tokens in PATCH_SUM mode). The block terms are NOT an additive
+     * split of JAS(P): it is (Σ_l g_l) × (Σ_l w_l/m), whose cross terms between blocks are left out
+     * of them (on the sample ViTs the block terms add up to about 14 % of JAS(P) on average).
+     */
     public double[] score(NDManager mgr, NDArray x, CleanPass clean, int[][][] paths, double[][] blockOut) {
         int n = clean.size();
         int blocks = ffn.blocks();
-        float[][][] g = scaledGradients(mgr, x, clean, blocks,
-                (i, b, k) -> scaleNeurons(clean.rows()[i][b], paths[i][b], alpha(k)));
+        int units = ffn.rows();
+        float[][][][] g = scaledGradients(mgr, x, clean, blocks,
+                (i, u, b, k) -> scaleNeurons(unitRow(clean, i, u, b), paths[i][b], alpha(k)));
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
-            double gs = 0;
-            double ws = 0;
-            for (int b = 0; b < blocks; b++) {
-                double gb = 0;
-                double wb = 0;
-                for (int p : paths[i][b]) {
-                    gb += g[i][b][p];
-                    wb += clean.neurons()[i][b][p] / (double) steps;
+            for (int u = 0; u < units; u++) {
+                double gs = 0;
+                double ws = 0;
+                for (int b = 0; b < blocks; b++) {
+                    double gb = 0;
+                    double wb = 0;
+                    for (int p : paths[i][b]) {
+                        gb += g[i][u][b][p];
+                        wb += unitValue(clean, i, u, b, p) / (double) steps;
+                    }
+                    gs += gb;
+                    ws += wb;
+                    if (blockOut != null) {
+                        blockOut[i][b] += gb * wb;
+                    }
                 }
-                gs += gb;
-                ws += wb;
-                if (blockOut != null) {
-                    blockOut[i][b] = gb * wb;
-                }
+                out[i] += gs * ws;
             }
-            out[i] = gs * ws;
         }
         return out;
     }
@@ -168,19 +214,31 @@ public final class PathSearch {
         return out;
     }
 
-    /** Baseline: single-neuron integrated gradients (only block l scaled, 0 → w^l), top-K per block. */
+    /**
+     * Baseline: single-neuron integrated gradients (only block l scaled, 0 → w^l), top-K per block;
+     * in PATCH_SUM mode per patch token (only that token scaled) and summed over tokens.
+     */
     public int[][][] igPaths(NDManager mgr, NDArray x, CleanPass clean, int topK) {
         checkTopK(topK);
         int n = clean.size();
+        int units = ffn.rows();
+        int width = ffn.width();
         int[][][] out = new int[n][ffn.blocks()][];
         for (int l = 0; l < ffn.blocks(); l++) {
             final int target = l;
-            float[][][] g = scaledGradients(mgr, x, clean, l + 1, (i, b, k) -> b == target
-                    ? scaleAll(clean.rows()[i][b], alpha(k)) : null);
+            float[][][][] g = scaledGradients(mgr, x, clean, l + 1, (i, u, b, k) -> b == target
+                    ? scaleAll(unitRow(clean, i, u, b), alpha(k)) : null);
             for (int i = 0; i < n; i++) {
-                float[] ig = new float[ffn.width()];
-                for (int j = 0; j < ig.length; j++) {
-                    ig[j] = (float) (g[i][l][j] * clean.neurons()[i][l][j] / steps);
+                double[] sum = new double[width];
+                float[] w = clean.rows()[i][l];
+                for (int u = 0; u < units; u++) {
+                    for (int j = 0; j < width; j++) {
+                        sum[j] += g[i][u][l][j] * w[u * width + j] / (double) steps;
+                    }
+                }
+                float[] ig = new float[width];
+                for (int j = 0; j < width; j++) {
+                    ig[j] = (float) sum[j];
                 }
                 out[i][l] = topK(ig, topK);
             }
@@ -190,7 +248,9 @@ public final class PathSearch {
 
     /**
      * Baseline: influence pattern — the input scaled α_k·x (k = 0 … m−1) in one batched run, the
-     * gradient at every block's neurons averaged over the steps, top-K per block.
+     * gradient at every block's neurons averaged over the steps, top-K per block. In PATCH_SUM
+     * mode the gradient of a channel is summed over the patch tokens (the gradient of adding the
+     * same amount to the channel on every patch token).
      */
     public int[][][] influencePaths(NDManager mgr, NDArray x, CleanPass clean, int topK) {
         checkTopK(topK);
@@ -212,7 +272,7 @@ public final class PathSearch {
             int[][][] out = new int[n][ffn.blocks()][];
             try (Trace t = model.run(scope, b.build())) {
                 for (int l = 0; l < ffn.blocks(); l++) {
-                    float[][] g = neuronGradients(t.gradient(ffn.points().get(l)), clean, l, n, m);
+                    float[][] g = neuronGradients(t.gradient(ffn.points().get(l)), n, m);
                     for (int i = 0; i < n; i++) {
                         out[i][l] = topK(g[i], topK);
                     }
@@ -235,87 +295,127 @@ public final class PathSearch {
         return out;
     }
 
-    /** Values to write into block b's neuron rows for image i at step k, or null to leave b alone. */
+    /**
+     * Values to write into block b's neuron row of unit u of image i at step k ({@code [width]}),
+     * or null to leave b alone (the same for every unit of a run).
+     */
     @FunctionalInterface
     interface StepValues {
-        float[] at(int image, int block, int step);
+        float[] at(int image, int unit, int block, int step);
+    }
+
+    /** Unit u's clean row of image i at block b ({@code [width]}): the CLS row, or patch token u + 1. */
+    private float[] unitRow(CleanPass clean, int i, int u, int b) {
+        int width = ffn.width();
+        return Arrays.copyOfRange(clean.rows()[i][b], u * width, (u + 1) * width);
+    }
+
+    private float unitValue(CleanPass clean, int i, int u, int b, int j) {
+        return clean.rows()[i][b][u * ffn.width() + j];
     }
 
     /**
-     * One batched run of (images × m) rows with the given overwrites at blocks 0 … count−1 and the
-     * gradient there; returns per image and block the neuron gradients summed over the m steps.
+     * The scaled runs of every (image, unit) with the given overwrites at blocks 0 … count−1 and
+     * the gradient there, batched into runs of at most {@link #rowBudget} rows (whole units of m
+     * rows); row (unit, k) overwrites only its unit's token. Returns per image, unit and block
+     * the gradients w.r.t. that token's neurons summed over the m steps ({@code [width]}; null for
+     * blocks left alone).
      */
-    private float[][][] scaledGradients(NDManager mgr, NDArray x, CleanPass clean, int count, StepValues values) {
+    private float[][][][] scaledGradients(NDManager mgr, NDArray x, CleanPass clean, int count, StepValues values) {
         int n = clean.size();
         int m = steps;
-        int batch = n * m;
-        int per = ffn.rows() * ffn.width();
-        try (NDManager scope = mgr.newSubManager()) {
-            RunRequest.Builder b = RunRequest.fromInput(x.repeat(0, m))
-                    .objective(Objective.classProbability(repeatTargets(clean.targets(), m)));
-            boolean[] used = new boolean[count];
-            for (int blk = 0; blk < count; blk++) {
-                float[] all = new float[batch * per];
-                boolean any = false;
-                for (int i = 0; i < n; i++) {
-                    for (int k = 0; k < m; k++) {
-                        float[] v = values.at(i, blk, k);
-                        if (v != null) {
-                            System.arraycopy(v, 0, all, (i * m + k) * per, per);
+        int units = ffn.rows();
+        int width = ffn.width();
+        int tokens = ffn.tokens();
+        int perRun = Math.max(1, rowBudget / m);
+        float[][][][] out = new float[n][units][count][];
+        int total = n * units;
+        for (int from = 0; from < total; from += perRun) {
+            int to = Math.min(total, from + perRun);
+            int batch = (to - from) * m;
+            try (NDManager scope = mgr.newSubManager()) {
+                int[] imageOf = new int[to - from];
+                for (int q = 0; q < imageOf.length; q++) {
+                    imageOf[q] = (from + q) / units;
+                }
+                ai.djl.ndarray.NDList picked = new ai.djl.ndarray.NDList();
+                for (int i : imageOf) {
+                    picked.add(x.get(new NDIndex("{}:{}", i, i + 1)));
+                }
+                NDArray rows = ai.djl.ndarray.NDArrays.concat(picked, 0).repeat(0, m); // row (q, k) at q·m + k
+                int[] targets = new int[batch];
+                for (int r = 0; r < batch; r++) {
+                    targets[r] = clean.targets()[imageOf[r / m]];
+                }
+                RunRequest.Builder b = RunRequest.fromInput(rows).objective(Objective.classProbability(targets));
+                boolean[] used = new boolean[count];
+                for (int blk = 0; blk < count; blk++) {
+                    float[] mask = new float[batch * tokens * width];
+                    float[] add = new float[batch * tokens * width];
+                    Arrays.fill(mask, 1f);
+                    boolean any = false;
+                    for (int q = 0; q < to - from; q++) {
+                        int i = imageOf[q];
+                        int u = (from + q) % units;
+                        int token = ffn.firstRow() + u;
+                        for (int k = 0; k < m; k++) {
+                            float[] v = values.at(i, u, blk, k);
+                            if (v == null) {
+                                continue;
+                            }
+                            int at = ((q * m + k) * tokens + token) * width;
+                            Arrays.fill(mask, at, at + width, 0f);
+                            System.arraycopy(v, 0, add, at, width);
                             any = true;
                         }
                     }
-                }
-                if (!any) {
-                    continue;
-                }
-                used[blk] = true;
-                String point = ffn.points().get(blk);
-                b.scale(point, ffn.overwriteMask(scope, batch)).perturb(point, ffn.overwriteValues(scope, batch, all))
-                        .gradientAt(point);
-            }
-            float[][][] out = new float[n][count][];
-            try (Trace t = model.run(scope, b.build())) {
-                for (int blk = 0; blk < count; blk++) {
-                    if (!used[blk]) {
+                    if (!any) {
                         continue;
                     }
-                    float[][] g = neuronGradients(t.gradient(ffn.points().get(blk)), clean, blk, n, m);
-                    for (int i = 0; i < n; i++) {
-                        for (int j = 0; j < g[i].length; j++) {
-                            g[i][j] *= m; // neuronGradients averages; the sums need Σ_k
+                    used[blk] = true;
+                    String point = ffn.points().get(blk);
+                    Shape shape = new Shape(batch, tokens, width);
+                    b.scale(point, scope.create(mask, shape)).perturb(point, scope.create(add, shape)).gradientAt(point);
+                }
+                try (Trace t = model.run(scope, b.build())) {
+                    for (int blk = 0; blk < count; blk++) {
+                        if (!used[blk]) {
+                            continue;
                         }
-                        out[i][blk] = g[i];
+                        float[] g = t.gradient(ffn.points().get(blk)).toFloatArray();
+                        for (int q = 0; q < to - from; q++) {
+                            int token = ffn.firstRow() + (from + q) % units;
+                            float[] sum = new float[width];
+                            for (int k = 0; k < m; k++) {
+                                int at = ((q * m + k) * tokens + token) * width;
+                                for (int j = 0; j < width; j++) {
+                                    sum[j] += g[at + j];
+                                }
+                            }
+                            out[imageOf[q]][(from + q) % units][blk] = sum;
+                        }
                     }
                 }
             }
-            return out;
         }
+        return out;
     }
 
     /**
-     * Per image, the step-mean gradient w.r.t. each neuron at block {@code blk}: the CLS row, or
-     * for patch sums Σ_t g_tj a_tj / s_j (chain rule for scaling the channel on every token).
+     * Per image, the step-mean gradient w.r.t. each neuron at block {@code blk} (influence
+     * pattern): the CLS row, or in PATCH_SUM mode the sum over the patch tokens.
      */
-    private float[][] neuronGradients(NDArray grad, CleanPass clean, int blk, int n, int m) {
+    private float[][] neuronGradients(NDArray grad, int n, int m) {
         int rows = ffn.rows();
         int width = ffn.width();
         float[] g = grad.get(new NDIndex(":, {}:{}, :", ffn.firstRow(), ffn.firstRow() + rows)).toFloatArray();
         float[][] out = new float[n][width];
         for (int i = 0; i < n; i++) {
-            float[] a = clean.rows()[i][blk];
-            float[] s = clean.neurons()[i][blk];
             for (int k = 0; k < m; k++) {
                 int base = (i * m + k) * rows * width;
-                for (int j = 0; j < width; j++) {
-                    if (rows == 1) {
-                        out[i][j] += g[base + j];
-                    } else {
-                        double acc = 0;
-                        for (int t = 0; t < rows; t++) {
-                            acc += g[base + t * width + j] * a[t * width + j];
-                        }
-                        out[i][j] += Math.abs(s[j]) < 1e-12 ? 0f : (float) (acc / s[j]);
+                for (int t = 0; t < rows; t++) {
+                    for (int j = 0; j < width; j++) {
+                        out[i][j] += g[base + t * width + j];
                     }
                 }
             }
@@ -338,13 +438,11 @@ public final class PathSearch {
         return v;
     }
 
-    private float[] scaleNeurons(float[] rows, int[] neurons, float a) {
-        float[] v = rows.clone();
-        int width = ffn.width();
-        for (int t = 0; t < ffn.rows(); t++) {
-            for (int p : neurons) {
-                v[t * width + p] *= a;
-            }
+    /** One unit's row ({@code [width]}) with only {@code neurons} scaled by a. */
+    private static float[] scaleNeurons(float[] row, int[] neurons, float a) {
+        float[] v = row.clone();
+        for (int p : neurons) {
+            v[p] *= a;
         }
         return v;
     }

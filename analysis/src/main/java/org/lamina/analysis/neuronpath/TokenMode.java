@@ -7,9 +7,13 @@ public enum TokenMode {
     /** The CLS token (ViT with a class token; the paper's ViT-B/L experiments). */
     CLS,
     /**
-     * The same channel summed over all patch tokens (global-pool models, the paper's MAE runs).
-     * A neuron's value is {@code s_j = Σ_t a_tj}; scaling it by α scales the channel on every
-     * patch token, so its gradient is {@code Σ_t g_tj a_tj / s_j} (chain rule).
+     * The same channel over all patch tokens (global-pool models, the paper's MAE runs). As in the
+     * reference, the joint attribution score (and the IG baseline) is computed per patch token —
+     * scaled runs that scale the channel at that token only — and summed over the tokens; see
+     * {@link PathSearch}. The displayed neuron value is the channel's sum over patch tokens, the
+     * activation baseline ranks that sum, and manipulation edits the channel on every patch token.
+     * (Lamina's first version scored the channel sum as one neuron, dividing by it, which picked
+     * channels whose sum is near 0.)
      */
     PATCH_SUM
 }

@@ -84,6 +84,9 @@ class NeuronPathAnalysisTest {
         }
         assertThat(r.classStats()).isNull();
         assertThat(r.toJson()).doesNotContainKey("classSimilarity");
+        // top-K scores sum all K neurons, unlike the reference script: the JSON says they are not comparable
+        assertThat(((Map<?, ?>) r.toJson().get("parameters")).get("topKScore").toString())
+                .contains("sum of K neurons").contains("not comparable with the paper's top-K figures");
     }
 
     @Test
@@ -101,7 +104,7 @@ class NeuronPathAnalysisTest {
         // the neuron values are channel sums over the 16 patch tokens, not the CLS row
         float[] cls = NeuronPathAnalysis.run(vit, data, params(List.of("Bag"), 1, 4, 1), ProgressSink.none()).cleanNeurons()[0][0];
         assertThat(java.util.Arrays.equals(r.cleanNeurons()[0][0], cls)).isFalse();
-        assertThat(r.toJson().get("parameters").toString()).contains("sum over patch tokens");
+        assertThat(r.toJson().get("parameters").toString()).contains("computed per patch token and summed over tokens");
     }
 
     @Test

@@ -73,7 +73,9 @@ final class NeuronPathCommand implements Runnable {
     List<String> baselines = new ArrayList<>();
 
     @Option(names = "--tokens", defaultValue = "cls", paramLabel = "cls|patch-sum",
-            description = "Neurons of the CLS token, or channel sums over patch tokens. Default ${DEFAULT-VALUE}.")
+            description = "Neurons of the CLS token, or channels over the patch tokens (global-pool models: the joint "
+                    + "score per patch token, summed over tokens; costs tokens-1 times the CLS search). "
+                    + "Default ${DEFAULT-VALUE}.")
     String tokens;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the random baseline and pruning. Default ${DEFAULT-VALUE}.")
