@@ -41,8 +41,8 @@ public final class CacheWrite {
         } catch (JobCancelledException e) {
             throw e;
         } catch (RuntimeException e) {
-            // I/O failures arrive as UncheckedIOException; a refused target path or a denied
-            // permission as other runtime exceptions. None of them makes the computed result wrong.
+            // AtomicOutput reports I/O failures and refused target paths as OutputException; a
+            // writer may still throw UncheckedIOException. None of them makes the computed result wrong.
             warnings.accept("cannot write the " + what + " cache (" + reason(e) + "); the run goes on without caching "
                     + file);
             return false;
