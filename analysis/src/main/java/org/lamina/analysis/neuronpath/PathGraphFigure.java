@@ -230,10 +230,29 @@ public final class PathGraphFigure implements Figure {
             g.drawString(p.method().title(), lx + 18, ly);
             lx += 18 + fm.stringWidth(p.method().title()) + 14;
         }
+        // The edge-width note (issue #22: widths are each block's own term, ~14 % of JAS(P)) goes
+        // in the legend row where it fits, else after the caption, shrunk to the figure's width.
+        String columns = "columns: top-" + topN + " neurons by activation (darker = larger)";
+        String edges = "edge width: block's own JAS term (Σg)·(w/m), not a split of JAS(P)";
         g.setColor(Color.DARK_GRAY);
-        g.drawString("columns: top-" + topN + " neurons by activation (darker = larger); edge width: block's own JAS "
-                + "term (Σg)·(w/m), without the cross-block terms of JAS(P), so not a split of it",
-                (float) area.getX() + 4, (float) area.getMaxY() - 4);
+        if (lx + fm.stringWidth(edges) <= area.getMaxX() - 4) {
+            g.drawString(edges, lx, ly);
+            drawFitted(g, columns, area, (float) area.getMaxY() - 4);
+        } else {
+            drawFitted(g, columns + "; " + edges, area, (float) area.getMaxY() - 4);
+        }
+    }
+
+    /** One line of text at {@code y}, in a smaller font when it would overrun the figure. */
+    private static void drawFitted(Graphics2D g, String text, Rectangle2D area, float y) {
+        Font font = g.getFont();
+        double width = g.getFontMetrics().stringWidth(text);
+        double room = area.getWidth() - 8;
+        if (width > room) {
+            g.setFont(font.deriveFont((float) (font.getSize2D() * room / width)));
+        }
+        g.drawString(text, (float) area.getX() + 4, y);
+        g.setFont(font);
     }
 
     private static long key(int block, int neuron) {
