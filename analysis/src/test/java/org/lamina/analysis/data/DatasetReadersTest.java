@@ -99,6 +99,28 @@ class DatasetReadersTest {
                 .hasMessageContaining("bad.csv: line 3, column label: expected 0 or 1, got 'yes'");
         Path header = Files.writeString(temp.resolve("h.csv"), "file;label\n");
         assertThatThrownBy(() -> ConceptSetCsv.read(header)).isInstanceOf(DataException.class)
-                .hasMessageContaining("line 1: header");
+                .hasMessageContaining("h.csv: line 1: neither a header");
+    }
+
+    @Test
+    void conceptCsvHeaderIsOptional() throws IOException {
+        // Issue #21 §6: the same rows with and without a header, line numbers counted in the file.
+        Path with = Files.writeString(temp.resolve("with.csv"), "path_or_text,Label,group\na.png,1,dark\nb.png,0,dark\n");
+        Path without = Files.writeString(temp.resolve("without.csv"), "\na.png,1,dark\nb.png,0,dark\n");
+        assertThat(ConceptSetCsv.read(with)).containsExactly(new ConceptSetCsv.Row("a.png", 1, "dark", 2),
+                new ConceptSetCsv.Row("b.png", 0, "dark", 3));
+        assertThat(ConceptSetCsv.read(without)).containsExactly(new ConceptSetCsv.Row("a.png", 1, "dark", 2),
+                new ConceptSetCsv.Row("b.png", 0, "dark", 3));
+        Path twoCols = Files.writeString(temp.resolve("two.csv"), "7,0\n8,1\n");
+        assertThat(ConceptSetCsv.read(twoCols)).extracting(ConceptSetCsv.Row::item).containsExactly("7", "8");
+        // Neither a header nor a row: another column name, a label that is not 0/1, one column.
+        for (String first : new String[] {"path,concept\na.png,1\n", "a.png,yes\nb.png,1\n", "a.png\nb.png,1\n"}) {
+            Path bad = Files.writeString(temp.resolve("ambiguous.csv"), first);
+            assertThatThrownBy(() -> ConceptSetCsv.read(bad)).isInstanceOf(DataException.class)
+                    .hasMessageContaining("ambiguous.csv: line 1: neither a header 'path_or_text,label[,group]' nor a row");
+        }
+        Path onlyHeader = Files.writeString(temp.resolve("only.csv"), "path_or_text,label\n");
+        assertThatThrownBy(() -> ConceptSetCsv.read(onlyHeader)).isInstanceOf(DataException.class)
+                .hasMessageContaining("only.csv: no rows after the header");
     }
 }
