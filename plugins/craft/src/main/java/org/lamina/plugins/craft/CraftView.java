@@ -44,6 +44,7 @@ import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.plugins.api.FigureView;
 import org.lamina.plugins.api.FormControls;
 import org.lamina.plugins.api.JobErrors;
+import org.lamina.plugins.api.LabelPicker;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.PluginView;
 import org.lamina.plugins.api.WorkbenchContext;
@@ -78,7 +79,7 @@ final class CraftView implements PluginView {
     private final WorkbenchContext context;
     private final BorderPane root = new BorderPane();
     private final ComboBox<String> data = new ComboBox<>();
-    private final ComboBox<String> target = new ComboBox<>();
+    private final LabelPicker target = new LabelPicker("craft-class");
     private final ComboBox<String> layer = new ComboBox<>();
     private final TextField rank = field("10", "craft-rank");
     private final TextField patch = field("0", "craft-patch");
@@ -123,7 +124,6 @@ final class CraftView implements PluginView {
         fidelity = figureView(context.export(), "craft-fidelity");
         subConcepts = figureView(context.export(), "craft-subconcepts");
         data.setId("craft-data");
-        target.setId("craft-class");
         layer.setId("craft-layer");
         validation.setId("craft-validation");
         status.setId("craft-status");
@@ -240,8 +240,7 @@ final class CraftView implements PluginView {
             return;
         }
         ModelManifest mf = m.model().manifest();
-        target.getItems().setAll(mf.labels());
-        target.setValue(mf.labels().isEmpty() ? null : mf.labels().get(0));
+        target.setChoices(List.of(), mf.labels());
         List<String> points = new ArrayList<>();
         for (ProbePoint p : mf.probePoints()) {
             if (p.startable() && (p.shape().length == 1 || p.shape().length == 3)) {

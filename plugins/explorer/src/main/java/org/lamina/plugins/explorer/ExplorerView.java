@@ -7,6 +7,8 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -30,6 +32,7 @@ import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.FigureView;
 import org.lamina.plugins.api.ImageSelection;
+import org.lamina.plugins.api.LabelPicker;
 import org.lamina.plugins.api.LoadedDataset;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.PluginView;
@@ -53,7 +56,7 @@ final class ExplorerView implements PluginView {
     private final VBox root = new VBox(6);
     private final Label imageLabel = new Label("no image");
     private final ComboBox<String> pointBox = new ComboBox<>();
-    private final ComboBox<String> classBox = new ComboBox<>();
+    private final LabelPicker classBox = new LabelPicker("explorer-class");
     private final Label status = new Label();
     private final FigureView top5;
     private final FigureView maps;
@@ -64,6 +67,14 @@ final class ExplorerView implements PluginView {
     private String lastKey;
     private boolean updatingControls;
     private ExplorerResult result;
+    private final EvaluationPane evaluation;
+    private final TabPane tabs = new TabPane();
+
+    /**
+     * Screenshot hook: with this system property {@code true} the explorer opens on its evaluation
+     * tab and evaluates the model once it is open ({@code screenshots/evaluate-1000-classes.png}).
+     */
+    static final String EVALUATION_DEMO_PROPERTY = "lamina.screenshots.explorer-evaluation";
 
     ExplorerView(WorkbenchContext context) {
         this.context = context;
@@ -76,7 +87,6 @@ final class ExplorerView implements PluginView {
         histogram.setId("explorer-histogram");
         saliency.setId("explorer-saliency");
         pointBox.setId("explorer-point");
-        classBox.setId("explorer-class");
         status.setId("explorer-status");
         imageLabel.setId("explorer-image");
 
@@ -118,9 +128,19 @@ final class ExplorerView implements PluginView {
             v.setStyle("-fx-background-color: white; -fx-border-color: #d0d0d0;");
             v.setMaxSize(Double.MAX_VALUE, Double.MAX_VALUE);
         }
+        VBox imagePane = new VBox(6, controls, grid);
         VBox.setVgrow(grid, Priority.ALWAYS);
+        imagePane.setPadding(new Insets(4, 0, 0, 0));
+        evaluation = new EvaluationPane(context);
+        Tab imageTab = new Tab("Image", imagePane);
+        imageTab.setId("explorer-tab-image");
+        Tab evaluationTab = new Tab("Evaluation", evaluation.node());
+        evaluationTab.setId("explorer-tab-evaluation");
+        tabs.getTabs().addAll(imageTab, evaluationTab);
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        VBox.setVgrow(tabs, Priority.ALWAYS);
         root.setPadding(new Insets(8));
-        root.getChildren().addAll(controls, grid);
+        root.getChildren().add(tabs);
 
         pointBox.valueProperty().addListener((o, a, b) -> update());
         classBox.valueProperty().addListener((o, a, b) -> update());
@@ -143,6 +163,11 @@ final class ExplorerView implements PluginView {
         modelChanged(context.modelProperty().get());
     }
 
+    /** The evaluation tab (tests). */
+    EvaluationPane evaluation() {
+        return evaluation;
+    }
+
     @Override
     public Node node() {
         return root;
@@ -150,7 +175,7 @@ final class ExplorerView implements PluginView {
 
     @Override
     public List<Figure> figures() {
-        return FigureView.shown(top5, saliency, maps, histogram);
+        return FigureView.shown(top5, saliency, maps, histogram, evaluation.confusion());
     }
 
     /** The last result shown, or {@code null}. */
@@ -192,7 +217,11 @@ final class ExplorerView implements PluginView {
         updatingControls = true;
         try {
             pointBox.setValue(p.probePoint());
-            classBox.getSelectionModel().select(p.targetClass() + 1);
+            if (p.targetClass() < 0) {
+                classBox.getSelectionModel().select(0);
+            } else {
+                classBox.selectLabel(p.targetClass());
+            }
         } finally {
             updatingControls = false;
         }
@@ -203,15 +232,13 @@ final class ExplorerView implements PluginView {
         updatingControls = true;
         try {
             pointBox.getItems().clear();
-            classBox.getItems().clear();
+            classBox.setChoices(List.of(), List.of());
             if (m != null) {
                 ModelManifest mf = m.model().manifest();
                 for (ProbePoint p : mf.probePoints()) {
                     pointBox.getItems().add(p.name());
                 }
-                classBox.getItems().add(PREDICTED);
-                classBox.getItems().addAll(mf.labels());
-                classBox.getSelectionModel().select(0);
+                classBox.setChoices(List.of(PREDICTED), mf.labels());
                 String selected = context.selectedProbePointProperty().get();
                 pointBox.setValue(selected != null && pointBox.getItems().contains(selected) ? selected
                         : defaultPoint(mf));
@@ -221,6 +248,10 @@ final class ExplorerView implements PluginView {
         }
         lastKey = null;
         update();
+        if (m != null && Boolean.getBoolean(EVALUATION_DEMO_PROPERTY)) {
+            tabs.getSelectionModel().select(1);
+            evaluation.start();
+        }
     }
 
     /** The first point with a spatial (or token) layout: the most telling maps. */
@@ -266,7 +297,7 @@ final class ExplorerView implements PluginView {
             status.setText("the explorer needs an image model");
             return;
         }
-        int target = Math.max(-1, classBox.getSelectionModel().getSelectedIndex() - 1);
+        int target = classBox.labelIndex();
         String key = m.location() + "|" + img + "|" + point + "|" + target;
         if (Objects.equals(key, lastKey)) {
             return;

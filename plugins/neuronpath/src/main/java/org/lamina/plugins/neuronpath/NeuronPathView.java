@@ -41,6 +41,7 @@ import org.lamina.analysis.neuronpath.PathMethod;
 import org.lamina.analysis.neuronpath.TokenMode;
 import org.lamina.plugins.api.FigureView;
 import org.lamina.plugins.api.JobErrors;
+import org.lamina.plugins.api.LabelPicker;
 import org.lamina.plugins.api.LoadedDataset;
 import org.lamina.plugins.api.LoadedModel;
 import org.lamina.plugins.api.PluginView;
@@ -71,7 +72,7 @@ final class NeuronPathView implements PluginView {
 
     private final WorkbenchContext context;
     private final BorderPane root = new BorderPane();
-    private final ComboBox<String> classChoice = new ComboBox<>();
+    private final LabelPicker classChoice = new LabelPicker("neuronpath-class");
     private final TextField images = new TextField("3");
     private final TextField steps = new TextField(Integer.toString(NeuronPathParameters.DEFAULT_STEPS));
     private final TextField topK = new TextField("1");
@@ -119,7 +120,6 @@ final class NeuronPathView implements PluginView {
     }
 
     private void build() {
-        classChoice.setId("neuronpath-class");
         images.setId("neuronpath-images");
         steps.setId("neuronpath-steps");
         topK.setId("neuronpath-topk");
@@ -222,9 +222,7 @@ final class NeuronPathView implements PluginView {
         }
         run.setDisable(false);
         status.setText("");
-        classChoice.getItems().add("All classes");
-        classChoice.getItems().addAll(m.model().manifest().labels());
-        classChoice.setValue("All classes");
+        classChoice.setChoices(List.of("All classes"), m.model().manifest().labels());
         if (!demoStarted && DEMO_PROPERTIES.stream().anyMatch(Boolean::getBoolean)) {
             demoStarted = true;
             start(new NeuronPathParameters("sample:fashion-test", DEMO_CLASSES, DEMO_IMAGES,
