@@ -112,7 +112,7 @@ public final class CraftAnalysis {
         ProbePoint point = cutPoint(mf, p.layer());
         if (p.classIndex() < 0 || p.classIndex() >= mf.labels().size()) {
             throw new IllegalArgumentException("class " + p.classIndex() + " is out of range: model '" + mf.name() + "' has "
-                    + mf.labels().size() + " classes " + mf.labels());
+                    + mf.labels().size() + " classes " + org.lamina.analysis.data.LabelListText.of(mf.labels()));
         }
         int size = (int) shape[1];
         int channelsIn = (int) shape[0];

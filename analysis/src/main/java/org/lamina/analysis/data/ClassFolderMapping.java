@@ -63,7 +63,7 @@ public record ClassFolderMapping(String description, Map<String, Integer> classO
             }
             if (!missing.isEmpty()) {
                 throw new DataException(labelMap + ": does not map the folder(s) " + quoted(missing) + " of " + root
-                        + " (add a line 'folder,label' for each; label = one of " + modelLabels + " or an index 0 … "
+                        + " (add a line 'folder,label' for each; label = one of " + LabelListText.of(modelLabels) + " or an index 0 … "
                         + (modelLabels.size() - 1) + ")");
             }
             return new ClassFolderMapping("file:" + labelMap.getFileName(), out);
@@ -105,7 +105,7 @@ public record ClassFolderMapping(String description, Map<String, Integer> classO
                     + (modelLabels.size() - 1) + ")");
         }
         throw new DataException(root + ": the class folder(s) " + quoted(unmatched) + " match none of the model's labels "
-                + modelLabels + " (compared ignoring case and surrounding spaces, with _ as a space), and the folders are "
+                + LabelListText.of(modelLabels) + " (compared ignoring case and surrounding spaces, with _ as a space), and the folders are "
                 + "not all class indices 0 … " + (modelLabels.size() - 1) + "; rename them or give --labels map.csv "
                 + "(lines 'folder,label', label = a label or an index)");
     }

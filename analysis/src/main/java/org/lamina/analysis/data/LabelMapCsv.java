@@ -59,7 +59,7 @@ public final class LabelMapCsv {
             }
             if (c == null) {
                 throw new DataException(file + ": line " + number + ", field label: '" + label + "' is neither one of the "
-                        + "model's labels " + modelLabels + " nor an index 0 … " + (modelLabels.size() - 1));
+                        + "model's labels " + LabelListText.of(modelLabels) + " nor an index 0 … " + (modelLabels.size() - 1));
             }
             String key = ClassFolderMapping.key(folder);
             Integer before = out.put(key, c);

@@ -63,7 +63,7 @@ public final class SampleData {
             List<String> classes = set.equals("fashion") ? FASHION_CLASSES : DIGITS;
             if (!modelLabels.isEmpty() && !modelLabels.equals(classes)) {
                 throw new DataException(argument + " holds the classes " + classes + ", not the model's labels "
-                        + modelLabels + ": its label indices would mean other classes. Use the model's own data set "
+                        + LabelListText.of(modelLabels) + ": its label indices would mean other classes. Use the model's own data set "
                         + "or an image folder named after its labels");
             }
             Path dir = ModelLocator.samplesDirectory().resolve("data").resolve(FOLDERS.get(set));

@@ -23,7 +23,8 @@ import java.util.Locale;
  * <p>Up to {@link #MAX_ANNOTATED} classes every cell carries its count and every tick its label.
  * Beyond that (issue #21, §5: a 1000×1000 matrix) the cells are pixels of one image with no text,
  * and the axes show class indices at a thinned step (1, 2, 5 × 10ⁿ) of about ten ticks; the
- * numbers are in {@link #data()} ({@code confusion.csv}).
+ * numbers are in {@link #data()} ({@code confusion.csv}). With more classes than pixels the
+ * image is max-pooled ({@link #pooled}).
  */
 public final class ConfusionFigure implements Figure {
 
@@ -104,6 +105,43 @@ public final class ConfusionFigure implements Figure {
         return img;
     }
 
+    /**
+     * The matrix shrunk to {@code p × p} pixels ({@code p < K}): each pixel shows the largest row
+     * share among the cells it covers (rows without samples ignored; grey when none of its rows
+     * has samples). Sub-sampling would drop most single off-diagonal confusions of a 1000-class
+     * matrix drawn 400 pixels wide.
+     */
+    BufferedImage pooled(int p) {
+        int k = evaluation.labels().size();
+        int[][] cm = evaluation.confusion();
+        double[] best = new double[p * p];
+        boolean[] hasRow = new boolean[p];
+        for (int t = 0; t < k; t++) {
+            long total = 0;
+            for (int v : cm[t]) {
+                total += v;
+            }
+            if (total == 0) {
+                continue;
+            }
+            int r = (int) ((long) t * p / k);
+            hasRow[r] = true;
+            for (int q = 0; q < k; q++) {
+                if (cm[t][q] > 0) {
+                    int at = r * p + (int) ((long) q * p / k);
+                    best[at] = Math.max(best[at], (double) cm[t][q] / total);
+                }
+            }
+        }
+        BufferedImage img = new BufferedImage(p, p, BufferedImage.TYPE_INT_RGB);
+        for (int r = 0; r < p; r++) {
+            for (int c = 0; c < p; c++) {
+                img.setRGB(c, r, hasRow[r] ? rgb(best[r * p + c]) : NO_SAMPLES.getRGB() & 0xffffff);
+            }
+        }
+        return img;
+    }
+
     @Override
     public void draw(Graphics2D g, Rectangle2D area) {
         int k = evaluation.labels().size();
@@ -130,8 +168,12 @@ public final class ConfusionFigure implements Figure {
 
         Object interpolation = g.getRenderingHint(RenderingHints.KEY_INTERPOLATION);
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-        AffineTransform at = new AffineTransform(side / k, 0, 0, side / k, left, top);
-        g.drawImage(cells(), at, null);
+        // More classes than device pixels: max-pool, so that a single confusion never vanishes.
+        double scale = Math.abs(g.getTransform().getScaleX());
+        int pixels = (int) Math.max(1, Math.floor(side * (scale > 0 ? scale : 1)));
+        BufferedImage img = k > pixels ? pooled(pixels) : cells();
+        AffineTransform at = new AffineTransform(side / img.getWidth(), 0, 0, side / img.getHeight(), left, top);
+        g.drawImage(img, at, null);
         if (interpolation != null) {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interpolation);
         }

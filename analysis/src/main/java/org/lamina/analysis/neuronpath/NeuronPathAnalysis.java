@@ -75,7 +75,7 @@ public final class NeuronPathAnalysis {
                 idx = n < labels.size() ? n : -1;
             }
             if (idx < 0) {
-                throw new NeuronPathException("--class '" + w + "' is not a class of the model: expected one of " + labels
+                throw new NeuronPathException("--class '" + w + "' is not a class of the model: expected one of " + org.lamina.analysis.data.LabelListText.of(labels)
                         + ", a class index 0…" + (labels.size() - 1) + " or all");
             }
             if (!out.contains(idx)) {

@@ -78,6 +78,17 @@ class EvaluationSummaryTest {
     }
 
     @Test
+    void longLabelListsAreShortenedInMessages() {
+        List<String> many = new ArrayList<>();
+        for (int c = 0; c < 1000; c++) {
+            many.add("c" + c);
+        }
+        assertThat(org.lamina.analysis.data.LabelListText.of(many))
+                .isEqualTo("[c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, …, c998, c999] (1000 labels)");
+        assertThat(org.lamina.analysis.data.LabelListText.of(many.subList(0, 20))).isEqualTo(many.subList(0, 20).toString());
+    }
+
+    @Test
     void rankBreaksTiesLikeArgMax() {
         float[] v = {0.5f, 2f, 2f, -1f, 3f, 2f, 0f};
         // order: 4 (3.0), 1, 2, 5 (2.0 tie, by index), 0, 6, 3
@@ -120,6 +131,12 @@ class EvaluationSummaryTest {
         // Row 4 has no samples: grey, not white (a class never predicted right would be white).
         assertThat(cells.getRGB(4, 4) & 0xffffff).isNotEqualTo(0xffffff).isNotEqualTo(ConfusionFigure.rgb(0));
         assertThat(FigureExporter.renderPixels(many, 600, 540).getWidth()).isEqualTo(600);
+        // Shrunk to 100 pixels, a pixel covers 10×10 cells and shows their largest share.
+        BufferedImage pooled = many.pooled(100);
+        assertThat(pooled.getRGB(0, 0) & 0xffffff).isEqualTo(ConfusionFigure.rgb(2 / 3.0));
+        assertThat(pooled.getRGB(5, 0) & 0xffffff).isEqualTo(0xffffff);
+        // Rows 990 … 999: only 990 has samples; its confusion with 991 lands in the same pixel.
+        assertThat(pooled.getRGB(99, 99) & 0xffffff).isEqualTo(ConfusionFigure.rgb(2 / 3.0));
 
         assertThat(ConfusionFigure.tickStep(1000, 10)).isEqualTo(100);
         assertThat(ConfusionFigure.tickStep(101, 10)).isEqualTo(20);

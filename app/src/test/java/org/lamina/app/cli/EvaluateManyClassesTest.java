@@ -135,6 +135,15 @@ class EvaluateManyClassesTest {
         }
     }
 
+    @Test
+    void aDataSetOfOtherClassesIsRefusedWithoutListingAThousandLabels() {
+        CliRun.Result r = CliRun.run("evaluate", model.toString(), "--device", "cpu", "--data", "sample:fashion-test");
+        assertThat(r.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(r.err()).contains("sample:fashion-test").contains("class-000, class-001").contains("(1000 labels)")
+                .doesNotContain("class-500");
+        assertThat(r.err().length()).isLessThan(800);
+    }
+
     /** The class indices of the "best …" or "worst …" list, in printed order. */
     private static List<Integer> listed(String text, String which) {
         List<Integer> out = new ArrayList<>();

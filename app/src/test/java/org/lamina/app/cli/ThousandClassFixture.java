@@ -51,7 +51,10 @@ final class ThousandClassFixture {
         return c == 7 ? "crane, bird" : String.format("class-%03d", c);
     }
 
-    /** Writes the model into {@code dir}. */
+    /**
+     * Writes the model into {@code dir}; its manifest names {@code ../images} as its test set
+     * ({@link #writeImages} into the sibling folder {@code images}), so the workbench can evaluate it.
+     */
     static Path writeModel(Path dir) {
         List<String> labels = new ArrayList<>();
         for (int c = 0; c < CLASSES; c++) {
@@ -81,7 +84,7 @@ final class ThousandClassFixture {
             }
             var input = new ModelManifest.InputSpec(new long[] {1, 8, 8}, new float[] {0f}, new float[] {1f});
             NativeModelFiles.save(dir, "thousand", model, input, labels,
-                    "1000-class test model: predicts the grey level of a uniform image", Map.of());
+                    "1000-class test model: predicts the grey level of a uniform image", Map.of("testData", "../images"));
         }
         return dir;
     }
