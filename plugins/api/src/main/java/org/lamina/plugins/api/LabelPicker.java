@@ -1,5 +1,6 @@
 package org.lamina.plugins.api;
 
+import javafx.collections.FXCollections;
 import javafx.scene.control.Tooltip;
 
 import org.controlsfx.control.SearchableComboBox;
@@ -14,7 +15,8 @@ import java.util.List;
  * virtualised (a {@code ListView}), and the value is the chosen label, as with a plain combo box.
  *
  * <p>A panel may put entries of its own before the labels ("(predicted class)", "All classes");
- * {@link #labelIndex()} is the chosen label's class index, −1 for such an entry.
+ * {@link #labelIndex()} is the chosen label's class index, −1 for such an entry. Change the
+ * choices with {@link #setChoices} and {@link #addChoice}, not through {@code getItems()}.
  */
 public class LabelPicker extends SearchableComboBox<String> {
 
@@ -38,13 +40,31 @@ public class LabelPicker extends SearchableComboBox<String> {
         List<String> all = new ArrayList<>(leadingEntries.size() + labels.size());
         all.addAll(leadingEntries);
         all.addAll(labels);
-        getItems().setAll(all);
-        if (all.isEmpty()) {
-            setValue(null);
-        } else {
+        replaceItems(all);
+        if (!all.isEmpty()) {
             getSelectionModel().select(0);
         }
         setTooltip(new Tooltip("Type part of a class name to filter the " + labels.size() + " classes"));
+    }
+
+    /** Adds one choice at the end (e.g. a recorded list of classes that a session restores). */
+    public void addChoice(String choice) {
+        List<String> all = new ArrayList<>(getItems());
+        all.add(choice);
+        String value = getValue();
+        replaceItems(all);
+        setValue(value);
+    }
+
+    /**
+     * Never edits the item list in place: the skin filters a view of it, and a value listener
+     * that runs while that view is half updated reads past its end (seen as an
+     * IndexOutOfBoundsException when another model opened). The value is cleared first and a new
+     * list is set, which the skin re-wraps.
+     */
+    private void replaceItems(List<String> all) {
+        setValue(null);
+        setItems(FXCollections.observableArrayList(all));
     }
 
     /** The labels alone (the choices after the panel's own entries). */

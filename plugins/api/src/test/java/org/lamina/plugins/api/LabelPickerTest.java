@@ -55,6 +55,37 @@ class LabelPickerTest {
     }
 
     @Test
+    void choicesCanBeReplacedWhileAValueIsShown(FxRobot robot) throws Exception {
+        // A panel replaces the choices whenever another model opens; the picker's skin keeps a
+        // filtered copy of the list, which must never be read half-updated.
+        robot.clickOn(picker);
+        robot.write("class-00");
+        robot.type(KeyCode.ESCAPE);
+        List<Throwable> errors = FxWait.onFx(() -> {
+            List<Throwable> seen = new ArrayList<>();
+            Thread fx = Thread.currentThread();
+            Thread.UncaughtExceptionHandler old = fx.getUncaughtExceptionHandler();
+            fx.setUncaughtExceptionHandler((t, e) -> seen.add(e));
+            try {
+                picker.selectLabel(5);
+                picker.setChoices(List.of(), List.of());
+                picker.setChoices(List.of("All classes"), List.of("a", "b"));
+                picker.setValue("b");
+                picker.addChoice("a + b");
+                picker.setValue("a + b");
+                picker.setChoices(List.of("(predicted class)"), thousand());
+                picker.selectLabel(999);
+            } finally {
+                fx.setUncaughtExceptionHandler(old);
+            }
+            return seen;
+        }, 10);
+        assertThat(errors).isEmpty();
+        assertThat(FxWait.onFx(() -> picker.getValue(), 10)).isEqualTo("class-999");
+        assertThat(FxWait.onFx(() -> picker.labelIndex(), 10)).isEqualTo(999);
+    }
+
+    @Test
     void typingFiltersTheThousandNamesAndEnterChooses(FxRobot robot) throws Exception {
         robot.clickOn(picker);
         robot.write("balloon");

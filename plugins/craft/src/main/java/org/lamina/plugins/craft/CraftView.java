@@ -232,7 +232,7 @@ final class CraftView implements PluginView {
     }
 
     private void modelChanged(LoadedModel m) {
-        target.getItems().clear();
+        target.setChoices(List.of(), List.of());
         layer.getItems().clear();
         subLayer.getItems().clear();
         if (m == null) {

@@ -206,7 +206,7 @@ final class NeuronPathView implements PluginView {
         result = null;
         restored = null;
         restoredClassItem = null;
-        classChoice.getItems().clear();
+        classChoice.setChoices(List.of(), List.of());
         if (m == null) {
             run.setDisable(true);
             status.setText("Open a vision transformer (e.g. sample:fashion-vit).");
@@ -284,7 +284,7 @@ final class NeuronPathView implements PluginView {
             // several classes (or class indices): one extra item stands for the recorded list
             item = String.join(" + ", p.classes());
             if (!classChoice.getItems().contains(item)) {
-                classChoice.getItems().add(item);
+                classChoice.addChoice(item);
             }
         }
         restored = p;
