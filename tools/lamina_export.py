@@ -155,7 +155,8 @@ import torch.fx as fx
 from torch import Tensor, nn
 from torch.fx.passes.shape_prop import ShapeProp
 
-__all__ = ["export", "wrap", "check_exported", "SimpleViT", "build_fixtures"]
+__all__ = ["export", "wrap", "check_exported", "SimpleViT", "build_fixtures", "export_torchvision",
+           "GraphExportError"]
 
 TOOL_PATH = "tools/lamina_export.py"
 RANDOM_NOTE = "random weights \u2014 a test fixture, not a trained model"
@@ -1088,28 +1089,33 @@ def _eager_activations(kind: str, model: nn.Module, names: List[str], x: Tensor,
     return acts
 
 
-def _eager_point_grad(kind: str, model: nn.Module, point: str, x: Tensor, target: Tensor,
-                      modules: Optional[dict] = None):
-    """Activation and objective gradient at ``point`` computed with a forward
-    hook on the original eager model (independent of the wrapper)."""
-    mod = _eager_module(kind, model, point, modules)
-    if mod is None:
-        return None
-    store = {}
+def _eager_grads(kind: str, model: nn.Module, points: List[str], x: Tensor, target: Tensor,
+                 modules: Optional[dict] = None):
+    """Input gradient of the objective, and activation and gradient at each of
+    ``points`` that is a module output, from forward hooks on the original
+    eager model (independent of the wrapper), in one backward pass."""
+    store: Dict[str, tuple] = {}
+    handles = []
+    for p in points:
+        mod = _eager_module(kind, model, p, modules)
+        if mod is None:
+            continue
 
-    def hook(_m, _inp, output):
-        delta = torch.zeros_like(output, requires_grad=True)
-        store["act"] = output.detach().clone()
-        store["delta"] = delta
-        return output + delta
+        def hook(_m, _inp, output, p=p):
+            delta = torch.zeros_like(output, requires_grad=True)
+            store[p] = (output.detach().clone(), delta)
+            return output + delta
 
-    handle = mod.register_forward_hook(hook)
+        handles.append(mod.register_forward_hook(hook))
+    xi = x.clone().requires_grad_(True)
     try:
-        obj = _objective(model(x), target)
+        obj = _objective(model(xi), target)
     finally:
-        handle.remove()
-    (g,) = torch.autograd.grad(obj, [store["delta"]])
-    return store["act"], g
+        for h in handles:
+            h.remove()
+    found = [p for p in points if p in store]
+    got = torch.autograd.grad(obj, [xi] + [store[p][1] for p in found])
+    return got[0], {p: (store[p][0], g) for p, g in zip(found, got[1:])}
 
 
 def _check_close(what: str, a: Tensor, b: Tensor, atol: float = 1e-5, rtol: float = 1e-4,
@@ -1142,7 +1148,8 @@ def export(model: nn.Module, out_dir: str, *, name: str, kind: str,
            points: Optional[Sequence[str]] = None,
            leaves: Sequence[str] = (),
            preprocessing: Optional[dict] = None,
-           source: Optional[dict] = None) -> str:
+           source: Optional[dict] = None,
+           verbose: bool = False) -> str:
     """Wrap ``model`` in the Lamina convention, verify it and write
     ``model.pt``, ``model.json`` and ``reference-outputs.npz`` into ``out_dir``.
     Returns the path of ``model.pt``.
@@ -1178,43 +1185,49 @@ def export(model: nn.Module, out_dir: str, *, name: str, kind: str,
         raise ValueError("%d labels but the model has %d outputs" % (len(labels), ref_logits.shape[1]))
     with torch.no_grad():
         _check_close("forward vs model(x)", scripted(x), ref_logits)
+        # run_from every startable point; on the first input only for the
+        # graph export (inputs do not interact in eval mode, and large models
+        # have many starts); check_exported runs it on the whole batch again
+        nb = 1 if kind == "auto" else x.shape[0]
         for i, p in enumerate(names):
             if not startable[i]:
                 continue
-            rf = scripted.run_from(torch.tensor(i, dtype=torch.int64), tr[p], dummy)
+            rf = scripted.run_from(torch.tensor(i, dtype=torch.int64), tr[p][:nb], dummy)
             expect = set(names[i:] + ["logits"])
             if set(rf.keys()) != expect:
                 raise AssertionError("run_from(%s) returned keys %s" % (p, sorted(rf.keys())))
-            _check_close("run_from(%s) logits" % p, rf["logits"], ref_logits)
+            _check_close("run_from(%s) logits" % p, rf["logits"], ref_logits[:nb])
             for q in names[i + 1:]:
-                _check_close("run_from(%s)[%s]" % (p, q), rf[q], tr[q])
+                _check_close("run_from(%s)[%s]" % (p, q), rf[q], tr[q][:nb])
 
         for p, a in _eager_activations(kind, model, names, x, modules).items():
             _check_close("trace[%s] vs eager hook" % p, tr[p], a.reshape(tr[p].shape))
 
     target = ref_logits.argmax(dim=1)
 
-    # gradient w.r.t. the input on the ORIGINAL module
-    xi = x.clone().requires_grad_(True)
-    (grad_input,) = torch.autograd.grad(_objective(model(xi), target), [xi])
-    # same through the wrapper (sanity)
+    refs = _reference_points(kind, names)
+    # gradients on the ORIGINAL module in one backward pass: the input, and
+    # each reference point through a hook that adds a zero leaf
+    grad_input, eager = _eager_grads(kind, model, refs, x, target, modules)
+    # the same through the wrapper (one backward pass, a zero leaf under "+P")
     xw = x.clone().requires_grad_(True)
-    (gw,) = torch.autograd.grad(_objective(scripted.trace(xw, dummy)["logits"], target), [xw])
-    _check_close("grad.input wrapper vs eager", gw, grad_input, atol=1e-6)
+    deltas = [torch.zeros_like(tr[p]).requires_grad_(True) for p in refs]
+    feed = {"_": torch.zeros(1)}
+    feed.update({"+" + p: d for p, d in zip(refs, deltas)})
+    out = scripted.trace(xw, feed)
+    _check_close("trace with zero perturbations at %s" % ", ".join(refs), out["logits"], ref_logits)
+    got = torch.autograd.grad(_objective(out["logits"], target), [xw] + deltas)
+    del out, feed
+    _check_close("grad.input wrapper vs eager", got[0], grad_input, atol=1e-6)
 
     arrays = OrderedDict()
     arrays["input"] = x.numpy().astype(np.float32)
     arrays["logits"] = ref_logits.numpy().astype(np.float32)
     arrays["target"] = target.numpy().astype(np.int64)
     arrays["grad.input"] = grad_input.numpy().astype(np.float32)
-    for p in _reference_points(kind, names):
-        delta = torch.zeros_like(tr[p]).requires_grad_(True)
-        out = scripted.trace(x, {"_": torch.zeros(1), "+" + p: delta})
-        _check_close("trace with zero perturbation at %s" % p, out["logits"], ref_logits)
-        (g,) = torch.autograd.grad(_objective(out["logits"], target), [delta])
-        eager = _eager_point_grad(kind, model, p, x, target, modules)
-        if eager is not None:  # independent check through a hook on the original module
-            act_e, g_e = eager
+    for p, g in zip(refs, got[1:]):
+        if p in eager:  # independent check through a hook on the original module
+            act_e, g_e = eager[p]
             _check_close("point %s vs eager hook" % p, tr[p], act_e.reshape(tr[p].shape))
             _check_close("grad.point %s vs eager hook" % p, g, g_e.reshape(g.shape), atol=1e-6)
         arrays["point." + p] = tr[p].detach().numpy().astype(np.float32)
@@ -1263,7 +1276,7 @@ def export(model: nn.Module, out_dir: str, *, name: str, kind: str,
 
     np.savez(os.path.join(out_dir, "reference-outputs.npz"), **arrays)
 
-    check_exported(out_dir)
+    check_exported(out_dir, verbose=verbose, all_starts=False)
     return pt_path
 
 
@@ -1271,15 +1284,17 @@ def export(model: nn.Module, out_dir: str, *, name: str, kind: str,
 # Checking an exported directory (loads only model.pt / model.json / npz)
 # --------------------------------------------------------------------------
 
-def check_exported(out_dir: str, verbose: bool = False) -> List[tuple]:
+def check_exported(out_dir: str, verbose: bool = False, all_starts: bool = True) -> List[tuple]:
     """Load ``out_dir/model.pt`` back and exercise the convention.
 
     Every comparison allows ``1e-4 x max|expected|`` plus a small absolute
     floor (see ``_check_close``).  Returns ``(what, max difference,
     tolerance)`` per comparison; ``verbose`` prints them.  The gradients at all
     probe points come from one backward pass (a zero leaf under ``"+P"`` at
-    every point at once); gradients through ``run_from`` use two inputs, so a
-    check of ViT-B/16 at 224 stays within a few GB."""
+    every point at once); gradients through ``run_from`` use two inputs at the
+    first, middle and last startable points, so a check of ViT-B/16 at 224
+    stays within a few GB.  ``all_starts=False`` runs ``run_from`` at those
+    three points only (``export`` has just compared every start in memory)."""
     with open(os.path.join(out_dir, "model.json"), encoding="utf-8") as f:
         meta = json.load(f)
     ref = np.load(os.path.join(out_dir, "reference-outputs.npz"), allow_pickle=False)
@@ -1319,8 +1334,12 @@ def check_exported(out_dir: str, verbose: bool = False) -> List[tuple]:
         del tr3
 
         # run_from every startable point, including with a replacement of the start point
+        sampled = sorted({startable_idx[0], startable_idx[len(startable_idx) // 2], startable_idx[-1]}) \
+            if startable_idx else []
         for i in startable_idx:
             p = names[i]
+            if not all_starts and i not in sampled and p != mid:
+                continue
             rf = m.run_from(torch.tensor(i, dtype=torch.int64), tr[p], dummy)
             close("run_from(%s) logits" % p, rf["logits"], logits)
             if p == mid:
@@ -1361,7 +1380,10 @@ def check_exported(out_dir: str, verbose: bool = False) -> List[tuple]:
     # eval mode.  Not one: Debian's torch 1.13 computes some convolution input
     # gradients wrongly for a batch of one with mkldnn (resnet18, up to 20% off).
     nb = min(2, x.shape[0])
-    for i in startable_idx:
+    # at the first, middle and last startable points: run_from's logits are
+    # compared at every one above, and a backward per point would dominate
+    # the time of a large model's check
+    for i in sampled:
         p = names[i]
         h = tr[p][:nb].detach().clone().requires_grad_(True)
         rf = m.run_from(torch.tensor(i), h, dummy)
@@ -1491,6 +1513,127 @@ def build_fixtures(out_root: str, command: str = "") -> List[str]:
 
 
 # --------------------------------------------------------------------------
+# torchvision models from the command line
+# --------------------------------------------------------------------------
+
+def _tv_interpolation(mode) -> str:
+    name = str(getattr(mode, "value", mode)).lower()
+    if name not in ("bilinear", "bicubic", "nearest"):
+        raise ValueError("unsupported interpolation %r in the weights' transforms" % (mode,))
+    return name
+
+
+def torchvision_weights_file(weights) -> str:
+    """Where torch.hub keeps the checkpoint of a torchvision weights entry."""
+    from urllib.parse import urlparse
+    return os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(urlparse(weights.url).path))
+
+
+def export_torchvision(arch: str, out_dir: str, weights: Optional[str] = None, seed: int = 0,
+                       image_size: Optional[int] = None, points: Optional[Sequence[str]] = None,
+                       leaves: Sequence[str] = (), inputs: int = 2, name: Optional[str] = None,
+                       command: str = "", verbose: bool = False) -> str:
+    """Export the torchvision classifier ``arch`` by graph (kind "auto").
+
+    Without ``weights`` the weights are random (``torch.manual_seed(seed)``
+    before building).  With ``weights`` (e.g. ``IMAGENET1K_V1`` or
+    ``DEFAULT``) the checkpoint must already be in the torch hub cache:
+    this tool never downloads.  Labels, mean/std and the resize/crop come
+    from the weights' metadata, which torchvision ships (for random weights:
+    from the architecture's default weights)."""
+    import torchvision
+    from torchvision import models as tvm
+    if arch not in tvm.list_models():
+        raise ValueError("torchvision %s has no model '%s'; classifiers include: %s"
+                         % (torchvision.__version__, arch, ", ".join(sorted(tvm.list_models(module=tvm)))))
+    try:
+        enum = tvm.get_model_weights(arch)
+    except Exception:
+        enum = None
+    chosen = None
+    if weights is not None:
+        if enum is None:
+            raise ValueError("torchvision has no pretrained weights for '%s'" % arch)
+        key = weights.split(".")[-1]
+        if key not in enum.__members__:
+            raise ValueError("'%s' is not a weights entry of %s; entries: %s"
+                             % (weights, enum.__name__, ", ".join(enum.__members__)))
+        chosen = enum[key]
+    meta_w = chosen if chosen is not None else (enum.DEFAULT if enum is not None else None)
+    if meta_w is not None:
+        tf = meta_w.transforms()
+        crop, resize = int(tf.crop_size[0]), int(tf.resize_size[0])
+        interp = _tv_interpolation(tf.interpolation)
+        mean, std = [float(v) for v in tf.mean], [float(v) for v in tf.std]
+        labels = list(meta_w.meta["categories"])
+    else:
+        crop, resize, interp = 224, 256, "bilinear"
+        mean, std = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+        labels = [str(i) for i in range(1000)]
+    size = int(image_size) if image_size else crop
+    if size < 1:
+        raise ValueError("--image-size must be positive, got %d" % size)
+
+    torch.manual_seed(seed)
+    kwargs = {"num_classes": len(labels)}
+    model = tvm.get_model(arch, weights=None, **kwargs)
+    if isinstance(getattr(model, "image_size", None), int) and model.image_size != size:
+        # ViTs fix their input size (position embedding) at construction
+        torch.manual_seed(seed)
+        kwargs["image_size"] = size
+        model = tvm.get_model(arch, weights=None, **kwargs)
+    init = "torchvision default initialisation after torch.manual_seed(%d)" % seed
+    if chosen is not None:
+        path = torchvision_weights_file(chosen)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(
+                "weights %s.%s are not in the torch hub cache (%s). lamina_export.py never downloads; "
+                "fetch them once yourself, e.g. python3 -c \"import torchvision; torchvision.models.get_model("
+                "'%s', weights='%s')\", or copy the file there" % (enum.__name__, chosen.name, path, arch, chosen.name))
+        state = torch.load(path, map_location="cpu")
+        try:
+            model.load_state_dict(state)
+        except RuntimeError as e:
+            raise ValueError("weights %s.%s do not fit %s built for image size %d (%s)"
+                             % (enum.__name__, chosen.name, arch, size, str(e).splitlines()[0])) from e
+    else:
+        zero = [n for n, m in model.named_modules() if isinstance(m, nn.Linear) and not m.weight.detach().any()]
+        if zero:
+            # torchvision zero-initialises some classifier heads (ViT); with an
+            # all-zero head every gradient is zero and the checks say nothing
+            with torch.no_grad():
+                for n in zero:
+                    nn.init.normal_(model.get_submodule(n).weight, std=0.02)
+            init += "; zero-initialised %s weight set to N(0, 0.02)" % ", ".join(zero)
+    model.eval()
+
+    g = torch.Generator().manual_seed(seed)
+    x = torch.rand(inputs, 3, size, size, generator=g)
+    x = (x - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+    preprocessing = OrderedDict([("resizeShorter", int(round(size * resize / crop))), ("centerCrop", size),
+                                 ("interpolation", interp)])
+    wname = "%s.%s" % (enum.__name__, chosen.name) if chosen is not None else None
+    if chosen is not None:
+        desc = "torchvision %s with weights %s" % (arch, wname)
+    else:
+        desc = "torchvision %s, %s (seed %d)" % (arch, RANDOM_NOTE, seed)
+    desc += ", %dx%d input. Reference inputs: uniform noise in [0, 1], normalised." % (size, size)
+    training = OrderedDict([("trained", chosen is not None), ("weights", wname)])
+    if chosen is not None:
+        training["checkpoint"] = os.path.basename(torchvision_weights_file(chosen))
+        training["source"] = chosen.meta.get("recipe", "")
+    else:
+        training["seed"] = seed
+        training["init"] = init
+    source = OrderedDict([("library", "torchvision"), ("version", torchvision.__version__), ("model", arch),
+                          ("class", type(model).__module__ + "." + type(model).__name__),
+                          ("kwargs", OrderedDict(sorted(kwargs.items())))])
+    return export(model, out_dir, name=name or arch, kind="auto", input_shape=(3, size, size), labels=labels,
+                  mean=mean, std=std, reference_inputs=x, description=desc, training=training, command=command,
+                  points=points, leaves=leaves, preprocessing=preprocessing, source=source, verbose=verbose)
+
+
+# --------------------------------------------------------------------------
 # Self-test for the resnet kind (not a fixture)
 # --------------------------------------------------------------------------
 
@@ -1576,6 +1719,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     ck = sub.add_parser("check", help="load DIR/model.pt and exercise the convention against DIR's reference outputs")
     ck.add_argument("dirs", nargs="+", metavar="DIR")
     sub.add_parser("selftest", help="export and check a small ResNet, a Sequential with in-place ReLUs, and torchvision resnet18 if installed")
+    tv = sub.add_parser("torchvision", help="export a torchvision classifier by graph (random weights unless --weights)")
+    tv.add_argument("arch", help="torchvision model name, e.g. resnet50, vit_b_16, convnext_tiny")
+    tv.add_argument("--out", required=True, help="output directory")
+    tv.add_argument("--weights", help="weights entry, e.g. IMAGENET1K_V1 or DEFAULT; must be in the torch hub cache "
+                                      "(never downloaded). Default: random weights from --seed")
+    tv.add_argument("--seed", type=int, default=0, help="seed for random weights and reference inputs (default 0)")
+    tv.add_argument("--image-size", type=int, help="input height = width (default: the weights' crop size)")
+    tv.add_argument("--points", nargs="+", metavar="MODULE",
+                    help="probe points by module path (default: stem, every block, pooled feature)")
+    tv.add_argument("--leaves", nargs="+", default=[], metavar="MODULE",
+                    help="modules torch.fx should not trace into (kept opaque; no points inside)")
+    tv.add_argument("--inputs", type=int, default=2, help="number of reference inputs, 1..8 (default 2)")
+    tv.add_argument("--name", help="model name in model.json (default: ARCH)")
     args = ap.parse_args(argv)
 
     if args.cmd == "fixtures":
@@ -1595,6 +1751,16 @@ def main(argv: Optional[List[str]] = None) -> int:
             check_exported(d, verbose=True)
     elif args.cmd == "selftest":
         selftest()
+    elif args.cmd == "torchvision":
+        command = "python3 tools/lamina_export.py " + " ".join(argv)
+        try:
+            p = export_torchvision(args.arch, args.out, weights=args.weights, seed=args.seed,
+                                   image_size=args.image_size, points=args.points, leaves=args.leaves,
+                                   inputs=args.inputs, name=args.name, command=command, verbose=True)
+        except (ValueError, FileNotFoundError) as e:  # GraphExportError is a ValueError
+            print("lamina_export.py: error: %s" % e, file=sys.stderr)
+            return 2
+        print("wrote", p)
     return 0
 
 
