@@ -83,6 +83,42 @@ Supported model kinds
     Logits are ``head(norm[:, 0])`` (the CLS token).  ``model.json`` gets a
     ``patchGrid`` entry ``[rows, cols]``.
 
+``auto`` (graph export)
+    Any module that ``torch.fx`` can trace, whose ``forward`` takes one tensor
+    and returns ``[B, classes]`` logits: torchvision ResNet, ViT, ConvNeXt,
+    EfficientNet, RegNet, Swin, timm-style ViTs (``SimpleViT``), plain
+    ``nn.Sequential``.  No code per family:
+
+    * the model is traced once; probe points are module outputs, chosen by
+      module path (``points=[...]`` / ``--points``).  Default: the *blocks*
+      (the children of every ``nn.Sequential`` / ``nn.ModuleList``, descending
+      into containers of compound modules; a container of plain layers is one
+      block), the input of the first block when it is a module's output (the
+      stem, e.g. ``maxpool``), and the pooled feature (the input of the final
+      ``nn.Linear`` before flatten / dropout / token indexing, e.g.
+      ``avgpool``).  Modules called more than once cannot be points.
+    * a point is ``startable`` when it is a graph cut: every path from the
+      input to a later point or to the logits passes through it (decided on
+      the graph).  The graph is split at the cuts into ``torch.fx`` segments,
+      and the generated wrapper runs the segments after the start point --
+      the scheme of the hand-written kinds.  Non-startable points (inside a
+      residual branch) are recorded within their segment.
+    * transformer encoders -- one group of blocks mapping ``[B, T, D]`` to
+      ``[B, T, D]``, with a ``[B, C, rows, cols]`` patch embedding before them
+      and ``T = rows * cols + 1`` (CLS token first) -- get the canonical
+      names of the ``vit`` kind: ``embed`` (input of the first block),
+      ``blocks.i.mlp.act`` (the block's activation module with output
+      ``[B, T, hidden]``), ``blocks.i`` and ``norm`` (the final norm), plus
+      ``patchGrid``.  ``"*P"`` then scales per token exactly as in ``vit``.
+      (Attention probabilities are not points: ``nn.MultiheadAttention`` does
+      not expose them.)
+    * every point in ``model.json`` records its ``"module"`` path;
+      ``"architecture"`` is ``"graph"``.  In-place ops are made out-of-place.
+    * a module that torch.fx cannot trace (control flow on tensor values)
+      raises ``GraphExportError`` naming the innermost failing module;
+      ``leaves=[path]`` / ``--leaves`` keeps such a module opaque when
+      TorchScript can compile it.
+
 Wrapping your own model
 -----------------------
 ::
@@ -134,6 +170,18 @@ Command line
 ``python3 tools/lamina_export.py selftest``
     exports a small duck-typed ResNet (and torchvision's resnet18 when
     torchvision is installed) to a temporary directory and checks it.
+
+``python3 tools/lamina_export.py torchvision ARCH --out DIR [--weights W] [--seed S] [--image-size N] [--points M ...]``
+    exports a torchvision classifier by graph (kind ``auto``): random
+    weights from ``--seed`` unless ``--weights`` names an entry (e.g.
+    ``IMAGENET1K_V1``) whose checkpoint is already in the torch hub cache --
+    never a download.  Labels, mean/std and ``preprocessing`` (resize of the
+    shorter side, centre crop, interpolation; scaled to ``--image-size``) come
+    from the weights' metadata that torchvision ships.
+
+TorchScript is used through ``_compile``, ``_save_compiled`` and
+``_load_compiled`` only, so that a move to ``torch.export`` / AOTInductor is
+local to those functions.
 """
 
 import argparse
