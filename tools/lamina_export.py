@@ -83,6 +83,42 @@ Supported model kinds
     Logits are ``head(norm[:, 0])`` (the CLS token).  ``model.json`` gets a
     ``patchGrid`` entry ``[rows, cols]``.
 
+``auto`` (graph export)
+    Any module that ``torch.fx`` can trace, whose ``forward`` takes one tensor
+    and returns ``[B, classes]`` logits: torchvision ResNet, ViT, ConvNeXt,
+    EfficientNet, RegNet, Swin, timm-style ViTs (``SimpleViT``), plain
+    ``nn.Sequential``.  No code per family:
+
+    * the model is traced once; probe points are module outputs, chosen by
+      module path (``points=[...]`` / ``--points``).  Default: the *blocks*
+      (the children of every ``nn.Sequential`` / ``nn.ModuleList``, descending
+      into containers of compound modules; a container of plain layers is one
+      block), the input of the first block when it is a module's output (the
+      stem, e.g. ``maxpool``), and the pooled feature (the input of the final
+      ``nn.Linear`` before flatten / dropout / token indexing, e.g.
+      ``avgpool``).  Modules called more than once cannot be points.
+    * a point is ``startable`` when it is a graph cut: every path from the
+      input to a later point or to the logits passes through it (decided on
+      the graph).  The graph is split at the cuts into ``torch.fx`` segments,
+      and the generated wrapper runs the segments after the start point --
+      the scheme of the hand-written kinds.  Non-startable points (inside a
+      residual branch) are recorded within their segment.
+    * transformer encoders -- one group of blocks mapping ``[B, T, D]`` to
+      ``[B, T, D]``, with a ``[B, C, rows, cols]`` patch embedding before them
+      and ``T = rows * cols + 1`` (CLS token first) -- get the canonical
+      names of the ``vit`` kind: ``embed`` (input of the first block),
+      ``blocks.i.mlp.act`` (the block's activation module with output
+      ``[B, T, hidden]``), ``blocks.i`` and ``norm`` (the final norm), plus
+      ``patchGrid``.  ``"*P"`` then scales per token exactly as in ``vit``.
+      (Attention probabilities are not points: ``nn.MultiheadAttention`` does
+      not expose them.)
+    * every point in ``model.json`` records its ``"module"`` path;
+      ``"architecture"`` is ``"graph"``.  In-place ops are made out-of-place.
+    * a module that torch.fx cannot trace (control flow on tensor values)
+      raises ``GraphExportError`` naming the innermost failing module;
+      ``leaves=[path]`` / ``--leaves`` keeps such a module opaque when
+      TorchScript can compile it.
+
 Wrapping your own model
 -----------------------
 ::
@@ -134,12 +170,28 @@ Command line
 ``python3 tools/lamina_export.py selftest``
     exports a small duck-typed ResNet (and torchvision's resnet18 when
     torchvision is installed) to a temporary directory and checks it.
+
+``python3 tools/lamina_export.py torchvision ARCH --out DIR [--weights W] [--seed S] [--image-size N] [--points M ...]``
+    exports a torchvision classifier by graph (kind ``auto``): random
+    weights from ``--seed`` unless ``--weights`` names an entry (e.g.
+    ``IMAGENET1K_V1``) whose checkpoint is already in the torch hub cache --
+    never a download.  Labels, mean/std and ``preprocessing`` (resize of the
+    shorter side, centre crop, interpolation; scaled to ``--image-size``) come
+    from the weights' metadata that torchvision ships.
+
+TorchScript is used through ``_compile``, ``_save_compiled`` and
+``_load_compiled`` only, so that a move to ``torch.export`` / AOTInductor is
+local to those functions.
 """
 
 import argparse
+import contextlib
 import copy
+import dis
+import inspect
 import json
 import math
+import operator
 import os
 import sys
 import tempfile
@@ -148,9 +200,12 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
+import torch.fx as fx
 from torch import Tensor, nn
+from torch.fx.passes.shape_prop import ShapeProp
 
-__all__ = ["export", "wrap", "check_exported", "SimpleViT", "build_fixtures"]
+__all__ = ["export", "wrap", "check_exported", "SimpleViT", "build_fixtures", "export_torchvision",
+           "GraphExportError"]
 
 TOOL_PATH = "tools/lamina_export.py"
 RANDOM_NOTE = "random weights \u2014 a test fixture, not a trained model"
@@ -396,20 +451,525 @@ class _ViTWrapper(_LaminaWrapper):
 _WRAPPERS = {"sequential": _SequentialWrapper, "resnet": _ResNetWrapper, "vit": _ViTWrapper}
 
 
-def wrap(model: nn.Module, kind: str) -> torch.jit.ScriptModule:
-    """Return the scripted Lamina wrapper of ``model`` (put in eval mode)."""
-    if kind not in _WRAPPERS:
-        raise ValueError("kind must be one of %s, got %r" % (sorted(_WRAPPERS), kind))
-    if kind == "sequential" and not isinstance(model, nn.Sequential):
-        raise ValueError("kind 'sequential' needs an nn.Sequential, got %s" % type(model).__name__)
+def _compile(wrapper: nn.Module):
+    """The one place where a wrapper becomes the saved format: TorchScript
+    (``torch.jit.script``).  ``_save_compiled`` / ``_load_compiled`` are the
+    only other places that know it; a move to ``torch.export`` / AOTInductor
+    changes these three functions (and Lamina's loader)."""
+    return torch.jit.script(wrapper)
+
+
+def _save_compiled(module, path: str) -> None:
+    torch.jit.save(module, path)
+
+
+def _load_compiled(path: str):
+    return torch.jit.load(path)
+
+
+def _eval_copy(model: nn.Module) -> nn.Module:
     # Work on a copy with in-place ops switched off: an in-place ReLU after a
     # probe point would otherwise overwrite the recorded activation.
     model = copy.deepcopy(model).eval()
     for m in model.modules():
         if isinstance(getattr(m, "inplace", None), bool):
             m.inplace = False
-    wrapper = _WRAPPERS[kind](model).eval()
-    return torch.jit.script(wrapper)
+    return model
+
+
+def _build(model: nn.Module, kind: str, example: Optional[Tensor] = None,
+           points: Optional[Sequence[str]] = None, leaves: Sequence[str] = ()):
+    """(unscripted wrapper, graph plan or None) for ``model``."""
+    kinds = sorted(list(_WRAPPERS) + ["auto"])
+    if kind not in kinds:
+        raise ValueError("kind must be one of %s, got %r" % (kinds, kind))
+    if kind == "sequential" and not isinstance(model, nn.Sequential):
+        raise ValueError("kind 'sequential' needs an nn.Sequential, got %s" % type(model).__name__)
+    if kind != "auto" and (points or leaves):
+        raise ValueError("points and leaves apply to kind 'auto' only")
+    model = _eval_copy(model)
+    if kind == "auto":
+        if example is None:
+            raise ValueError("kind 'auto' needs an example input to trace the shapes")
+        return _graph_wrapper(model, example, points, leaves)
+    return _WRAPPERS[kind](model).eval(), None
+
+
+def wrap(model: nn.Module, kind: str, example: Optional[Tensor] = None,
+         points: Optional[Sequence[str]] = None, leaves: Sequence[str] = ()):
+    """Return the compiled (TorchScript) Lamina wrapper of ``model`` (put in
+    eval mode).  ``kind="auto"`` needs ``example`` (one input batch) and
+    accepts ``points`` (module paths) and ``leaves`` (modules not to trace)."""
+    return _compile(_build(model, kind, example, points, leaves)[0])
+
+
+# --------------------------------------------------------------------------
+# Graph export (kind "auto"): any module torch.fx can trace
+# --------------------------------------------------------------------------
+#
+# The model is traced once with torch.fx.  Probe points are module outputs,
+# found by module path.  A probe point is *startable* when it is a graph cut:
+# every path from the input to a later probe point or to the logits passes
+# through it.  The cuts split the graph into segments; segment j computes
+# everything between cut j and cut j+1 (non-startable points are recorded
+# inside it) and becomes its own torch.fx GraphModule.  ``_GraphWrapper``
+# runs the segments after the start point in order -- the same scheme as
+# the hand-written wrappers above, generated from the graph.
+
+class GraphExportError(ValueError):
+    """The model cannot be exported by graph; the message says where and why."""
+
+
+class _TraceFailure(Exception):
+    def __init__(self, path: str, module: nn.Module, cause: BaseException):
+        super().__init__(path)
+        self.path = path
+        self.module = module
+        self.cause = cause
+
+
+class _RecordingTracer(fx.Tracer):
+    """A torch.fx tracer that records every module call (path, arguments,
+    result) and names the innermost module when tracing fails."""
+
+    def __init__(self, leaves: Sequence[str] = ()):
+        super().__init__()
+        self.leaves = set(leaves)
+        self.calls: Dict[str, list] = {}
+
+    def is_leaf_module(self, m: nn.Module, module_qualified_name: str) -> bool:
+        return module_qualified_name in self.leaves or super().is_leaf_module(m, module_qualified_name)
+
+    def call_module(self, m, forward, args, kwargs):
+        path = self.path_of_module(m)
+        try:
+            result = super().call_module(m, forward, args, kwargs)
+        except _TraceFailure:
+            raise
+        except Exception as e:  # the innermost module that failed
+            raise _TraceFailure(path, m, e) from e
+        self.calls.setdefault(path, []).append((args, kwargs, result))
+        return result
+
+
+def _proxy_iter(self):
+    # ``n, c, h, w = x.shape`` in a traced forward.  torch.fx 1.13 finds the
+    # UNPACK_SEQUENCE by instruction index (f_lasti // 2), which is wrong on
+    # Python 3.11 (inline caches); find it by byte offset instead.
+    frame = inspect.currentframe()
+    caller = frame.f_back if frame is not None else None
+    if caller is not None:
+        for inst in dis.get_instructions(caller.f_code):
+            if inst.offset == caller.f_lasti:
+                if inst.opname == "UNPACK_SEQUENCE":
+                    return iter([self[i] for i in range(inst.argval)])
+                break
+    return self.tracer.iter(self)
+
+
+def _trace_module(model: nn.Module, leaves: Sequence[str]):
+    tracer = _RecordingTracer(leaves)
+    saved_iter = fx.Proxy.__iter__
+    hint = ("torch.fx traces the forward symbolically, so it cannot follow control flow that depends on "
+            "tensor values (if/while on a tensor, .item(), data-dependent shapes). Make that module a leaf "
+            "(export(..., leaves=[path]) / --leaves PATH) if TorchScript can compile it, or export with "
+            "kind='sequential' or a hand-written wrapper.")
+    try:
+        fx.Proxy.__iter__ = _proxy_iter
+        graph = tracer.trace(model)
+    except _TraceFailure as f:
+        raise GraphExportError("cannot export %s by graph: torch.fx failed inside module '%s' (%s): %s: %s. %s"
+                               % (type(model).__name__, f.path, type(f.module).__name__,
+                                  type(f.cause).__name__, f.cause, hint)) from f.cause
+    except Exception as e:
+        raise GraphExportError("cannot export %s by graph: torch.fx failed in its top-level forward: %s: %s. %s"
+                               % (type(model).__name__, type(e).__name__, e, hint)) from e
+    finally:
+        fx.Proxy.__iter__ = saved_iter
+    return graph, tracer.calls
+
+
+def _no_inplace(graph) -> None:
+    """Turn in-place calls in the graph into their out-of-place versions: an
+    in-place op after a probe point would overwrite the recorded activation."""
+    for n in graph.nodes:
+        if n.kwargs.get("inplace") is True:
+            kw = dict(n.kwargs)
+            kw["inplace"] = False
+            n.kwargs = kw
+        if n.op == "call_method" and n.target.endswith("_") and not n.target.startswith("_") \
+                and hasattr(torch.Tensor, n.target[:-1]):
+            n.target = n.target[:-1]
+        elif n.op == "call_function":
+            fname = getattr(n.target, "__name__", "")
+            if fname.endswith("_") and not fname.startswith("_") and getattr(n.target, "__module__", None) in (
+                    "torch", "torch.nn.functional", "torch._C._VariableFunctions") \
+                    and callable(getattr(torch, fname[:-1], None)):
+                n.target = getattr(torch, fname[:-1])
+
+
+_PASS_MODULES = (nn.Identity, nn.Flatten, nn.modules.dropout._DropoutNd)
+_PASS_FUNCTIONS = (torch.flatten, torch.reshape, torch.squeeze, operator.getitem)
+_PASS_METHODS = ("flatten", "reshape", "view", "squeeze", "contiguous")
+_ACT_MODULES = (nn.GELU, nn.ReLU, nn.SiLU, nn.Hardswish, nn.Mish, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.Tanh)
+
+
+def _is_container(m: nn.Module) -> bool:
+    return isinstance(m, (nn.Sequential, nn.ModuleList))
+
+
+def _has_children(m: nn.Module) -> bool:
+    return any(True for _ in m.children())
+
+
+def _block_groups(root: nn.Module) -> List[List[str]]:
+    """Blocks by module tree: the children of every nn.Sequential/ModuleList,
+    descending into child containers that hold compound modules; a container
+    of plain layers counts as one block."""
+    groups: List[List[str]] = []
+
+    def join(p: str, n: str) -> str:
+        return p + "." + n if p else n
+
+    def visit(path: str, m: nn.Module) -> None:
+        if _is_container(m):
+            kids = list(m.named_children())
+            if not any(_has_children(c) for _, c in kids) and path:
+                groups.append([path])
+                return
+            group = []
+            for n, c in kids:
+                if _is_container(c) and any(_has_children(g) for g in c.children()):
+                    visit(join(path, n), c)
+                else:
+                    group.append(join(path, n))
+            if group:
+                groups.append(group)
+        else:
+            for n, c in m.named_children():
+                if _has_children(c):
+                    visit(join(path, n), c)
+
+    visit("", root)
+    return groups
+
+
+def _shape(n) -> Optional[List[int]]:
+    tm = n.meta.get("tensor_meta") if isinstance(n, fx.Node) else None
+    if tm is None or not hasattr(tm, "shape"):
+        return None
+    return list(tm.shape)
+
+
+class _GraphPlan:
+    """Probe points of a traced model: names, nodes, module paths."""
+
+    def __init__(self, model: nn.Module, example: Tensor, points: Optional[Sequence[str]], leaves: Sequence[str]):
+        graph, calls = _trace_module(model, leaves)
+        _no_inplace(graph)
+        self.root = model
+        gm = fx.GraphModule(model, graph)
+        try:
+            ShapeProp(gm).propagate(example)
+        except Exception as e:
+            raise GraphExportError("the traced graph of %s fails on an input of shape %s: %s: %s"
+                                   % (type(model).__name__, tuple(example.shape), type(e).__name__, e)) from e
+        self.graph = gm.graph
+        nodes = list(self.graph.nodes)
+        self.order = {n: i for i, n in enumerate(nodes)}
+        phs = [n for n in nodes if n.op == "placeholder"]
+        if len(phs) != 1:
+            raise GraphExportError("%s.forward takes %d arguments; export by graph needs exactly one (the input)"
+                                   % (type(model).__name__, len(phs)))
+        self.x = phs[0]
+        out = [n for n in nodes if n.op == "output"][0]
+        if not isinstance(out.args[0], fx.Node) or _shape(out.args[0]) is None or len(_shape(out.args[0])) != 2:
+            raise GraphExportError("%s.forward must return one [batch, classes] tensor (the logits); it returns %r"
+                                   % (type(model).__name__, out.args[0]))
+        self.logits = out.args[0]
+        # module path -> the node it returns, for modules called once returning one tensor
+        self.module_out: Dict[str, fx.Node] = {}
+        self.module_in: Dict[str, object] = {}
+        self.calls = calls
+        for path, cs in calls.items():
+            if len(cs) == 1 and isinstance(cs[0][2], fx.Proxy):
+                self.module_out[path] = cs[0][2].node
+                args = cs[0][0]
+                self.module_in[path] = args[0].node if args and isinstance(args[0], fx.Proxy) else None
+        self.default = self._default_points()
+        if points:
+            self.points = self._chosen_points(points)
+        else:
+            self.points = self.default
+        self.points.sort(key=lambda p: self.order[p[1]])
+        seen: Dict[fx.Node, str] = {}
+        for name, node, _ in self.points:
+            if node in seen:
+                raise GraphExportError("probe points '%s' and '%s' are the same value (one module returns "
+                                       "the other's output unchanged); choose one of them" % (seen[node], name))
+            seen[node] = name
+            shp = _shape(node)
+            if node is self.x or node is self.logits:
+                raise GraphExportError("probe point '%s' is the model's input or its logits" % name)
+            if shp is None or node.meta["tensor_meta"].dtype not in (torch.float32, torch.float64, torch.float16):
+                raise GraphExportError("probe point '%s' is not a floating-point tensor" % name)
+        self.names = [p[0] for p in self.points]
+        self.modules = OrderedDict((p[0], p[2]) for p in self.points)
+
+    def _eligible(self, path: str) -> bool:
+        n = self.module_out.get(path)
+        return n is not None and n is not self.x and n is not self.logits and _shape(n) is not None
+
+    def _default_points(self) -> List[tuple]:
+        groups = []
+        for g in _block_groups(self.root):
+            g = [p for p in g if self._eligible(p)]
+            if g:
+                groups.append(sorted(g, key=lambda p: self.order[self.module_out[p]]))
+        blocks = sorted({p for g in groups for p in g}, key=lambda p: self.order[self.module_out[p]])
+        pts: List[tuple] = []
+        self.transformer = None
+        self.patch_grid = None
+        # transformer encoder: one group of blocks that all map [B, T, D] -> [B, T, D]
+        tgroups = []
+        for g in groups:
+            shapes = [_shape(self.module_out[p]) for p in g]
+            if len(shapes[0]) == 3 and all(s == shapes[0] for s in shapes) and shapes[0][1] >= 2:
+                tgroups.append(g)
+        if len(tgroups) == 1:
+            g = tgroups[0]
+            t, d = _shape(self.module_out[g[0]])[1:]
+            grid = self._grid(self.module_in.get(g[0]), t - 1)
+            if grid is not None:
+                self.transformer = g
+                self.patch_grid = grid
+        first_in = self.module_in.get(blocks[0]) if blocks else None
+        if self.transformer:
+            g = self.transformer
+            d = _shape(self.module_out[g[0]])[2]
+            first_in = self.module_in.get(g[0])
+            if first_in is not None and first_in is not self.x and _shape(first_in) == _shape(self.module_out[g[0]]):
+                pts.append(("embed", first_in, self._node_module(first_in) or ("input of " + g[0])))
+            for i, b in enumerate(g):
+                acts = [p for p in self.module_out if p.startswith(b + ".")
+                        and isinstance(self.root.get_submodule(p), _ACT_MODULES)
+                        and (_shape(self.module_out[p]) or [0])[:2] == _shape(self.module_out[b])[:2]
+                        and len(_shape(self.module_out[p])) == 3 and _shape(self.module_out[p])[2] != d]
+                if len(acts) == 1:
+                    pts.append(("blocks.%d.mlp.act" % i, self.module_out[acts[0]], acts[0]))
+                pts.append(("blocks.%d" % i, self.module_out[b], b))
+            others = [b for b in blocks if b not in g]
+        else:
+            if first_in is not None and first_in is not self.x:
+                mod = self._node_module(first_in)
+                if mod is not None:
+                    pts.append((mod, first_in, mod))
+            others = blocks
+        for b in others:
+            pts.append((b, self.module_out[b], b))
+        pooled = self._pooled()
+        if pooled is not None and all(pooled is not p[1] for p in pts):
+            mod = self._node_module(pooled)
+            if self.transformer and _shape(pooled) == _shape(self.module_out[self.transformer[0]]):
+                pts.append(("norm", pooled, mod or "final norm"))
+            elif mod is not None:
+                pts.append((mod, pooled, mod))
+        if not pts:
+            raise GraphExportError("found no probe points in %s (no blocks in nn.Sequential/nn.ModuleList "
+                                   "containers); choose modules with points=[...] / --points"
+                                   % type(self.root).__name__)
+        return pts
+
+    def _node_module(self, node) -> Optional[str]:
+        """The innermost module (called once) whose output is ``node``."""
+        best = None
+        for path, n in self.module_out.items():
+            if n is node and (best is None or len(path) > len(best)):
+                best = path
+        return best
+
+    def _grid(self, first_in, patches: int) -> Optional[List[int]]:
+        """[rows, cols] of the last 4-D [B, C, rows, cols] value before the
+        first block with rows * cols == tokens - 1 (the patch embedding)."""
+        if first_in is None:
+            return None
+        grid = None
+        for n in self.graph.nodes:
+            if self.order[n] >= self.order[first_in]:
+                break
+            s = _shape(n)
+            if s is not None and len(s) == 4 and s[2] * s[3] == patches:
+                grid = [s[2], s[3]]
+        return grid
+
+    def _passthrough(self, n) -> bool:
+        if n.op == "call_module":
+            return isinstance(self.root.get_submodule(n.target), _PASS_MODULES)
+        if n.op == "call_function":
+            return n.target in _PASS_FUNCTIONS
+        return n.op == "call_method" and n.target in _PASS_METHODS
+
+    def _pooled(self):
+        """The pooled feature: the input of the final nn.Linear, before
+        flatten / dropout / indexing."""
+        n = self.logits
+        while isinstance(n, fx.Node):
+            if n.op == "call_module" and isinstance(self.root.get_submodule(n.target), nn.Linear):
+                n = n.args[0]
+                break
+            if not self._passthrough(n):
+                return None
+            n = n.args[0]
+        while isinstance(n, fx.Node) and self._passthrough(n):
+            n = n.args[0]
+        if not isinstance(n, fx.Node) or n is self.x or _shape(n) is None:
+            return None
+        return n
+
+    def _chosen_points(self, points: Sequence[str]) -> List[tuple]:
+        canonical = {p[0]: p for p in self.default}
+        by_module = {p[2]: p for p in self.default}
+        out = []
+        for p in points:
+            if p in canonical:
+                out.append(canonical[p])
+                continue
+            if p in by_module:
+                out.append(by_module[p])
+                continue
+            try:
+                self.root.get_submodule(p)
+            except AttributeError:
+                raise GraphExportError("--points: %s has no module '%s' (top-level modules: %s)"
+                                       % (type(self.root).__name__, p,
+                                          ", ".join(n for n, _ in self.root.named_children()))) from None
+            cs = self.calls.get(p, [])
+            if len(cs) != 1:
+                raise GraphExportError("--points: module '%s' is called %d times in forward; a probe point "
+                                       "must be the output of a module called once" % (p, len(cs)))
+            if not isinstance(cs[0][2], fx.Proxy) or _shape(cs[0][2].node) is None:
+                raise GraphExportError("--points: module '%s' does not return a single tensor" % p)
+            out.append((p, cs[0][2].node, p))
+        return out
+
+
+def _segment_graphs(plan: _GraphPlan):
+    """Startable points (graph cuts) and one fx.Graph per segment between cuts."""
+    targets = [p[1] for p in plan.points] + [plan.logits]
+    useful = set()
+    stack = list(targets)
+    while stack:
+        n = stack.pop()
+        if n not in useful:
+            useful.add(n)
+            stack.extend(n.all_input_nodes)
+    dep = set()
+    for n in plan.graph.nodes:
+        if n in useful and (n is plan.x or any(a in dep for a in n.all_input_nodes)):
+            dep.add(n)
+    for name, node, _ in plan.points:
+        if node not in dep:
+            raise GraphExportError("probe point '%s' does not depend on the model's input" % name)
+
+    def reach_avoiding(c) -> set:
+        seen = set()
+        stack = [plan.x]
+        while stack:
+            n = stack.pop()
+            if n in seen or n is c:
+                continue
+            seen.add(n)
+            stack.extend(u for u in n.users if u in useful)
+        return seen
+
+    startable = []
+    for i, (_, node, _) in enumerate(plan.points):
+        r = reach_avoiding(node)
+        later = [p[1] for p in plan.points[i + 1:]] + [plan.logits]
+        startable.append(not any(n in r for n in later))
+    cuts = [i for i, s in enumerate(startable) if s]
+    cut_seg = {plan.points[i][1]: k + 1 for k, i in enumerate(cuts)}
+    point_name = {p[1]: p[0] for p in plan.points}
+
+    seg: Dict[fx.Node, int] = {}
+    home: Dict[fx.Node, int] = {}
+    for n in plan.graph.nodes:
+        if n not in dep:
+            continue
+        if n is plan.x:
+            seg[n] = 0
+            continue
+        s = max(seg[a] for a in n.all_input_nodes if a in dep)
+        home[n] = s
+        if n in cut_seg:
+            if s != cut_seg[n] - 1:
+                raise GraphExportError("internal: cut '%s' does not follow the previous cut" % point_name[n])
+            s = cut_seg[n]
+        seg[n] = s
+
+    tensor_dict = Dict[str, torch.Tensor]
+    graphs = []
+    for j in range(len(cuts) + 1):
+        g = fx.Graph()
+        h = g.placeholder("h", type_expr=torch.Tensor)
+        rep = g.placeholder("replace", type_expr=tensor_dict)
+        out = g.placeholder("out", type_expr=tensor_dict)
+        start = plan.x if j == 0 else plan.points[cuts[j - 1]][1]
+        end = plan.logits if j == len(cuts) else plan.points[cuts[j]][1]
+        env = {start: h}
+
+        def lookup(a, env=env, g=g, j=j):
+            if a in env:
+                return env[a]
+            if a in dep:
+                raise GraphExportError("internal: segment %d needs %s from an earlier segment" % (j, a.name))
+            env[a] = g.node_copy(a, lookup)  # input-independent (parameters, constants): copy
+            return env[a]
+
+        for n in plan.graph.nodes:
+            if n not in dep or n is start or home.get(n) != j:
+                continue
+            new = g.node_copy(n, lookup)
+            if n in point_name and n is not end:
+                new = g.call_function(_point, (point_name[n], new, rep, out))
+            env[n] = new
+        if end not in env:
+            raise GraphExportError("internal: segment %d does not compute %s" % (j, end.name))
+        g.output(env[end], type_expr=torch.Tensor)
+        g.lint()
+        graphs.append(g)
+    return startable, cuts, graphs
+
+
+class _GraphWrapper(_LaminaWrapper):
+    """Generated from a torch.fx graph: segment j runs from cut j (the model
+    input for j = 0) to cut j + 1 (the logits for the last one)."""
+
+    def __init__(self, names: List[str], startable: List[bool], segments: List[nn.Module], seg_start: List[int]):
+        super().__init__(names, startable)
+        self.segments = nn.ModuleList(segments)
+        self.seg_start: List[int] = list(seg_start)
+
+    def _run(self, h: Tensor, start: int, replace: Dict[str, Tensor]) -> Dict[str, Tensor]:
+        out: Dict[str, Tensor] = {}
+        for j, seg in enumerate(self.segments):
+            s = self.seg_start[j]
+            if start <= s:
+                if s >= 0:
+                    h = _point(self.names[s], h, replace, out)
+                h = seg(h, replace, out)
+        out["logits"] = h
+        return out
+
+
+def _graph_wrapper(model: nn.Module, example: Tensor, points: Optional[Sequence[str]] = None,
+                   leaves: Sequence[str] = ()):
+    """(unscripted wrapper, plan) for an eval-mode model without in-place modules."""
+    plan = _GraphPlan(model, example, points, leaves)
+    startable, cuts, graphs = _segment_graphs(plan)
+    segments = [fx.GraphModule(model, g, class_name="LaminaSegment%d" % j) for j, g in enumerate(graphs)]
+    wrapper = _GraphWrapper(plan.names, startable, segments, [-1] + cuts).eval()
+    return wrapper, plan
 
 
 # --------------------------------------------------------------------------
@@ -514,6 +1074,11 @@ def _objective(logits: Tensor, target: Tensor) -> Tensor:
 
 
 def _reference_points(kind: str, names: List[str]) -> List[str]:
+    if kind == "auto":
+        depth = sum(1 for n in names if n.startswith("blocks.") and n.count(".") == 1)
+        if depth and "blocks.0.mlp.act" in names and "blocks.%d" % (depth - 1) in names:
+            return ["blocks.0.mlp.act", "blocks.%d" % (depth - 1)]
+        return [names[0]] if len(names) == 1 else [names[0], names[-1]]
     if kind == "vit":
         depth = (len(names) - 2) // 3
         return ["blocks.0.mlp.act", "blocks.%d" % (depth - 1)]
@@ -525,8 +1090,13 @@ def _reference_points(kind: str, names: List[str]) -> List[str]:
     return [names[0], mid]
 
 
-def _eager_module(kind: str, model: nn.Module, point: str) -> Optional[nn.Module]:
+def _eager_module(kind: str, model: nn.Module, point: str, modules: Optional[dict] = None) -> Optional[nn.Module]:
     """The module of the ORIGINAL model whose output is ``point`` (for hooks)."""
+    if kind == "auto":
+        try:
+            return model.get_submodule(modules[point])
+        except AttributeError:  # a point that is no module's output ("input of blocks.0")
+            return None
     if kind == "sequential":
         return model._modules.get(point)
     if kind == "resnet":
@@ -542,14 +1112,15 @@ def _eager_module(kind: str, model: nn.Module, point: str) -> Optional[nn.Module
     return None
 
 
-def _eager_activations(kind: str, model: nn.Module, names: List[str], x: Tensor) -> Dict[str, Tensor]:
+def _eager_activations(kind: str, model: nn.Module, names: List[str], x: Tensor,
+                       modules: Optional[dict] = None) -> Dict[str, Tensor]:
     """Activations of every probe point that maps to a module of the ORIGINAL
     model, captured with forward hooks in one eager pass (cloned at once, so
     later in-place ops cannot alter them)."""
     acts: Dict[str, Tensor] = {}
     handles = []
     for p in names:
-        mod = _eager_module(kind, model, p)
+        mod = _eager_module(kind, model, p, modules)
         if mod is None:
             continue
 
@@ -567,34 +1138,61 @@ def _eager_activations(kind: str, model: nn.Module, names: List[str], x: Tensor)
     return acts
 
 
-def _eager_point_grad(kind: str, model: nn.Module, point: str, x: Tensor, target: Tensor):
-    """Activation and objective gradient at ``point`` computed with a forward
-    hook on the original eager model (independent of the wrapper)."""
-    mod = _eager_module(kind, model, point)
-    if mod is None:
-        return None
-    store = {}
+def _eager_grads(kind: str, model: nn.Module, points: List[str], x: Tensor, target: Tensor,
+                 modules: Optional[dict] = None):
+    """Input gradient of the objective, and activation and gradient at each of
+    ``points`` that is a module output, from forward hooks on the original
+    eager model (independent of the wrapper), in one backward pass."""
+    store: Dict[str, tuple] = {}
+    handles = []
+    for p in points:
+        mod = _eager_module(kind, model, p, modules)
+        if mod is None:
+            continue
 
-    def hook(_m, _inp, output):
-        delta = torch.zeros_like(output, requires_grad=True)
-        store["act"] = output.detach().clone()
-        store["delta"] = delta
-        return output + delta
+        def hook(_m, _inp, output, p=p):
+            delta = torch.zeros_like(output, requires_grad=True)
+            store[p] = (output.detach().clone(), delta)
+            return output + delta
 
-    handle = mod.register_forward_hook(hook)
+        handles.append(mod.register_forward_hook(hook))
+    xi = x.clone().requires_grad_(True)
     try:
-        obj = _objective(model(x), target)
+        obj = _objective(model(xi), target)
     finally:
-        handle.remove()
-    (g,) = torch.autograd.grad(obj, [store["delta"]])
-    return store["act"], g
+        for h in handles:
+            h.remove()
+    found = [p for p in points if p in store]
+    got = torch.autograd.grad(obj, [xi] + [store[p][1] for p in found])
+    return got[0], {p: (store[p][0], g) for p, g in zip(found, got[1:])}
 
 
-def _check_close(what: str, a: Tensor, b: Tensor, atol: float = 1e-5, rtol: float = 1e-4) -> None:
+def _check_close(what: str, a: Tensor, b: Tensor, atol: float = 1e-5, rtol: float = 1e-4,
+                 report: Optional[list] = None) -> None:
+    """``max|a - b| <= rtol * max|b| + atol``: the tolerance follows the scale
+    of the expected values (ResNet-50 logits of ~137 differ by ~1e-5 relative
+    between two correct float32 evaluation orders, far above 1e-5 absolute)."""
     if a.shape != b.shape:
         raise AssertionError("%s: shape %s != %s" % (what, tuple(a.shape), tuple(b.shape)))
-    if not torch.allclose(a, b, atol=atol, rtol=rtol):
-        raise AssertionError("%s: max abs difference %.3g" % (what, (a - b).abs().max().item()))
+    a = a.detach().to(torch.float64)
+    b = b.detach().to(torch.float64)
+    diff = (a - b).abs().max().item() if a.numel() else 0.0
+    scale = b.abs().max().item() if b.numel() else 0.0
+    tol = rtol * scale + atol
+    if report is not None:
+        report.append((what, diff, tol))
+    if not diff <= tol:
+        raise AssertionError("%s: max |difference| %.3g > tolerance %.3g (%g x max|expected| %.3g + %g)"
+                             % (what, diff, tol, rtol, scale, atol))
+
+
+def _reference_kernels():
+    """Reference values are computed without oneDNN (mkldnn): Debian's torch
+    1.13 on this project's AMD EPYC machines gives convolution input gradients
+    up to ~1% off with it (resnet18: a batch of one with the AVX-512 kernels,
+    any batch with ONEDNN_MAX_CPU_ISA=AVX2), while the native kernels agree
+    with a float64 evaluation to 1e-6."""
+    return torch.backends.mkldnn.flags(enabled=False)
 
 
 def export(model: nn.Module, out_dir: str, *, name: str, kind: str,
@@ -604,10 +1202,32 @@ def export(model: nn.Module, out_dir: str, *, name: str, kind: str,
            reference_inputs: torch.Tensor,
            description: str = "",
            training: Optional[dict] = None,
-           command: str = "") -> str:
+           command: str = "",
+           points: Optional[Sequence[str]] = None,
+           leaves: Sequence[str] = (),
+           preprocessing: Optional[dict] = None,
+           source: Optional[dict] = None,
+           verbose: bool = False) -> str:
     """Wrap ``model`` in the Lamina convention, verify it and write
     ``model.pt``, ``model.json`` and ``reference-outputs.npz`` into ``out_dir``.
-    Returns the path of ``model.pt``."""
+    Returns the path of ``model.pt``.
+
+    ``kind="auto"`` exports any module torch.fx can trace (see "Graph export"
+    in the module docstring); ``points`` chooses probe points by module path
+    (default: every block, the stem and the pooled feature), ``leaves`` names
+    modules to keep opaque.  ``preprocessing`` (resize / crop / interpolation)
+    and ``source`` (where the model came from) are written to model.json."""
+    # (the hand-written kinds keep the default kernels, so the committed
+    # fixtures stay byte-identical)
+    with _reference_kernels() if kind == "auto" else contextlib.nullcontext():
+        return _export(model, out_dir, name=name, kind=kind, input_shape=input_shape, labels=labels, mean=mean,
+                       std=std, reference_inputs=reference_inputs, description=description, training=training,
+                       command=command, points=points, leaves=leaves, preprocessing=preprocessing, source=source,
+                       verbose=verbose)
+
+
+def _export(model, out_dir, *, name, kind, input_shape, labels, mean, std, reference_inputs, description,
+            training, command, points, leaves, preprocessing, source, verbose) -> str:
     model.eval()
     x = reference_inputs.detach().to(torch.float32)
     if tuple(x.shape[1:]) != tuple(input_shape):
@@ -615,7 +1235,10 @@ def export(model: nn.Module, out_dir: str, *, name: str, kind: str,
                          % (tuple(x.shape), tuple(input_shape)))
     if not 1 <= x.shape[0] <= 8:
         raise ValueError("give between 1 and 8 reference inputs")
-    scripted = wrap(model, kind)
+    wrapper, plan = _build(model, kind, x[:1], points, leaves)
+    scripted = _compile(wrapper)
+    del wrapper
+    modules = plan.modules if plan is not None else None
     names = list(scripted.probe_points())
     startable = list(scripted.startable)
     dummy = {"_": torch.zeros(1)}
@@ -631,43 +1254,49 @@ def export(model: nn.Module, out_dir: str, *, name: str, kind: str,
         raise ValueError("%d labels but the model has %d outputs" % (len(labels), ref_logits.shape[1]))
     with torch.no_grad():
         _check_close("forward vs model(x)", scripted(x), ref_logits)
+        # run_from every startable point; on the first input only for the
+        # graph export (inputs do not interact in eval mode, and large models
+        # have many starts); check_exported runs it on the whole batch again
+        nb = 1 if kind == "auto" else x.shape[0]
         for i, p in enumerate(names):
             if not startable[i]:
                 continue
-            rf = scripted.run_from(torch.tensor(i, dtype=torch.int64), tr[p], dummy)
+            rf = scripted.run_from(torch.tensor(i, dtype=torch.int64), tr[p][:nb], dummy)
             expect = set(names[i:] + ["logits"])
             if set(rf.keys()) != expect:
                 raise AssertionError("run_from(%s) returned keys %s" % (p, sorted(rf.keys())))
-            _check_close("run_from(%s) logits" % p, rf["logits"], ref_logits)
+            _check_close("run_from(%s) logits" % p, rf["logits"], ref_logits[:nb])
             for q in names[i + 1:]:
-                _check_close("run_from(%s)[%s]" % (p, q), rf[q], tr[q])
+                _check_close("run_from(%s)[%s]" % (p, q), rf[q], tr[q][:nb])
 
-        for p, a in _eager_activations(kind, model, names, x).items():
+        for p, a in _eager_activations(kind, model, names, x, modules).items():
             _check_close("trace[%s] vs eager hook" % p, tr[p], a.reshape(tr[p].shape))
 
     target = ref_logits.argmax(dim=1)
 
-    # gradient w.r.t. the input on the ORIGINAL module
-    xi = x.clone().requires_grad_(True)
-    (grad_input,) = torch.autograd.grad(_objective(model(xi), target), [xi])
-    # same through the wrapper (sanity)
+    refs = _reference_points(kind, names)
+    # gradients on the ORIGINAL module in one backward pass: the input, and
+    # each reference point through a hook that adds a zero leaf
+    grad_input, eager = _eager_grads(kind, model, refs, x, target, modules)
+    # the same through the wrapper (one backward pass, a zero leaf under "+P")
     xw = x.clone().requires_grad_(True)
-    (gw,) = torch.autograd.grad(_objective(scripted.trace(xw, dummy)["logits"], target), [xw])
-    _check_close("grad.input wrapper vs eager", gw, grad_input, atol=1e-6)
+    deltas = [torch.zeros_like(tr[p]).requires_grad_(True) for p in refs]
+    feed = {"_": torch.zeros(1)}
+    feed.update({"+" + p: d for p, d in zip(refs, deltas)})
+    out = scripted.trace(xw, feed)
+    _check_close("trace with zero perturbations at %s" % ", ".join(refs), out["logits"], ref_logits)
+    got = torch.autograd.grad(_objective(out["logits"], target), [xw] + deltas)
+    del out, feed
+    _check_close("grad.input wrapper vs eager", got[0], grad_input, atol=1e-6)
 
     arrays = OrderedDict()
     arrays["input"] = x.numpy().astype(np.float32)
     arrays["logits"] = ref_logits.numpy().astype(np.float32)
     arrays["target"] = target.numpy().astype(np.int64)
     arrays["grad.input"] = grad_input.numpy().astype(np.float32)
-    for p in _reference_points(kind, names):
-        delta = torch.zeros_like(tr[p]).requires_grad_(True)
-        out = scripted.trace(x, {"_": torch.zeros(1), "+" + p: delta})
-        _check_close("trace with zero perturbation at %s" % p, out["logits"], ref_logits)
-        (g,) = torch.autograd.grad(_objective(out["logits"], target), [delta])
-        eager = _eager_point_grad(kind, model, p, x, target)
-        if eager is not None:  # independent check through a hook on the original module
-            act_e, g_e = eager
+    for p, g in zip(refs, got[1:]):
+        if p in eager:  # independent check through a hook on the original module
+            act_e, g_e = eager[p]
             _check_close("point %s vs eager hook" % p, tr[p], act_e.reshape(tr[p].shape))
             _check_close("grad.point %s vs eager hook" % p, g, g_e.reshape(g.shape), atol=1e-6)
         arrays["point." + p] = tr[p].detach().numpy().astype(np.float32)
@@ -676,21 +1305,28 @@ def export(model: nn.Module, out_dir: str, *, name: str, kind: str,
     # --- write --------------------------------------------------------------
     os.makedirs(out_dir, exist_ok=True)
     pt_path = os.path.join(out_dir, "model.pt")
-    torch.jit.save(scripted, pt_path)
+    _save_compiled(scripted, pt_path)
 
     meta = OrderedDict()
     meta["name"] = name
     meta["description"] = description
     meta["format"] = "torchscript"
     meta["file"] = "model.pt"
-    meta["architecture"] = kind
+    meta["architecture"] = "graph" if kind == "auto" else kind
+    if source is not None:
+        meta["source"] = source
     meta["input"] = OrderedDict([("shape", [int(s) for s in input_shape]),
                                  ("mean", [float(m) for m in mean]),
                                  ("std", [float(s) for s in std])])
     meta["labels"] = [str(l) for l in labels]
     meta["probePoints"] = [OrderedDict([("name", p), ("shape", [int(s) for s in tr[p].shape[1:]]),
-                                        ("startable", bool(startable[i]))])
+                                        ("startable", bool(startable[i]))]
+                                       + ([("module", modules[p])] if modules is not None else []))
                            for i, p in enumerate(names)]
+    if kind == "auto" and plan.patch_grid is not None:
+        meta["patchGrid"] = [int(g) for g in plan.patch_grid]
+    if preprocessing is not None:
+        meta["preprocessing"] = preprocessing
     if kind == "vit":
         grid = getattr(model.patch_embed, "grid_size", None)
         if grid is None:
@@ -709,7 +1345,7 @@ def export(model: nn.Module, out_dir: str, *, name: str, kind: str,
 
     np.savez(os.path.join(out_dir, "reference-outputs.npz"), **arrays)
 
-    check_exported(out_dir)
+    check_exported(out_dir, verbose=verbose, all_starts=False)
     return pt_path
 
 
@@ -717,12 +1353,26 @@ def export(model: nn.Module, out_dir: str, *, name: str, kind: str,
 # Checking an exported directory (loads only model.pt / model.json / npz)
 # --------------------------------------------------------------------------
 
-def check_exported(out_dir: str, verbose: bool = False) -> None:
-    """Load ``out_dir/model.pt`` back and exercise the convention."""
+def check_exported(out_dir: str, verbose: bool = False, all_starts: bool = True) -> List[tuple]:
+    with _reference_kernels():
+        return _check_exported(out_dir, verbose, all_starts)
+
+
+def _check_exported(out_dir: str, verbose: bool, all_starts: bool) -> List[tuple]:
+    """Load ``out_dir/model.pt`` back and exercise the convention.
+
+    Every comparison allows ``1e-4 x max|expected|`` plus a small absolute
+    floor (see ``_check_close``).  Returns ``(what, max difference,
+    tolerance)`` per comparison; ``verbose`` prints them.  The gradients at all
+    probe points come from one backward pass (a zero leaf under ``"+P"`` at
+    every point at once); gradients through ``run_from`` use two inputs at the
+    first, middle and last startable points, so a check of ViT-B/16 at 224
+    stays within a few GB.  ``all_starts=False`` runs ``run_from`` at those
+    three points only (``export`` has just compared every start in memory)."""
     with open(os.path.join(out_dir, "model.json"), encoding="utf-8") as f:
         meta = json.load(f)
     ref = np.load(os.path.join(out_dir, "reference-outputs.npz"), allow_pickle=False)
-    m = torch.jit.load(os.path.join(out_dir, meta["file"]))
+    m = _load_compiled(os.path.join(out_dir, meta["file"]))
     names = list(m.probe_points())
     pps = meta["probePoints"]
     assert names == [p["name"] for p in pps], "probe_points() disagrees with model.json"
@@ -730,82 +1380,102 @@ def check_exported(out_dir: str, verbose: bool = False) -> None:
     logits = torch.from_numpy(ref["logits"])
     target = torch.from_numpy(ref["target"])
     dummy = {"_": torch.zeros(1)}
+    report: List[tuple] = []
 
-    tr = m.trace(x, dummy)
-    _check_close("reloaded trace logits", tr["logits"], logits)
-    _check_close("reloaded forward", m(x), logits)
-    for p in pps:
-        assert list(tr[p["name"]].shape[1:]) == p["shape"], "shape of %s" % p["name"]
-    for k in ref.files:
-        if k.startswith("point."):
-            _check_close("reloaded " + k, tr[k[len("point."):]], torch.from_numpy(ref[k]))
+    def close(what, a, b, atol=1e-5):
+        _check_close(what, a, b, atol=atol, report=report)
 
-    # replacement: zero-ablate a middle point; the result must change, and
-    # trace must record the replacement itself
-    startable_idx = [i for i, p in enumerate(pps) if p["startable"]]
-    mid = names[len(names) // 2]
-    rep = torch.zeros_like(tr[mid])
-    tr2 = m.trace(x, {"_": torch.zeros(1), mid: rep})
-    assert torch.equal(tr2[mid], rep), "replacement not recorded"
-    # replacement + perturbation
-    tr3 = m.trace(x, {"_": torch.zeros(1), mid: rep, "+" + mid: torch.ones_like(rep)})
-    assert torch.equal(tr3[mid], rep + 1), "perturbation after replacement not applied"
+    with torch.no_grad():
+        tr = m.trace(x, dummy)
+        close("logits", tr["logits"], logits)
+        close("forward", m(x), logits)
+        for p in pps:
+            assert list(tr[p["name"]].shape[1:]) == p["shape"], "shape of %s" % p["name"]
+        for k in ref.files:
+            if k.startswith("point."):
+                close(k, tr[k[len("point."):]], torch.from_numpy(ref[k]))
 
-    # run_from every startable point, including with a replacement of the start point
-    for i in startable_idx:
-        p = names[i]
-        rf = m.run_from(torch.tensor(i, dtype=torch.int64), tr[p], dummy)
-        _check_close("reloaded run_from(%s)" % p, rf["logits"], logits)
-        rf2 = m.run_from(torch.tensor([i], dtype=torch.int64), tr[p], {"_": torch.zeros(1), p: rep} if p == mid else dummy)
-        if p == mid:
-            _check_close("run_from with replaced start", rf2["logits"], tr2["logits"])
-    # non-startable index must raise
-    for i, p in enumerate(pps):
-        if not p["startable"]:
-            try:
-                m.run_from(torch.tensor(i), tr[p["name"]], dummy)
-            except Exception as e:  # torch.jit.Error
-                assert "not startable" in str(e), str(e)
-            else:
-                raise AssertionError("run_from(%s) did not raise" % p["name"])
-    try:
-        m.run_from(torch.tensor(len(names)), x, dummy)
-    except Exception as e:
-        assert "out of range" in str(e), str(e)
-    else:
-        raise AssertionError("run_from(out of range) did not raise")
+        # replacement: zero-ablate a middle point; trace must record the
+        # replacement itself
+        startable_idx = [i for i, p in enumerate(pps) if p["startable"]]
+        mid = names[len(names) // 2]
+        rep = torch.zeros_like(tr[mid])
+        tr2 = m.trace(x, {"_": torch.zeros(1), mid: rep})
+        assert torch.equal(tr2[mid], rep), "replacement not recorded"
+        # replacement + perturbation
+        tr3 = m.trace(x, {"_": torch.zeros(1), mid: rep, "+" + mid: torch.ones_like(rep)})
+        assert torch.equal(tr3[mid], rep + 1), "perturbation after replacement not applied"
+        del tr3
 
-    # gradient through a leaf tensor in replace, for every point, and check
-    # it against the stored reference for the two reference points
-    grads = {}
-    for p in names:
-        leaf = torch.zeros_like(tr[p]).requires_grad_(True)
-        out = m.trace(x, {"_": torch.zeros(1), "+" + p: leaf})
-        (g,) = torch.autograd.grad(_objective(out["logits"], target), [leaf])
-        grads[p] = g
-        if "grad.point." + p in ref.files:
-            _check_close("reloaded grad.point." + p, g, torch.from_numpy(ref["grad.point." + p]), atol=1e-6)
-    # gradient through a replacement leaf + run_from
-    for i in startable_idx:
-        p = names[i]
-        h = tr[p].detach().clone().requires_grad_(True)
-        rf = m.run_from(torch.tensor(i), h, dummy)
-        (g,) = torch.autograd.grad(_objective(rf["logits"], target), [h])
-        _check_close("grad via run_from(%s)" % p, g, grads[p], atol=1e-6)
-    # input gradient
+        # run_from every startable point, including with a replacement of the start point
+        sampled = sorted({startable_idx[0], startable_idx[len(startable_idx) // 2], startable_idx[-1]}) \
+            if startable_idx else []
+        for i in startable_idx:
+            p = names[i]
+            if not all_starts and i not in sampled and p != mid:
+                continue
+            rf = m.run_from(torch.tensor(i, dtype=torch.int64), tr[p], dummy)
+            close("run_from(%s) logits" % p, rf["logits"], logits)
+            if p == mid:
+                rf2 = m.run_from(torch.tensor([i], dtype=torch.int64), tr[p], {"_": torch.zeros(1), p: rep})
+                close("run_from(%s) with replaced start" % p, rf2["logits"], tr2["logits"])
+        del tr2
+        # non-startable index must raise
+        for i, p in enumerate(pps):
+            if not p["startable"]:
+                try:
+                    m.run_from(torch.tensor(i), tr[p["name"]], dummy)
+                except Exception as e:  # torch.jit.Error
+                    assert "not startable" in str(e), str(e)
+                else:
+                    raise AssertionError("run_from(%s) did not raise" % p["name"])
+        try:
+            m.run_from(torch.tensor(len(names)), x, dummy)
+        except Exception as e:
+            assert "out of range" in str(e), str(e)
+        else:
+            raise AssertionError("run_from(out of range) did not raise")
+
+    # gradients at every point and at the input in one backward pass, through
+    # a zero leaf under "+P" per point; checked against the stored references
     xi = x.clone().requires_grad_(True)
-    (gi,) = torch.autograd.grad(_objective(m.trace(xi, dummy)["logits"], target), [xi])
-    _check_close("reloaded grad.input", gi, torch.from_numpy(ref["grad.input"]), atol=1e-6)
+    leaves = {p: torch.zeros_like(tr[p]).requires_grad_(True) for p in names}
+    feed = {"_": torch.zeros(1)}
+    feed.update({"+" + p: leaf for p, leaf in leaves.items()})
+    obj = _objective(m.trace(xi, feed)["logits"], target)
+    got = torch.autograd.grad(obj, [xi] + [leaves[p] for p in names])
+    del obj, feed, leaves
+    grads = dict(zip(names, got[1:]))
+    close("grad.input", got[0], torch.from_numpy(ref["grad.input"]), atol=1e-6)
+    for p in names:
+        if "grad.point." + p in ref.files:
+            close("grad.point." + p, grads[p], torch.from_numpy(ref["grad.point." + p]), atol=1e-6)
+    # gradient through run_from, on two inputs (samples do not interact in
+    # eval mode; see _reference_kernels for why not one with oneDNN)
+    nb = min(2, x.shape[0])
+    # at the first, middle and last startable points: run_from's logits are
+    # compared at every one above, and a backward per point would dominate
+    # the time of a large model's check
+    for i in sampled:
+        p = names[i]
+        h = tr[p][:nb].detach().clone().requires_grad_(True)
+        rf = m.run_from(torch.tensor(i), h, dummy)
+        (g,) = torch.autograd.grad(_objective(rf["logits"], target[:nb]), [h])
+        close("grad via run_from(%s)" % p, g, grads[p][:nb], atol=1e-6)
 
     if meta["architecture"] == "vit":
         # replacing the attention probabilities must change the output
         pn = "blocks.0.attn.probs"
         uni = torch.full_like(tr[pn], 1.0 / tr[pn].shape[-1])
-        tr4 = m.trace(x, {"_": torch.zeros(1), pn: uni})
+        with torch.no_grad():
+            tr4 = m.trace(x, {"_": torch.zeros(1), pn: uni})
         assert not torch.allclose(tr4["logits"], tr["logits"]), "probs replacement had no effect"
     if verbose:
         print("  %s: %d probe points (%d startable), all checks passed"
               % (out_dir, len(names), len(startable_idx)))
+        for what, diff, tol in report:
+            print("    %-48s max |diff| %.3g  (tolerance %.3g)" % (what, diff, tol))
+    return report
 
 
 # --------------------------------------------------------------------------
@@ -916,6 +1586,127 @@ def build_fixtures(out_root: str, command: str = "") -> List[str]:
 
 
 # --------------------------------------------------------------------------
+# torchvision models from the command line
+# --------------------------------------------------------------------------
+
+def _tv_interpolation(mode) -> str:
+    name = str(getattr(mode, "value", mode)).lower()
+    if name not in ("bilinear", "bicubic", "nearest"):
+        raise ValueError("unsupported interpolation %r in the weights' transforms" % (mode,))
+    return name
+
+
+def torchvision_weights_file(weights) -> str:
+    """Where torch.hub keeps the checkpoint of a torchvision weights entry."""
+    from urllib.parse import urlparse
+    return os.path.join(torch.hub.get_dir(), "checkpoints", os.path.basename(urlparse(weights.url).path))
+
+
+def export_torchvision(arch: str, out_dir: str, weights: Optional[str] = None, seed: int = 0,
+                       image_size: Optional[int] = None, points: Optional[Sequence[str]] = None,
+                       leaves: Sequence[str] = (), inputs: int = 2, name: Optional[str] = None,
+                       command: str = "", verbose: bool = False) -> str:
+    """Export the torchvision classifier ``arch`` by graph (kind "auto").
+
+    Without ``weights`` the weights are random (``torch.manual_seed(seed)``
+    before building).  With ``weights`` (e.g. ``IMAGENET1K_V1`` or
+    ``DEFAULT``) the checkpoint must already be in the torch hub cache:
+    this tool never downloads.  Labels, mean/std and the resize/crop come
+    from the weights' metadata, which torchvision ships (for random weights:
+    from the architecture's default weights)."""
+    import torchvision
+    from torchvision import models as tvm
+    if arch not in tvm.list_models():
+        raise ValueError("torchvision %s has no model '%s'; classifiers include: %s"
+                         % (torchvision.__version__, arch, ", ".join(sorted(tvm.list_models(module=tvm)))))
+    try:
+        enum = tvm.get_model_weights(arch)
+    except Exception:
+        enum = None
+    chosen = None
+    if weights is not None:
+        if enum is None:
+            raise ValueError("torchvision has no pretrained weights for '%s'" % arch)
+        key = weights.split(".")[-1]
+        if key not in enum.__members__:
+            raise ValueError("'%s' is not a weights entry of %s; entries: %s"
+                             % (weights, enum.__name__, ", ".join(enum.__members__)))
+        chosen = enum[key]
+    meta_w = chosen if chosen is not None else (enum.DEFAULT if enum is not None else None)
+    if meta_w is not None:
+        tf = meta_w.transforms()
+        crop, resize = int(tf.crop_size[0]), int(tf.resize_size[0])
+        interp = _tv_interpolation(tf.interpolation)
+        mean, std = [float(v) for v in tf.mean], [float(v) for v in tf.std]
+        labels = list(meta_w.meta["categories"])
+    else:
+        crop, resize, interp = 224, 256, "bilinear"
+        mean, std = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+        labels = [str(i) for i in range(1000)]
+    size = int(image_size) if image_size else crop
+    if size < 1:
+        raise ValueError("--image-size must be positive, got %d" % size)
+
+    torch.manual_seed(seed)
+    kwargs = {"num_classes": len(labels)}
+    model = tvm.get_model(arch, weights=None, **kwargs)
+    if isinstance(getattr(model, "image_size", None), int) and model.image_size != size:
+        # ViTs fix their input size (position embedding) at construction
+        torch.manual_seed(seed)
+        kwargs["image_size"] = size
+        model = tvm.get_model(arch, weights=None, **kwargs)
+    init = "torchvision default initialisation after torch.manual_seed(%d)" % seed
+    if chosen is not None:
+        path = torchvision_weights_file(chosen)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(
+                "weights %s.%s are not in the torch hub cache (%s). lamina_export.py never downloads; "
+                "fetch them once yourself, e.g. python3 -c \"import torchvision; torchvision.models.get_model("
+                "'%s', weights='%s')\", or copy the file there" % (enum.__name__, chosen.name, path, arch, chosen.name))
+        state = torch.load(path, map_location="cpu")
+        try:
+            model.load_state_dict(state)
+        except RuntimeError as e:
+            raise ValueError("weights %s.%s do not fit %s built for image size %d (%s)"
+                             % (enum.__name__, chosen.name, arch, size, str(e).splitlines()[0])) from e
+    else:
+        zero = [n for n, m in model.named_modules() if isinstance(m, nn.Linear) and not m.weight.detach().any()]
+        if zero:
+            # torchvision zero-initialises some classifier heads (ViT); with an
+            # all-zero head every gradient is zero and the checks say nothing
+            with torch.no_grad():
+                for n in zero:
+                    nn.init.normal_(model.get_submodule(n).weight, std=0.02)
+            init += "; zero-initialised %s weight set to N(0, 0.02)" % ", ".join(zero)
+    model.eval()
+
+    g = torch.Generator().manual_seed(seed)
+    x = torch.rand(inputs, 3, size, size, generator=g)
+    x = (x - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+    preprocessing = OrderedDict([("resizeShorter", int(round(size * resize / crop))), ("centerCrop", size),
+                                 ("interpolation", interp)])
+    wname = "%s.%s" % (enum.__name__, chosen.name) if chosen is not None else None
+    if chosen is not None:
+        desc = "torchvision %s with weights %s" % (arch, wname)
+    else:
+        desc = "torchvision %s, %s (seed %d)" % (arch, RANDOM_NOTE, seed)
+    desc += ", %dx%d input. Reference inputs: uniform noise in [0, 1], normalised." % (size, size)
+    training = OrderedDict([("trained", chosen is not None), ("weights", wname)])
+    if chosen is not None:
+        training["checkpoint"] = os.path.basename(torchvision_weights_file(chosen))
+        training["source"] = chosen.meta.get("recipe", "")
+    else:
+        training["seed"] = seed
+        training["init"] = init
+    source = OrderedDict([("library", "torchvision"), ("version", torchvision.__version__), ("model", arch),
+                          ("class", type(model).__module__ + "." + type(model).__name__),
+                          ("kwargs", OrderedDict(sorted(kwargs.items())))])
+    return export(model, out_dir, name=name or arch, kind="auto", input_shape=(3, size, size), labels=labels,
+                  mean=mean, std=std, reference_inputs=x, description=desc, training=training, command=command,
+                  points=points, leaves=leaves, preprocessing=preprocessing, source=source, verbose=verbose)
+
+
+# --------------------------------------------------------------------------
 # Self-test for the resnet kind (not a fixture)
 # --------------------------------------------------------------------------
 
@@ -1001,6 +1792,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     ck = sub.add_parser("check", help="load DIR/model.pt and exercise the convention against DIR's reference outputs")
     ck.add_argument("dirs", nargs="+", metavar="DIR")
     sub.add_parser("selftest", help="export and check a small ResNet, a Sequential with in-place ReLUs, and torchvision resnet18 if installed")
+    tv = sub.add_parser("torchvision", help="export a torchvision classifier by graph (random weights unless --weights)")
+    tv.add_argument("arch", help="torchvision model name, e.g. resnet50, vit_b_16, convnext_tiny")
+    tv.add_argument("--out", required=True, help="output directory")
+    tv.add_argument("--weights", help="weights entry, e.g. IMAGENET1K_V1 or DEFAULT; must be in the torch hub cache "
+                                      "(never downloaded). Default: random weights from --seed")
+    tv.add_argument("--seed", type=int, default=0, help="seed for random weights and reference inputs (default 0)")
+    tv.add_argument("--image-size", type=int, help="input height = width (default: the weights' crop size)")
+    tv.add_argument("--points", nargs="+", metavar="MODULE",
+                    help="probe points by module path (default: stem, every block, pooled feature)")
+    tv.add_argument("--leaves", nargs="+", default=[], metavar="MODULE",
+                    help="modules torch.fx should not trace into (kept opaque; no points inside)")
+    tv.add_argument("--inputs", type=int, default=2, help="number of reference inputs, 1..8 (default 2)")
+    tv.add_argument("--name", help="model name in model.json (default: ARCH)")
     args = ap.parse_args(argv)
 
     if args.cmd == "fixtures":
@@ -1020,6 +1824,16 @@ def main(argv: Optional[List[str]] = None) -> int:
             check_exported(d, verbose=True)
     elif args.cmd == "selftest":
         selftest()
+    elif args.cmd == "torchvision":
+        command = "python3 tools/lamina_export.py " + " ".join(argv)
+        try:
+            p = export_torchvision(args.arch, args.out, weights=args.weights, seed=args.seed,
+                                   image_size=args.image_size, points=args.points, leaves=args.leaves,
+                                   inputs=args.inputs, name=args.name, command=command, verbose=True)
+        except (ValueError, FileNotFoundError) as e:  # GraphExportError is a ValueError
+            print("lamina_export.py: error: %s" % e, file=sys.stderr)
+            return 2
+        print("wrote", p)
     return 0
 
 
