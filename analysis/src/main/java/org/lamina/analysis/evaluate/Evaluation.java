@@ -3,6 +3,7 @@ package org.lamina.analysis.evaluate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
+import org.lamina.analysis.data.BatchPrefetch;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.model.BatchPlanner;
 import org.lamina.analysis.model.ModelException;
@@ -16,7 +17,8 @@ import java.util.List;
 import java.util.function.IntConsumer;
 
 /**
- * Classifies every sample of a data set in memory-bounded batches and compares the arg-max of
+ * Classifies every sample of a data set in memory-bounded batches (decoded ahead on a background
+ * thread, {@link BatchPrefetch}, so an image folder of any size is never held whole) and compares the arg-max of
  * the logits with the labels. Inputs are normalised with the model's manifest, exactly as the
  * Python training scripts do (uint8/255, then (x − mean)/std in float32), so the accuracy equals
  * the one recorded at training time on the same images.
@@ -42,22 +44,26 @@ public record Evaluation(String model, String data, int samples, double accuracy
         int classes = mf.labels().size();
         int[][] confusion = new int[classes][classes];
         int batch = BatchPlanner.forwardBatchSize(mf, model.device());
-        for (int from = 0; from < data.size(); from += batch) {
-            int to = Math.min(data.size(), from + batch);
-            try (NDManager m = NDManager.newBaseManager(model.device())) {
-                NDArray x = data.batch(m, from, to, mf.input().mean(), mf.input().std());
-                Trace t = model.run(m, RunRequest.fromInput(x).build());
-                long[] predicted = t.logits().argMax(1).toLongArray();
-                for (int i = from; i < to; i++) {
-                    int truth = data.label(i);
-                    if (truth >= classes) {
-                        throw new ModelException("data set '" + data.name() + "' has label " + truth + " but model '"
-                                + mf.name() + "' has only " + classes + " classes");
+        // Decoding the next batches overlaps the forward pass; at most a few batches are decoded at once.
+        try (BatchPrefetch batches = BatchPrefetch.range(data, 0, data.size(), batch, mf.input().mean(),
+                mf.input().std())) {
+            while (batches.hasNext()) {
+                BatchPrefetch.Batch b = batches.next();
+                try (NDManager m = NDManager.newBaseManager(model.device())) {
+                    NDArray x = b.tensor(m);
+                    Trace t = model.run(m, RunRequest.fromInput(x).build());
+                    long[] predicted = t.logits().argMax(1).toLongArray();
+                    for (int k = 0; k < b.items().length; k++) {
+                        int truth = data.label(b.items()[k]);
+                        if (truth >= classes) {
+                            throw new ModelException("data set '" + data.name() + "' has label " + truth + " but model '"
+                                    + mf.name() + "' has only " + classes + " classes");
+                        }
+                        confusion[truth][(int) predicted[k]]++;
                     }
-                    confusion[truth][(int) predicted[i - from]]++;
                 }
+                progress.accept(b.to());
             }
-            progress.accept(to);
         }
         int correct = 0;
         double[] perClass = new double[classes];
