@@ -10,15 +10,16 @@ small="${1:-1000}"
 large="${2:-50000}"
 work="${LAMINA_BENCH_SCRATCH:-/tmp/lamina-data-memory}"
 py=/usr/bin/python3
+lamina="${LAMINA_BIN:-$root/lamina}"   # another build of the launcher, e.g. a copy made before a change
 mkdir -p "$work"
 [ -f "$work/tiny224/model.json" ] || "$py" "$root/bench/python/export_tiny224.py" "$work/tiny224" >/dev/null
 for n in "$small" "$large"; do
   [ -f "$work/in$n/.done" ] || { rm -rf "$work/in$n"; "$py" "$root/bench/python/make_image_folder.py" "$work/in$n" "$n"; touch "$work/in$n/.done"; }
 done
-"$root/lamina" --version >/dev/null 2>&1 || true   # builds on first use, outside the measurement
+"$lamina" --version >/dev/null 2>&1 || true   # builds on first use, outside the measurement
 peak() { # images -> "peakMB seconds"
   local log="$work/time-$1.txt"
-  /usr/bin/time -v "$root/lamina" evaluate "$work/tiny224" --data "$work/in$1/val" --json >"$work/out-$1.json" 2>"$log"
+  /usr/bin/time -v "$lamina" evaluate "$work/tiny224" --data "$work/in$1/val" --json >"$work/out-$1.json" 2>"$log"
   local kb s
   kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
   s=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")

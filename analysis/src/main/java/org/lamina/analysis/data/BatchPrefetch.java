@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import java.nio.FloatBuffer;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -27,11 +28,14 @@ public final class BatchPrefetch implements Iterator<BatchPrefetch.Batch>, AutoC
     public static final int DEFAULT_DEPTH = 2;
 
     /**
-     * Samples {@code items[from, to)} of the pass as one normalised block.
+     * Samples {@code items[from, to)} of the pass as one normalised block. Its buffer is reused for
+     * a later batch once the caller asks for the next one: use it (e.g. {@link #tensor}) before that.
      *
      * @param from   position of the first sample in the pass (not its index in the set)
      * @param items  the data set indices of the batch's samples
-     * @param values normalised values, {@code [items.length, *sampleShape]} row-major
+     * @param values normalised values, {@code [items.length, *sampleShape]} row-major, in its first
+     *               {@code items.length × sample size} elements (the buffer may be longer)
+     * @param shape  {@code [items.length, *sampleShape]}
      */
     public record Batch(int from, int[] items, float[] values, long[] shape) {
         /** Position after the last sample in the pass. */
@@ -39,9 +43,10 @@ public final class BatchPrefetch implements Iterator<BatchPrefetch.Batch>, AutoC
             return from + items.length;
         }
 
-        /** The batch as a tensor {@code [n, *sampleShape]}. */
+        /** The batch as a tensor {@code [n, *sampleShape]} (a copy: the buffer may then be reused). */
         public NDArray tensor(NDManager manager) {
-            return manager.create(values, new Shape(shape));
+            Shape s = new Shape(shape);
+            return manager.create(FloatBuffer.wrap(values, 0, (int) s.size()), s);
         }
     }
 
@@ -56,6 +61,13 @@ public final class BatchPrefetch implements Iterator<BatchPrefetch.Batch>, AutoC
     private final float[] mean;
     private final float[] std;
     private final BlockingQueue<Object> queue;
+    /**
+     * Buffers of batches the caller is done with. Batch arrays of a few MB are "humongous" objects
+     * for G1; allocating one per batch made the heap, and so the resident memory, grow over a long
+     * pass. At most depth + 3 buffers ever exist (queued, being filled, held, being given back).
+     */
+    private final BlockingQueue<float[]> free;
+    private Batch handedOut;
     private final Thread worker;
     private volatile boolean closed;
     private Object next;
@@ -77,6 +89,7 @@ public final class BatchPrefetch implements Iterator<BatchPrefetch.Batch>, AutoC
         this.mean = mean.clone();
         this.std = std.clone();
         this.queue = new ArrayBlockingQueue<>(depth);
+        this.free = new ArrayBlockingQueue<>(depth + 3);
         this.worker = new Thread(this::produce, "lamina-prefetch-" + data.name());
         worker.setDaemon(true);
         worker.start();
@@ -110,7 +123,10 @@ public final class BatchPrefetch implements Iterator<BatchPrefetch.Batch>, AutoC
         try {
             for (int from = 0; from < items.length && !closed; from += batchSize) {
                 int n = Math.min(batchSize, items.length - from);
-                float[] values = new float[n * size];
+                float[] values = free.poll();
+                if (values == null) {
+                    values = new float[batchSize * size];
+                }
                 int[] batchItems = new int[n];
                 for (int k = 0; k < n; k++) {
                     if (closed) {
@@ -118,20 +134,14 @@ public final class BatchPrefetch implements Iterator<BatchPrefetch.Batch>, AutoC
                     }
                     int item = items[from + k];
                     batchItems[k] = item;
-                    float[] s;
                     try {
-                        s = data.decode(item);
+                        data.decodeInto(item, values, k * size);
                     } catch (DataException e) {
                         throw e;
                     } catch (RuntimeException e) {
                         throw new DataException("data set '" + data.name() + "', " + data.describeItem(item)
                                 + ": cannot decode: " + e, e);
                     }
-                    if (s.length != size) {
-                        throw new DataException("data set '" + data.name() + "', " + data.describeItem(item) + " has "
-                                + s.length + " values, expected " + size);
-                    }
-                    System.arraycopy(s, 0, values, k * size, size);
                     normalise(values, k * size, size, channels);
                 }
                 long[] shape = new long[sampleShape.length + 1];
@@ -194,6 +204,10 @@ public final class BatchPrefetch implements Iterator<BatchPrefetch.Batch>, AutoC
         }
         Batch b = (Batch) next;
         next = null;
+        if (handedOut != null) {
+            free.offer(handedOut.values());
+        }
+        handedOut = b;
         return b;
     }
 
@@ -217,5 +231,7 @@ public final class BatchPrefetch implements Iterator<BatchPrefetch.Batch>, AutoC
             Thread.currentThread().interrupt();
         }
         queue.clear();
+        free.clear();
+        handedOut = null;
     }
 }

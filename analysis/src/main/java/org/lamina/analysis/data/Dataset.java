@@ -51,6 +51,23 @@ public interface Dataset {
         return sample(i);
     }
 
+    /**
+     * Writes sample i's values into {@code out} from {@code offset} (a batch's buffer); a set that
+     * decodes files writes them there directly instead of allocating an array per sample.
+     */
+    default void decodeInto(int i, float[] out, int offset) {
+        float[] s = decode(i);
+        long size = 1;
+        for (long d : sampleShape()) {
+            size *= d;
+        }
+        if (s.length != size) {
+            throw new DataException("data set '" + name() + "', " + describeItem(i) + " has " + s.length
+                    + " values, expected " + size);
+        }
+        System.arraycopy(s, 0, out, offset, s.length);
+    }
+
     /** Sample i as errors name it: {@code item 12}, or for a file-backed set the file too. */
     default String describeItem(int i) {
         return "item " + i;

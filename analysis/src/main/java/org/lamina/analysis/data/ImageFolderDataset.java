@@ -181,6 +181,12 @@ public final class ImageFolderDataset implements Dataset {
     }
 
     @Override
+    public void decodeInto(int i, float[] out, int offset) {
+        ImageInput.toUnitChwInto(ImageInput.read(files.get(i)), (int) shape[0], (int) shape[1], (int) shape[2],
+                preprocessing, out, offset);
+    }
+
+    @Override
     public String describeItem(int i) {
         return "item " + i + " (" + files.get(i) + ")";
     }

@@ -10,11 +10,14 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns an image file into a model input: converted to the model's channel count (grey or RGB),
@@ -32,7 +35,11 @@ public final class ImageInput {
             throw new DataException(file + ": file not found");
         }
         try {
-            BufferedImage img = ImageIO.read(file.toFile());
+            // Read whole, then decode from memory: ImageIO.read(File) reads through an unbuffered
+            // RandomAccessFile, byte by byte while each reader probes the format.
+            // ImageIO.read(ImageInputStream) closes the stream itself (a memory stream: nothing leaks).
+            ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(Files.readAllBytes(file)));
+            BufferedImage img = ImageIO.read(in);
             if (img == null) {
                 throw new DataException(file + ": not a readable image (PNG, JPEG, GIF or BMP expected)");
             }
@@ -107,18 +114,38 @@ public final class ImageInput {
             rgb = resized.getRGB(0, 0, width, height, null, 0, width);
         }
         float[] out = new float[channels * height * width];
-        int plane = height * width;
+        unitChw(rgb, channels, height * width, out, 0);
+        return out;
+    }
+
+    /**
+     * As {@link #toUnitChw(BufferedImage, int, int, int, ImagePreprocessing)}, written into
+     * {@code out} from {@code offset} (a batch's buffer), so that a pass allocates no array per image.
+     */
+    static void toUnitChwInto(BufferedImage image, int channels, int height, int width, ImagePreprocessing preprocessing,
+                              float[] out, int offset) {
+        if (image.getWidth() == width && image.getHeight() == height) {
+            if (channels != 1 && channels != 3) {
+                throw new DataException("image models need 1 or 3 input channels, the manifest says " + channels);
+            }
+            unitChw(pilRgb(image, channels == 1), channels, height * width, out, offset);
+        } else {
+            float[] v = toUnitChw(image, channels, height, width, preprocessing);
+            System.arraycopy(v, 0, out, offset, v.length);
+        }
+    }
+
+    private static void unitChw(int[] rgb, int channels, int plane, float[] out, int offset) {
         for (int at = 0; at < plane; at++) {
             int p = rgb[at];
             if (channels == 1) {
-                out[at] = (p & 0xff) / 255f; // grey was put in every channel by pilRgb
+                out[offset + at] = (p & 0xff) / 255f; // grey was put in every channel by pilRgb
             } else {
-                out[at] = ((p >> 16) & 0xff) / 255f;
-                out[plane + at] = ((p >> 8) & 0xff) / 255f;
-                out[2 * plane + at] = (p & 0xff) / 255f;
+                out[offset + at] = ((p >> 16) & 0xff) / 255f;
+                out[offset + plane + at] = ((p >> 8) & 0xff) / 255f;
+                out[offset + 2 * plane + at] = (p & 0xff) / 255f;
             }
         }
-        return out;
     }
 
     /**
