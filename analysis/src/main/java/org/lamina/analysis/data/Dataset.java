@@ -109,10 +109,17 @@ public interface Dataset {
             size *= (int) d;
         }
         float[] values = new float[(to - from) * size];
+        int plane = size / channels;
         for (int i = from; i < to; i++) {
-            float[] s = decode(i).clone();
-            ImageInput.normalise(s, channels, mean, std);
-            System.arraycopy(s, 0, values, (i - from) * size, size);
+            int at = (i - from) * size;
+            decodeInto(i, values, at);
+            for (int c = 0; c < channels; c++) {
+                float m = mean[mean.length == 1 ? 0 : c];
+                float sd = std[std.length == 1 ? 0 : c];
+                for (int k = at + c * plane; k < at + (c + 1) * plane; k++) {
+                    values[k] = (values[k] - m) / sd;
+                }
+            }
         }
         long[] full = new long[shape.length + 1];
         full[0] = to - from;
