@@ -30,4 +30,4 @@ read -r mb_large t_large < <(peak "$large")
 echo "evaluate tiny224 on $small images: peak RSS ${mb_small} MB, wall $t_small"
 echo "evaluate tiny224 on $large images: peak RSS ${mb_large} MB, wall $t_large"
 awk -v a="$mb_large" -v b="$mb_small" 'BEGIN {printf "ratio peak(%s)/peak(%s): %.3f (target <= 1.2)\n", "large", "small", a / b}'
-grep -o '"labelMapping":"[^"]*"' "$work/out-$large.json" || true
+grep -oE '"(samples|labelMapping)" *: *("[^"]*"|[0-9]+)' "$work/out-$large.json" || true
