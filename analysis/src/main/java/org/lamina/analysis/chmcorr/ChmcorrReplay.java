@@ -49,7 +49,7 @@ public final class ChmcorrReplay implements ReplayableAnalysis {
                     + " but model '" + mf.name() + "' has a " + features.grid() + "×" + features.grid() + " feature grid");
         }
         if (p.querySet() != null) {
-            Dataset qs = SampleData.open(p.querySet(), mf.input().shape(), mf.labels(), null);
+            Dataset qs = SampleData.open(p.querySet(), mf.input(), mf.labels(), null);
             if (p.queryIndex() >= qs.size()) {
                 throw new SessionException("chmcorr analysis: 'queryIndex' " + p.queryIndex() + " is outside '" + p.querySet()
                         + "' (images 0 … " + (qs.size() - 1) + ")");
@@ -63,14 +63,14 @@ public final class ChmcorrReplay implements ReplayableAnalysis {
         ModelManifest mf = model.manifest();
         SpatialFeatures features = new SpatialFeatures(model, null);
         checkAgainst(p, model, features);
-        Dataset galleryData = SampleData.open(p.gallery(), mf.input().shape(), mf.labels(), null);
+        Dataset galleryData = SampleData.open(p.gallery(), mf.input(), mf.labels(), null);
         GalleryIndex index = GalleryIndexCache.defaultCache().loadOrBuild(features, galleryData,
                 Math.min(p.gallerySize(), galleryData.size()), progress);
         ChmcorrClassifier classifier = new ChmcorrClassifier(features, index, galleryData, p.settings());
 
         ChmcorrFigure.Picture picture;
         if (p.querySet() != null) {
-            Dataset qs = SampleData.open(p.querySet(), mf.input().shape(), mf.labels(), null);
+            Dataset qs = SampleData.open(p.querySet(), mf.input(), mf.labels(), null);
             long[] s = qs.sampleShape();
             picture = new ChmcorrFigure.Picture(qs.sample(p.queryIndex()), (int) s[0], (int) s[1], (int) s[2]);
         } else {

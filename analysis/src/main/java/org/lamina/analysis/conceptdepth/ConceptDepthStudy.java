@@ -114,7 +114,7 @@ public final class ConceptDepthStudy {
     public static Result run(ProbeableModel model, Request request, ProgressSink progress) {
         List<ProbeResult> runs = new ArrayList<>();
         ConceptSet set = ConceptSets.open(request.conceptSet(), ModelDataSets.test(model.manifest()).orElse(null),
-                model.manifest().input().shape(), model.manifest().labels(), null);
+                model.manifest().input(), model.manifest().labels(), null);
         runs.add(ConceptDepthAnalysis.run(model, set, request.parameters(), progress));
         LogitLensResult lens = null;
         String lensModel = null;

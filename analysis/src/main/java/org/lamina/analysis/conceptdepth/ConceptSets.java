@@ -11,6 +11,7 @@ import org.lamina.analysis.data.DatasetReference;
 import org.lamina.analysis.data.ImageInput;
 import org.lamina.analysis.data.Utf8Lines;
 import org.lamina.analysis.model.ModelLocator;
+import org.lamina.analysis.model.ModelManifest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,16 @@ public final class ConceptSets {
      */
     public static ConceptSet open(String argument, String dataset, long[] imageShape, List<String> modelLabels,
                                   Path labelMap) {
+        return open(argument, dataset, new ModelManifest.InputSpec(imageShape, new float[] {0f}, new float[] {1f}),
+                modelLabels, labelMap);
+    }
+
+    /**
+     * As {@link #open(String, String, long[], List, Path)} for a model's input: images of another
+     * size (in an image folder or a CSV of paths) go through its recorded preprocessing.
+     */
+    public static ConceptSet open(String argument, String dataset, ModelManifest.InputSpec input,
+                                  List<String> modelLabels, Path labelMap) {
         if (argument.startsWith(ModelLocator.SAMPLE_PREFIX)) {
             if (!SAMPLES.contains(argument)) {
                 throw new ConceptSetException("unknown concept set '" + argument + "'; bundled: " + SAMPLES
@@ -75,7 +86,7 @@ public final class ConceptSets {
             }
             Path file = ModelLocator.samplesDirectory().resolve("concepts")
                     .resolve(argument.substring(ModelLocator.SAMPLE_PREFIX.length()) + ".json");
-            return fromRules(file, argument, imageShape, modelLabels, labelMap);
+            return fromRules(file, argument, input, modelLabels, labelMap);
         }
         Path file = Path.of(argument);
         if (!Files.isRegularFile(file)) {
@@ -84,13 +95,14 @@ public final class ConceptSets {
         }
         String lower = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (lower.endsWith(".json")) {
-            return fromRules(file, file.getFileName().toString(), imageShape, modelLabels, labelMap);
+            return fromRules(file, file.getFileName().toString(), input, modelLabels, labelMap);
         }
-        return fromCsv(file, dataset, imageShape, modelLabels, labelMap);
+        return fromCsv(file, dataset, input, modelLabels, labelMap);
     }
 
     /** A rule file (see the class comment). */
-    static ConceptSet fromRules(Path file, String name, long[] imageShape, List<String> modelLabels, Path labelMap) {
+    static ConceptSet fromRules(Path file, String name, ModelManifest.InputSpec input, List<String> modelLabels,
+                                Path labelMap) {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(Utf8Lines.readString(file));
@@ -109,7 +121,7 @@ public final class ConceptSets {
             throw new ConceptSetException(file + ": field 'seed' must be an integer that fits in 64 bits, got " + seedNode);
         }
         long seed = seedNode == null ? 42 : seedNode.asLong();
-        Dataset data = DatasetReference.open(dataRef, imageShape, modelLabels, labelMap);
+        Dataset data = DatasetReference.open(dataRef, input, modelLabels, labelMap);
         JsonNode list = root.path("concepts");
         if (!list.isArray() || list.isEmpty()) {
             throw new ConceptSetException(file + ": field 'concepts' must be a non-empty array");
@@ -169,7 +181,8 @@ public final class ConceptSets {
     }
 
     /** A CSV of indices into {@code dataRef} or of image paths relative to the CSV. */
-    static ConceptSet fromCsv(Path file, String dataRef, long[] imageShape, List<String> modelLabels, Path labelMap) {
+    static ConceptSet fromCsv(Path file, String dataRef, ModelManifest.InputSpec input, List<String> modelLabels,
+                              Path labelMap) {
         List<ConceptSetCsv.Row> rows;
         try {
             rows = ConceptSetCsv.read(file);
@@ -184,7 +197,7 @@ public final class ConceptSets {
                 throw new ConceptSetException(file + ": the rows are indices into a data set, and the model records none "
                         + "of its own; give --data");
             }
-            data = DatasetReference.open(dataRef, imageShape, modelLabels, labelMap);
+            data = DatasetReference.open(dataRef, input, modelLabels, labelMap);
             for (int n = 0; n < rows.size(); n++) {
                 String item = rows.get(n).item();
                 // Digits only (checked above), so the only parse failure is a number too large for an int.
@@ -211,8 +224,7 @@ public final class ConceptSets {
                     }
                     float[] chw;
                     try {
-                        chw = ImageInput.toUnitChw(ImageInput.read(image), (int) imageShape[0], (int) imageShape[1],
-                                (int) imageShape[2]);
+                        chw = ImageInput.toUnitChw(ImageInput.read(image), input);
                     } catch (DataException e) {
                         throw new ConceptSetException(file + ": line " + rows.get(n).line() + ": " + e.getMessage(), e);
                     }
@@ -222,7 +234,7 @@ public final class ConceptSets {
                 }
                 itemIndex[n] = known;
             }
-            data = new ListedImages(file.toString(), imageShape, images);
+            data = new ListedImages(file.toString(), input.shape(), images);
         }
         String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         Map<String, TreeMap<Integer, Integer>> groups = new LinkedHashMap<>();

@@ -43,7 +43,7 @@ public final class CraftReplay implements ReplayableAnalysis {
     @Override
     public List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress) {
         CraftParameters p = CraftParameters.fromMap(parameters);
-        Dataset data = SampleData.open(p.data(), model.manifest().input().shape(), model.manifest().labels(), null);
+        Dataset data = SampleData.open(p.data(), model.manifest().input(), model.manifest().labels(), null);
         return CraftFigures.figures(CraftAnalysis.run(model, data, p, progress), data);
     }
 }

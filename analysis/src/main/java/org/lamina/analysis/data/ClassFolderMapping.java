@@ -21,12 +21,18 @@ import java.util.Map;
  *       avoid spaces, so {@code T-shirt_top} is "T-shirt/top" and {@code ankle_boot} is "Ankle boot").</li>
  *   <li>{@code by-index} — every folder's name is an integer 0 … K−1 and is taken as that class
  *       index (by its value: folder {@code 10} is class 10, although it sorts before {@code 2}).</li>
+ *   <li>{@code by-wnid-label} or {@code synset:LOC_synset_mapping.txt} — every folder is a WordNet id
+ *       (ImageNet's layout, {@code n01440764}): matched to labels that start with that id, else
+ *       through ILSVRC's synset file in the folder or its parent ({@link SynsetMapping}). The
+ *       synset file may also be given instead of a map ({@code --labels LOC_synset_mapping.txt}:
+ *       a file whose first line reads {@code nXXXXXXXX description}).</li>
  *   <li>Anything else is refused with the unmatched folder names and the model's labels.</li>
  * </ol>
  * Several folders may name the same class; a model with two labels that compare equal cannot be
  * matched by name (refused, naming them).
  *
- * @param description {@code by-name}, {@code by-index} or {@code file:NAME}, recorded in every output
+ * @param description {@code by-name}, {@code by-index}, {@code by-wnid-label}, {@code synset:NAME} or
+ *                    {@code file:NAME}, recorded in every output
  * @param classOf     folder name → the model's class index
  */
 public record ClassFolderMapping(String description, Map<String, Integer> classOf) {
@@ -48,6 +54,9 @@ public record ClassFolderMapping(String description, Map<String, Integer> classO
         if (modelLabels.isEmpty()) {
             throw new DataException(root + ": an image folder needs the model's labels to know which class each "
                     + "sub-folder holds");
+        }
+        if (labelMap != null && SynsetMapping.looksLikeSynsetFile(labelMap)) {
+            return SynsetMapping.throughFile(root, folders, modelLabels, labelMap);
         }
         if (labelMap != null) {
             Map<String, Integer> fromFile = LabelMapCsv.read(labelMap, modelLabels);
@@ -98,6 +107,20 @@ public record ClassFolderMapping(String description, Map<String, Integer> classO
         }
         if (byIndex.size() == folders.size()) {
             return new ClassFolderMapping(BY_INDEX, byIndex);
+        }
+        if (folders.stream().allMatch(SynsetMapping::isWnid)) {
+            ClassFolderMapping byWnid = SynsetMapping.throughLabels(root, folders, modelLabels);
+            if (byWnid != null) {
+                return byWnid;
+            }
+            Path synsets = SynsetMapping.find(root);
+            if (synsets != null) {
+                return SynsetMapping.throughFile(root, folders, modelLabels, synsets);
+            }
+            throw new DataException(root + ": the class folders are WordNet ids (ImageNet layout, e.g. '"
+                    + folders.get(0) + "') but the model's labels are not, and there is no " + SynsetMapping.FILE_NAME
+                    + " in the folder or its parent; put it there or give --labels " + SynsetMapping.FILE_NAME
+                    + " (lines 'n01440764 tench, Tinca tinca') or --labels map.csv");
         }
         if (!ambiguous.isEmpty()) {
             throw new DataException(root + ": the model's labels " + String.join(", ", ambiguous) + " cannot be told "

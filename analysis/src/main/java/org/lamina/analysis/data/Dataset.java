@@ -7,9 +7,11 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
 /**
- * A labelled data set held in memory: samples as unit-range floats ({@code [0, 1]} for images)
- * and integer labels. A model's normalisation is applied when a batch is made, so one data set
- * serves several models.
+ * A labelled data set: samples as unit-range floats ({@code [0, 1]} for images) and integer
+ * labels. A model's normalisation is applied when a batch is made, so one data set serves several
+ * models. A set may hold its samples in memory (IDX files, a few KB each) or decode them when asked
+ * ({@link ImageFolderDataset}): whole passes go through {@link BatchPrefetch} or {@link #batch}, so
+ * that no pass holds more than a few batches of decoded samples.
  */
 public interface Dataset {
 
@@ -38,8 +40,38 @@ public interface Dataset {
         return ClassFolderMapping.BY_INDEX;
     }
 
-    /** Sample i's values, row-major, unit range. */
+    /** Sample i's values, row-major, unit range. Callers that change them must copy them first. */
     float[] sample(int i);
+
+    /**
+     * Sample i's values for a pass over many samples: as {@link #sample}, but a set that decodes
+     * lazily neither keeps nor looks up a copy. Callers that change them must copy them first.
+     */
+    default float[] decode(int i) {
+        return sample(i);
+    }
+
+    /**
+     * Writes sample i's values into {@code out} from {@code offset} (a batch's buffer); a set that
+     * decodes files writes them there directly instead of allocating an array per sample.
+     */
+    default void decodeInto(int i, float[] out, int offset) {
+        float[] s = decode(i);
+        long size = 1;
+        for (long d : sampleShape()) {
+            size *= d;
+        }
+        if (s.length != size) {
+            throw new DataException("data set '" + name() + "', " + describeItem(i) + " has " + s.length
+                    + " values, expected " + size);
+        }
+        System.arraycopy(s, 0, out, offset, s.length);
+    }
+
+    /** Sample i as errors name it: {@code item 12}, or for a file-backed set the file too. */
+    default String describeItem(int i) {
+        return "item " + i;
+    }
 
     /**
      * SHA-256 (hex) of what this set holds: its samples, labels, class names and sample shape,
@@ -77,10 +109,17 @@ public interface Dataset {
             size *= (int) d;
         }
         float[] values = new float[(to - from) * size];
+        int plane = size / channels;
         for (int i = from; i < to; i++) {
-            float[] s = sample(i).clone();
-            ImageInput.normalise(s, channels, mean, std);
-            System.arraycopy(s, 0, values, (i - from) * size, size);
+            int at = (i - from) * size;
+            decodeInto(i, values, at);
+            for (int c = 0; c < channels; c++) {
+                float m = mean[mean.length == 1 ? 0 : c];
+                float sd = std[std.length == 1 ? 0 : c];
+                for (int k = at + c * plane; k < at + (c + 1) * plane; k++) {
+                    values[k] = (values[k] - m) / sd;
+                }
+            }
         }
         long[] full = new long[shape.length + 1];
         full[0] = to - from;

@@ -1,5 +1,7 @@
 package org.lamina.analysis.data;
 
+import org.lamina.analysis.model.ImagePreprocessing;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -28,9 +30,10 @@ import java.util.List;
  *       same set);</li>
  *   <li>{@link #ofImageFiles}: every image file's path relative to the set's root
  *       ({@code class/file.png}), size, modification time and the SHA-256 of its bytes, in the
- *       set's order. The bytes are hashed on every identity (once per opened set): the set was
- *       just decoded from those same files, so hashing them costs a fraction of opening it, and a
- *       file edited in place is caught even when its size and time were restored.</li>
+ *       set's order, and the model's recorded preprocessing when there is one (the samples are
+ *       made with it). The bytes are hashed on every identity (once per opened set, streamed one
+ *       file at a time, nothing decoded or kept), so a file edited in place is caught even when
+ *       its size and time were restored; reading the files costs less than decoding them.</li>
  * </ul>
  */
 public final class DatasetIdentity {
@@ -78,7 +81,19 @@ public final class DatasetIdentity {
      * @throws DataException when a file can no longer be read
      */
     public static String ofImageFiles(Dataset data, List<Path> files) {
+        return ofImageFiles(data, files, ImagePreprocessing.STRETCH);
+    }
+
+    /**
+     * As {@link #ofImageFiles(Dataset, List)}, for samples made with {@code preprocessing}; the
+     * identity is the same as without it when none is recorded.
+     */
+    public static String ofImageFiles(Dataset data, List<Path> files, ImagePreprocessing preprocessing) {
         MessageDigest md = start("image-files", data);
+        if (preprocessing.recorded()) {
+            text(md, "preprocessing " + preprocessing.resizeShorter() + " " + preprocessing.centerCrop() + " "
+                    + preprocessing.interpolation().manifestName());
+        }
         text(md, Integer.toString(files.size()));
         for (Path f : files) {
             BasicFileAttributes a;

@@ -1,6 +1,7 @@
 package org.lamina.analysis.data;
 
 import org.lamina.analysis.model.ModelLocator;
+import org.lamina.analysis.model.ModelManifest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,11 +40,26 @@ public final class DatasetReference {
      * concept sets use a bundled set's own classes whatever the model.
      */
     public static Dataset open(String reference, long[] imageShape, List<String> classNames, Path labelMap) {
+        return open(reference, new ModelManifest.InputSpec(imageShape, new float[] {0f}, new float[] {1f}), classNames,
+                labelMap);
+    }
+
+    /** As {@link #open(String, long[], List)} for a model's input (its shape and preprocessing). */
+    public static Dataset open(String reference, ModelManifest.InputSpec input, List<String> classNames) {
+        return open(reference, input, classNames, null);
+    }
+
+    /**
+     * As {@link #open(String, long[], List, Path)} for a model's input: an image folder's images of
+     * another size go through the model's recorded preprocessing.
+     */
+    public static Dataset open(String reference, ModelManifest.InputSpec input, List<String> classNames, Path labelMap) {
+        long[] imageShape = input.shape();
         if (reference.startsWith(ModelLocator.SAMPLE_PREFIX)) {
             return SampleData.open(reference, imageShape, List.of(), labelMap);
         }
         if (Files.isDirectory(Path.of(reference))) {
-            return SampleData.open(reference, imageShape, classNames, labelMap);
+            return SampleData.open(reference, input, classNames, labelMap);
         }
         Path images = Path.of(reference);
         String fileName = images.getFileName().toString();

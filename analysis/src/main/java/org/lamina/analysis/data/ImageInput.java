@@ -1,5 +1,8 @@
 package org.lamina.analysis.data;
 
+import org.lamina.analysis.model.ImagePreprocessing;
+import org.lamina.analysis.model.ModelManifest;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.color.ColorSpace;
@@ -7,11 +10,14 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns an image file into a model input: converted to the model's channel count (grey or RGB),
@@ -29,7 +35,11 @@ public final class ImageInput {
             throw new DataException(file + ": file not found");
         }
         try {
-            BufferedImage img = ImageIO.read(file.toFile());
+            // Read whole, then decode from memory: ImageIO.read(File) reads through an unbuffered
+            // RandomAccessFile, byte by byte while each reader probes the format.
+            // ImageIO.read(ImageInputStream) closes the stream itself (a memory stream: nothing leaks).
+            ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(Files.readAllBytes(file)));
+            BufferedImage img = ImageIO.read(in);
             if (img == null) {
                 throw new DataException(file + ": not a readable image (PNG, JPEG, GIF or BMP expected)");
             }
@@ -53,16 +63,47 @@ public final class ImageInput {
      *       through the linear-grey to sRGB conversion (64 becomes 137).</li>
      * </ul>
      * Resizing (when the size differs) is Java2D's bilinear interpolation on the converted values;
-     * it is close to, not identical with, PIL's resampling filter.
+     * it is close to, not identical with, PIL's resampling filter. This is
+     * {@link ImagePreprocessing#STRETCH}: see {@link #toUnitChw(BufferedImage, int, int, int,
+     * ImagePreprocessing)} for a model that records its preprocessing.
      */
     public static float[] toUnitChw(BufferedImage image, int channels, int height, int width) {
+        return toUnitChw(image, channels, height, width, ImagePreprocessing.STRETCH);
+    }
+
+    /** As {@link #toUnitChw(BufferedImage, int, int, int, ImagePreprocessing)} for a model's input. */
+    public static float[] toUnitChw(BufferedImage image, ModelManifest.InputSpec input) {
+        long[] s = input.shape();
+        if (s.length != 3) {
+            throw new DataException("images need a model with an image input [c, h, w], this one takes "
+                    + java.util.Arrays.toString(s));
+        }
+        return toUnitChw(image, (int) s[0], (int) s[1], (int) s[2], input.preprocessing());
+    }
+
+    /**
+     * As {@link #toUnitChw(BufferedImage, int, int, int)}, but an image of another size than
+     * {@code height × width} goes through the model's recorded preprocessing when there is one:
+     * Pillow's resize of the shorter side then torchvision's centre crop ({@link PilResize}), on
+     * the converted (grey or RGB) 8-bit values, as {@code Image.open(f).convert(mode)} then
+     * {@code Resize(n)} and {@code CenterCrop(m)} do. Without one
+     * ({@link ImagePreprocessing#STRETCH}) the image is stretched with Java2D's bilinear filter.
+     */
+    public static float[] toUnitChw(BufferedImage image, int channels, int height, int width,
+                                    ImagePreprocessing preprocessing) {
         if (channels != 1 && channels != 3) {
             throw new DataException("image models need 1 or 3 input channels, the manifest says " + channels);
         }
         int w0 = image.getWidth();
         int h0 = image.getHeight();
         int[] rgb = pilRgb(image, channels == 1);
-        if (w0 != width || h0 != height) {
+        if ((w0 != width || h0 != height) && preprocessing.recorded()) {
+            if (preprocessing.centerCrop() != height || preprocessing.centerCrop() != width) {
+                throw new DataException("preprocessing crops " + preprocessing.centerCrop() + "x"
+                        + preprocessing.centerCrop() + " but the model's input is " + height + "x" + width);
+            }
+            rgb = PilResize.resizeAndCrop(rgb, w0, h0, preprocessing);
+        } else if (w0 != width || h0 != height) {
             BufferedImage source = new BufferedImage(w0, h0, BufferedImage.TYPE_INT_RGB);
             source.setRGB(0, 0, w0, h0, rgb, 0, w0);
             BufferedImage resized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -73,18 +114,38 @@ public final class ImageInput {
             rgb = resized.getRGB(0, 0, width, height, null, 0, width);
         }
         float[] out = new float[channels * height * width];
-        int plane = height * width;
+        unitChw(rgb, channels, height * width, out, 0);
+        return out;
+    }
+
+    /**
+     * As {@link #toUnitChw(BufferedImage, int, int, int, ImagePreprocessing)}, written into
+     * {@code out} from {@code offset} (a batch's buffer), so that a pass allocates no array per image.
+     */
+    static void toUnitChwInto(BufferedImage image, int channels, int height, int width, ImagePreprocessing preprocessing,
+                              float[] out, int offset) {
+        if (image.getWidth() == width && image.getHeight() == height) {
+            if (channels != 1 && channels != 3) {
+                throw new DataException("image models need 1 or 3 input channels, the manifest says " + channels);
+            }
+            unitChw(pilRgb(image, channels == 1), channels, height * width, out, offset);
+        } else {
+            float[] v = toUnitChw(image, channels, height, width, preprocessing);
+            System.arraycopy(v, 0, out, offset, v.length);
+        }
+    }
+
+    private static void unitChw(int[] rgb, int channels, int plane, float[] out, int offset) {
         for (int at = 0; at < plane; at++) {
             int p = rgb[at];
             if (channels == 1) {
-                out[at] = (p & 0xff) / 255f; // grey was put in every channel by pilRgb
+                out[offset + at] = (p & 0xff) / 255f; // grey was put in every channel by pilRgb
             } else {
-                out[at] = ((p >> 16) & 0xff) / 255f;
-                out[plane + at] = ((p >> 8) & 0xff) / 255f;
-                out[2 * plane + at] = (p & 0xff) / 255f;
+                out[offset + at] = ((p >> 16) & 0xff) / 255f;
+                out[offset + plane + at] = ((p >> 8) & 0xff) / 255f;
+                out[offset + 2 * plane + at] = (p & 0xff) / 255f;
             }
         }
-        return out;
     }
 
     /**

@@ -1,6 +1,8 @@
 package org.lamina.analysis.data;
 
+import org.lamina.analysis.model.ImagePreprocessing;
 import org.lamina.analysis.model.ModelLocator;
+import org.lamina.analysis.model.ModelManifest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +50,19 @@ public final class SampleData {
      * @param labelMap    {@code --labels map.csv} for an image folder, or {@code null}
      */
     public static Dataset open(String argument, long[] imageShape, List<String> modelLabels, Path labelMap) {
+        return open(argument, imageShape, ImagePreprocessing.STRETCH, modelLabels, labelMap);
+    }
+
+    /**
+     * As {@link #open(String, long[], List, Path)} for a model's input: an image folder's images of
+     * another size go through the model's recorded preprocessing ({@link ImagePreprocessing}).
+     */
+    public static Dataset open(String argument, ModelManifest.InputSpec input, List<String> modelLabels, Path labelMap) {
+        return open(argument, input.shape(), input.preprocessing(), modelLabels, labelMap);
+    }
+
+    private static Dataset open(String argument, long[] imageShape, ImagePreprocessing preprocessing,
+                                List<String> modelLabels, Path labelMap) {
         if (argument.startsWith(ModelLocator.SAMPLE_PREFIX)) {
             String name = argument.substring(ModelLocator.SAMPLE_PREFIX.length());
             int dash = name.lastIndexOf('-');
@@ -77,7 +92,7 @@ public final class SampleData {
         if (imageShape.length != 3) {
             throw new DataException(argument + ": image folders need a model with an image input [c, h, w]");
         }
-        return ImageFolderDataset.read(p, (int) imageShape[0], (int) imageShape[1], (int) imageShape[2], modelLabels,
-                labelMap);
+        return ImageFolderDataset.read(p, (int) imageShape[0], (int) imageShape[1], (int) imageShape[2], preprocessing,
+                modelLabels, labelMap);
     }
 }

@@ -3,6 +3,7 @@ package org.lamina.analysis.evaluate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
+import org.lamina.analysis.data.BatchPrefetch;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.export.FigureData;
 import org.lamina.analysis.model.BatchPlanner;
@@ -20,7 +21,8 @@ import java.util.OptionalDouble;
 import java.util.function.IntConsumer;
 
 /**
- * Classifies every sample of a data set in memory-bounded batches and compares the arg-max of
+ * Classifies every sample of a data set in memory-bounded batches (decoded ahead on a background
+ * thread, {@link BatchPrefetch}, so an image folder of any size is never held whole) and compares the arg-max of
  * the logits with the labels. Inputs are normalised with the model's manifest, exactly as the
  * Python training scripts do (uint8/255, then (x − mean)/std in float32), so the accuracy equals
  * the one recorded at training time on the same images.
@@ -79,28 +81,32 @@ public record Evaluation(String model, String data, int samples, double accuracy
         int[][] confusion = new int[classes][classes];
         int[] top5 = new int[classes];
         int batch = BatchPlanner.forwardBatchSize(mf, model.device());
-        for (int from = 0; from < data.size(); from += batch) {
-            int to = Math.min(data.size(), from + batch);
-            try (NDManager m = NDManager.newBaseManager(model.device())) {
-                NDArray x = data.batch(m, from, to, mf.input().mean(), mf.input().std());
-                Trace t = model.run(m, RunRequest.fromInput(x).build());
-                NDArray logits = t.logits();
-                long[] predicted = logits.argMax(1).toLongArray();
-                // B × K floats: 4 MB for a batch of 1000 at 1000 classes, bounded by the batch planner.
-                float[] values = logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-                for (int i = from; i < to; i++) {
-                    int truth = data.label(i);
-                    if (truth >= classes) {
-                        throw new ModelException("data set '" + data.name() + "' has label " + truth + " but model '"
-                                + mf.name() + "' has only " + classes + " classes");
-                    }
-                    confusion[truth][(int) predicted[i - from]]++;
-                    if (rank(values, (i - from) * classes, classes, truth) < TOP_K) {
-                        top5[truth]++;
+        // Decoding the next batches overlaps the forward pass; at most a few batches are decoded at once.
+        try (BatchPrefetch batches = BatchPrefetch.range(data, 0, data.size(), batch, mf.input().mean(),
+                mf.input().std())) {
+            while (batches.hasNext()) {
+                BatchPrefetch.Batch b = batches.next();
+                try (NDManager m = NDManager.newBaseManager(model.device())) {
+                    NDArray x = b.tensor(m);
+                    Trace t = model.run(m, RunRequest.fromInput(x).build());
+                    NDArray logits = t.logits();
+                    long[] predicted = logits.argMax(1).toLongArray();
+                    // B × K floats: 4 MB for a batch of 1000 at 1000 classes, bounded by the batch planner.
+                    float[] values = logits.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                    for (int k = 0; k < b.items().length; k++) {
+                        int truth = data.label(b.items()[k]);
+                        if (truth >= classes) {
+                            throw new ModelException("data set '" + data.name() + "' has label " + truth + " but model '"
+                                    + mf.name() + "' has only " + classes + " classes");
+                        }
+                        confusion[truth][(int) predicted[k]]++;
+                        if (rank(values, k * classes, classes, truth) < TOP_K) {
+                            top5[truth]++;
+                        }
                     }
                 }
+                progress.accept(b.to());
             }
-            progress.accept(to);
         }
         return of(mf.name(), data.name(), mf.labels(), confusion, top5);
     }

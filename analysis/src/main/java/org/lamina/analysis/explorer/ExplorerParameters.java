@@ -98,7 +98,7 @@ public record ExplorerParameters(String dataSet, int index, String imageFile, St
                         + manifest.name() + "' has classes 0 … " + (manifest.labels().size() - 1));
             }
             if (dataSet != null) {
-                Dataset data = DatasetReference.open(dataSet, requireImageModel(manifest), manifest.labels());
+                Dataset data = DatasetReference.open(dataSet, requireImageInput(manifest), manifest.labels());
                 if (index >= data.size()) {
                     throw new IllegalArgumentException("explorer parameter 'index' is " + index + " but data set '" + dataSet
                             + "' has items 0 … " + (data.size() - 1));
@@ -123,7 +123,7 @@ public record ExplorerParameters(String dataSet, int index, String imageFile, St
     /** Loads the image and makes the request for a model with this manifest. */
     public ExplorerRequest toRequest(ModelManifest manifest) {
         float[] pixels = dataSet != null
-                ? pixelsOf(DatasetReference.open(dataSet, requireImageModel(manifest), manifest.labels()), index, manifest)
+                ? pixelsOf(DatasetReference.open(dataSet, requireImageInput(manifest), manifest.labels()), index, manifest)
                 : pixelsOf(PortablePath.resolve(imageFile), manifest);
         return new ExplorerRequest(sourceLabel(), pixels, probePoint, targetClass);
     }
@@ -148,8 +148,12 @@ public record ExplorerParameters(String dataSet, int index, String imageFile, St
 
     /** An image file as model-sized pixels in [0, 1]. */
     public static float[] pixelsOf(Path image, ModelManifest manifest) {
-        long[] shape = requireImageModel(manifest);
-        return ImageInput.toUnitChw(ImageInput.read(image), (int) shape[0], (int) shape[1], (int) shape[2]);
+        return ImageInput.toUnitChw(ImageInput.read(image), requireImageInput(manifest));
+    }
+
+    private static ModelManifest.InputSpec requireImageInput(ModelManifest manifest) {
+        requireImageModel(manifest);
+        return manifest.input();
     }
 
     private static long[] requireImageModel(ModelManifest manifest) {

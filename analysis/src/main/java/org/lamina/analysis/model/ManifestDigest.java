@@ -51,6 +51,15 @@ public final class ManifestDigest {
         input.put("mean", m.input().mean());
         input.put("std", m.input().std());
         root.put("input", input);
+        ImagePreprocessing pre = m.input().preprocessing();
+        if (pre.recorded()) {
+            // Only when recorded, so that the digest of every manifest without it stays as it was.
+            Map<String, Object> p = new TreeMap<>();
+            p.put("resizeShorter", pre.resizeShorter());
+            p.put("centerCrop", pre.centerCrop());
+            p.put("interpolation", pre.interpolation().manifestName());
+            root.put("preprocessing", p);
+        }
         root.put("labels", m.labels());
         List<Map<String, Object>> points = new ArrayList<>();
         for (ProbePoint p : m.probePoints()) {

@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,7 +165,60 @@ public final class ManifestReader {
                 throw error("input.std", "positive values, got " + s);
             }
         }
-        return new ModelManifest.InputSpec(shape, mean, std);
+        return new ModelManifest.InputSpec(shape, mean, std, preprocessing(root, shape));
+    }
+
+    /**
+     * The optional top-level {@code preprocessing} object ({@link ImagePreprocessing}); absent or
+     * null: {@link ImagePreprocessing#STRETCH}. The crop must be the image input's height and width.
+     */
+    private ImagePreprocessing preprocessing(JsonNode root, long[] shape) {
+        JsonNode p = root.get("preprocessing");
+        if (p == null || p.isNull()) {
+            return ImagePreprocessing.STRETCH;
+        }
+        String expected = "an object {\"resizeShorter\": N, \"centerCrop\": M, \"interpolation\": \"bilinear\" or "
+                + "\"bicubic\"}";
+        if (!p.isObject()) {
+            throw error("preprocessing", expected);
+        }
+        for (var it = p.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!Set.of("resizeShorter", "centerCrop", "interpolation").contains(f)) {
+                throw error("preprocessing." + f, "absent: preprocessing knows only resizeShorter, centerCrop and "
+                        + "interpolation");
+            }
+        }
+        if (shape.length != 3) {
+            throw error("preprocessing", "absent for a model whose input is not an image [c, h, w] (input.shape has "
+                    + shape.length + " dimension(s))");
+        }
+        int resize = positiveInt(p.get("resizeShorter"), "preprocessing.resizeShorter");
+        int crop = positiveInt(p.get("centerCrop"), "preprocessing.centerCrop");
+        if (crop != shape[1] || crop != shape[2]) {
+            throw error("preprocessing.centerCrop", "the input's height and width (input.shape " + Arrays.toString(shape)
+                    + "), got " + crop);
+        }
+        if (crop > resize) {
+            throw error("preprocessing.centerCrop", "at most preprocessing.resizeShorter (" + resize + "), got " + crop);
+        }
+        JsonNode i = p.get("interpolation");
+        if (i == null || !i.isTextual()) {
+            throw error("preprocessing.interpolation", "\"bilinear\" or \"bicubic\"");
+        }
+        ImagePreprocessing.Interpolation interpolation = switch (i.asText()) {
+            case "bilinear" -> ImagePreprocessing.Interpolation.BILINEAR;
+            case "bicubic" -> ImagePreprocessing.Interpolation.BICUBIC;
+            default -> throw error("preprocessing.interpolation", "\"bilinear\" or \"bicubic\", got \"" + i.asText() + "\"");
+        };
+        return new ImagePreprocessing(resize, crop, interpolation);
+    }
+
+    private int positiveInt(JsonNode n, String field) {
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() <= 0) {
+            throw error(field, "a positive integer, got " + (n == null ? "nothing" : n.toString()));
+        }
+        return n.asInt();
     }
 
     private List<String> labels(JsonNode root) {

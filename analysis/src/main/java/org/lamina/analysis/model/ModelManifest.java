@@ -74,13 +74,20 @@ public record ModelManifest(
 
     /**
      * Model input: shape of one sample and per-channel normalisation for pixel values in [0, 1]
-     * ({@code (x - mean) / std}).
+     * ({@code (x - mean) / std}), and how images of another size are brought to the shape
+     * ({@link ImagePreprocessing}: the manifest's optional top-level {@code preprocessing}).
      */
-    public record InputSpec(long[] shape, float[] mean, float[] std) {
+    public record InputSpec(long[] shape, float[] mean, float[] std, ImagePreprocessing preprocessing) {
         public InputSpec {
             shape = shape.clone();
             mean = mean.clone();
             std = std.clone();
+            java.util.Objects.requireNonNull(preprocessing, "preprocessing (ImagePreprocessing.STRETCH when none)");
+        }
+
+        /** An input with no recorded preprocessing ({@link ImagePreprocessing#STRETCH}). */
+        public InputSpec(long[] shape, float[] mean, float[] std) {
+            this(shape, mean, std, ImagePreprocessing.STRETCH);
         }
 
         @Override

@@ -33,7 +33,7 @@ public final class NeuronPathReplay implements ReplayableAnalysis {
     @Override
     public List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress) {
         NeuronPathParameters p = NeuronPathParameters.fromMap(parameters);
-        Dataset data = SampleData.open(p.dataset(), model.manifest().input().shape(), model.manifest().labels(), null);
+        Dataset data = SampleData.open(p.dataset(), model.manifest().input(), model.manifest().labels(), null);
         return NeuronPathFigures.all(NeuronPathAnalysis.run(model, data, p, progress));
     }
 }

@@ -85,8 +85,15 @@ class DatasetReadersTest {
         assertThat(d.size()).isEqualTo(2);
         assertThat(d.sample(0)).hasSize(3 * 8 * 8);
         Files.writeString(temp.resolve("set/a-dogs/broken.png"), "not an image");
-        assertThatThrownBy(() -> ImageFolderDataset.read(temp.resolve("set"), 3, 8, 8, modelLabels, null))
+        // Opening only lists the files; the broken one is named when it is decoded, alone or in a pass.
+        ImageFolderDataset withBroken = ImageFolderDataset.read(temp.resolve("set"), 3, 8, 8, modelLabels, null);
+        assertThat(withBroken.size()).isEqualTo(3);
+        assertThatThrownBy(() -> withBroken.sample(0))
                 .isInstanceOf(DataException.class).hasMessageContaining("broken.png").hasMessageContaining("not a readable image");
+        try (BatchPrefetch pass = BatchPrefetch.range(withBroken, 0, 3, 2, new float[] {0f}, new float[] {1f})) {
+            assertThatThrownBy(() -> pass.next())
+                    .isInstanceOf(DataException.class).hasMessageContaining("broken.png").hasMessageContaining("not a readable image");
+        }
     }
 
     @Test

@@ -115,7 +115,7 @@ final class ChmCorrCommand implements Runnable {
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             ModelManifest mf = m.manifest();
             SpatialFeatures features = new SpatialFeatures(m, point);
-            Dataset galleryData = SampleData.open(ModelDataSets.trainOr(gallery, mf, "--gallery"), mf.input().shape(),
+            Dataset galleryData = SampleData.open(ModelDataSets.trainOr(gallery, mf, "--gallery"), mf.input(),
                     mf.labels(), labels);
             int size = gallerySize == null ? galleryData.size() : gallerySize;
             if (size < 1 || size > galleryData.size()) {
@@ -141,13 +141,13 @@ final class ChmCorrCommand implements Runnable {
             Path file = Path.of(query);
             if (Files.isRegularFile(file)) {
                 long[] s = mf.input().shape();
-                float[] chw = ImageInput.toUnitChw(ImageInput.read(file), (int) s[0], (int) s[1], (int) s[2]);
+                float[] chw = ImageInput.toUnitChw(ImageInput.read(file), mf.input());
                 picture = new ChmcorrFigure.Picture(chw, (int) s[0], (int) s[1], (int) s[2]);
                 normalised = ImageInput.normalise(chw.clone(), mf.input().channels(), mf.input().mean(), mf.input().std());
                 queryInfo.put("source", file.toString());
             } else if (query.matches("\\d+")) {
                 String querySet = ModelDataSets.testOr(this.querySet, mf, "--query-set");
-                Dataset qs = SampleData.open(querySet, mf.input().shape(), mf.labels(), labels);
+                Dataset qs = SampleData.open(querySet, mf.input(), mf.labels(), labels);
                 // Digits only: a number too large for an int is simply an index outside the set.
                 int idx = query.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(query);
                 if (idx >= qs.size()) {

@@ -57,7 +57,7 @@ final class CraftCommand implements Runnable {
     String data;
 
     @Option(names = "--labels", paramLabel = "MAP.csv",
-            description = "Class of each sub-folder of an image folder: lines 'folder,label' (label = a model label or index).")
+            description = "Class of each sub-folder of an image folder: lines 'folder,label' (label = a model label or index); or ImageNet's LOC_synset_mapping.txt for WordNet-id folders.")
     Path labels;
 
     @Option(names = "--images", defaultValue = "" + CraftParameters.DEFAULT_IMAGES,
@@ -129,7 +129,7 @@ final class CraftCommand implements Runnable {
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             int classIndex = classIndex(target, m.manifest().labels());
             String ref = ModelDataSets.trainOr(data, m.manifest(), "--data");
-            Dataset dataset = SampleData.open(ref, m.manifest().input().shape(), m.manifest().labels(), labels);
+            Dataset dataset = SampleData.open(ref, m.manifest().input(), m.manifest().labels(), labels);
             CraftParameters p = new CraftParameters(ref, layer, classIndex, images, rank, patch, designs, seed, alphaW, batch, !noFidelity,
                     solver, maxIter, tol);
             if (sub != null && m.probePoints().stream().noneMatch(pt -> pt.name().equals(sub.point()))) {

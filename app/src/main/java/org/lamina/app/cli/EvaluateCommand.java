@@ -66,7 +66,7 @@ final class EvaluateCommand implements Runnable {
     String data;
 
     @Option(names = "--labels", paramLabel = "MAP.csv",
-            description = "Class of each sub-folder of an image folder: lines 'folder,label' (label = a model label or index).")
+            description = "Class of each sub-folder of an image folder: lines 'folder,label' (label = a model label or index); or ImageNet's LOC_synset_mapping.txt for WordNet-id folders.")
     Path labels;
 
     @Option(names = "--json", description = "Print JSON (accuracy, top5Accuracy, perClassAccuracy with null for a class "
@@ -103,7 +103,7 @@ final class EvaluateCommand implements Runnable {
         try (ProbeableModel m = ModelLoader.open(model, device.choice());
              OutputFolder folder = out == null ? null : RunOutput.open(out, spec)) {
             String ref = ModelDataSets.testOr(data, m.manifest(), "--data");
-            Dataset d = SampleData.open(ref, m.manifest().input().shape(), m.manifest().labels(), labels);
+            Dataset d = SampleData.open(ref, m.manifest().input(), m.manifest().labels(), labels);
             Evaluation e = Evaluation.run(m, d, done -> { });
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("model", e.model());

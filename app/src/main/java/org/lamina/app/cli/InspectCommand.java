@@ -1,5 +1,6 @@
 package org.lamina.app.cli;
 
+import org.lamina.analysis.model.ImagePreprocessing;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.model.ModelRuntime;
@@ -49,6 +50,19 @@ final class InspectCommand implements Runnable {
             out.put("inputShape", mf.input().shape());
             out.put("mean", mf.input().mean());
             out.put("std", mf.input().std());
+            if (mf.input().isImage()) {
+                ImagePreprocessing pre = mf.input().preprocessing();
+                Map<String, Object> pm = new LinkedHashMap<>();
+                if (pre.recorded()) {
+                    pm.put("resizeShorter", pre.resizeShorter());
+                    pm.put("centerCrop", pre.centerCrop());
+                    pm.put("interpolation", pre.interpolation().manifestName());
+                } else {
+                    pm.put("otherSizes", "stretched (Java2D bilinear)");
+                }
+                pm.put("description", pre.describe(mf.input().shape()));
+                out.put("preprocessing", pm);
+            }
             out.put("labels", mf.labels());
             mf.patchGrid().ifPresent(g -> out.put("patchGrid", g));
             List<Map<String, Object>> points = new ArrayList<>();
@@ -72,6 +86,9 @@ final class InspectCommand implements Runnable {
             System.out.printf("  device       %s   (%s)%n", m.device(), ModelRuntime.versions());
             System.out.printf("  input        %s, mean %s, std %s%n", Arrays.toString(mf.input().shape()),
                     Arrays.toString(mf.input().mean()), Arrays.toString(mf.input().std()));
+            if (mf.input().isImage()) {
+                System.out.printf("  preprocess   %s%n", mf.input().preprocessing().describe(mf.input().shape()));
+            }
             System.out.printf("  labels       %s%n", mf.labels());
             mf.patchGrid().ifPresent(g -> System.out.printf("  patch grid   %d x %d%n", g[0], g[1]));
             mf.recordedTestAccuracy().ifPresent(a -> System.out.printf("  test acc.    %.2f%% (%s)%n", 100 * a,

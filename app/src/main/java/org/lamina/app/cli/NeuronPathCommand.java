@@ -49,7 +49,7 @@ final class NeuronPathCommand implements Runnable {
     String data;
 
     @Option(names = "--labels", paramLabel = "MAP.csv",
-            description = "Class of each sub-folder of an image folder: lines 'folder,label' (label = a model label or index).")
+            description = "Class of each sub-folder of an image folder: lines 'folder,label' (label = a model label or index); or ImageNet's LOC_synset_mapping.txt for WordNet-id folders.")
     Path labels;
 
     @Option(names = "--class", paramLabel = "LABEL|all", split = ",", defaultValue = "all",
@@ -119,7 +119,7 @@ final class NeuronPathCommand implements Runnable {
             String ref = ModelDataSets.testOr(data, m.manifest(), "--data");
             NeuronPathParameters p = new NeuronPathParameters(ref, cls, images, steps, topK, base, seed, mode,
                     NeuronPathParameters.DEFAULT_PRUNING);
-            Dataset d = SampleData.open(ref, m.manifest().input().shape(), m.manifest().labels(), labels);
+            Dataset d = SampleData.open(ref, m.manifest().input(), m.manifest().labels(), labels);
             try (OutputFolder folder = RunOutput.open(out, spec)) {
                 long t0 = System.nanoTime();
                 ConsoleProgress progress = new ConsoleProgress(err, "neuronpath", quiet);

@@ -131,7 +131,7 @@ final class PredictCommand implements Runnable {
                     + ", not images: " + p);
         }
         int c = (int) shape[0];
-        float[] chw = ImageInput.toUnitChw(ImageInput.read(p), c, (int) shape[1], (int) shape[2]);
+        float[] chw = ImageInput.toUnitChw(ImageInput.read(p), mf.input());
         names.add(p.toString());
         samples.add(ImageInput.normalise(chw, c, mf.input().mean(), mf.input().std()));
     }

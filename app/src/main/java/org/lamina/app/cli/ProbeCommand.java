@@ -58,7 +58,7 @@ final class ProbeCommand implements Runnable {
     String data;
 
     @Option(names = "--labels", paramLabel = "MAP.csv",
-            description = "Class of each sub-folder of an image-folder data set: lines 'folder,label' (label = a model label or index).")
+            description = "Class of each sub-folder of an image-folder data set: lines 'folder,label' (label = a model label or index); or ImageNet's LOC_synset_mapping.txt for WordNet-id folders.")
     Path labels;
 
     @Option(names = "--points", defaultValue = "layers", paramLabel = "layers|all|P1,P2",
@@ -183,7 +183,7 @@ final class ProbeCommand implements Runnable {
         try (ProbeableModel m = ModelLoader.open(model, device.choice());
              OutputFolder folder = RunOutput.open(out, spec)) {
             ConceptSet set = ConceptSets.open(concepts, data != null ? data : ModelDataSets.test(m.manifest()).orElse(null),
-                    m.manifest().input().shape(), m.manifest().labels(), labels);
+                    m.manifest().input(), m.manifest().labels(), labels);
             progress.message("features");
             r = ConceptDepthAnalysis.run(m, set, p, progress);
             boolean lens = logitLens.equals("on") || (logitLens.equals("auto") && LogitLens.supports(m.manifest()));

@@ -62,13 +62,13 @@ final class StudyCommand {
         ModelManifest declared = ManifestReader.read(ModelLocator.resolve(model));
         gallery = ModelDataSets.trainOr(gallery, declared, "--gallery");
         queries = ModelDataSets.testOr(queries, declared, "--queries");
-        ProtocolGenerator.checkFeasible(SampleData.open(queries, declared.input().shape(), declared.labels(), labels).size(),
+        ProtocolGenerator.checkFeasible(SampleData.open(queries, declared.input(), declared.labels(), labels).size(),
                 correct, wrong, "'" + queries + "'");
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             ModelManifest mf = m.manifest();
             SpatialFeatures features = new SpatialFeatures(m, null);
-            Dataset g = SampleData.open(gallery, mf.input().shape(), mf.labels(), labels);
-            Dataset q = SampleData.open(queries, mf.input().shape(), mf.labels(), labels);
+            Dataset g = SampleData.open(gallery, mf.input(), mf.labels(), labels);
+            Dataset q = SampleData.open(queries, mf.input(), mf.labels(), labels);
             GalleryIndex index = (cache == null ? GalleryIndexCache.defaultCache() : new GalleryIndexCache(cache))
                     .loadOrBuild(features, g, gallerySize == null ? g.size() : gallerySize, ProgressSink.none());
             ChmcorrClassifier c = new ChmcorrClassifier(features, index, g, p);
@@ -115,7 +115,7 @@ final class StudyCommand {
     static StudyProtocol checkedProtocol(Path file) {
         StudyProtocol p = StudyProtocol.read(file);
         ModelManifest mf = ManifestReader.read(ModelLocator.resolve(p.model()));
-        p.checkImages(SampleData.open(p.queries(), mf.input().shape(), mf.labels(), null).size(), file.toString());
+        p.checkImages(SampleData.open(p.queries(), mf.input(), mf.labels(), null).size(), file.toString());
         return p;
     }
 

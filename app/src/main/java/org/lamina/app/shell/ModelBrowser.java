@@ -221,7 +221,8 @@ final class ModelBrowser {
                 setGraphic(null);
                 return;
             }
-            // A 28x28 thumbnail is a few microseconds of work: fine to draw on demand in the cell.
+            // The list is virtual: only the cells in view are drawn, so a folder of 50,000 images decodes
+            // the dozen shown (from their files, ImageFolderDataset keeps the last few), never the whole set.
             Dataset data = d.dataset();
             long[] shape = data.sampleShape();
             if (shape.length == 3) {

@@ -36,6 +36,7 @@ import org.lamina.analysis.job.JobRunner;
 import org.lamina.analysis.model.ManifestReader;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelLocator;
+import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.analysis.provenance.Sha256;
@@ -331,12 +332,13 @@ public final class WorkbenchWindow {
     /** Opens a data set (image folder or IDX images file) as a job and puts it first in the browser. */
     public void openDataSet(Path file) {
         LoadedModel m = context.model.get();
-        long[] shape = m != null && m.model().manifest().input().isImage() ? m.model().manifest().input().shape()
-                : new long[] {1, 28, 28};
+        ModelManifest.InputSpec input = m != null && m.model().manifest().input().isImage() ? m.model().manifest().input()
+                : new ModelManifest.InputSpec(new long[] {1, 28, 28}, new float[] {0f}, new float[] {1f});
         List<String> labels = m == null ? List.of() : m.model().manifest().labels();
         String ref = file.toAbsolutePath().toString();
         jobs.submit("Open data set " + file.getFileName(), p -> {
-            Dataset d = DatasetReference.open(ref, shape, labels);
+            // Lists the files only: images are decoded when shown or run (ImageFolderDataset).
+            Dataset d = DatasetReference.open(ref, input, labels);
             return new LoadedDataset(ref, d);
         }, d -> {
             context.dataSets.add(0, d);

@@ -147,6 +147,34 @@ class DataSetMeaningCommandTest {
     }
 
     @Test
+    void imageNetLayoutIsMatchedThroughTheSynsetFile() throws IOException {
+        // WordNet-id folders in an order unrelated to the classes; the synset file's lines name the labels.
+        IntFunction<String> wnid = c -> String.format("n%08d", 9 - c);
+        Path root = tree("imagenet-layout", wnid, c -> true);
+        StringBuilder synsets = new StringBuilder();
+        for (int c = 9; c >= 0; c--) {
+            synsets.append(wnid.apply(c)).append(' ').append(labels.get(c)).append(", synonym ").append(c).append('\n');
+        }
+        Files.writeString(root.resolve("LOC_synset_mapping.txt"), synsets);
+        JsonNode j = evaluate("--data", root.toString());
+        assertThat(j.get("samples").asInt()).isEqualTo(IMAGES);
+        assertThat(j.get("accuracy").asDouble()).isEqualTo(idxAccuracy(c -> true));
+        assertThat(j.get("labelMapping").asText()).isEqualTo("synset:LOC_synset_mapping.txt");
+
+        Files.delete(root.resolve("LOC_synset_mapping.txt"));
+        CliRun.Result r = CliRun.run("evaluate", "sample:fashion-cnn", "--device", "cpu", "--data", root.toString());
+        assertThat(r.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(r.err()).contains("WordNet ids").contains("LOC_synset_mapping.txt");
+    }
+
+    @Test
+    void inspectSaysHowImagesOfAnotherSizeAreBroughtToTheInput() {
+        CliRun.Result r = CliRun.run("inspect", "sample:fashion-cnn", "--device", "cpu");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("preprocess   none recorded: images of another size than 28x28 are stretched to 28x28");
+    }
+
+    @Test
     void unmatchedFoldersAreRefusedWithTheirNamesAndTheModelsLabels() throws IOException {
         Path root = tree("unmatched", c -> c == 5 || c == 7 || c == 9 ? "Footwear" : labels.get(c).replace('/', '_'),
                 c -> true);

@@ -28,8 +28,8 @@ record ChmcorrEngine(ChmcorrClassifier classifier, Dataset gallery, Dataset quer
                               ChmcorrParameters p, ProgressSink progress) {
         ModelManifest mf = model.manifest();
         SpatialFeatures f = new SpatialFeatures(model, null);
-        Dataset g = SampleData.open(gallerySet, mf.input().shape(), mf.labels(), null);
-        Dataset q = SampleData.open(querySet, mf.input().shape(), mf.labels(), null);
+        Dataset g = SampleData.open(gallerySet, mf.input(), mf.labels(), null);
+        Dataset q = SampleData.open(querySet, mf.input(), mf.labels(), null);
         GalleryIndex index = GalleryIndexCache.defaultCache().loadOrBuild(f, g, Math.min(gallerySize, g.size()), progress);
         return new ChmcorrEngine(new ChmcorrClassifier(f, index, g, p), g, q);
     }

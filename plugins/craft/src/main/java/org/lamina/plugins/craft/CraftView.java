@@ -411,7 +411,7 @@ final class CraftView implements PluginView {
         JobHandle<Object[]> handle = context.jobs().submit("CRAFT: " + target.getValue() + " at " + p.layer(), sink -> {
             ProgressSink s = mirrored(sink);
             s.message("loading " + p.data());
-            Dataset d = SampleData.open(p.data(), model.manifest().input().shape(), model.manifest().labels(), null);
+            Dataset d = SampleData.open(p.data(), model.manifest().input(), model.manifest().labels(), null);
             CraftResult r = CraftAnalysis.run(model, d, p, s);
             return new Object[] {r, d};
         }, out -> {

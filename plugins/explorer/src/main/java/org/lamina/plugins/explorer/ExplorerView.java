@@ -205,7 +205,7 @@ final class ExplorerView implements PluginView {
         // A data set the browser does not have: read it as a job, then apply.
         ModelManifest mf = context.modelProperty().get().model().manifest();
         context.jobs().submit("Open data set " + p.dataSet(), progress -> new LoadedDataset(p.dataSet(),
-                DatasetReference.open(p.dataSet(), mf.input().shape(), mf.labels())),
+                DatasetReference.open(p.dataSet(), mf.input(), mf.labels())),
                 ds -> apply(p, ImageSelection.item(ds, p.index())));
     }
 

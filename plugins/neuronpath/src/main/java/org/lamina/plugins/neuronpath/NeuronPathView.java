@@ -355,9 +355,9 @@ final class NeuronPathView implements PluginView {
             }
         }
         if (reference.equals("sample:fashion-test")) {
-            return SampleData.open(reference, model.manifest().input().shape(), model.manifest().labels(), null);
+            return SampleData.open(reference, model.manifest().input(), model.manifest().labels(), null);
         }
-        return DatasetReference.open(reference, model.manifest().input().shape(), model.manifest().labels());
+        return DatasetReference.open(reference, model.manifest().input(), model.manifest().labels());
     }
 
     /** Shows a result (the job's, or one given by tests). */
