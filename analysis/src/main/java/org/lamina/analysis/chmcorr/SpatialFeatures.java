@@ -64,7 +64,15 @@ public final class SpatialFeatures {
     }
 
     private static SpatialLayout checked(ModelManifest manifest, String name) {
-        SpatialLayout l = SpatialLayout.require(manifest, name, "CHM-Corr");
+        ProbePoint p = manifest.probePoint(name);
+        SpatialLayout l = SpatialLayout.of(manifest, p).orElse(null);
+        if (l == null) {
+            throw new ModelException("probe point '" + name + "' of model '" + manifest.name() + "' has shape "
+                    + Arrays.toString(p.shape()) + ", which is not a square spatial map: CHM-Corr needs a CNN map [C, G, G] or "
+                    + "the residual-stream patch tokens of a ViT on its patch grid (attention probabilities and a block's "
+                    + ".attn./.mlp. points are not spatial maps); usable points: "
+                    + usable(manifest).stream().map(u -> u.point().name()).toList());
+        }
         if (!l.square() || l.rows() < 2) {
             throw new ModelException("probe point '" + name + "' of model '" + manifest.name() + "' is a " + l.rows() + "×"
                     + l.cols() + " map; CHM-Corr needs a square spatial map (G × G, G > 1); usable points: "

@@ -43,6 +43,7 @@ public enum Decomposition {
         this.needsNonNegative = needsNonNegative;
     }
 
+    @com.fasterxml.jackson.annotation.JsonValue
     public String id() {
         return id;
     }
