@@ -511,8 +511,9 @@ final class CraftView implements PluginView {
             CraftResult r = (CraftResult) out[0];
             show(r, (Dataset) out[1]);
             showComparison(r, (CraftResult) out[2], (Dataset) out[1]);
+            // The decomposition actually used (auto resolves to nmf), so that a replay cannot pick another.
             context.session().record(CraftPlugin.ID, new SessionDocument.AnalysisEntry(CraftPlugin.ID, CraftReplay.METHOD,
-                    p.toMap(), summary(r)), false);
+                    p.withDecomposition(r.parameters().decomposition()).toMap(), summary(r)), false);
         });
         self[0] = handle;
         running = handle;
@@ -537,6 +538,7 @@ final class CraftView implements PluginView {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
         m.put("class", r.target().label());
         m.put("layer", r.layer());
+        m.put("decomposition", r.decomposition());
         m.put("images", Integer.toString(r.imageIndices().length));
         m.put("reconstructionError", String.format(Locale.ROOT, "%.4f", r.reconstructionError()));
         if (order.length > 0) {
