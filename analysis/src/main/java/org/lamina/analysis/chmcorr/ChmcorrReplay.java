@@ -38,7 +38,7 @@ public final class ChmcorrReplay implements ReplayableAnalysis {
     @Override
     public void validate(ProbeableModel model, Map<String, Object> parameters) {
         ChmcorrSessionParameters p = ChmcorrSessionParameters.fromMap(parameters);
-        checkAgainst(p, model, new SpatialFeatures(model, null));
+        checkAgainst(p, model, new SpatialFeatures(model, p.point()));
     }
 
     /** The recorded map must fit the model's grid and the query must be an item of its set. */
@@ -61,7 +61,7 @@ public final class ChmcorrReplay implements ReplayableAnalysis {
     public List<Figure> replay(ProbeableModel model, Map<String, Object> parameters, ProgressSink progress) {
         ChmcorrSessionParameters p = ChmcorrSessionParameters.fromMap(parameters);
         ModelManifest mf = model.manifest();
-        SpatialFeatures features = new SpatialFeatures(model, null);
+        SpatialFeatures features = new SpatialFeatures(model, p.point());
         checkAgainst(p, model, features);
         Dataset galleryData = SampleData.open(p.gallery(), mf.input(), mf.labels(), null);
         GalleryIndex index = GalleryIndexCache.defaultCache().loadOrBuild(features, galleryData,

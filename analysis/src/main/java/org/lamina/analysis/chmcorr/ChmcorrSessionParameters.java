@@ -24,9 +24,22 @@ import java.util.Map;
  * @param gallerySize first gallery images used, ≥ 1
  * @param settings    N, K, threshold, matcher (and the figure's shown exemplars and pairs)
  * @param map         the user's map, G·G weights row by row, or {@code null}
+ * @param point       the feature-grid probe point, or {@code null} for the default
+ *                    ({@link SpatialFeatures#defaultLayout}); recorded only when one was chosen
  */
 public record ChmcorrSessionParameters(String querySet, int queryIndex, String queryFile, String gallery, int gallerySize,
-                                       ChmcorrParameters settings, float[] map) {
+                                       ChmcorrParameters settings, float[] map, String point) {
+
+    /** At the default point. */
+    public ChmcorrSessionParameters(String querySet, int queryIndex, String queryFile, String gallery, int gallerySize,
+                                    ChmcorrParameters settings, float[] map) {
+        this(querySet, queryIndex, queryFile, gallery, gallerySize, settings, map, null);
+    }
+
+    /** The same at another feature point ({@code null} = default). */
+    public ChmcorrSessionParameters withPoint(String p) {
+        return new ChmcorrSessionParameters(querySet, queryIndex, queryFile, gallery, gallerySize, settings, map, p);
+    }
 
     public ChmcorrSessionParameters {
         if ((querySet == null) == (queryFile == null)) {
@@ -97,6 +110,9 @@ public record ChmcorrSessionParameters(String querySet, int queryIndex, String q
         m.put("threshold", settings.threshold());
         m.put("shown", settings.shown());
         m.put("pairs", settings.pairs());
+        if (point != null) {
+            m.put("point", point);
+        }
         if (map != null) {
             int g = mapGrid();
             List<List<Double>> rows = new ArrayList<>();
@@ -123,7 +139,7 @@ public record ChmcorrSessionParameters(String querySet, int queryIndex, String q
         try {
             ParameterMap r = new ParameterMap(m, "chmcorr parameter", IllegalArgumentException::new)
                     .allowOnly("querySet", "queryIndex", "queryFile", "gallery", "gallerySize", "matcher", "n", "k",
-                            "threshold", "shown", "pairs", "map");
+                            "threshold", "shown", "pairs", "map", "point");
             String querySet = r.string("querySet", null);
             String queryFile = r.string("queryFile", null);
             int index = querySet == null ? r.wholeNumber("queryIndex", 0) : r.requiredWholeNumber("queryIndex");
@@ -131,7 +147,7 @@ public record ChmcorrSessionParameters(String querySet, int queryIndex, String q
                     r.requiredWholeNumber("k"), r.requiredDecimal("threshold"), r.requiredString("matcher"),
                     r.wholeNumber("shown", 5), r.wholeNumber("pairs", 5));
             return new ChmcorrSessionParameters(querySet, index, queryFile, r.requiredString("gallery"),
-                    r.requiredWholeNumber("gallerySize"), settings, map(m.get("map")));
+                    r.requiredWholeNumber("gallerySize"), settings, map(m.get("map")), r.string("point", null));
         } catch (IllegalArgumentException e) {
             throw new SessionException("chmcorr analysis: " + e.getMessage(), e);
         }
@@ -167,17 +183,19 @@ public record ChmcorrSessionParameters(String querySet, int queryIndex, String q
     public boolean equals(Object o) {
         return o instanceof ChmcorrSessionParameters p && java.util.Objects.equals(querySet, p.querySet)
                 && queryIndex == p.queryIndex && java.util.Objects.equals(queryFile, p.queryFile) && gallery.equals(p.gallery)
-                && gallerySize == p.gallerySize && settings.equals(p.settings) && Arrays.equals(map, p.map);
+                && gallerySize == p.gallerySize && settings.equals(p.settings) && Arrays.equals(map, p.map)
+                && java.util.Objects.equals(point, p.point);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(querySet, queryIndex, queryFile, gallery, gallerySize, settings) * 31 + Arrays.hashCode(map);
+        return java.util.Objects.hash(querySet, queryIndex, queryFile, gallery, gallerySize, settings, point) * 31 + Arrays.hashCode(map);
     }
 
     @Override
     public String toString() {
         return "ChmcorrSessionParameters[" + (querySet != null ? querySet + " #" + queryIndex : queryFile) + ", gallery "
-                + gallery + " (" + gallerySize + "), " + settings + (map == null ? ", CC map" : ", user map " + mapGrid() + "×" + mapGrid()) + "]";
+                + gallery + " (" + gallerySize + "), " + settings + (map == null ? ", CC map" : ", user map " + mapGrid() + "×" + mapGrid())
+                + (point == null ? "" : ", point " + point) + "]";
     }
 }

@@ -51,6 +51,15 @@ public final class FeatureGrid {
         return new FeatureGrid(grid, channels, cells);
     }
 
+    /** From a position-major map {@code [G·G, C]} (cell {@code row * G + col}), e.g. {@code SpatialLayout#positionMajor}. */
+    public static FeatureGrid fromPositionMajor(float[] cells, int channels, int grid) {
+        if (cells.length != channels * grid * grid) {
+            throw new IllegalArgumentException("feature map has " + cells.length + " values, expected " + grid + "x" + grid
+                    + "x" + channels);
+        }
+        return new FeatureGrid(grid, channels, cells);
+    }
+
     /** G. */
     public int grid() {
         return grid;

@@ -25,6 +25,11 @@ import org.lamina.analysis.model.Trace;
  * pooled point on one {@code C}-vector per mask instead of a {@code C × H × W} map: the same
  * logits up to float rounding (tested against the full path), H·W times less to build and to
  * push through the network. The reference (and the full path here) builds every perturbed map.
+ *
+ * <p>Two generalisations for the decompositions of {@link Decomposition} and ViT cut points: an
+ * offset μ (PCA's mean) is added to every reconstruction, (u ⊙ m)·W + μ (the pooled identity
+ * still holds: the mean of a constant is itself); and a token cut point {@code [T, D]} is built
+ * token-major, one row per token, the class token included ({@link CraftAnalysis.Cut}).
  */
 final class ConceptHead {
 
@@ -38,6 +43,8 @@ final class ConceptHead {
     private final int batchRows;
     private final String pooledPoint;
     private final long[] pooledShape;
+    private final boolean tokens;
+    private final float[] offset;
 
     /** The full head: every mask row builds its perturbed map at the cut point. */
     ConceptHead(ProbeableModel model, String point, long[] pointShape, RowMajorMatrix w, int classIndex, int batchRows) {
@@ -51,11 +58,22 @@ final class ConceptHead {
      */
     ConceptHead(ProbeableModel model, String point, long[] pointShape, RowMajorMatrix w, int classIndex, int batchRows,
                 org.lamina.analysis.model.ProbePoint pooled) {
+        this(model, point, pointShape, false, w, null, classIndex, batchRows, pooled);
+    }
+
+    /**
+     * @param tokens whether the cut point is ViT tokens {@code [T, D]} (built token-major)
+     * @param offset μ added to every reconstruction ({@code C} values), or {@code null}
+     */
+    ConceptHead(ProbeableModel model, String point, long[] pointShape, boolean tokens, RowMajorMatrix w, float[] offset,
+                int classIndex, int batchRows, org.lamina.analysis.model.ProbePoint pooled) {
         this.model = model;
         this.point = point;
         this.pointShape = pointShape.clone();
-        this.channels = (int) pointShape[0];
-        this.positions = pointShape.length == 3 ? (int) (pointShape[1] * pointShape[2]) : 1;
+        this.tokens = tokens;
+        this.offset = offset == null ? null : offset.clone();
+        this.channels = tokens ? (int) pointShape[1] : (int) pointShape[0];
+        this.positions = tokens ? (int) pointShape[0] : pointShape.length == 3 ? (int) (pointShape[1] * pointShape[2]) : 1;
         this.w = w;
         this.classIndex = classIndex;
         this.batchRows = Math.max(1, batchRows);
@@ -75,6 +93,9 @@ final class ConceptHead {
         }
         int r = w.rows();
         double[] out = new double[count];
+        if (tokens) {
+            return evaluateTokens(manager, u, masks, count);
+        }
         try (NDManager scope = manager.newSubManager(model.device())) {
             // Channels-first from the start: Wᵀ (C × r) · (uᵀ ⊙ m) (r × positions) is the
             // perturbed map [C, positions] of each mask row, written once in the cut point's
@@ -94,9 +115,41 @@ final class ConceptHead {
                     System.arraycopy(masks, from * r, chunk, 0, chunk.length);
                     NDArray m = batch.create(chunk, new Shape(to - from, r, 1));
                     NDArray perturbed = wT.matMul(uNd.mul(m));
+                    if (offset != null) {
+                        perturbed = perturbed.add(batch.create(offset, new Shape(1, channels, 1)));
+                    }
                     NDArray a = pointShape.length == 3
                             ? perturbed.reshape(to - from, pointShape[0], pointShape[1], pointShape[2])
                             : perturbed.reshape(to - from, channels);
+                    try (Trace t = model.run(batch, RunRequest.startingAt(point, a).build())) {
+                        float[] y = t.logits().get(new NDIndex(":, {}", classIndex)).toFloatArray();
+                        for (int i = 0; i < y.length; i++) {
+                            out[from + i] = y[i];
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@link #evaluate} at a token cut point: (u ⊙ m)·W (+ μ) is {@code [rows, T, D]} directly. */
+    private double[] evaluateTokens(NDManager manager, float[] u, float[] masks, int count) {
+        int r = w.rows();
+        double[] out = new double[count];
+        try (NDManager scope = manager.newSubManager(model.device())) {
+            NDArray uNd = scope.create(u, new Shape(1, positions, r));
+            NDArray wNd = w.toNDArray(scope);
+            for (int from = 0; from < count; from += batchRows) {
+                int to = Math.min(count, from + batchRows);
+                try (NDManager batch = scope.newSubManager()) {
+                    float[] chunk = new float[(to - from) * r];
+                    System.arraycopy(masks, from * r, chunk, 0, chunk.length);
+                    NDArray m = batch.create(chunk, new Shape(to - from, 1, r));
+                    NDArray a = uNd.mul(m).matMul(wNd);
+                    if (offset != null) {
+                        a = a.add(batch.create(offset, new Shape(1, 1, channels)));
+                    }
                     try (Trace t = model.run(batch, RunRequest.startingAt(point, a).build())) {
                         float[] y = t.logits().get(new NDIndex(":, {}", classIndex)).toFloatArray();
                         for (int i = 0; i < y.length; i++) {
@@ -171,6 +224,9 @@ final class ConceptHead {
     private float[] pooledLogits(NDManager manager, float[] masked, int rows) {
         try (NDManager scope = manager.newSubManager(model.device())) {
             NDArray a = scope.create(masked, new Shape(rows, w.rows())).matMul(w.toNDArray(scope));
+            if (offset != null) {
+                a = a.add(scope.create(offset, new Shape(1, channels)));
+            }
             if (pooledShape.length == 3) {
                 a = a.reshape(rows, pooledShape[0], pooledShape[1], pooledShape[2]);
             }
@@ -198,11 +254,16 @@ final class ConceptHead {
                     for (int i = from; i < to; i++) {
                         System.arraycopy(us[i], 0, flat, (i - from) * positions * r, positions * r);
                     }
-                    NDArray a = toActivation(batch.create(flat, new Shape(to - from, positions, r)).matMul(wNd), to - from);
+                    NDArray rowsByChannel = batch.create(flat, new Shape(to - from, positions, r)).matMul(wNd);
+                    if (offset != null) {
+                        rowsByChannel = rowsByChannel.add(batch.create(offset, new Shape(1, 1, channels)));
+                    }
+                    NDArray a = toActivation(rowsByChannel, to - from);
                     RunRequest req = RunRequest.startingAt(point, a).objective(Objective.classLogit(classIndex))
                             .inputGradient().build();
                     try (Trace t = model.run(batch, req)) {
-                        NDArray g = t.inputGradient().reshape(to - from, channels, positions).transpose(0, 2, 1);
+                        NDArray g = tokens ? t.inputGradient().reshape(to - from, positions, channels)
+                                : t.inputGradient().reshape(to - from, channels, positions).transpose(0, 2, 1);
                         float[] gu = g.matMul(wNd.transpose()).toFloatArray();
                         for (int i = from; i < to; i++) {
                             out[i] = new float[positions * r];
@@ -217,6 +278,9 @@ final class ConceptHead {
 
     /** {@code [batch, positions, C]} to the cut point's layout {@code [batch, C, h, w]} or {@code [batch, C]}. */
     private NDArray toActivation(NDArray rowsByChannel, int batch) {
+        if (tokens) {
+            return rowsByChannel.reshape(batch, positions, channels);
+        }
         if (pointShape.length == 3) {
             return rowsByChannel.transpose(0, 2, 1).reshape(batch, pointShape[0], pointShape[1], pointShape[2]);
         }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.BatchPlanner;
+import org.lamina.analysis.model.ModelException;
 import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.model.ProbePoint;
 import org.lamina.analysis.model.ProbeableModel;
@@ -49,7 +50,8 @@ public final class ConceptRecursion {
         float[] column = parent.u().column(concept);
         double threshold = ConceptMaps.percentile(column, CROP_PERCENTILE);
         int[] rows = java.util.stream.IntStream.range(0, column.length).filter(i -> column[i] >= threshold && column[i] > 0).toArray();
-        int channels = (int) point.shape()[0];
+        CraftAnalysis.Cut cut = CraftAnalysis.Cut.of(mf, point);
+        int channels = cut.channels();
         if (rank < 1 || rank > Math.min(rows.length, channels)) {
             throw new IllegalArgumentException("sub-concept rank must be 1 to " + Math.min(rows.length, channels) + " ("
                     + rows.length + " crops express concept " + concept + ", '" + layer + "' has " + channels + " channels), got " + rank);
@@ -69,9 +71,15 @@ public final class ConceptRecursion {
                     float[] img = CraftAnalysis.normalised(data, parent.imageOfCrop(rows[i]), mf);
                     parent.crops().extractResized(img, (int) shape[0], parent.positionOfCrop(rows[i]), crops, (i - from) * size);
                 }
-                float[] pooled = CraftAnalysis.pooledActivations(model, manager, point, crops, to - from, shape);
+                float[] pooled = CraftAnalysis.pooledActivations(model, manager, cut, crops, to - from, shape);
                 System.arraycopy(pooled, 0, a, from * channels, pooled.length);
                 progress.advance(1);
+            }
+            RowMajorMatrix subA = new RowMajorMatrix(rows.length, channels, a);
+            if (subA.min() < 0) {
+                // Sub-concepts are NMF's (the paper's recursion); other decompositions are not offered here yet.
+                throw new ModelException("activations at '" + layer + "' are negative (min " + subA.min() + "): "
+                        + "sub-concepts are refactorised with NMF, which needs g(x) ≥ 0; choose a post-ReLU point");
             }
             NmfResult nmf = NonNegativeFactorization.fit(manager, new RowMajorMatrix(rows.length, channels, a), rank,
                     parent.parameters().nmfSettings());

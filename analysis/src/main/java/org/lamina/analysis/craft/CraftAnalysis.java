@@ -14,6 +14,7 @@ import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbePoint;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.analysis.model.RunRequest;
+import org.lamina.analysis.model.SpatialLayout;
 import org.lamina.analysis.model.Trace;
 
 import java.time.Instant;
@@ -44,23 +45,86 @@ public final class CraftAnalysis {
     private CraftAnalysis() {
     }
 
-    /** The default cut point: the last startable point with a spatial map (C × H × W, H·W > 1). */
+    /**
+     * The default cut point: the last startable point that is a spatial map ({@link SpatialLayout}:
+     * a CNN's C × H × W with H·W &gt; 1, or a ViT's residual-stream tokens on its patch grid).
+     */
     public static String defaultLayer(ModelManifest manifest) {
         String found = null;
-        for (ProbePoint p : manifest.probePoints()) {
-            long[] s = p.shape();
-            if (p.startable() && s.length == 3 && s[1] * s[2] > 1) {
-                found = p.name();
+        for (SpatialLayout l : SpatialLayout.all(manifest)) {
+            if (l.point().startable()) {
+                found = l.point().name();
             }
         }
         if (found == null) {
-            throw new ModelException("model '" + manifest.name() + "' has no startable spatial probe point [C, H, W] to cut at "
-                    + "(startable points: " + startable(manifest) + "); CRAFT needs a [C] or [C, H, W] cut point (--layer)");
+            throw new ModelException("model '" + manifest.name() + "' has no startable spatial probe point ([C, H, W], or ViT "
+                    + "patch tokens) to cut at (startable points: " + startable(manifest)
+                    + "); CRAFT needs a [C], [C, H, W] or token cut point (--layer)");
         }
         return found;
     }
 
-    /** The cut point, checked: it exists, runs can start from it, and its shape is [C] or [C, H, W]. */
+    /**
+     * How CRAFT reads a cut point: a channel vector (one position), a CNN map or ViT tokens
+     * ({@link SpatialLayout}). {@code headPositions} are the positions h is fed — for tokens every
+     * token, the class token included (it is encoded in the bank and masked like the patches, so
+     * that h sees a full concept reconstruction: a head that reads the class token would otherwise
+     * ignore every concept at a last-block cut); the crops' rows of A and the concept maps use the
+     * {@code mapRows × mapCols} patch positions only (class token dropped).
+     */
+    record Cut(ProbePoint point, SpatialLayout layout, int channels, int headPositions, int mapRows, int mapCols) {
+
+        static Cut of(ModelManifest mf, ProbePoint p) {
+            long[] s = p.shape();
+            if (s.length == 1) {
+                return new Cut(p, null, (int) s[0], 1, 1, 1);
+            }
+            SpatialLayout l = SpatialLayout.of(mf, p).orElse(null);
+            if (l == null && s.length == 3) {
+                // A [C, 1, 1] map: one position.
+                return new Cut(p, null, (int) s[0], (int) (s[1] * s[2]), (int) s[1], (int) s[2]);
+            }
+            if (l == null) {
+                throw new ModelException("probe point '" + p.name() + "' has shape " + java.util.Arrays.toString(s)
+                        + "; CRAFT needs a channel vector [C], a feature map [C, H, W] or ViT patch tokens; spatial points: "
+                        + SpatialLayout.usable(mf));
+            }
+            int head = l.kind() == SpatialLayout.Kind.TOKENS ? l.positions() + l.skipped() : l.positions();
+            return new Cut(p, l, l.channels(), head, l.rows(), l.cols());
+        }
+
+        boolean tokens() {
+            return layout != null && layout.kind() == SpatialLayout.Kind.TOKENS;
+        }
+
+        /** Leading head positions that are not patches (the class token). */
+        int skipped() {
+            return tokens() ? layout.skipped() : 0;
+        }
+
+        int mapPositions() {
+            return mapRows * mapCols;
+        }
+    }
+
+    /** Every point CRAFT can cut at, in forward order: startable, and a [C] vector, a [C, H, W] map or ViT tokens. */
+    public static List<String> cutPoints(ModelManifest manifest) {
+        List<String> out = new ArrayList<>();
+        for (ProbePoint p : manifest.probePoints()) {
+            if (!p.startable()) {
+                continue;
+            }
+            try {
+                Cut.of(manifest, p);
+                out.add(p.name());
+            } catch (ModelException e) {
+                // not a shape CRAFT reads
+            }
+        }
+        return out;
+    }
+
+    /** The cut point, checked: it exists, runs can start from it, and its shape is [C], [C, H, W] or ViT tokens. */
     public static ProbePoint cutPoint(ModelManifest manifest, String layer) {
         ProbePoint p = manifest.probePoint(layer == null ? defaultLayer(manifest) : layer);
         if (!p.startable()) {
@@ -68,10 +132,7 @@ public final class CraftAnalysis {
                     + "' (the rest of the forward needs more than this activation), so CRAFT cannot evaluate h there; "
                     + "startable points: " + startable(manifest));
         }
-        if (p.shape().length != 1 && p.shape().length != 3) {
-            throw new ModelException("probe point '" + p.name() + "' has shape " + java.util.Arrays.toString(p.shape())
-                    + "; CRAFT needs a channel vector [C] or a feature map [C, H, W]");
-        }
+        Cut.of(manifest, p);
         return p;
     }
 
@@ -120,14 +181,15 @@ public final class CraftAnalysis {
         int[] images = classImages(data, p.classIndex(), p.images());
         int perImage = grid.cropsPerImage();
         int nCrops = images.length * perImage;
-        int channels = (int) point.shape()[0];
+        Cut cut = Cut.of(mf, point);
+        int channels = cut.channels();
         if (p.rank() > nCrops) {
             throw new IllegalArgumentException("--rank " + p.rank() + " is more than the " + nCrops + " crops ("
-                    + images.length + " images × " + perImage + " crops): NMF needs rank ≤ number of crops");
+                    + images.length + " images × " + perImage + " crops): a decomposition needs rank ≤ number of crops");
         }
         if (p.rank() > channels) {
             throw new IllegalArgumentException("--rank " + p.rank() + " is more than the " + channels + " channels of '"
-                    + point.name() + "': NMF needs rank ≤ channels");
+                    + point.name() + "': a decomposition needs rank ≤ channels");
         }
         // g (the convolutions up to the cut) runs in cache-sized batches on the CPU; h from the cut
         // point in batches of the memory budget: building the perturbed maps and running the
@@ -136,7 +198,8 @@ public final class CraftAnalysis {
         int batch = p.batchSize() > 0 ? p.batchSize() : BatchPlanner.forwardBatchSize(mf, model.device());
         int hBatch = p.batchSize() > 0 ? p.batchSize() : BatchPlanner.batchSize(mf, false);
         int r = p.rank();
-        int positions = point.shape().length == 3 ? (int) (point.shape()[1] * point.shape()[2]) : 1;
+        int positions = cut.headPositions();
+        int mapPositions = cut.mapPositions();
         NmfSettings nmfSettings = p.nmfSettings();
         SobolMasks sobol = SobolMasks.of(r, p.designs()).withoutB();
         int imagesPerCropBatch = Math.max(1, batch / perImage);
@@ -161,13 +224,13 @@ public final class CraftAnalysis {
                         grid.extractResized(img, channelsIn, k, crops, ((i - from) * perImage + k) * imageSize);
                     }
                 }
-                float[] pooled = pooledActivations(model, manager, point, crops, (to - from) * perImage, shape);
+                float[] pooled = pooledActivations(model, manager, cut, crops, (to - from) * perImage, shape);
                 System.arraycopy(pooled, 0, a, from * perImage * channels, pooled.length);
                 progress.advance(1);
             }
             // g(x) of the whole images, position-major [images × positions, C], for their coefficient maps;
             // the same passes check whether the next point is the spatial mean of this one (pooled head).
-            ProbePoint pool = poolCandidate(mf, point);
+            ProbePoint pool = cut.tokens() ? null : poolCandidate(mf, point);
             double poolDeviation = 0;
             float[] imageActs = new float[images.length * positions * channels];
             for (int from = 0; from < images.length; from += batch) {
@@ -177,7 +240,7 @@ public final class CraftAnalysis {
                 for (int i = from; i < to; i++) {
                     System.arraycopy(normalised(data, images[i], mf), 0, x, (i - from) * imageSize, imageSize);
                 }
-                ImageMaps maps = imageMaps(model, manager, point, pool, x, to - from, shape);
+                ImageMaps maps = imageMaps(model, manager, cut, pool, x, to - from, shape);
                 System.arraycopy(maps.positionMajor(), 0, imageActs, from * positions * channels, maps.positionMajor().length);
                 poolDeviation = Math.max(poolDeviation, maps.poolDeviation());
                 progress.advance(1);
@@ -185,11 +248,12 @@ public final class CraftAnalysis {
             long t1 = System.nanoTime();
             seconds.put("activations", (t1 - t0) / 1e9);
 
-            // Stage 2: NMF.
+            // Stage 2: the decomposition (NMF unless another was asked for).
             progress.checkCancelled();
-            progress.message("NMF (rank " + r + ") of " + nCrops + " crops × " + channels + " channels");
             RowMajorMatrix aM = new RowMajorMatrix(nCrops, channels, a);
-            NmfResult nmf = NonNegativeFactorization.fit(manager, aM, r, nmfSettings);
+            Decomposition decomposition = chooseDecomposition(p.decomposition(), aM.min(), imageMin(imageActs), point);
+            progress.message(decomposition.id() + " (rank " + r + ") of " + nCrops + " crops × " + channels + " channels");
+            ConceptBank nmf = decomposition.fit(manager, aM, r, nmfSettings, p.sparseAlpha());
             progress.advance(1);
             long t2 = System.nanoTime();
             seconds.put("nmf", (t2 - t1) / 1e9);
@@ -197,29 +261,34 @@ public final class CraftAnalysis {
             // Stage 3: NNLS coefficient maps of the images.
             RowMajorMatrix coded;
             try (NDManager scope = manager.newSubManager()) {
-                coded = NonNegativeLeastSquares.encode(scope,
-                        scope.create(imageActs, new Shape((long) images.length * positions, channels)), nmf.w(), nmfSettings);
+                coded = nmf.encode(scope, scope.create(imageActs, new Shape((long) images.length * positions, channels)),
+                        nmfSettings, p.sparseAlpha());
             }
             float[][] uMaps = new float[images.length][positions * r];
+            float[][] shownMaps = new float[images.length][mapPositions * r];
+            int skip = cut.skipped();
             for (int i = 0; i < images.length; i++) {
                 System.arraycopy(coded.values(), i * positions * r, uMaps[i], 0, positions * r);
+                System.arraycopy(uMaps[i], skip * r, shownMaps[i], 0, mapPositions * r);
             }
+            // The patch positions of the images' maps (class token dropped), for the pooled codes and paper maps.
+            float[] patchActs = skip == 0 ? imageActs : dropLeading(imageActs, images.length, positions, skip, channels);
             // The paper's concept maps: u_c of each image's pooled activation, differentiated through
             // the NNLS and combined with Grad-CAM at the cut point (no model pass).
             float[] pooledImages = new float[images.length * channels];
             for (int i = 0; i < images.length; i++) {
-                for (int q = 0; q < positions; q++) {
+                for (int q = 0; q < mapPositions; q++) {
                     for (int k = 0; k < channels; k++) {
-                        pooledImages[i * channels + k] += imageActs[(i * positions + q) * channels + k] / positions;
+                        pooledImages[i * channels + k] += patchActs[(i * mapPositions + q) * channels + k] / mapPositions;
                     }
                 }
             }
             RowMajorMatrix imageCodes;
             try (NDManager scope = manager.newSubManager()) {
-                imageCodes = NonNegativeLeastSquares.encode(scope,
-                        scope.create(pooledImages, new Shape(images.length, channels)), nmf.w(), nmfSettings);
+                imageCodes = nmf.encode(scope, scope.create(pooledImages, new Shape(images.length, channels)), nmfSettings,
+                        p.sparseAlpha());
             }
-            float[][] gradientMaps = NnlsGradCam.maps(imageActs, images.length, positions, imageCodes, nmf.w(),
+            float[][] gradientMaps = paperMaps(nmf, patchActs, images.length, mapPositions, imageCodes,
                     channels * nmfSettings.alphaW());
             long t3 = System.nanoTime();
             seconds.put("encode", (t3 - t2) / 1e9);
@@ -227,8 +296,8 @@ public final class CraftAnalysis {
             // Stage 4: Sobol total indices (+ occlusion, which costs r + 1 more rows per image).
             progress.message("Sobol: " + sobol.rows().length + " evaluations of h per image");
             boolean pooledHead = POOLED_HEAD_ENABLED && pool != null && poolDeviation <= POOL_TOLERANCE;
-            ConceptHead head = new ConceptHead(model, point.name(), point.shape(), nmf.w(), p.classIndex(), hBatch,
-                    pooledHead ? pool : null);
+            ConceptHead head = new ConceptHead(model, point.name(), point.shape(), cut.tokens(), nmf.w(), nmf.offset(),
+                    p.classIndex(), hBatch, pooledHead ? pool : null);
             float[] sobolMasks = sobol.flat();
             int sobolRows = sobol.rows().length;
             // Occlusion (all ones, then one concept off) rides along for the fidelity rankings.
@@ -329,7 +398,28 @@ public final class CraftAnalysis {
             provenance.put("weightsSha256", model.weightsSha256());
             provenance.put("data", data.name());
             provenance.put("labelMapping", data.labelMapping());
-            provenance.put("nmf", nmfProvenance(nmfSettings, nmf));
+            Map<String, Object> dec = new LinkedHashMap<>();
+            dec.put("id", decomposition.id());
+            dec.put("chosen", p.decomposition() != null ? "by the user" : "default: nmf (activations ≥ 0)");
+            dec.put("iterations", nmf.iterations());
+            dec.put("converged", nmf.converged());
+            dec.put("relativeError", nmf.relativeError());
+            dec.putAll(nmf.details());
+            dec.put("paperMaps", switch (decomposition) {
+                case NMF, SEMI_NMF -> "∂u/∂g through the NNLS (implicit differentiation of its KKT system) with Grad-CAM";
+                case SPARSE -> "∂u/∂g through the non-negative lasso on its active set (the same KKT Jacobian) with Grad-CAM";
+                case PCA -> "∂u/∂g = W (the projection is linear), Grad-CAM on the centred map";
+                case KMEANS -> "none: the one-hot nearest-centroid code has zero gradient almost everywhere (maps are 0)";
+            });
+            provenance.put("decomposition", dec);
+            if (decomposition == Decomposition.NMF) {
+                provenance.put("nmf", nmf.details());
+            }
+            if (cut.tokens()) {
+                provenance.put("tokens", "ViT cut point: crops' rows of A = mean of the " + mapPositions + " patch tokens (class "
+                        + "token dropped); images encoded per token, the class token included so that h sees a full "
+                        + "reconstruction; concept maps on the " + cut.mapRows() + "×" + cut.mapCols() + " patch grid");
+            }
             provenance.put("sobol", Map.of("sampler", "unscrambled Halton, dimension 2r, index 0 first", "designs", p.designs(),
                     "estimator", "Jansen", "evaluationsPerImage", sobolRows));
             Map<String, Object> hInfo = new LinkedHashMap<>();
@@ -345,13 +435,11 @@ public final class CraftAnalysis {
             provenance.put("device", model.device().toString());
             provenance.put("seed", p.seed());
             provenance.put("timestamp", Instant.now().toString());
-            int mapRows = point.shape().length == 3 ? (int) point.shape()[1] : 1;
-            int mapCols = point.shape().length == 3 ? (int) point.shape()[2] : 1;
             return new CraftResult(mf.name(), point.name(), point.shape(),
                     new CraftResult.ClassRef(p.classIndex(), mf.labels().get(p.classIndex())), data.name(), images, grid, r,
                     importance, nmf.relativeError(), nmf.iterations(), nmf.converged(), fidelity, concepts,
-                    p.withLayer(point.name()), provenance, seconds, aM, nmf.u(), nmf.w(), local, uMaps, gradientMaps,
-                    mapRows, mapCols);
+                    p.withLayer(point.name()).withDecomposition(decomposition), provenance, seconds, aM, nmf.u(), nmf.w(),
+                    local, shownMaps, gradientMaps, cut.mapRows(), cut.mapCols(), decomposition.id(), nmf.offset());
         }
     }
 
@@ -371,6 +459,82 @@ public final class CraftAnalysis {
         m.put("encoding", "exact NNLS per row (Lawson–Hanson active set); scikit-learn's transform stops its coordinate"
                 + " descent at tol");
         return m;
+    }
+
+    /**
+     * The decomposition a run uses: the one asked for (NMF refused on negative activations), else
+     * NMF where the activations are ≥ 0, else a refusal that names those that accept signed ones
+     * (see {@link CraftParameters#decomposition} for why there is no silent fallback).
+     */
+    static Decomposition chooseDecomposition(Decomposition asked, float cropMin, float imageMin, ProbePoint point) {
+        float min = Math.min(cropMin, imageMin);
+        if (min >= 0) {
+            return asked == null ? Decomposition.NMF : asked;
+        }
+        if (asked == null) {
+            throw new ModelException("activations at cut point '" + point.name() + "' are negative (min " + min + "): CRAFT's "
+                    + "default NMF needs g(x) ≥ 0. Choose a decomposition that accepts signed activations with "
+                    + "--decomposition (" + Decomposition.forSignedActivations() + "; Fel et al., NeurIPS 2023), or a "
+                    + "post-ReLU cut point");
+        }
+        if (asked.needsNonNegative()) {
+            throw new ModelException("activations at cut point '" + point.name() + "' are negative (min " + min + "): NMF needs "
+                    + "g(x) ≥ 0; choose a post-ReLU point or another --decomposition (" + Decomposition.forSignedActivations()
+                    + ")");
+        }
+        return asked;
+    }
+
+    private static float imageMin(float[] x) {
+        float m = Float.POSITIVE_INFINITY;
+        for (float v : x) {
+            m = Math.min(m, v);
+        }
+        return m;
+    }
+
+    /** {@code [n × positions × C]} without the first {@code skip} positions of each sample. */
+    static float[] dropLeading(float[] x, int n, int positions, int skip, int channels) {
+        int kept = positions - skip;
+        float[] out = new float[n * kept * channels];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(x, (i * positions + skip) * channels, out, i * kept * channels, kept * channels);
+        }
+        return out;
+    }
+
+    /**
+     * The paper-mode maps (gradient of each image's code through the encoding, with Grad-CAM) for
+     * the decomposition: NnlsGradCam's KKT Jacobian for NMF, semi-NMF and the lasso's active set,
+     * W itself for PCA (on the centred map, so that a map's mean is still the image's code), zero
+     * for k-means.
+     */
+    static float[][] paperMaps(ConceptBank bank, float[] patchActs, int images, int positions, RowMajorMatrix codes,
+                               double nmfL2) {
+        int r = bank.rank();
+        int c = bank.w().cols();
+        return switch (bank.decomposition()) {
+            case NMF -> NnlsGradCam.maps(patchActs, images, positions, codes, bank.w(), nmfL2);
+            case SEMI_NMF, SPARSE -> NnlsGradCam.maps(patchActs, images, positions, codes, bank.w(), 0);
+            case KMEANS -> new float[images][positions * r];
+            case PCA -> {
+                float[] mean = bank.offsetOrZero();
+                float[][] out = new float[images][positions * r];
+                for (int i = 0; i < images; i++) {
+                    for (int q = 0; q < positions; q++) {
+                        int base = (i * positions + q) * c;
+                        for (int j = 0; j < r; j++) {
+                            double v = 0;
+                            for (int k = 0; k < c; k++) {
+                                v += (double) bank.w().get(j, k) * (patchActs[base + k] - mean[k]);
+                            }
+                            out[i][q * r + j] = (float) Math.max(0, v);
+                        }
+                    }
+                }
+                yield out;
+            }
+        };
     }
 
     /** Rows with the largest values in column c, best first. */
@@ -393,11 +557,16 @@ public final class CraftAnalysis {
      * g(x) at the point for a batch of (already normalised) inputs, averaged over H×W: {@code [count × C]}.
      * Refuses negative activations, naming the point and the smallest value.
      */
-    static float[] pooledActivations(ProbeableModel model, NDManager manager, ProbePoint point, float[] x, int count,
+    static float[] pooledActivations(ProbeableModel model, NDManager manager, Cut cut, float[] x, int count,
                                      long[] inputShape) {
         try (NDManager scope = manager.newSubManager()) {
-            NDArray act = capture(model, scope, point, x, count, inputShape);
-            requireNonNegative(act, point);
+            NDArray act = capture(model, scope, cut.point(), x, count, inputShape);
+            if (cut.tokens()) {
+                // ViT: the crop's row of A is the mean of its patch tokens (class token dropped), as a
+                // CNN crop's is the mean over H × W.
+                return act.get(new ai.djl.ndarray.index.NDIndex(":, {}:, :", cut.skipped())).mean(new int[] {1})
+                        .toFloatArray();
+            }
             if (act.getShape().dimension() == 4) {
                 Shape s = act.getShape();
                 act = act.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).mean(new int[] {2});
@@ -445,11 +614,16 @@ public final class CraftAnalysis {
      */
     static ImageMaps imageMaps(ProbeableModel model, NDManager manager, ProbePoint point, ProbePoint pool, float[] x,
                                int count, long[] inputShape) {
+        return imageMaps(model, manager, Cut.of(model.manifest(), point), pool, x, count, inputShape);
+    }
+
+    static ImageMaps imageMaps(ProbeableModel model, NDManager manager, Cut cut, ProbePoint pool, float[] x,
+                               int count, long[] inputShape) {
+        ProbePoint point = cut.point();
         try (NDManager scope = manager.newSubManager()) {
             Trace t = capture(model, scope, x, count, inputShape, pool == null ? new String[] {point.name()}
                     : new String[] {point.name(), pool.name()});
             NDArray act = t.activation(point.name());
-            requireNonNegative(act, point);
             double deviation = Double.POSITIVE_INFINITY;
             if (act.getShape().dimension() == 4) {
                 Shape s = act.getShape();
@@ -482,14 +656,6 @@ public final class CraftAnalysis {
                                  String... points) {
         NDArray input = scope.create(x, new Shape(count, inputShape[0], inputShape[1], inputShape[2]));
         return model.run(scope, RunRequest.fromInput(input).capture(points).build());
-    }
-
-    private static void requireNonNegative(NDArray act, ProbePoint point) {
-        float min = act.min().getFloat();
-        if (min < 0) {
-            throw new ModelException("activations at cut point '" + point.name() + "' are negative (min " + min
-                    + "): CRAFT's NMF needs g(x) ≥ 0; choose a post-ReLU point");
-        }
     }
 
     private static long ceil(long a, long b) {

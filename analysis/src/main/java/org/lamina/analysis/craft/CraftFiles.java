@@ -19,7 +19,8 @@ import java.nio.file.Path;
  * Writes a CRAFT result: {@code craft.json} (everything but the matrices) and
  * {@code craft-data.npz} with {@code A} (crop activations n×C), {@code U} (n×r), {@code W} (r×C),
  * {@code ST} (local Sobol indices, images×r), {@code importance} (r), {@code imageIndices},
- * {@code coefficientMaps} and {@code gradientMaps} (images×positions×r). Both atomically.
+ * {@code coefficientMaps} and {@code gradientMaps} (images×positions×r) and, for PCA, {@code offset}
+ * (C: the mean added to U·W). Both atomically.
  */
 public final class CraftFiles {
 
@@ -66,6 +67,9 @@ public final class CraftFiles {
                         "coefficientMaps"));
                 list.add(named(m.create(flatten(r.gradientMaps()), new Shape(r.gradientMaps().length, positions, r.rank())),
                         "gradientMaps"));
+                if (r.offset() != null) {
+                    list.add(named(m.create(r.offset()), "offset"));
+                }
                 list.encode(out, NDList.Encoding.NPZ);
             }
         });

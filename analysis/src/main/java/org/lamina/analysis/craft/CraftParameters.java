@@ -25,10 +25,18 @@ import org.lamina.analysis.session.ParameterMap;
  * @param maxIter    NMF iteration limit, 1 … 100000 (sklearn's {@code max_iter}; default 200)
  * @param tol        NMF stopping tolerance on the violation ratio, in (0, 1) (sklearn's {@code tol};
  *                   default 1e-4)
+ * @param decomposition how A is factorised ({@link Decomposition}, Fel et al. NeurIPS 2023);
+ *                   {@code null} = NMF when the activations are ≥ 0, and a refusal naming the
+ *                   decompositions that accept signed activations otherwise: which decomposition
+ *                   explains a model changes what its concepts are, so Lamina does not pick one
+ *                   behind the user's back ({@link CraftAnalysis#run} records the one used)
+ * @param sparseAlpha ℓ1 weight α of {@code sparse} (absolute, sklearn's convention; default
+ *                   {@link Decomposition#DEFAULT_SPARSE_ALPHA}), ≥ 0
  */
 public record CraftParameters(String data, String layer, int classIndex, int images, int rank, int patch,
                               int designs, long seed, double alphaW, int batchSize, boolean fidelity,
-                              NmfSolver nmfSolver, int maxIter, double tol) {
+                              NmfSolver nmfSolver, int maxIter, double tol, Decomposition decomposition,
+                              double sparseAlpha) {
 
     public static final String DEFAULT_DATA = "sample:fashion-train";
     public static final int DEFAULT_IMAGES = 500;
@@ -65,6 +73,17 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
         if (!(tol > 0 && tol < 1)) {
             throw new IllegalArgumentException("--tol must be in (0, 1), got " + tol);
         }
+        if (!(sparseAlpha >= 0) || Double.isInfinite(sparseAlpha)) {
+            throw new IllegalArgumentException("--sparse-alpha must be ≥ 0, got " + sparseAlpha);
+        }
+    }
+
+    /** NMF when the activations allow it (no decomposition chosen), sparse α at its default. */
+    public CraftParameters(String data, String layer, int classIndex, int images, int rank, int patch,
+                           int designs, long seed, double alphaW, int batchSize, boolean fidelity,
+                           NmfSolver nmfSolver, int maxIter, double tol) {
+        this(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity, nmfSolver, maxIter,
+                tol, null, Decomposition.DEFAULT_SPARSE_ALPHA);
     }
 
     /** The reference NMF solver with sklearn's iteration limit and tolerance. */
@@ -87,52 +106,63 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
 
     public CraftParameters withLayer(String l) {
         return new CraftParameters(data, l, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity,
-                nmfSolver, maxIter, tol);
+                nmfSolver, maxIter, tol, decomposition, sparseAlpha);
     }
 
     public CraftParameters withImages(int n) {
         return new CraftParameters(data, layer, classIndex, n, rank, patch, designs, seed, alphaW, batchSize, fidelity,
-                nmfSolver, maxIter, tol);
+                nmfSolver, maxIter, tol, decomposition, sparseAlpha);
     }
 
     public CraftParameters withRank(int r) {
         return new CraftParameters(data, layer, classIndex, images, r, patch, designs, seed, alphaW, batchSize, fidelity,
-                nmfSolver, maxIter, tol);
+                nmfSolver, maxIter, tol, decomposition, sparseAlpha);
     }
 
     public CraftParameters withPatch(int p) {
         return new CraftParameters(data, layer, classIndex, images, rank, p, designs, seed, alphaW, batchSize, fidelity,
-                nmfSolver, maxIter, tol);
+                nmfSolver, maxIter, tol, decomposition, sparseAlpha);
     }
 
     public CraftParameters withData(String d) {
         return new CraftParameters(d, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity,
-                nmfSolver, maxIter, tol);
+                nmfSolver, maxIter, tol, decomposition, sparseAlpha);
     }
 
     public CraftParameters withDesigns(int n) {
         return new CraftParameters(data, layer, classIndex, images, rank, patch, n, seed, alphaW, batchSize, fidelity,
-                nmfSolver, maxIter, tol);
+                nmfSolver, maxIter, tol, decomposition, sparseAlpha);
     }
 
     public CraftParameters withSeed(long s) {
         return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, s, alphaW, batchSize, fidelity,
-                nmfSolver, maxIter, tol);
+                nmfSolver, maxIter, tol, decomposition, sparseAlpha);
     }
 
     public CraftParameters withFidelity(boolean f) {
         return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, f,
-                nmfSolver, maxIter, tol);
+                nmfSolver, maxIter, tol, decomposition, sparseAlpha);
     }
 
     public CraftParameters withClass(int c) {
         return new CraftParameters(data, layer, c, images, rank, patch, designs, seed, alphaW, batchSize, fidelity,
-                nmfSolver, maxIter, tol);
+                nmfSolver, maxIter, tol, decomposition, sparseAlpha);
     }
 
     public CraftParameters withNmf(NmfSolver solver, int iterations, double tolerance) {
         return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity,
-                solver, iterations, tolerance);
+                solver, iterations, tolerance, decomposition, sparseAlpha);
+    }
+
+    /** The same with another decomposition ({@code null} = NMF where activations allow it). */
+    public CraftParameters withDecomposition(Decomposition d) {
+        return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity,
+                nmfSolver, maxIter, tol, d, sparseAlpha);
+    }
+
+    public CraftParameters withSparseAlpha(double a) {
+        return new CraftParameters(data, layer, classIndex, images, rank, patch, designs, seed, alphaW, batchSize, fidelity,
+                nmfSolver, maxIter, tol, decomposition, a);
     }
 
     /** The parameters as plain values (for sessions); {@link #fromMap} reads them back. */
@@ -152,6 +182,8 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
         m.put("nmfSolver", nmfSolver.id());
         m.put("maxIter", maxIter);
         m.put("tol", tol);
+        m.put("decomposition", decomposition == null ? null : decomposition.id());
+        m.put("sparseAlpha", sparseAlpha);
         return m;
     }
 
@@ -168,7 +200,7 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
         }
         ParameterMap r = new ParameterMap(m, "CRAFT parameter", IllegalArgumentException::new)
                 .allowOnly("data", "layer", "class", "images", "rank", "patch", "designs", "seed", "alphaW", "batchSize",
-                        "fidelity", "nmfSolver", "maxIter", "tol");
+                        "fidelity", "nmfSolver", "maxIter", "tol", "decomposition", "sparseAlpha");
         int classIndex = r.requiredWholeNumber("class");
         if (classIndex < 0) {
             throw new IllegalArgumentException("CRAFT parameter 'class' must be a class index (at least 0), got " + classIndex);
@@ -181,7 +213,19 @@ public record CraftParameters(String data, String layer, int classIndex, int ima
                 r.has("fidelity") ? (Boolean) r.typed(m.get("fidelity"), Boolean.class, "fidelity", "true or false")
                         : d.fidelity(),
                 r.has("nmfSolver") ? solver(r.string("nmfSolver", null)) : d.nmfSolver(),
-                r.wholeNumber("maxIter", d.maxIter()), r.decimal("tol", d.tol()));
+                r.wholeNumber("maxIter", d.maxIter()), r.decimal("tol", d.tol()),
+                decomposition(r.string("decomposition", null)), r.decimal("sparseAlpha", d.sparseAlpha()));
+    }
+
+    private static Decomposition decomposition(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Decomposition.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("CRAFT parameter 'decomposition' " + e.getMessage().replace("decomposition ", ""));
+        }
     }
 
     private static NmfSolver solver(String text) {

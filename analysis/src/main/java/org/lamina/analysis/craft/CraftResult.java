@@ -37,6 +37,8 @@ import java.util.Map;
  *                            through the NNLS, Grad-CAM at the cut point), {@code positions × r} row-major
  * @param mapRows             rows of the cut point's spatial grid (1 for a vector point)
  * @param mapCols             columns of that grid
+ * @param decomposition       the decomposition that made U and W ({@link Decomposition} id)
+ * @param offset              μ added to every reconstruction (PCA's mean, {@code C} values), or {@code null}
  */
 public record CraftResult(String model, String layer, long[] layerShape, @JsonProperty("class") ClassRef target,
                           String data, int[] imageIndices, CropGrid crops, int rank, double[] importance,
@@ -45,7 +47,8 @@ public record CraftResult(String model, String layer, long[] layerShape, @JsonPr
                           Map<String, Object> provenance, Map<String, Double> stageSeconds,
                           @JsonIgnore RowMajorMatrix a, @JsonIgnore RowMajorMatrix u, @JsonIgnore RowMajorMatrix w,
                           @JsonIgnore double[][] localImportance, @JsonIgnore float[][] coefficientMaps,
-                          @JsonIgnore float[][] gradientMaps, int mapRows, int mapCols) {
+                          @JsonIgnore float[][] gradientMaps, int mapRows, int mapCols, String decomposition,
+                          @JsonIgnore float[] offset) {
 
     /** Number of top crops kept per concept. */
     public static final int TOP_CROPS = 10;

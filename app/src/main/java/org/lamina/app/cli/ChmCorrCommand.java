@@ -89,7 +89,7 @@ final class ChmCorrCommand implements Runnable {
     @Option(names = "--threshold", defaultValue = "0.55", description = "CC-mask threshold T. Default ${DEFAULT-VALUE}.")
     double threshold;
 
-    @Option(names = "--point", description = "Probe point (default: the model's last [C, G, G] point).")
+    @Option(names = "--point", description = "Feature-grid probe point: a square spatial map (a CNN [C, G, G], or ViT patch tokens blocks.i/embed/norm on the patch grid, class token dropped). Default: the last block output on a ViT, else the last [C, G, G] point.")
     String point;
 
     @Option(names = "--cache", paramLabel = "DIR", description = "Gallery index cache (default $XDG_CACHE_HOME/lamina/chmcorr, else $HOME/.cache/lamina/chmcorr;"

@@ -6,6 +6,7 @@ import org.lamina.analysis.craft.CraftFigures;
 import org.lamina.analysis.craft.CraftFiles;
 import org.lamina.analysis.craft.CraftParameters;
 import org.lamina.analysis.craft.CraftResult;
+import org.lamina.analysis.craft.Decomposition;
 import org.lamina.analysis.craft.FidelityCurve;
 import org.lamina.analysis.craft.NmfSettings;
 import org.lamina.analysis.craft.NmfSolver;
@@ -95,6 +96,20 @@ final class CraftCommand implements Runnable {
                     + "this fraction of the first's (sklearn's tol). Default ${DEFAULT-VALUE}.")
     double tol;
 
+    @Option(names = "--decomposition", paramLabel = "nmf|semi-nmf|pca|kmeans|sparse",
+            description = {"How the crop activations A are factorised into concepts (Fel et al., NeurIPS 2023: all are "
+                    + "dictionary learning, A ≈ U·W): nmf (U, W ≥ 0; needs A ≥ 0), semi-nmf (U ≥ 0, W free), pca (centred, "
+                    + "W orthonormal), kmeans (U one-hot), sparse (U ≥ 0 with an L1 penalty --sparse-alpha). Images are "
+                    + "encoded by the matching solve (NNLS, projection, nearest centroid, lasso) and Sobol masks U as for "
+                    + "NMF. Default: nmf where the activations are ≥ 0; on signed activations (ViT tokens, ConvNeXt) "
+                    + "CRAFT refuses until one is chosen."})
+    String decomposition;
+
+    @Option(names = "--sparse-alpha", defaultValue = "" + Decomposition.DEFAULT_SPARSE_ALPHA,
+            description = "L1 weight of --decomposition sparse, absolute (sklearn's alpha; scale it with the activations: "
+                    + "craft.json records their mean row norm). Default ${DEFAULT-VALUE}.")
+    double sparseAlpha;
+
     @Option(names = "--batch", defaultValue = "0", description = "Rows per engine run; 0 = from the memory budget. Default ${DEFAULT-VALUE}.")
     int batch;
 
@@ -125,13 +140,17 @@ final class CraftCommand implements Runnable {
     public void run() {
         RunOutput.checkDpi(dpi);
         NmfSolver solver = checkedNmfOptions();
+        Decomposition chosen = decomposition == null ? null : checkedDecomposition(decomposition);
+        if (!(sparseAlpha >= 0) || Double.isInfinite(sparseAlpha)) {
+            throw new IllegalArgumentException("--sparse-alpha must be ≥ 0, got " + sparseAlpha);
+        }
         SubConceptRequest sub = subConcepts == null ? null : SubConceptRequest.parse(subConcepts, rank);
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             int classIndex = classIndex(target, m.manifest().labels());
             String ref = ModelDataSets.trainOr(data, m.manifest(), "--data");
             Dataset dataset = SampleData.open(ref, m.manifest().input(), m.manifest().labels(), labels);
             CraftParameters p = new CraftParameters(ref, layer, classIndex, images, rank, patch, designs, seed, alphaW, batch, !noFidelity,
-                    solver, maxIter, tol);
+                    solver, maxIter, tol, chosen, sparseAlpha);
             if (sub != null && m.probePoints().stream().noneMatch(pt -> pt.name().equals(sub.point()))) {
                 throw new IllegalArgumentException("--sub-concepts: '" + sub.point() + "' is not a probe point of the model");
             }
@@ -153,8 +172,13 @@ final class CraftCommand implements Runnable {
         PrintStream o = System.out;
         o.printf(Locale.ROOT, "CRAFT %s, class %d (%s), cut point %s, %d images × %d crops, rank %d%n", r.model(),
                 r.target().index(), r.target().label(), r.layer(), r.imageIndices().length, r.crops().cropsPerImage(), r.rank());
-        o.printf(Locale.ROOT, "NMF (%s solver) relative error %.4f after %d iterations%s%n", r.parameters().nmfSolver(),
-                r.reconstructionError(), r.nmfIterations(), r.nmfConverged() ? "" : " (iteration limit)");
+        if ("nmf".equals(r.decomposition())) {
+            o.printf(Locale.ROOT, "NMF (%s solver) relative error %.4f after %d iterations%s%n", r.parameters().nmfSolver(),
+                    r.reconstructionError(), r.nmfIterations(), r.nmfConverged() ? "" : " (iteration limit)");
+        } else {
+            o.printf(Locale.ROOT, "%s relative error %.4f after %d iterations%s%n", r.decomposition(), r.reconstructionError(),
+                    r.nmfIterations(), r.nmfConverged() ? "" : " (iteration limit)");
+        }
         o.println("concepts by Sobol total index:");
         for (int id : r.conceptsByImportance()) {
             o.printf(Locale.ROOT, "  C%-3d %.4f%n", id, r.importance()[id]);
@@ -186,6 +210,15 @@ final class CraftCommand implements Runnable {
             throw new IllegalArgumentException("--tol must be in (0, 1), got " + tol);
         }
         return solver;
+    }
+
+    private static Decomposition checkedDecomposition(String text) {
+        try {
+            return Decomposition.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--decomposition must be one of nmf, semi-nmf, pca, kmeans, sparse, got '"
+                    + text + "'");
+        }
     }
 
     /** {@code --sub-concepts CONCEPT:POINT:RANK}, checked before anything is computed. */

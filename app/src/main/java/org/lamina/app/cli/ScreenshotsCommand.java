@@ -25,6 +25,11 @@ final class ScreenshotsCommand implements Runnable {
     @Option(names = "--image", defaultValue = "0", description = "Data-set item to explore (default ${DEFAULT-VALUE}).")
     int image;
 
+    @Option(names = "--vit-only",
+            description = "Render only the second pass, the panels on a vision transformer (--model, default the bundled "
+                    + "ViT), with the -vit suffix: e.g. to refresh panel-craft-vit.png and panel-chmcorr-vit.png.")
+    boolean vitOnly;
+
     @Option(names = "--probe-point", paramLabel = "POINT", description = "Probe point to select (default: the panel's choice).")
     String probePoint;
 
@@ -57,6 +62,16 @@ final class ScreenshotsCommand implements Runnable {
             throw new IllegalArgumentException("no bundled sample model found; give --model");
         }
         try {
+            if (vitOnly) {
+                String vit = model != null ? model : vitSample();
+                if (vit == null) {
+                    throw new IllegalArgumentException("--vit-only: no bundled ViT sample found; give --model");
+                }
+                for (Path p : ScreenshotRenderer.render(out, vit, image, lastAttention(vit), "-vit", false)) {
+                    System.out.println(p);
+                }
+                return;
+            }
             for (Path p : ScreenshotRenderer.render(out, m, image, probePoint, "", true)) {
                 System.out.println(p);
             }

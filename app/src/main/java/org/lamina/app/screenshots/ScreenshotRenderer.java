@@ -45,8 +45,11 @@ public final class ScreenshotRenderer {
     /** Panels whose content does not depend on the model: rendered in the first pass only. */
     private static final java.util.Set<String> MODEL_INDEPENDENT = java.util.Set.of("infoplane");
 
-    /** Longest wait for the window's jobs to finish, per step. */
-    private static final long IDLE_TIMEOUT_SECONDS = 300;
+    /**
+     * Longest wait for the window's jobs to finish, per step (300 s; {@code -Dlamina.screenshots.timeout=S}
+     * for a slow or busy machine).
+     */
+    private static final long IDLE_TIMEOUT_SECONDS = Long.getLong("lamina.screenshots.timeout", 300);
 
     private ScreenshotRenderer() {
     }

@@ -26,8 +26,14 @@ record ChmcorrEngine(ChmcorrClassifier classifier, Dataset gallery, Dataset quer
     /** Opens the data sets and loads (or builds and caches) the gallery index. */
     static ChmcorrEngine load(ProbeableModel model, String gallerySet, int gallerySize, String querySet,
                               ChmcorrParameters p, ProgressSink progress) {
+        return load(model, null, gallerySet, gallerySize, querySet, p, progress);
+    }
+
+    /** As {@link #load(ProbeableModel, String, int, String, ChmcorrParameters, ProgressSink)} at a feature point ({@code null} = default). */
+    static ChmcorrEngine load(ProbeableModel model, String point, String gallerySet, int gallerySize, String querySet,
+                              ChmcorrParameters p, ProgressSink progress) {
         ModelManifest mf = model.manifest();
-        SpatialFeatures f = new SpatialFeatures(model, null);
+        SpatialFeatures f = new SpatialFeatures(model, point);
         Dataset g = SampleData.open(gallerySet, mf.input(), mf.labels(), null);
         Dataset q = SampleData.open(querySet, mf.input(), mf.labels(), null);
         GalleryIndex index = GalleryIndexCache.defaultCache().loadOrBuild(f, g, Math.min(gallerySize, g.size()), progress);

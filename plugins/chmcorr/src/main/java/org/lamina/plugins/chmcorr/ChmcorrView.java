@@ -64,6 +64,14 @@ final class ChmcorrView implements PluginView {
 
     /** System property under which the panel starts its demo (fashion-cnn, small gallery, an edited map). */
     static final String DEMO_PROPERTY = "lamina.screenshots";
+    /** System property of the screenshots' ViT pass: the demo runs there too (on the ViT's patch tokens). */
+    static final String VIT_DEMO_PROPERTY = "lamina.screenshots.vit";
+
+    /** Whether a screenshot demo is being rendered (CNN or ViT pass). */
+    static boolean demo() {
+        return Boolean.getBoolean(DEMO_PROPERTY) || Boolean.getBoolean(VIT_DEMO_PROPERTY);
+    }
+
     /** Gallery images in the demo: the first 3,000 of sample:fashion-train, quick to index. */
     static final int DEMO_GALLERY = 3000;
     /** fashion-test item of the demo. */
@@ -78,6 +86,8 @@ final class ChmcorrView implements PluginView {
     private final Spinner<Integer> queryIndex = new Spinner<>(0, 1999, 0);
     private final TextField gallerySize = new TextField("20000");
     private final ComboBox<String> matcher = new ComboBox<>();
+    /** Feature-grid probe point: only the model's square spatial maps (SpatialFeatures#usable). */
+    private final ComboBox<String> point = new ComboBox<>();
     private final TextField n = new TextField("50");
     private final TextField k = new TextField("20");
     private final Button run = new Button("Classify query");
@@ -90,7 +100,7 @@ final class ChmcorrView implements PluginView {
     private final Button redo = new Button("Redo");
     private final Button study = new Button("Study mode…");
     private final Label studyProgress = new Label("No study running.");
-    private final Label status = new Label("Open a CNN model (e.g. sample:fashion-cnn) and classify a query.");
+    private final Label status = new Label("Open a CNN or ViT model (e.g. sample:fashion-cnn) and classify a query.");
     private final Label decision = new Label();
     private final VBox votes = new VBox(2);
     private final HBox knnRow = new HBox(6);
@@ -123,6 +133,7 @@ final class ChmcorrView implements PluginView {
         matcher.getItems().setAll("mnn", "sinkhorn");
         matcher.setValue("mnn");
         matcher.setId("chmcorr-matcher");
+        point.setId("chmcorr-point");
         n.setId("chmcorr-n");
         k.setId("chmcorr-k");
         run.setId("chmcorr-run");
@@ -175,6 +186,7 @@ final class ChmcorrView implements PluginView {
         int row = 0;
         row = addRow(form, row, "Query (fashion-test #)", queryIndex);
         row = addRow(form, row, "Gallery images", gallerySize);
+        row = addRow(form, row, "Feature point", point);
         row = addRow(form, row, "Matcher", matcher);
         row = addRow(form, row, "N (shortlist)", n);
         addRow(form, row, "K (vote)", k);
@@ -232,7 +244,7 @@ final class ChmcorrView implements PluginView {
 
         context.selectedImageProperty().addListener((o, a, sel) -> followSelection(sel));
         context.modelProperty().addListener((o, a, m) -> modelChanged(m));
-        if (Boolean.getBoolean(DEMO_PROPERTY)) {
+        if (demo()) {
             gallerySize.setText(Integer.toString(DEMO_GALLERY));
             queryIndex.getValueFactory().setValue(DEMO_QUERY);
         }
@@ -246,20 +258,22 @@ final class ChmcorrView implements PluginView {
         if (m == null) {
             return;
         }
+        point.getItems().setAll(SpatialFeatures.usable(m.model().manifest()).stream().map(l -> l.point().name()).toList());
         try {
-            SpatialFeatures.lastSpatialPoint(m.model().manifest());
+            point.setValue(SpatialFeatures.lastSpatialPoint(m.model().manifest()).name());
             status.setText("Model " + m.name() + ": press Classify query.");
         } catch (RuntimeException e) {
+            point.setValue(null);
             status.setText(e.getMessage());
             return;
         }
-        if (Boolean.getBoolean(DEMO_PROPERTY)) {
+        if (demo()) {
             classify();
         }
     }
 
     private void followSelection(ImageSelection sel) {
-        if (!Boolean.getBoolean(DEMO_PROPERTY) && sel != null && sel.dataset() != null && sel.dataset().reference().equals("sample:fashion-test")) {
+        if (!demo() && sel != null && sel.dataset() != null && sel.dataset().reference().equals("sample:fashion-test")) {
             queryIndex.getValueFactory().setValue(sel.index());
         }
     }
@@ -291,7 +305,8 @@ final class ChmcorrView implements PluginView {
             return;
         }
         int q = queryIndex.getValue();
-        String key = lm.location() + "|" + size + "|" + p;
+        String chosenPoint = point.getValue();
+        String key = lm.location() + "|" + chosenPoint + "|" + size + "|" + p;
         run.setDisable(true);
         status.setText("Running…");
         ChmcorrEngine ready = key.equals(engineKey) ? engine : null;
@@ -299,7 +314,7 @@ final class ChmcorrView implements PluginView {
         int gen = ++generation;
         pending = context.jobs().submit("CHM-Corr query #" + q, progress -> {
             ChmcorrEngine e = ready != null ? ready
-                    : ChmcorrEngine.load(lm.model(), GALLERY, size, QUERY_SET, p, progress);
+                    : ChmcorrEngine.load(lm.model(), chosenPoint, GALLERY, size, QUERY_SET, p, progress);
             progress.message("correspondences for " + p.shortlist() + " exemplars");
             return new Object[] {e, e.query(q)};
         }, res -> {
@@ -313,7 +328,7 @@ final class ChmcorrView implements PluginView {
             run.setDisable(false);
             if (then != null) {
                 then.accept((QueryEvidence) res[1]);
-            } else if (Boolean.getBoolean(DEMO_PROPERTY)) {
+            } else if (demo()) {
                 demoEdit();
             }
         });
@@ -382,6 +397,13 @@ final class ChmcorrView implements PluginView {
             SpatialFeatures.lastSpatialPoint(lm.model().manifest());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        if (p.point() != null) {
+            if (!point.getItems().contains(p.point())) {
+                throw new IllegalArgumentException("the open model has no CHM-Corr feature point '" + p.point() + "'; usable: "
+                        + point.getItems());
+            }
+            point.setValue(p.point());
         }
         qf.setValue(p.queryIndex());
         gallerySize.setText(Integer.toString(p.gallerySize()));
@@ -502,8 +524,10 @@ final class ChmcorrView implements PluginView {
             return null;
         }
         float[] w = map.weights();
+        String used = engine.classifier().features().point().name();
+        String defaultPoint = SpatialFeatures.lastSpatialPoint(engine.classifier().features().model().manifest()).name();
         return ChmcorrSessionParameters.ofDataSet(QUERY_SET, evidenceQuery, GALLERY, engine.classifier().gallery().size(),
-                engine.classifier().parameters(), map.isEmpty() ? null : w);
+                engine.classifier().parameters(), map.isEmpty() ? null : w).withPoint(used.equals(defaultPoint) ? null : used);
     }
 
     /**

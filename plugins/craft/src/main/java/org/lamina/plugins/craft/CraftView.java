@@ -33,13 +33,13 @@ import org.lamina.analysis.craft.CraftParameters;
 import org.lamina.analysis.craft.CraftReplay;
 import org.lamina.analysis.session.SessionDocument;
 import org.lamina.analysis.craft.CraftResult;
+import org.lamina.analysis.craft.Decomposition;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.SampleData;
 import org.lamina.analysis.export.Figure;
 import org.lamina.analysis.job.JobHandle;
 import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelManifest;
-import org.lamina.analysis.model.ProbePoint;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.plugins.api.FigureView;
 import org.lamina.plugins.api.FormControls;
@@ -86,6 +86,18 @@ final class CraftView implements PluginView {
     private final TextField images = field("" + CraftParameters.DEFAULT_IMAGES, "craft-images");
     private final TextField designs = field("32", "craft-designs");
     private final TextField seed = field("0", "craft-seed");
+    /** "auto" (NMF where activations are ≥ 0) or a {@link Decomposition} id. */
+    private final ComboBox<String> decomposition = new ComboBox<>();
+    /** "none" or a second decomposition to run on the same crops and show side by side. */
+    private final ComboBox<String> compareWith = new ComboBox<>();
+    private final TextField sparseAlpha = field("" + Decomposition.DEFAULT_SPARSE_ALPHA, "craft-sparse-alpha");
+    private final FigureView compareImportanceA;
+    private final FigureView compareCropsA;
+    private final FigureView compareImportanceB;
+    private final FigureView compareCropsB;
+    private final Label compareTitleA = new Label("Choose a second decomposition under \"Compare with\" and press Run.");
+    private final Label compareTitleB = new Label();
+    private final Tab compareTab = new Tab("Compare decompositions");
     private final Label validation = new Label();
     private final Label status = new Label("Open a model, pick a class and press Run.");
     private final ProgressBar progress = new ProgressBar(0);
@@ -112,9 +124,17 @@ final class CraftView implements PluginView {
      */
     private CraftParameters hidden = CraftParameters.defaults(0);
     private CraftResult result;
+    private CraftResult compared;
     private Dataset resultData;
     private int selectedImage;
     private boolean demoPending = Boolean.getBoolean(DEMO_PROPERTY);
+    /** System property of the screenshots' ViT pass. */
+    static final String VIT_DEMO_PROPERTY = "lamina.screenshots.vit";
+    static final String AUTO = "auto (NMF if ≥ 0)";
+    static final String NONE = "none";
+    private boolean vitDemoPending = Boolean.getBoolean(VIT_DEMO_PROPERTY);
+    private boolean showCompareWhenDone;
+    private TabPane tabsForDemo;
 
     CraftView(WorkbenchContext context) {
         this.context = context;
@@ -123,6 +143,20 @@ final class CraftView implements PluginView {
         composite = figureView(context.export(), "craft-composite");
         fidelity = figureView(context.export(), "craft-fidelity");
         subConcepts = figureView(context.export(), "craft-subconcepts");
+        compareImportanceA = figureView(context.export(), "craft-compare-a-importance");
+        compareCropsA = figureView(context.export(), "craft-compare-a-top-crops");
+        compareImportanceB = figureView(context.export(), "craft-compare-b-importance");
+        compareCropsB = figureView(context.export(), "craft-compare-b-top-crops");
+        decomposition.setId("craft-decomposition");
+        compareWith.setId("craft-compare");
+        compareTitleA.setId("craft-compare-title-a");
+        compareTitleB.setId("craft-compare-title-b");
+        decomposition.getItems().add(AUTO);
+        decomposition.getItems().addAll(Decomposition.ids());
+        decomposition.setValue(AUTO);
+        compareWith.getItems().add(NONE);
+        compareWith.getItems().addAll(Decomposition.ids());
+        compareWith.setValue(NONE);
         data.setId("craft-data");
         layer.setId("craft-layer");
         validation.setId("craft-validation");
@@ -160,7 +194,10 @@ final class CraftView implements PluginView {
         row = addRow(form, row, "Patch px", patch);
         row = addRow(form, row, "Images", images);
         row = addRow(form, row, "Designs", designs);
-        addRow(form, row, "Seed", seed);
+        row = addRow(form, row, "Seed", seed);
+        row = addRow(form, row, "Decomposition", decomposition);
+        row = addRow(form, row, "Sparse α", sparseAlpha);
+        addRow(form, row, "Compare with", compareWith);
         FormControls.messageLabels(validation, status, 230);
         progress.setMaxWidth(Double.MAX_VALUE);
         run.setMaxWidth(Double.MAX_VALUE);
@@ -176,8 +213,9 @@ final class CraftView implements PluginView {
         export.setOnAction(e -> exportWithDialog());
         Label heading = new Label("CRAFT concepts");
         heading.setStyle("-fx-font-weight: bold; -fx-font-size: 13px;");
-        Label about = new Label("Fel et al., CVPR 2023: NMF concepts of a class at a cut point, ranked by Sobol "
-                + "total indices. Click an image for its concept map. Right-click a figure to export it.");
+        Label about = new Label("Fel et al., CVPR 2023: concepts of a class at a cut point (NMF, or semi-NMF, PCA, "
+                + "k-means, sparse coding: Fel et al., NeurIPS 2023), ranked by Sobol total indices. Click an image for its "
+                + "concept map. Right-click a figure to export it.");
         about.setWrapText(true);
         about.setMaxWidth(230);
         about.setStyle("-fx-text-fill: #666; -fx-font-size: 11px;");
@@ -211,8 +249,20 @@ final class CraftView implements PluginView {
         VBox.setVgrow(subConcepts, Priority.ALWAYS);
         SplitPane treeTab = new SplitPane(tree, subBox);
         treeTab.setDividerPositions(0.25);
+        compareTitleA.setStyle("-fx-font-weight: bold;");
+        compareTitleB.setStyle("-fx-font-weight: bold;");
+        compareTitleA.setWrapText(true);
+        VBox sideA = new VBox(4, compareTitleA, compareImportanceA, compareCropsA);
+        VBox sideB = new VBox(4, compareTitleB, compareImportanceB, compareCropsB);
+        for (FigureView v : List.of(compareImportanceA, compareCropsA, compareImportanceB, compareCropsB)) {
+            VBox.setVgrow(v, Priority.ALWAYS);
+        }
+        SplitPane compareBox = new SplitPane(sideA, sideB);
+        compareBox.setDividerPositions(0.5);
+        compareTab.setContent(compareBox);
+        compareTab.setId("craft-compare-tab");
         TabPane tabs = new TabPane(new Tab("Image & concept map", imageTab), new Tab("Fidelity", fidelity),
-                new Tab("Concept tree", treeTab));
+                new Tab("Concept tree", treeTab), compareTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         tabs.setId("craft-tabs");
         SplitPane centre = new SplitPane(gallery, tabs);
@@ -222,7 +272,10 @@ final class CraftView implements PluginView {
         root.setCenter(centre);
         BorderPane.setMargin(centre, new Insets(6));
 
-        for (TextField f : List.of(rank, patch, images, designs, seed)) {
+        tabsForDemo = tabs;
+        decomposition.valueProperty().addListener((o, a, b) -> validate());
+        compareWith.valueProperty().addListener((o, a, b) -> validate());
+        for (TextField f : List.of(rank, patch, images, designs, seed, sparseAlpha)) {
             f.textProperty().addListener((o, a, b) -> validate());
         }
         target.valueProperty().addListener((o, a, b) -> validate());
@@ -241,13 +294,11 @@ final class CraftView implements PluginView {
         }
         ModelManifest mf = m.model().manifest();
         target.setChoices(List.of(), mf.labels());
-        List<String> points = new ArrayList<>();
-        for (ProbePoint p : mf.probePoints()) {
-            if (p.startable() && (p.shape().length == 1 || p.shape().length == 3)) {
-                points.add(p.name());
-            }
-        }
+        List<String> points = CraftAnalysis.cutPoints(mf);
         layer.getItems().setAll(points);
+        // ViT tokens (and other signed activations) have no NMF: offer semi-NMF, the nearest to it, by default;
+        // a CNN keeps "auto" (NMF on post-ReLU maps, refused with the alternatives otherwise).
+        decomposition.setValue(mf.patchGrid().isPresent() ? Decomposition.SEMI_NMF.id() : AUTO);
         subLayer.getItems().setAll(points);
         try {
             layer.setValue(CraftAnalysis.defaultLayer(mf));
@@ -257,10 +308,19 @@ final class CraftView implements PluginView {
             status.setText(e.getMessage());
         }
         validate();
-        if (demoPending && validate()) {
+        if (demoPending && !mf.patchGrid().isPresent() && validate()) {
             demoPending = false;
             images.setText(Integer.toString(DEMO_IMAGES));
             data.setValue("sample:fashion-test");
+            start();
+        } else if ((vitDemoPending || demoPending) && mf.patchGrid().isPresent() && validate()) {
+            demoPending = false;
+            // The ViT screenshot: semi-NMF against PCA on fashion-vit's patch tokens, the comparison shown.
+            vitDemoPending = false;
+            images.setText(Integer.toString(DEMO_IMAGES));
+            data.setValue("sample:fashion-test");
+            compareWith.setValue(Decomposition.PCA.id());
+            showCompareWhenDone = true;
             start();
         }
     }
@@ -272,7 +332,8 @@ final class CraftView implements PluginView {
 
     @Override
     public List<Figure> figures() {
-        return FigureView.shown(importance, topCrops, composite, fidelity, subConcepts);
+        return FigureView.shown(importance, topCrops, composite, fidelity, subConcepts, compareImportanceA, compareCropsA,
+                compareImportanceB, compareCropsB);
     }
 
     /**
@@ -313,6 +374,8 @@ final class CraftView implements PluginView {
         images.setText(Integer.toString(p.images()));
         designs.setText(Integer.toString(p.designs()));
         seed.setText(Long.toString(p.seed()));
+        decomposition.setValue(p.decomposition() == null ? AUTO : p.decomposition().id());
+        sparseAlpha.setText(Double.toString(p.sparseAlpha()));
         hidden = p;
         run.setText("Run");
         CraftParameters form = parameters(); // throws with the reason if the form does not take them
@@ -355,7 +418,27 @@ final class CraftView implements PluginView {
         return new CraftParameters(data.getValue() == null ? "" : data.getValue().trim(), layer.getValue(), cls,
                 parseInt("images", images.getText()), parseInt("rank", rank.getText()), parseInt("patch", patch.getText()),
                 parseInt("designs", designs.getText()), parseLong("seed", seed.getText()), hidden.alphaW(),
-                hidden.batchSize(), hidden.fidelity(), hidden.nmfSolver(), hidden.maxIter(), hidden.tol());
+                hidden.batchSize(), hidden.fidelity(), hidden.nmfSolver(), hidden.maxIter(), hidden.tol(),
+                chosenDecomposition(), parseDouble("sparse α", sparseAlpha.getText()));
+    }
+
+    private Decomposition chosenDecomposition() {
+        String v = decomposition.getValue();
+        return v == null || v.equals(AUTO) ? null : Decomposition.parse(v);
+    }
+
+    /** The second decomposition to compare with, or {@code null}. */
+    Decomposition comparison() {
+        String v = compareWith.getValue();
+        return v == null || v.equals(NONE) ? null : Decomposition.parse(v);
+    }
+
+    private static double parseDouble(String what, String text) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a number, got '" + text + "'");
+        }
     }
 
     private boolean validate() {
@@ -403,6 +486,7 @@ final class CraftView implements PluginView {
             return;
         }
         CraftParameters p = parameters();
+        Decomposition second = comparison();
         ProbeableModel model = context.modelProperty().get().model();
         run.setText("Cancel");
         status.setText("Starting…");
@@ -413,7 +497,10 @@ final class CraftView implements PluginView {
             s.message("loading " + p.data());
             Dataset d = SampleData.open(p.data(), model.manifest().input(), model.manifest().labels(), null);
             CraftResult r = CraftAnalysis.run(model, d, p, s);
-            return new Object[] {r, d};
+            // The comparison runs the same crops again with the other decomposition (same seed).
+            CraftResult other = second == null || second == r.parameters().decomposition() ? null
+                    : CraftAnalysis.run(model, d, p.withDecomposition(second), s);
+            return new Object[] {r, d, other};
         }, out -> {
             if (running != self[0]) {
                 return;
@@ -422,8 +509,10 @@ final class CraftView implements PluginView {
             run.setText("Run");
             CraftResult r = (CraftResult) out[0];
             show(r, (Dataset) out[1]);
+            showComparison(r, (CraftResult) out[2], (Dataset) out[1]);
+            // The decomposition actually used (auto resolves to nmf), so that a replay cannot pick another.
             context.session().record(CraftPlugin.ID, new SessionDocument.AnalysisEntry(CraftPlugin.ID, CraftReplay.METHOD,
-                    p.toMap(), summary(r)), false);
+                    p.withDecomposition(r.parameters().decomposition()).toMap(), summary(r)), false);
         });
         self[0] = handle;
         running = handle;
@@ -448,6 +537,7 @@ final class CraftView implements PluginView {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
         m.put("class", r.target().label());
         m.put("layer", r.layer());
+        m.put("decomposition", r.decomposition());
         m.put("images", Integer.toString(r.imageIndices().length));
         m.put("reconstructionError", String.format(Locale.ROOT, "%.4f", r.reconstructionError()));
         if (order.length > 0) {
@@ -493,11 +583,47 @@ final class CraftView implements PluginView {
         }
         drill.setDisable(subLayer.getItems().isEmpty());
         export.setDisable(false);
-        status.setText(String.format(Locale.ROOT, "%d concepts of %s at %s from %d images × %d crops; NMF error %.3f; %.1f s.",
+        status.setText(String.format(Locale.ROOT, "%d concepts of %s at %s from %d images × %d crops; %s error %.3f; %.1f s.",
                 r.rank(), r.target().label(), r.layer(), r.imageIndices().length, r.crops().cropsPerImage(),
-                r.reconstructionError(), r.stageSeconds().getOrDefault("total", 0.0)));
+                r.decomposition(), r.reconstructionError(), r.stageSeconds().getOrDefault("total", 0.0)));
         progress.setProgress(1);
         validate();
+    }
+
+    /**
+     * The comparison tab: concept importances and top crops of both decompositions side by side
+     * (same crops, same seed); without a second result, a hint.
+     */
+    void showComparison(CraftResult a, CraftResult b, Dataset d) {
+        compared = b;
+        if (b == null) {
+            compareTitleA.setText("Choose a second decomposition under \"Compare with\" and press Run.");
+            compareTitleB.setText("");
+            for (FigureView v : List.of(compareImportanceA, compareCropsA, compareImportanceB, compareCropsB)) {
+                v.setFigure(null);
+            }
+            return;
+        }
+        compareTitleA.setText(comparisonTitle(a));
+        compareTitleB.setText(comparisonTitle(b));
+        compareImportanceA.setFigure(CraftFigures.globalImportance(a));
+        compareCropsA.setFigure(CraftFigures.topCrops(a, d));
+        compareImportanceB.setFigure(CraftFigures.globalImportance(b));
+        compareCropsB.setFigure(CraftFigures.topCrops(b, d));
+        if (showCompareWhenDone && tabsForDemo != null) {
+            showCompareWhenDone = false;
+            tabsForDemo.getSelectionModel().select(compareTab);
+        }
+    }
+
+    private static String comparisonTitle(CraftResult r) {
+        return String.format(Locale.ROOT, "%s: relative error %.3f, %d iterations, %.2f s", r.decomposition(),
+                r.reconstructionError(), r.nmfIterations(), r.stageSeconds().getOrDefault("nmf", 0.0));
+    }
+
+    /** The comparison's second result, or {@code null}. */
+    CraftResult compared() {
+        return compared;
     }
 
     /** Shows image {@code slot}'s concept map and local importances. */

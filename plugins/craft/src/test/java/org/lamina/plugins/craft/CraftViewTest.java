@@ -102,7 +102,8 @@ class CraftViewTest {
         assertThat(context.recorded()).singleElement().satisfies(e -> {
             assertThat(e.plugin()).isEqualTo(CraftPlugin.ID);
             assertThat(e.method()).isEqualTo(org.lamina.analysis.craft.CraftReplay.METHOD);
-            assertThat(org.lamina.analysis.craft.CraftParameters.fromMap(e.parameters())).isEqualTo(fx(() -> view.parameters()));
+            assertThat(org.lamina.analysis.craft.CraftParameters.fromMap(e.parameters())).isEqualTo(fx(() -> view.parameters()
+                    .withDecomposition(org.lamina.analysis.craft.Decomposition.NMF)));
             assertThat(e.results()).containsEntry("layer", "relu2").containsEntry("images", "8").containsKey("topConcept");
         });
         assertThat(fx(() -> view.figures().stream().map(f -> f.name()).toList()))
@@ -180,6 +181,33 @@ class CraftViewTest {
         assertThat(fx(() -> view.result().target().label())).isEqualTo(model.manifest().labels().get(1));
         assertThat(context.recorded()).singleElement()
                 .satisfies(e -> assertThat(CraftParameters.fromMap(e.parameters())).isEqualTo(p));
+    }
+
+    /** Compare mode: a second decomposition on the same crops, shown side by side with its own importances. */
+    @Test
+    void compareShowsTwoDecompositionsSideBySide(FxRobot robot) throws Exception {
+        assertThat(fx(() -> robot.lookup("#craft-decomposition").queryComboBox().getItems()))
+                .contains("nmf", "semi-nmf", "pca", "kmeans", "sparse");
+        fx(() -> {
+            robot.lookup("#craft-data").queryComboBox().setValue("sample:fashion-test");
+            robot.lookup("#craft-rank").queryAs(TextField.class).setText("3");
+            robot.lookup("#craft-patch").queryAs(TextField.class).setText("12");
+            robot.lookup("#craft-images").queryAs(TextField.class).setText("4");
+            robot.lookup("#craft-designs").queryAs(TextField.class).setText("4");
+            robot.lookup("#craft-compare").queryComboBox().setValue("pca");
+            view.start();
+            return null;
+        });
+        waitFor(() -> fxQuietly(() -> view.compared() != null));
+        assertThat(fx(() -> view.result().decomposition())).isEqualTo("nmf");
+        assertThat(fx(() -> view.compared().decomposition())).isEqualTo("pca");
+        assertThat(fx(() -> view.compared().a().values())).containsExactly(fx(() -> view.result().a().values()));
+        assertThat(fx(() -> view.figures().stream().map(f -> f.name()).toList())).contains("craft-compare-a-importance",
+                "craft-compare-a-top-crops", "craft-compare-b-importance", "craft-compare-b-top-crops");
+        assertThat(fx(() -> robot.lookup("#craft-compare-title-b").queryAs(Label.class).getText())).startsWith("pca: relative error");
+        // The session records the primary run, with its decomposition.
+        assertThat(context.recorded()).singleElement().satisfies(e ->
+                assertThat(e.parameters()).containsEntry("decomposition", "nmf"));
     }
 
     private static void waitFor(BooleanSupplier condition) throws Exception {
