@@ -7,6 +7,8 @@
 #   LAMINA_BENCH_MODELS   models for the runner case (default sample:fashion-cnn,sample:fashion-vit)
 #   LAMINA_BENCH_BATCHES  batch sizes (default 1,32,256)
 #   LAMINA_BENCH_JAVA_OPTS extra JVM options for the Java side (e.g. -Dlamina.craft.pooledHead=false)
+#   LAMINA_BENCH_NP_STEPS / LAMINA_BENCH_NP_MEMORY  m and memory budget of case neuronpathvit (20 / 4g)
+#   LAMINA_BENCH_MIN_CALLS  fewest measured calls on the Python side (default 3; 1 for neuronpathvit, probewide)
 #   LAMINA_BENCH_WARMUP_S / LAMINA_BENCH_MEASURE_S  seconds of warm-up / measurement per case,
 #                         on both sides (default 2 / 3; craft 15 / 10: its Java side needs ~40
 #                         calls before C2 has compiled its loops, see bench/README.md)
@@ -19,6 +21,8 @@ models="${LAMINA_BENCH_MODELS:-sample:fashion-cnn,sample:fashion-vit}"
 batches="${LAMINA_BENCH_BATCHES:-1,32,256}"
 case "$name" in
   craft) warm_default=15; measure_default=10 ;;
+  # One call takes minutes (ViT-B/16 neuron path; probes on 1,000 × 100,352): no warm-up, one call a round.
+  neuronpathvit|probewide) warm_default=0; measure_default=1; export LAMINA_BENCH_MIN_CALLS="${LAMINA_BENCH_MIN_CALLS:-1}" ;;
   *) warm_default=2; measure_default=3 ;;
 esac
 export LAMINA_BENCH_WARMUP_S="${LAMINA_BENCH_WARMUP_S:-$warm_default}"

@@ -6,6 +6,8 @@ import time
 # Set by bench/compare.sh for both sides (Java: as many 1 s JMH iterations).
 WARMUP_SECONDS = float(os.environ.get("LAMINA_BENCH_WARMUP_S", "2"))
 MEASURE_SECONDS = float(os.environ.get("LAMINA_BENCH_MEASURE_S", "3"))
+# Cases whose one call takes minutes set 1 (bench/compare.sh).
+MIN_CALLS = int(os.environ.get("LAMINA_BENCH_MIN_CALLS", "3"))
 
 
 def sample_dir(model_arg):
@@ -15,7 +17,7 @@ def sample_dir(model_arg):
 
 
 def measure(fn):
-    """Mean ms per call of fn after WARMUP_SECONDS of warm-up, over MEASURE_SECONDS (at least 3 calls)."""
+    """Mean ms per call of fn after WARMUP_SECONDS of warm-up, over MEASURE_SECONDS (at least MIN_CALLS calls)."""
     end = time.perf_counter() + WARMUP_SECONDS
     while time.perf_counter() < end:
         fn()
@@ -25,5 +27,5 @@ def measure(fn):
         fn()
         calls += 1
         elapsed = time.perf_counter() - start
-        if elapsed >= MEASURE_SECONDS and calls >= 3:
+        if elapsed >= MEASURE_SECONDS and calls >= MIN_CALLS:
             return 1000.0 * elapsed / calls

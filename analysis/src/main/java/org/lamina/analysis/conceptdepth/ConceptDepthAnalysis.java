@@ -79,6 +79,8 @@ public final class ConceptDepthAnalysis {
             splits.put(c.name(), own);
         }
         boolean batched = p.solver() == ProbeSolver.LBFGS && !p.standardise();
+        // Which form Newton solved in at each point (primal when d ≤ training rows, else dual).
+        Map<String, String> forms = new LinkedHashMap<>();
         for (int k = 0; k < n; k++) {
             progress.checkCancelled();
             int d = features.dimensions()[k];
@@ -103,6 +105,10 @@ public final class ConceptDepthAnalysis {
                     Standardiser z = Standardiser.fit(xTrain, pc.trainRows.length, d);
                     xTrain = z.apply(xTrain, pc.trainRows.length);
                     xTest = z.apply(xTest, pc.testRows.length);
+                }
+                if (!batched) {
+                    forms.merge(points.get(k), LogisticProbe.form(pc.trainRows.length, d),
+                            (a, b) -> a.equals(b) ? a : "primal and dual");
                 }
                 LogisticProbe.Fit fit = batched ? fits[2 * ci]
                         : p.probe().fit(xTrain, pc.trainRows.length, d, pc.yTrain, device);
@@ -130,7 +136,12 @@ public final class ConceptDepthAnalysis {
         provenance.put("version", VERSION);
         provenance.put("probe", "L2 logistic regression, sklearn objective ½‖w‖² + C Σ log-loss, intercept unpenalised, "
                 + (batched ? "batched L-BFGS over all probes of a point" : "Newton's method with backtracking")
-                + ", float64 on DJL tensors");
+                + ", float64");
+        if (!batched) {
+            provenance.put("probeForm", forms);
+            provenance.put("probeFormRule", "primal Newton ((d+1)-dimensional) when d ≤ training rows n, else the same "
+                    + "Newton iteration in the n-dimensional dual (w = Xᵀα, Gram matrix X Xᵀ); same optimum");
+        }
         provenance.put("split", splitCount + " split(s), seeds " + p.seed()
                 + (splitCount > 1 ? " … " + (p.seed() + splitCount - 1) : "") + ", test fraction " + p.testFraction()
                 + (p.split() == SplitMode.REFERENCE

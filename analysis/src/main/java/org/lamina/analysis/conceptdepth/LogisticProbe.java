@@ -17,7 +17,10 @@ import org.lamina.analysis.linalg.DoubleLoops;
  * DJL tensors (so on the GPU when the manager is there); only the small (d+1)² Newton system is
  * solved on the Java side, by Cholesky ({@link CholeskySolver}), because libtorch's general
  * inverse costs tens of milliseconds even for d ≈ 100 on CPU. The problem is strictly convex, so
- * Newton reaches the optimum sklearn's L-BFGS approaches, in a handful of iterations. It stops
+ * Newton reaches the optimum sklearn's L-BFGS approaches, in a handful of iterations. When the
+ * features are wider than the rows (d &gt; n) the same Newton iteration runs in the n-dimensional
+ * dual form ({@link KernelLogisticNewton}: w = Xᵀα, Gram matrix X Xᵀ), so the cost follows
+ * min(n, d) ({@link #usesDual}). It stops
  * when the largest gradient component of sklearn's scaled objective f / (C n) is at most
  * {@code tol} (L-BFGS's {@code gtol} in sklearn 1.2) or after {@code maxIter} iterations.
  *
@@ -68,7 +71,24 @@ public record LogisticProbe(double c, int maxIter, double tol) {
         if (x.length != (long) n * d || y.length != n) {
             throw new IllegalArgumentException("features " + x.length + " values for " + n + " × " + d + ", labels " + y.length);
         }
+        if (usesDual(n, d)) {
+            return KernelLogisticNewton.fit(this, x, n, d, y, device);
+        }
         return device.isGpu() ? fitOnDjl(x, n, d, y, device) : fitInJava(x, n, d, y);
+    }
+
+    /**
+     * Whether {@link #fit} solves in the n-dimensional dual ({@link KernelLogisticNewton}: features
+     * wider than the rows, d &gt; n) rather than the (d+1)-dimensional primal; both reach the same
+     * optimum, the cost follows min(n, d).
+     */
+    public static boolean usesDual(int n, int d) {
+        return d > n;
+    }
+
+    /** {@code "dual"} or {@code "primal"}: the form {@link #fit} uses for n rows of d features (provenance). */
+    public static String form(int n, int d) {
+        return usesDual(n, d) ? "dual" : "primal";
     }
 
     /** Newton on DJL tensors (float64; the Newton system is solved in Java). */

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.Shape;
 
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.job.ProgressSink;
-import org.lamina.analysis.model.BatchPlanner;
 import org.lamina.analysis.model.EngineReport;
+import org.lamina.analysis.model.MemoryBudget;
 import org.lamina.analysis.model.ProbeableModel;
 
 import java.time.Instant;
@@ -85,8 +85,19 @@ public final class NeuronPathAnalysis {
         return out;
     }
 
-    /** Runs the study; reports one unit per image and stops between chunks when cancelled. */
+    /** {@link #run(ProbeableModel, Dataset, NeuronPathParameters, ProgressSink, long)} with the default memory budget. */
     public static NeuronPathResult run(ProbeableModel model, Dataset data, NeuronPathParameters p, ProgressSink progress) {
+        return run(model, data, p, progress, MemoryBudget.defaultBytes(model.device()));
+    }
+
+    /**
+     * Runs the study within {@code memoryBytes} ({@link PathSearch#rowsWithin} rows a scaled run;
+     * the results do not depend on it beyond float rounding). Progress counts scaled rows (image
+     * × step, × patch tokens in PATCH_SUM mode) of every gradient run, with a message naming the
+     * images, method, block and step; cancellation is checked before every run.
+     */
+    public static NeuronPathResult run(ProbeableModel model, Dataset data, NeuronPathParameters p, ProgressSink progress,
+                                       long memoryBytes) {
         FfnNeurons ffn = FfnNeurons.of(model.manifest(), p.tokenMode());
         if (p.topK() > ffn.width()) {
             throw new NeuronPathException("--top-k " + p.topK() + " is larger than the FFN width: " + ffn.points().get(0)
@@ -105,11 +116,11 @@ public final class NeuronPathAnalysis {
             }
         }
         int total = ids.size();
-        PathSearch search = new PathSearch(model, ffn, p.steps());
+        PathSearch search = PathSearch.withinBudget(model, ffn, p.steps(), memoryBytes);
         PathManipulation manip = new PathManipulation(model, ffn);
         List<PathMethod> methods = p.methods();
-        int chunk = chunkSize(model, p.steps());
-        progress.begin(total);
+        int chunk = chunkSize(search.rowBudget(), p.steps());
+        progress.begin(rowsPerImage(ffn, p) * total);
 
         int blocks = ffn.blocks();
         List<NeuronPathResult.ImageEntry> images = new ArrayList<>();
@@ -142,7 +153,9 @@ public final class NeuronPathAnalysis {
                     chunkIds[i] = ids.get(from + i);
                     targets[i] = data.label(chunkIds[i]);
                 }
-                progress.message(String.format(Locale.ROOT, "images %d–%d of %d", from + 1, to, total));
+                String context = String.format(Locale.ROOT, "images %d–%d of %d", from + 1, to, total);
+                progress.message(context);
+                search.reportTo(progress, context);
                 try (NDManager scope = mgr.newSubManager()) {
                     NDArray x = gather(scope, data, chunkIds, in.mean(), in.std());
                     CleanPass clean = search.clean(scope, x, targets);
@@ -187,7 +200,6 @@ public final class NeuronPathAnalysis {
                         jasPerBlock[from + i] = jasOut[i];
                     }
                 }
-                progress.advance(n);
             }
         }
 
@@ -223,6 +235,8 @@ public final class NeuronPathAnalysis {
         prov.put("seed", p.seed());
         prov.put("objective", "softmax probability of the image's label");
         prov.put("device", model.device().toString());
+        prov.put("memoryBudget", MemoryBudget.describe(memoryBytes));
+        prov.put("rowsPerRun", search.rowBudget());
         prov.put("engine", EngineReport.collect().getOrDefault("Engine", "?"));
         prov.put("djl", EngineReport.collect().getOrDefault("DJL", "?"));
         prov.put("timestamp", Instant.now().toString());
@@ -230,10 +244,21 @@ public final class NeuronPathAnalysis {
                 ffn.width(), images, methodResults, manipulations, stats, pruning, prov, cleanNeurons, jasPerBlock);
     }
 
-    /** Images per chunk: the gradient batch the memory budget allows, divided by m, at most 8. */
-    static int chunkSize(ProbeableModel model, int steps) {
-        int batch = BatchPlanner.batchSize(model.manifest(), true);
-        return Math.max(1, Math.min(8, batch / (2 * steps)));
+    /** Images per chunk: the rows of one scaled run divided by m, at least 1, at most 8. */
+    static int chunkSize(int rowsPerRun, int steps) {
+        return Math.max(1, Math.min(8, rowsPerRun / steps));
+    }
+
+    /** Scaled rows of one image over every gradient run (the progress units). */
+    static long rowsPerImage(FfnNeurons ffn, NeuronPathParameters p) {
+        long runs = ffn.blocks() + p.methods().size(); // JAS search at every block + a path score per method
+        if (p.methods().contains(PathMethod.IG)) {
+            runs += ffn.blocks();
+        }
+        if (p.methods().contains(PathMethod.INFLUENCE)) {
+            runs += 1;
+        }
+        return runs * p.steps() * ffn.rows();
     }
 
     /** Selected samples as one normalised batch {@code [n, *shape]}. */

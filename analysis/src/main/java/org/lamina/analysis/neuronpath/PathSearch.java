@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
+import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.model.BatchPlanner;
 import org.lamina.analysis.model.Objective;
+import org.lamina.analysis.model.ProbePoint;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.analysis.model.RunRequest;
 import org.lamina.analysis.model.Trace;
@@ -44,6 +47,11 @@ import java.util.SplittableRandom;
  * tokens as one neuron and divided by it, which favours channels whose sum is near 0.) The
  * (image, token) units of a chunk are batched into runs of at most {@link #rowBudget} rows, so a
  * patch-sum search costs (tokens − 1) × the CLS search in compute but not in memory.
+ *
+ * <p>Memory: the (unit, step) rows of all units are cut into runs of at most {@link #rowBudget}
+ * rows whatever m is ({@link #withinBudget} sizes them from a byte budget); only the neuron rows
+ * of each gradient are copied out of native memory, and per-run tensors are released with the
+ * run's manager scope. Cancellation is checked before every run.
  */
 public final class PathSearch {
 
@@ -51,16 +59,18 @@ public final class PathSearch {
     private final FfnNeurons ffn;
     private final int steps;
     private final int rowBudget;
+    private ProgressSink progress = ProgressSink.none();
+    private String prefix = "";
+    private String phase = "";
 
     /** A search with the default row budget (half the gradient batch the memory budget allows). */
     public PathSearch(ProbeableModel model, FfnNeurons ffn, int steps) {
-        this(model, ffn, steps, Math.max(1, org.lamina.analysis.model.BatchPlanner.batchSize(model.manifest(), true) / 2));
+        this(model, ffn, steps, Math.max(1, BatchPlanner.batchSize(model.manifest(), true) / 2));
     }
 
     /**
-     * @param rowBudget most rows (units × m) in one scaled run; a run always holds at least one
-     *                  unit's m rows (a unit is an image in CLS mode, an (image, patch token) in
-     *                  PATCH_SUM mode)
+     * @param rowBudget most rows (unit × step) in one scaled run; a unit's m steps may span runs
+     *                  (a unit is an image in CLS mode, an (image, patch token) in PATCH_SUM mode)
      */
     public PathSearch(ProbeableModel model, FfnNeurons ffn, int steps, int rowBudget) {
         if (steps < 2) {
@@ -74,6 +84,44 @@ public final class PathSearch {
         this.ffn = ffn;
         this.steps = steps;
         this.rowBudget = rowBudget;
+    }
+
+    /**
+     * A search whose scaled runs fit {@code budgetBytes} ({@link #rowsWithin}); e.g. ViT-B/16 (12
+     * blocks, 197 tokens, 3,072 neurons) gets 12 rows a run under 4 GiB, fashion-vit hundreds.
+     */
+    public static PathSearch withinBudget(ProbeableModel model, FfnNeurons ffn, int steps, long budgetBytes) {
+        return new PathSearch(model, ffn, steps, rowsWithin(model, ffn, budgetBytes));
+    }
+
+    /**
+     * Rows (unit × step) of one scaled run that fit {@code budgetBytes}: the budget less the
+     * weights (float32), divided by a row's cost — every probe point's activation kept for the
+     * backward plus its gradient ({@link BatchPlanner#bytesPerSample}, 3 floats a value) and, per
+     * block, the scale mask, the addend, the gradient leaf and its gradient (4 × tokens × width
+     * floats). At least 1.
+     */
+    public static int rowsWithin(ProbeableModel model, FfnNeurons ffn, long budgetBytes) {
+        long perRow = BatchPlanner.bytesPerSample(model.manifest(), true)
+                + 4L * ffn.blocks() * ffn.tokens() * ffn.width() * Float.BYTES;
+        long free = budgetBytes - model.parameterCount() * Float.BYTES;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, free / perRow));
+    }
+
+    /** Most rows (unit × step) in one scaled run. */
+    public int rowBudget() {
+        return rowBudget;
+    }
+
+    /**
+     * Reports every scaled run to {@code sink} ({@code advance} by its rows; a message naming the
+     * method, block and step, prefixed by {@code context}) and checks it for cancellation before
+     * each run.
+     */
+    public PathSearch reportTo(ProgressSink sink, String context) {
+        this.progress = sink;
+        this.prefix = context.isEmpty() ? "" : context + " · ";
+        return this;
     }
 
     public FfnNeurons neurons() {
@@ -92,9 +140,22 @@ public final class PathSearch {
         float[][][] neurons = new float[n][blocks][];
         float[] base = new float[n];
         int[] predicted = new int[n];
+        java.util.Set<String> startNames = new java.util.LinkedHashSet<>();
+        for (int l = 0; l < blocks; l++) {
+            String s = startPoint(l);
+            if (s != null) {
+                startNames.add(s);
+            }
+        }
+        java.util.Map<String, NDArray> starts = new java.util.LinkedHashMap<>();
         try (NDManager scope = mgr.newSubManager()) {
-            RunRequest.Builder b = RunRequest.fromInput(x).capture(ffn.points());
+            RunRequest.Builder b = RunRequest.fromInput(x).capture(ffn.points()).capture(startNames.toArray(String[]::new));
             try (Trace t = model.run(scope, b.build())) {
+                for (String s : startNames) {
+                    NDArray a = t.activation(s).duplicate();
+                    a.attach(mgr);
+                    starts.put(s, a);
+                }
                 float[] probs = t.logits().softmax(1).toFloatArray();
                 int classes = probs.length / n;
                 for (int i = 0; i < n; i++) {
@@ -112,7 +173,7 @@ public final class PathSearch {
                 }
             }
         }
-        return new CleanPass(rows, neurons, targets.clone(), base, predicted);
+        return new CleanPass(rows, neurons, targets.clone(), base, predicted, x, starts);
     }
 
     /**
@@ -129,7 +190,8 @@ public final class PathSearch {
         int[][][] paths = new int[n][blocks][];
         for (int l = 0; l < blocks; l++) {
             final int target = l;
-            float[][][][] g = scaledGradients(mgr, x, clean, l + 1, (i, u, b, k) -> b == target
+            phase = prefix + "JAS block " + (l + 1) + " of " + blocks;
+            float[][][][] g = scaledGradients(mgr, clean, 0, l + 1, (i, u, b, k) -> b == target
                     ? scaleAll(unitRow(clean, i, u, b), alpha(k)) : scaleNeurons(unitRow(clean, i, u, b), paths[i][b], alpha(k)));
             for (int i = 0; i < n; i++) {
                 double[] sum = new double[width];
@@ -176,7 +238,8 @@ public final class PathSearch {
         int n = clean.size();
         int blocks = ffn.blocks();
         int units = ffn.rows();
-        float[][][][] g = scaledGradients(mgr, x, clean, blocks,
+        phase = prefix + "path score";
+        float[][][][] g = scaledGradients(mgr, clean, 0, blocks,
                 (i, u, b, k) -> scaleNeurons(unitRow(clean, i, u, b), paths[i][b], alpha(k)));
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
@@ -226,7 +289,8 @@ public final class PathSearch {
         int[][][] out = new int[n][ffn.blocks()][];
         for (int l = 0; l < ffn.blocks(); l++) {
             final int target = l;
-            float[][][][] g = scaledGradients(mgr, x, clean, l + 1, (i, u, b, k) -> b == target
+            phase = prefix + "IG block " + (l + 1) + " of " + ffn.blocks();
+            float[][][][] g = scaledGradients(mgr, clean, l, l + 1, (i, u, b, k) -> b == target
                     ? scaleAll(unitRow(clean, i, u, b), alpha(k)) : null);
             for (int i = 0; i < n; i++) {
                 double[] sum = new double[width];
@@ -256,30 +320,61 @@ public final class PathSearch {
         checkTopK(topK);
         int n = clean.size();
         int m = steps;
-        try (NDManager scope = mgr.newSubManager()) {
-            NDArray rep = x.repeat(0, m);
-            float[] a = new float[n * m];
-            for (int r = 0; r < a.length; r++) {
-                a[r] = alpha(r % m);
-            }
-            long[] shape = rep.getShape().getShape();
-            long[] aShape = new long[shape.length];
-            Arrays.fill(aShape, 1);
-            aShape[0] = n * m;
-            NDArray scaled = rep.mul(scope.create(a, new ai.djl.ndarray.types.Shape(aShape)));
-            RunRequest.Builder b = RunRequest.fromInput(scaled).objective(Objective.classProbability(repeatTargets(clean.targets(), m)));
-            b.gradientAt(ffn.points().toArray(String[]::new));
-            int[][][] out = new int[n][ffn.blocks()][];
-            try (Trace t = model.run(scope, b.build())) {
-                for (int l = 0; l < ffn.blocks(); l++) {
-                    float[][] g = neuronGradients(t.gradient(ffn.points().get(l)), n, m);
-                    for (int i = 0; i < n; i++) {
-                        out[i][l] = topK(g[i], topK);
+        int blocks = ffn.blocks();
+        int rows = ffn.rows();
+        int width = ffn.width();
+        phase = prefix + "influence pattern";
+        float[][][] sums = new float[n][blocks][width];
+        // (image, step) rows, image-major, in runs of at most rowBudget rows.
+        for (int from = 0; from < n * m; from += rowBudget) {
+            progress.checkCancelled();
+            int batch = Math.min(rowBudget, n * m - from);
+            try (NDManager scope = mgr.newSubManager()) {
+                long[] image = new long[batch];
+                float[] a = new float[batch];
+                int[] targets = new int[batch];
+                for (int r = 0; r < batch; r++) {
+                    image[r] = (from + r) / m;
+                    a[r] = alpha((from + r) % m);
+                    targets[r] = clean.targets()[(int) image[r]];
+                }
+                NDArray rep = x.get(scope.create(image));
+                long[] aShape = new long[rep.getShape().dimension()];
+                Arrays.fill(aShape, 1);
+                aShape[0] = batch;
+                NDArray scaled = rep.mul(scope.create(a, new Shape(aShape)));
+                RunRequest.Builder b = RunRequest.fromInput(scaled).objective(Objective.classProbability(targets));
+                b.gradientAt(ffn.points().toArray(String[]::new));
+                try (Trace t = model.run(scope, b.build())) {
+                    for (int l = 0; l < blocks; l++) {
+                        float[] g = t.gradient(ffn.points().get(l))
+                                .get(new NDIndex(":, {}:{}, :", ffn.firstRow(), ffn.firstRow() + rows)).toFloatArray();
+                        for (int r = 0; r < batch; r++) {
+                            float[] s = sums[(int) image[r]][l];
+                            for (int t2 = 0; t2 < rows; t2++) {
+                                int at = (r * rows + t2) * width;
+                                for (int j = 0; j < width; j++) {
+                                    s[j] += g[at + j];
+                                }
+                            }
+                        }
                     }
                 }
             }
-            return out;
+            progress.advance((long) batch * rows);
+            progress.message(phase);
         }
+        int[][][] out = new int[n][blocks][];
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < blocks; l++) {
+                float[] g = sums[i][l];
+                for (int j = 0; j < width; j++) {
+                    g[j] /= m;
+                }
+                out[i][l] = topK(g, topK);
+            }
+        }
+        return out;
     }
 
     /** Baseline: K distinct random neurons per block, seeded per image (independent of chunking). */
@@ -316,56 +411,58 @@ public final class PathSearch {
 
     /**
      * The scaled runs of every (image, unit) with the given overwrites at blocks 0 … count−1 and
-     * the gradient there, batched into runs of at most {@link #rowBudget} rows (whole units of m
-     * rows); row (unit, k) overwrites only its unit's token. Returns per image, unit and block
-     * the gradients w.r.t. that token's neurons summed over the m steps ({@code [width]}; null for
-     * blocks left alone).
+     * the gradient there. The (unit, step) rows — unit-major, row (q, k) at q·m + k — are cut into
+     * runs of at most {@link #rowBudget} rows, so one unit's m steps may span several runs and a
+     * run's memory never depends on m (ViT-B/16 with m = 20 held every step of an image at once and
+     * peaked at 9.4 GB). Each run starts, with {@code run_from}, at the last startable point before
+     * the first block it overwrites (its clean value from {@link #clean}), so a run that leaves
+     * the first blocks alone (the IG baseline at block l) neither recomputes nor back-propagates
+     * through them. Row (unit, k) overwrites only its unit's token. Cancellation is checked and
+     * progress reported per run. Returns per image, unit and block the gradients w.r.t. that
+     * token's neurons summed over the m steps ({@code [width]}; null for blocks left alone); the
+     * sums do not depend on how the rows were cut (up to float rounding).
+     *
+     * @param firstBlock the first block any step overwrites (the run may start after the blocks before it)
      */
-    private float[][][][] scaledGradients(NDManager mgr, NDArray x, CleanPass clean, int count, StepValues values) {
+    private float[][][][] scaledGradients(NDManager mgr, CleanPass clean, int firstBlock, int count, StepValues values) {
         int n = clean.size();
         int m = steps;
         int units = ffn.rows();
         int width = ffn.width();
         int tokens = ffn.tokens();
-        int perRun = Math.max(1, rowBudget / m);
         float[][][][] out = new float[n][units][count][];
-        int total = n * units;
-        for (int from = 0; from < total; from += perRun) {
-            int to = Math.min(total, from + perRun);
-            int batch = (to - from) * m;
+        long totalRows = (long) n * units * m;
+        String start = startPoint(firstBlock);
+        for (long from = 0; from < totalRows; from += rowBudget) {
+            progress.checkCancelled();
+            int batch = (int) Math.min(rowBudget, totalRows - from);
             try (NDManager scope = mgr.newSubManager()) {
-                int[] imageOf = new int[to - from];
-                for (int q = 0; q < imageOf.length; q++) {
-                    imageOf[q] = (from + q) / units;
-                }
-                ai.djl.ndarray.NDList picked = new ai.djl.ndarray.NDList();
-                for (int i : imageOf) {
-                    picked.add(x.get(new NDIndex("{}:{}", i, i + 1)));
-                }
-                NDArray rows = ai.djl.ndarray.NDArrays.concat(picked, 0).repeat(0, m); // row (q, k) at q·m + k
+                int[] unitOf = new int[batch];   // flat unit index (image · units + u) of each row
+                int[] stepOf = new int[batch];
                 int[] targets = new int[batch];
+                float[] onehot = new float[batch * tokens];
                 for (int r = 0; r < batch; r++) {
-                    targets[r] = clean.targets()[imageOf[r / m]];
+                    long row = from + r;
+                    unitOf[r] = (int) (row / m);
+                    stepOf[r] = (int) (row % m);
+                    targets[r] = clean.targets()[unitOf[r] / units];
+                    onehot[r * tokens + ffn.firstRow() + unitOf[r] % units] = 1f;
                 }
-                RunRequest.Builder b = RunRequest.fromInput(rows).objective(Objective.classProbability(targets));
+                RunRequest.Builder b = (start == null ? RunRequest.fromInput(gatherInput(scope, clean, unitOf, units))
+                        : RunRequest.startingAt(start, gatherStart(scope, clean, start, unitOf, units)))
+                        .objective(Objective.classProbability(targets));
+                Shape shape = new Shape(batch, tokens, width);
+                NDArray token = scope.create(onehot, new Shape(batch, tokens, 1));
+                NDArray keep = token.broadcast(shape).neg().add(1f);
                 boolean[] used = new boolean[count];
-                for (int blk = 0; blk < count; blk++) {
-                    float[] mask = new float[batch * tokens * width];
-                    float[] add = new float[batch * tokens * width];
-                    Arrays.fill(mask, 1f);
+                for (int blk = firstBlock; blk < count; blk++) {
+                    float[] v = new float[batch * width];
                     boolean any = false;
-                    for (int q = 0; q < to - from; q++) {
-                        int i = imageOf[q];
-                        int u = (from + q) % units;
-                        int token = ffn.firstRow() + u;
-                        for (int k = 0; k < m; k++) {
-                            float[] v = values.at(i, u, blk, k);
-                            if (v == null) {
-                                continue;
-                            }
-                            int at = ((q * m + k) * tokens + token) * width;
-                            Arrays.fill(mask, at, at + width, 0f);
-                            System.arraycopy(v, 0, add, at, width);
+                    for (int r = 0; r < batch; r++) {
+                        int q = unitOf[r];
+                        float[] step = values.at(q / units, q % units, blk, stepOf[r]);
+                        if (step != null) {
+                            System.arraycopy(step, 0, v, r * width, width);
                             any = true;
                         }
                     }
@@ -374,56 +471,72 @@ public final class PathSearch {
                     }
                     used[blk] = true;
                     String point = ffn.points().get(blk);
-                    Shape shape = new Shape(batch, tokens, width);
-                    b.scale(point, scope.create(mask, shape)).perturb(point, scope.create(add, shape)).gradientAt(point);
+                    // Exactly the former dense mask and addend (1 − e_t and e_t ⊗ v), built in native memory
+                    // from [batch, tokens] and [batch, width] instead of two Java arrays of the full shape.
+                    NDArray add = token.mul(scope.create(v, new Shape(batch, 1, width)));
+                    b.scale(point, keep).perturb(point, add).gradientAt(point);
                 }
                 try (Trace t = model.run(scope, b.build())) {
-                    for (int blk = 0; blk < count; blk++) {
+                    for (int blk = firstBlock; blk < count; blk++) {
                         if (!used[blk]) {
                             continue;
                         }
-                        float[] g = t.gradient(ffn.points().get(blk)).toFloatArray();
-                        for (int q = 0; q < to - from; q++) {
-                            int token = ffn.firstRow() + (from + q) % units;
-                            float[] sum = new float[width];
-                            for (int k = 0; k < m; k++) {
-                                int at = ((q * m + k) * tokens + token) * width;
-                                for (int j = 0; j < width; j++) {
-                                    sum[j] += g[at + j];
-                                }
+                        // Only the neuron rows leave native memory.
+                        float[] g = t.gradient(ffn.points().get(blk))
+                                .get(new NDIndex(":, {}:{}, :", ffn.firstRow(), ffn.firstRow() + units)).toFloatArray();
+                        for (int r = 0; r < batch; r++) {
+                            int q = unitOf[r];
+                            float[][] slot = out[q / units][q % units];
+                            if (slot[blk] == null) {
+                                slot[blk] = new float[width];
                             }
-                            out[imageOf[q]][(from + q) % units][blk] = sum;
+                            float[] sum = slot[blk];
+                            int at = (r * units + q % units) * width;
+                            for (int j = 0; j < width; j++) {
+                                sum[j] += g[at + j];
+                            }
                         }
                     }
                 }
             }
+            progress.advance(batch);
+            progress.message(phase + String.format(java.util.Locale.ROOT, ", step %d of %d",
+                    Math.min(m, (int) ((from + batch - 1) % m) + 1), m));
         }
         return out;
     }
 
+    /** The input rows of the given units ({@code [batch, *input]}), from the clean pass's images. */
+    private NDArray gatherInput(NDManager scope, CleanPass clean, int[] unitOf, int units) {
+        return gatherRows(scope, clean.input(), unitOf, units);
+    }
+
+    private NDArray gatherStart(NDManager scope, CleanPass clean, String point, int[] unitOf, int units) {
+        return gatherRows(scope, clean.starts().get(point), unitOf, units);
+    }
+
+    private static NDArray gatherRows(NDManager scope, NDArray perImage, int[] unitOf, int units) {
+        long[] idx = new long[unitOf.length];
+        for (int r = 0; r < idx.length; r++) {
+            idx[r] = unitOf[r] / units;
+        }
+        return perImage.get(scope.create(idx));
+    }
+
     /**
-     * Per image, the step-mean gradient w.r.t. each neuron at block {@code blk} (influence
-     * pattern): the CLS row, or in PATCH_SUM mode the sum over the patch tokens.
+     * The last startable probe point before block {@code firstBlock}'s FFN point, or null when
+     * there is none (the run then starts from the input).
      */
-    private float[][] neuronGradients(NDArray grad, int n, int m) {
-        int rows = ffn.rows();
-        int width = ffn.width();
-        float[] g = grad.get(new NDIndex(":, {}:{}, :", ffn.firstRow(), ffn.firstRow() + rows)).toFloatArray();
-        float[][] out = new float[n][width];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < m; k++) {
-                int base = (i * m + k) * rows * width;
-                for (int t = 0; t < rows; t++) {
-                    for (int j = 0; j < width; j++) {
-                        out[i][j] += g[base + t * width + j];
-                    }
-                }
-            }
-            for (int j = 0; j < width; j++) {
-                out[i][j] /= m;
+    String startPoint(int firstBlock) {
+        var manifest = model.manifest();
+        int limit = manifest.probePoint(ffn.points().get(firstBlock)).index();
+        String best = null;
+        for (ProbePoint p : manifest.probePoints()) {
+            if (p.index() < limit && p.startable()) {
+                best = p.name();
             }
         }
-        return out;
+        return best;
     }
 
     private float alpha(int k) {

@@ -5,6 +5,7 @@ import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.data.SampleData;
 import org.lamina.analysis.job.AtomicOutput;
 import org.lamina.analysis.job.OutputFolder;
+import org.lamina.analysis.model.MemoryBudget;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.analysis.neuronpath.NeuronPathAnalysis;
@@ -84,6 +85,12 @@ final class NeuronPathCommand implements Runnable {
     @Option(names = "--dpi", defaultValue = "150", description = "PNG resolution in dots per inch, 72 … 1200. Default ${DEFAULT-VALUE}.")
     int dpi;
 
+    @Option(names = "--memory", paramLabel = "SIZE",
+            description = "Memory budget of the gradient runs, e.g. 4g, 512m (k/m/g = KiB/MiB/GiB): the integrated-gradient "
+                    + "steps are cut into runs that fit it, whatever --steps is; results do not depend on it. Default: on the "
+                    + "CPU half the available memory, between 512m and 4g; on a GPU half its free memory.")
+    String memory;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
 
@@ -114,6 +121,7 @@ final class NeuronPathCommand implements Runnable {
         // Validated before the model is opened; the data set is the model's own unless --data names one.
         new NeuronPathParameters(data == null ? "(the model's own)" : data, cls, images, steps, topK, base, seed, mode,
                 NeuronPathParameters.DEFAULT_PRUNING);
+        Long budget = memory == null ? null : MemoryBudget.parse(memory, "--memory");
         PrintStream err = System.err;
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
             String ref = ModelDataSets.testOr(data, m.manifest(), "--data");
@@ -123,7 +131,8 @@ final class NeuronPathCommand implements Runnable {
             try (OutputFolder folder = RunOutput.open(out, spec)) {
                 long t0 = System.nanoTime();
                 ConsoleProgress progress = new ConsoleProgress(err, "neuronpath", quiet);
-                NeuronPathResult r = NeuronPathAnalysis.run(m, d, p, progress);
+                long bytes = budget != null ? budget : MemoryBudget.defaultBytes(m.device());
+                NeuronPathResult r = NeuronPathAnalysis.run(m, d, p, progress, bytes);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 progress.finish();
                 Path dir = folder.directory();

@@ -60,6 +60,9 @@ class NeuronPathCommandTest {
         CliRun.Result base = CliRun.run("neuronpath", "sample:tiny-vit", "--data", "sample:fashion-test", "--baselines", "saliency", "--out", dir.toString());
         assertThat(base.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(base.err()).contains("unknown path method 'saliency'");
+        CliRun.Result mem = CliRun.run("neuronpath", "sample:tiny-vit", "--data", "sample:fashion-test", "--memory", "4x", "--out", dir.toString());
+        assertThat(mem.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(mem.err()).contains("--memory must be a size such as 4g");
     }
 
     /** A session with one neuron-path run (as the panel records it) replays into the CLI's figures. */
