@@ -12,6 +12,7 @@ Prints nothing but writes {"cases": {"<benchmark>|model=<m>|batch=<b>": mean ms 
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -64,9 +65,12 @@ def main():
                 return torch.autograd.grad(objective, leaf)[0]
 
             for name, fn in zip(CASES, (forward, capture_all, backward_to_point)):
+                if not re.fullmatch(os.environ.get("LAMINA_BENCH_CASES", ".*"), name):
+                    continue
                 results[f"{name}|model={model_arg}|batch={batch}"] = measure(fn)
     with open(args.out, "w") as f:
-        json.dump({"cases": results, "threads": args.threads, "torch": torch.__version__}, f, indent=1)
+        json.dump({"cases": results, "threads": args.threads, "torch": torch.__version__,
+                   "torchPath": os.path.dirname(torch.__file__)}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,12 @@ import ai.djl.engine.Engine;
 import ai.djl.util.Utils;
 import ai.djl.util.cuda.CudaUtils;
 
+import org.lamina.analysis.engine.TorchSelection;
+
 import java.lang.management.MemoryUsage;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the deep-learning engine looks like in this process, for the Engine dialog and bug
@@ -24,7 +27,21 @@ public final class EngineReport {
         Engine engine = ModelRuntime.engine();
         out.put("DJL", Engine.getDjlVersion());
         out.put("Engine", engine.getEngineName() + " " + engine.getVersion());
-        out.put("Natives directory", String.valueOf(Utils.getEngineCacheDir("pytorch")));
+        Optional<String> env = TorchSelection.environmentOverride();
+        if (env.isPresent()) {
+            out.put("libtorch", "from the environment: " + env.get() + " (wins over 'lamina torch use')");
+            out.put("Natives directory", System.getenv("PYTORCH_LIBRARY_PATH") == null ? String.valueOf(Utils.getEngineCacheDir("pytorch"))
+                    : System.getenv("PYTORCH_LIBRARY_PATH"));
+        } else if (ModelRuntime.installedTorch().isPresent()) {
+            TorchSelection t = ModelRuntime.installedTorch().get();
+            out.put("libtorch", "installed (lamina torch use): " + t.given());
+            out.put("Flavour", t.flavor() + ", " + t.abi() + " ABI");
+            out.put("Libraries", t.libDir().toString());
+            out.put("Natives directory", t.links() + " (links DJL loads)");
+        } else {
+            out.put("libtorch", "bundled (pytorch-native " + engine.getVersion() + "; 'lamina torch use PATH' picks another)");
+            out.put("Natives directory", String.valueOf(Utils.getEngineCacheDir("pytorch")));
+        }
         boolean cuda = CudaUtils.hasCuda();
         out.put("CUDA available", cuda ? "yes (CUDA " + CudaUtils.getCudaVersionString() + ")" : "no");
         int gpus = engine.getGpuCount();

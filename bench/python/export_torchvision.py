@@ -1,0 +1,34 @@
+#!/usr/bin/python3
+"""Exports a torchvision classifier with random weights (seeded) in Lamina's convention, for the
+`runner` case of bench/compare.sh: `export_torchvision.py resnet50 OUTDIR`. Never committed;
+compare.sh writes it into its temp folder (LAMINA_BENCH_MODELS=torchvision:resnet50)."""
+import os
+import sys
+
+import torch
+import torchvision
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
+from lamina_export import export  # noqa: E402
+
+KINDS = {"resnet18": "resnet", "resnet34": "resnet", "resnet50": "resnet", "resnet101": "resnet"}
+
+
+def main():
+    name, out = sys.argv[1], sys.argv[2]
+    if name not in KINDS:
+        raise SystemExit("export_torchvision.py: %s is not one of %s" % (name, sorted(KINDS)))
+    torch.manual_seed(0)
+    model = getattr(torchvision.models, name)(num_classes=1000)  # random weights: nothing is downloaded
+    model.eval()
+    mean, std = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+    x = torch.randn(2, 3, 224, 224)
+    export(model, out, name=name, kind=KINDS[name], input_shape=(3, 224, 224),
+           labels=["class %d" % i for i in range(1000)], mean=mean, std=std, reference_inputs=x,
+           description="torchvision %s, random weights (benchmark only)" % name,
+           command="bench/python/export_torchvision.py %s OUTDIR" % name)
+    print(out)
+
+
+if __name__ == "__main__":
+    main()
