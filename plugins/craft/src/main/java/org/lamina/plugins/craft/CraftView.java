@@ -606,14 +606,29 @@ final class CraftView implements PluginView {
         }
         compareTitleA.setText(comparisonTitle(a));
         compareTitleB.setText(comparisonTitle(b));
-        compareImportanceA.setFigure(CraftFigures.globalImportance(a));
-        compareCropsA.setFigure(CraftFigures.topCrops(a, d));
-        compareImportanceB.setFigure(CraftFigures.globalImportance(b));
-        compareCropsB.setFigure(CraftFigures.topCrops(b, d));
+        // Renamed so that "export every figure" writes the comparison beside, not over, the main figures.
+        compareImportanceA.setFigure(renamed(CraftFigures.globalImportance(a), "craft-compare-a-importance"));
+        compareCropsA.setFigure(renamed(CraftFigures.topCrops(a, d), "craft-compare-a-top-crops"));
+        compareImportanceB.setFigure(renamed(CraftFigures.globalImportance(b), "craft-compare-b-importance"));
+        compareCropsB.setFigure(renamed(CraftFigures.topCrops(b, d), "craft-compare-b-top-crops"));
         if (showCompareWhenDone && tabsForDemo != null) {
             showCompareWhenDone = false;
             tabsForDemo.getSelectionModel().select(compareTab);
         }
+    }
+
+    /** The same figure under another file name (a chart stays a chart, so the view keeps its interactive viewer). */
+    static org.lamina.analysis.export.Figure renamed(org.lamina.analysis.export.Figure f, String name) {
+        if (f instanceof org.lamina.analysis.export.ChartFigure c) {
+            return new org.lamina.analysis.export.ChartFigure(name, c.title(), c.chart(), c.aspectRatio(), c.data());
+        }
+        return new org.lamina.analysis.export.Figure() {
+            @Override public String name() { return name; }
+            @Override public String title() { return f.title(); }
+            @Override public double aspectRatio() { return f.aspectRatio(); }
+            @Override public void draw(java.awt.Graphics2D g, java.awt.geom.Rectangle2D area) { f.draw(g, area); }
+            @Override public org.lamina.analysis.export.FigureData data() { return f.data(); }
+        };
     }
 
     private static String comparisonTitle(CraftResult r) {

@@ -180,7 +180,9 @@ class CraftViewTest {
                 .contains("solver=accelerated", "maxIterations=40", "tolerance=0.001");
         assertThat(fx(() -> view.result().target().label())).isEqualTo(model.manifest().labels().get(1));
         assertThat(context.recorded()).singleElement()
-                .satisfies(e -> assertThat(CraftParameters.fromMap(e.parameters())).isEqualTo(p));
+                // The session records the decomposition actually used (NMF on these post-ReLU maps).
+                .satisfies(e -> assertThat(CraftParameters.fromMap(e.parameters()))
+                        .isEqualTo(p.withDecomposition(org.lamina.analysis.craft.Decomposition.NMF)));
     }
 
     /** Compare mode: a second decomposition on the same crops, shown side by side with its own importances. */
