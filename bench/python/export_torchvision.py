@@ -11,7 +11,10 @@ import torchvision
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
 from lamina_export import export  # noqa: E402
 
-KINDS = {"resnet18": "resnet", "resnet34": "resnet", "resnet50": "resnet", "resnet101": "resnet"}
+# "auto" (graph export) rather than the hand-written "resnet" kind: its references are computed
+# without oneDNN, whose convolution input gradients on Debian's torch 1.13 here are ~1 % off and
+# failed the export's own check (grad.input 6.9e-6 vs tolerance 1.0e-6 on resnet50)
+KINDS = {"resnet18": "auto", "resnet34": "auto", "resnet50": "auto", "resnet101": "auto"}
 
 
 def main():
