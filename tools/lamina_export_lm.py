@@ -840,6 +840,8 @@ def export_hf(hf_dir: str, out_dir: str, *, name: Optional[str] = None, prompts:
         json.dump(meta, f, indent=2, ensure_ascii=False)
         f.write("\n")
 
+    # reload and reproduce the npz without the in-memory copies (peak memory: one model, not two)
+    del scripted, eager, tr, te
     check_exported_lm(out_dir)
     return pt_path
 
