@@ -522,5 +522,67 @@ class SafetensorsTest(unittest.TestCase):
         self.assertEqual(ref["lengths"].tolist(), [4, 2])
 
 
+class HuggingFaceCheckTest(unittest.TestCase):
+    """The export's comparison with transformers, exercised with a stand-in ``transformers`` module
+    (transformers is not installed here) whose model returns the numpy reference's logits."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="lamina-hf-test-")
+        self.src = os.path.join(self.tmp, "gemma")
+        self.cfg, self.w = FX.make("gemma", self.src)
+        self.saved = sys.modules.get("transformers")
+
+    def tearDown(self):
+        if self.saved is None:
+            sys.modules.pop("transformers", None)
+        else:
+            sys.modules["transformers"] = self.saved
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _fake(self, offset):
+        import types
+        test = self
+
+        class _Out:
+            def __init__(self, logits):
+                self.logits = logits
+
+        class _Model:
+            def eval(self):
+                return self
+
+            def __call__(self, input_ids):
+                rows = [np_reference("gemma", test.cfg, test.w, r)["logits"] for r in input_ids.numpy()]
+                return _Out(torch.from_numpy(np.stack(rows)) + offset)
+
+        class AutoModelForCausalLM:
+            @staticmethod
+            def from_pretrained(path, torch_dtype=None):
+                test.assertEqual(path, test.src)
+                return _Model()
+
+        mod = types.ModuleType("transformers")
+        mod.AutoModelForCausalLM = AutoModelForCausalLM
+        sys.modules["transformers"] = mod
+
+    def test_match_is_recorded(self):
+        self._fake(0.0)
+        out = os.path.join(self.tmp, "out")
+        LM.export_hf(self.src, out)
+        ref = np.load(os.path.join(out, "reference-outputs.npz"))
+        self.assertIn("hf_max_abs_diff", ref.files)
+        self.assertLess(float(ref["hf_max_abs_diff"]), 1e-4)
+        self.assertGreater(float(ref["hf_max_abs_diff"]), 0.0)  # float32 vs float64: not bit-equal
+        with open(os.path.join(out, "model.json")) as f:
+            self.assertAlmostEqual(json.load(f)["checks"]["hfMaxAbsDiff"], float(ref["hf_max_abs_diff"]))
+
+    def test_mismatch_is_refused(self):
+        self._fake(0.01)  # far above 1e-4 x max|logit|
+        out = os.path.join(self.tmp, "out")
+        with self.assertRaisesRegex(LM.ExportError, "differ from transformers"):
+            LM.export_hf(self.src, out)
+        self.assertFalse(os.path.exists(os.path.join(out, "model.pt")))
+
+
 if __name__ == "__main__":
     unittest.main()
