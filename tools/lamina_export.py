@@ -205,7 +205,7 @@ from torch import Tensor, nn
 from torch.fx.passes.shape_prop import ShapeProp
 
 __all__ = ["export", "wrap", "check_exported", "SimpleViT", "build_fixtures", "export_torchvision",
-           "GraphExportError"]
+           "GraphExportError", "export_hf"]
 
 TOOL_PATH = "tools/lamina_export.py"
 RANDOM_NOTE = "random weights \u2014 a test fixture, not a trained model"
@@ -1775,6 +1775,25 @@ def selftest() -> None:
 
 
 # --------------------------------------------------------------------------
+# Causal language models (tools/lamina_export_lm.py)
+# --------------------------------------------------------------------------
+
+def _lm():
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import lamina_export_lm
+    return lamina_export_lm
+
+
+def export_hf(hf_dir: str, out_dir: str, **kwargs) -> str:
+    """Exports a Hugging Face decoder LM folder (gpt2, llama, mistral, qwen2,
+    gemma) as a ``kind: "causal-lm"`` model; see tools/lamina_export_lm.py
+    (``export_hf``) for the keyword arguments.  Returns the path of model.pt."""
+    return _lm().export_hf(hf_dir, out_dir, **kwargs)
+
+
+# --------------------------------------------------------------------------
 # CLI
 # --------------------------------------------------------------------------
 
@@ -1805,8 +1824,15 @@ def main(argv: Optional[List[str]] = None) -> int:
                     help="modules torch.fx should not trace into (kept opaque; no points inside)")
     tv.add_argument("--inputs", type=int, default=2, help="number of reference inputs, 1..8 (default 2)")
     tv.add_argument("--name", help="model name in model.json (default: ARCH)")
+    lamina_export_lm = _lm()  # the causal-LM exporter (Hugging Face checkpoints)
+    lamina_export_lm.add_cli(sub)
     args = ap.parse_args(argv)
 
+    if args.cmd == "hf":
+        if from_cli and os.environ.get("PYTHONHASHSEED") != "0":
+            # byte-identical model.pt on reruns (see "fixtures" below)
+            os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, PYTHONHASHSEED="0"))
+        return lamina_export_lm.run_cli(args, argv)
     if args.cmd == "fixtures":
         if from_cli:
             # TorchScript serialises some class constants in set order, which
