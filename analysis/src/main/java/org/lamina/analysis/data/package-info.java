@@ -5,5 +5,7 @@
  * map file ({@link org.lamina.analysis.data.ClassFolderMapping}), and a model's default data sets
  * are the ones its manifest records ({@link org.lamina.analysis.data.ModelDataSets}). Bad files
  * get errors that name the file, the line and what is wrong with it; text files must be UTF-8.
+ * Text data sets for language models ({@link org.lamina.analysis.data.TextDataset}) are a
+ * {@code .txt} file (one item per line) or a {@code .csv} file {@code text,label}.
  */
 package org.lamina.analysis.data;

@@ -80,11 +80,13 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
     @Override
     public final Trace run(NDManager resultManager, RunRequest request) {
         int startIndex = validate(request);
+        long seq = sequenceLength(request);
         boolean withGradient = request.needsGradient();
         boolean previousGradMode = JniUtils.isGradMode();
         try (NDManager scope = modelManager.newSubManager(device)) {
             JniUtils.setGradMode(withGradient);
-            NDArray x = copyIn(request.input(), scope);
+            NDArray x = startIndex < 0 && manifest.isCausalLm() ? copyIds(request.input(), scope)
+                    : copyIn(request.input(), scope);
             if (request.inputGradient()) {
                 x.setRequiresGradient(true);
             }
@@ -113,7 +115,7 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
                     gradientLeaves.put(p, x);
                     continue;
                 }
-                NDArray zero = scope.zeros(new Shape(batchShape(request.batchSize(), manifest.probePoint(p))),
+                NDArray zero = scope.zeros(new Shape(batchShape(request.batchSize(), manifest.probePoint(p), seq)),
                         DataType.FLOAT32, device);
                 zero.setRequiresGradient(true);
                 gradientLeaves.put(p, zero);
@@ -127,6 +129,12 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
             NDArray logits = outputs.get(LOGITS);
             if (logits == null) {
                 throw new ModelException(manifest.name() + ": the model returned no \"logits\"");
+            }
+            TokenReadout readout = request.readout();
+            if (readout != null) {
+                // Logits are [B, S, V]: the sequence is axis 1. Read before the objective, so
+                // "probability of token t next" is an objective like any class probability.
+                logits = readout.apply(logits, 1);
             }
             NDArray objective = null;
             if (request.objective() != null) {
@@ -148,6 +156,9 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
                 if (request.captureAll() || request.capture().contains(p.name())) {
                     NDArray a = outputs.get(p.name());
                     if (a != null) {
+                        if (readout != null && p.perToken()) {
+                            a = readout.apply(a, p);
+                        }
                         captured.put(p.name(), handOver(a, resultManager));
                     }
                 }
@@ -191,8 +202,43 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
         return c;
     }
 
-    private static long[] batchShape(long batch, ProbePoint p) {
-        long[] s = p.shape();
+    /**
+     * Ids stay integers (int64, what an embedding takes); any other input is float32. Ids outside
+     * the vocabulary are refused here, where the message can say so, not deep in the embedding.
+     */
+    private NDArray copyIds(NDArray a, NDManager scope) {
+        if (!a.getDataType().isInteger()) {
+            throw new ModelException("model '" + manifest.name() + "' takes token ids (int64), got " + a.getDataType());
+        }
+        long[] ids = a.toType(DataType.INT64, false).toLongArray();
+        int vocab = manifest.languageModel().vocabSize();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw new ModelException("token id " + ids[i] + " (row " + i / a.getShape().get(1) + ", position "
+                        + i % a.getShape().get(1) + ") is outside the vocabulary 0 … " + (vocab - 1) + " of model '"
+                        + manifest.name() + "'");
+            }
+        }
+        NDArray c = scope.create(ids, a.getShape()).toDevice(device, false);
+        c.attach(scope);
+        return c;
+    }
+
+    /** The sequence length of a language model's run (0 for other models). */
+    private long sequenceLength(RunRequest request) {
+        if (!manifest.isCausalLm()) {
+            return 0;
+        }
+        long[] got = request.input().getShape().getShape();
+        if (request.startAt() == null) {
+            return got[1];
+        }
+        int axis = manifest.probePoint(request.startAt()).sequenceAxis();
+        return axis < 0 ? 0 : got[axis + 1];
+    }
+
+    private static long[] batchShape(long batch, ProbePoint p, long seq) {
+        long[] s = p.shapeFor(seq);
         long[] out = new long[s.length + 1];
         out[0] = batch;
         System.arraycopy(s, 0, out, 1, s.length);
@@ -206,6 +252,9 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
         int startIndex = -1;
         long[] expected;
         String what;
+        if (manifest.isCausalLm()) {
+            return validateTokens(request);
+        }
         if (request.startAt() == null) {
             long[] in = manifest.input().shape();
             expected = new long[in.length + 1];
@@ -219,7 +268,7 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
                         + manifest.probePoints().stream().filter(ProbePoint::startable).map(ProbePoint::name).toList());
             }
             startIndex = p.index();
-            expected = batchShape(got.length > 0 ? got[0] : 0, p);
+            expected = batchShape(got.length > 0 ? got[0] : 0, p, 0);
             what = "start point '" + p.name() + "'";
         }
         expected[0] = got.length > 0 ? got[0] : -1;
@@ -229,9 +278,65 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
                     + " but got " + x.getShape());
         }
         long batch = got[0];
-        checkPointTensors(request.replacements(), batch, "replacement");
-        checkPointTensors(request.perturbations(), batch, "perturbation");
-        checkPointTensors(request.scales(), batch, "scale");
+        if (request.readout() != null) {
+            throw new ModelException("a token read-out applies to language models only; model '" + manifest.name()
+                    + "' is a " + manifest.kind() + " model");
+        }
+        checkRest(request, startIndex, batch, 0);
+        return startIndex;
+    }
+
+    /**
+     * A language model's run: ids {@code [B, S]} (1 ≤ S ≤ maxLength) or a start activation whose
+     * sequence axis gives S; every point tensor and the read-out follow that S.
+     */
+    private int validateTokens(RunRequest request) {
+        long[] got = request.input().getShape().getShape();
+        int maxLength = manifest.languageModel().maxLength();
+        int startIndex = -1;
+        long seq;
+        if (request.startAt() == null) {
+            if (got.length != 2 || got[0] < 1 || got[1] < 1) {
+                throw new ModelException("wrong input shape for language model '" + manifest.name()
+                        + "': expected token ids [batch, seq] but got " + request.input().getShape());
+            }
+            if (request.inputGradient()) {
+                throw new ModelException("token ids have no gradient; ask for the gradient at the probe point \"embed\" "
+                        + "of model '" + manifest.name() + "' instead");
+            }
+            seq = got[1];
+        } else {
+            ProbePoint p = manifest.probePoint(request.startAt());
+            if (!p.startable()) {
+                throw new ModelException("a run cannot start at '" + p.name() + "' in model '" + manifest.name()
+                        + "'; startable points: "
+                        + manifest.probePoints().stream().filter(ProbePoint::startable).map(ProbePoint::name).toList());
+            }
+            startIndex = p.index();
+            int axis = p.sequenceAxis();
+            seq = axis >= 0 && got.length > axis + 1 ? got[axis + 1] : -1;
+            long[] expected = batchShape(got.length > 0 ? got[0] : 1, p, seq);
+            if (!Arrays.equals(got, expected) || got[0] < 1 || seq < 1) {
+                throw new ModelException("wrong start point '" + p.name() + "' shape for model '" + manifest.name()
+                        + "': expected [batch, " + Arrays.toString(p.shape()).replace("[", "").replace("-1", "seq")
+                        + " but got " + request.input().getShape());
+            }
+        }
+        if (seq > maxLength) {
+            throw new ModelException("sequence of " + seq + " tokens is longer than model '" + manifest.name()
+                    + "' takes (input.maxLength " + maxLength + ")");
+        }
+        if (request.readout() != null) {
+            request.readout().check(got[0], seq);
+        }
+        checkRest(request, startIndex, got[0], seq);
+        return startIndex;
+    }
+
+    private void checkRest(RunRequest request, int startIndex, long batch, long seq) {
+        checkPointTensors(request.replacements(), batch, seq, "replacement");
+        checkPointTensors(request.perturbations(), batch, seq, "perturbation");
+        checkPointTensors(request.scales(), batch, seq, "scale");
         for (String p : request.capture()) {
             manifest.probePoint(p);
         }
@@ -247,13 +352,12 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
                 throw new ModelException("cannot replace '" + p + "': the run starts later, at '" + request.startAt() + "'");
             }
         }
-        return startIndex;
     }
 
-    private void checkPointTensors(Map<String, NDArray> tensors, long batch, String what) {
+    private void checkPointTensors(Map<String, NDArray> tensors, long batch, long seq, String what) {
         for (var e : tensors.entrySet()) {
             ProbePoint p = manifest.probePoint(e.getKey());
-            long[] expected = batchShape(batch, p);
+            long[] expected = batchShape(batch, p, seq);
             long[] got = e.getValue().getShape().getShape();
             if (!Arrays.equals(expected, got)) {
                 throw new ModelException(what + " for '" + p.name() + "' has shape " + e.getValue().getShape()

@@ -39,6 +39,10 @@ public final class ManifestCheck {
     /** Refuses {@code model} when its manifest says something its network does not do. */
     public static void check(ProbeableModel model) {
         ModelManifest mf = model.manifest();
+        if (mf.isCausalLm()) {
+            checkLanguageModel(model);
+            return;
+        }
         String where = mf.manifestFile().toString();
         long[] input = mf.input().shape();
         try (NDManager nm = NDManager.newBaseManager(model.device())) {
@@ -73,6 +77,53 @@ public final class ManifestCheck {
                         + logits[1] + " logits");
             }
             checkPatchGrid(mf, where);
+            checkStartable(model, full, where, nm);
+        }
+    }
+
+    /** Ids of the open-time check of a language model: BOS (or pad) then pad ids, at most 4 tokens. */
+    static final int LM_CHECK_LENGTH = 4;
+
+    /**
+     * A language model's check: one forward of a short id sequence (batch 1, {@link #LM_CHECK_LENGTH}
+     * tokens or {@code maxLength} if shorter) must give every probe point its per-row shape with
+     * {@code -1} as that length, logits {@code [1, S, vocabSize]}, and runs started at startable
+     * points must give the same logits.
+     */
+    private static void checkLanguageModel(ProbeableModel model) {
+        ModelManifest mf = model.manifest();
+        LanguageModelSpec lm = mf.languageModel();
+        String where = mf.manifestFile().toString();
+        int seq = Math.min(LM_CHECK_LENGTH, lm.maxLength());
+        long[] ids = new long[seq];
+        java.util.Arrays.fill(ids, lm.tokenizer().padId());
+        ids[0] = lm.tokenizer().bosId().orElse(lm.tokenizer().padId());
+        try (NDManager nm = NDManager.newBaseManager(model.device())) {
+            NDArray x = nm.create(ids, new Shape(1, seq));
+            Trace full;
+            try {
+                full = model.run(nm, RunRequest.fromInput(x).captureAll().build());
+            } catch (RuntimeException e) {
+                throw new ModelException(where + ": the model does not run on token ids [1, " + seq + "] (input.kind \"tokens\"): "
+                        + reason(e), e);
+            }
+            for (ProbePoint p : mf.probePoints()) {
+                NDArray a = full.activations().get(p.name());
+                String field = "probePoints[" + p.index() + "] \"" + p.name() + "\"";
+                if (a == null) {
+                    throw new ModelException(where + ": " + field + " is not among the activations the model gives");
+                }
+                long[] got = withoutBatch(a.getShape());
+                if (!Arrays.equals(got, p.shapeFor(seq))) {
+                    throw new ModelException(where + ": " + field + " shape " + Arrays.toString(p.shape())
+                            + " (-1 = sequence length) but the model gives " + Arrays.toString(got) + " for " + seq + " tokens");
+                }
+            }
+            long[] logits = full.logits().getShape().getShape();
+            if (!Arrays.equals(logits, new long[] {1, seq, lm.vocabSize()})) {
+                throw new ModelException(where + ": input.vocabSize is " + lm.vocabSize() + " but the model gives logits of shape "
+                        + Arrays.toString(logits) + " for ids [1, " + seq + "]; expected [1, " + seq + ", " + lm.vocabSize() + "]");
+            }
             checkStartable(model, full, where, nm);
         }
     }

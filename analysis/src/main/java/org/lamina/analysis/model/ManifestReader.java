@@ -77,9 +77,27 @@ public final class ManifestReader {
         checkWeightsFile(weights);
         Path dir = file.getParent();
         String architecture = text(root, "architecture");
-        ModelManifest.InputSpec input = input(root);
-        List<String> labels = labels(root);
-        List<ProbePoint> points = probePoints(root);
+        LanguageModelSpec lm = null;
+        JsonNode kind = root.get("kind");
+        if (kind != null && !kind.isNull()) {
+            if (!kind.isTextual() || !Set.of("image", LanguageModelSpec.KIND).contains(kind.asText())) {
+                throw error("kind", "\"image\" (or absent) or \"" + LanguageModelSpec.KIND + "\", got " + kind);
+            }
+            if (kind.asText().equals(LanguageModelSpec.KIND)) {
+                if (!format.equals(ModelManifest.FORMAT_TORCHSCRIPT)) {
+                    throw error("format", "\"torchscript\" for a \"causal-lm\" model, got \"" + format + "\"");
+                }
+                lm = LanguageModelFields.read(root, file, this::error);
+            }
+        }
+        ModelManifest.InputSpec input = lm != null
+                ? new ModelManifest.InputSpec(new long[] {lm.maxLength()}, new float[] {0f}, new float[] {1f})
+                : input(root);
+        List<String> labels = lm != null ? List.of() : labels(root);
+        List<ProbePoint> points = probePoints(root, lm != null);
+        if (lm != null) {
+            LanguageModelFields.checkPoints(lm, points, this::error);
+        }
         Optional<int[]> patchGrid = Optional.empty();
         if (root.has("patchGrid") && !root.get("patchGrid").isNull()) {
             long[] grid = positiveInts(root.get("patchGrid"), "patchGrid");
@@ -103,7 +121,7 @@ public final class ManifestReader {
             training.putAll(m);
         }
         return new ModelManifest(dir, name, description, format, weights, architecture, input,
-                List.copyOf(labels), List.copyOf(points), patchGrid, network, training);
+                List.copyOf(labels), List.copyOf(points), patchGrid, network, training, lm);
     }
 
     /**
@@ -236,7 +254,7 @@ public final class ManifestReader {
         return labels;
     }
 
-    private List<ProbePoint> probePoints(JsonNode root) {
+    private List<ProbePoint> probePoints(JsonNode root, boolean perToken) {
         JsonNode node = root.get("probePoints");
         if (node == null || !node.isArray() || node.isEmpty()) {
             throw error("probePoints", "a non-empty list of {\"name\", \"shape\", \"startable\"}");
@@ -260,7 +278,8 @@ public final class ManifestReader {
             if (!seen.add(pointName)) {
                 throw error(field + ".name", "a unique name; \"" + pointName + "\" appears twice");
             }
-            long[] shape = positiveInts(p.get("shape"), field + ".shape");
+            long[] shape = perToken ? tokenShape(p.get("shape"), field + ".shape")
+                    : positiveInts(p.get("shape"), field + ".shape");
             JsonNode s = p.get("startable");
             if (s != null && !s.isBoolean()) {
                 throw error(field + ".startable", "true or false");
@@ -295,6 +314,22 @@ public final class ManifestReader {
         return out;
     }
 
+    /** A language model's per-row shape: positive integers, {@code -1} for the sequence length. */
+    private long[] tokenShape(JsonNode n, String field) {
+        if (n == null || !n.isArray() || n.isEmpty()) {
+            throw error(field, "a list of positive integers and -1 (the sequence length), e.g. [-1, 768]");
+        }
+        long[] out = new long[n.size()];
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode v = n.get(i);
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || (v.asLong() <= 0 && v.asLong() != -1)) {
+                throw error(field, "a list of positive integers and -1 (the sequence length), got " + n);
+            }
+            out[i] = v.asLong();
+        }
+        return out;
+    }
+
     private float[] floats(JsonNode n, String field) {
         if (n == null || !n.isArray() || n.isEmpty()) {
             throw error(field, "a non-empty list of numbers");
@@ -309,7 +344,7 @@ public final class ManifestReader {
         return out;
     }
 
-    private ModelException error(String field, String expected) {
+    ModelException error(String field, String expected) {
         return new ModelException(file + ": field '" + field + "' must be " + expected);
     }
 }

@@ -26,6 +26,10 @@ import java.util.Optional;
  * @param network     architecture parameters of a built-in DJL network ({@code djl} format),
  *                    otherwise {@code null}
  * @param training    free-form provenance of training (accuracy, command, seed), may be empty
+ * @param languageModel the causal-LM fields of a {@code "kind": "causal-lm"} manifest, {@code null}
+ *                    for an image (or vector) model; such a model has no {@code labels} (its
+ *                    classes are the vocabulary) and its {@code input} is a placeholder
+ *                    {@code [maxLength]} that image code must not use ({@link #isCausalLm()})
  */
 public record ModelManifest(
         Path directory,
@@ -39,7 +43,35 @@ public record ModelManifest(
         List<ProbePoint> probePoints,
         Optional<int[]> patchGrid,
         JsonNode network,
-        Map<String, Object> training) {
+        Map<String, Object> training,
+        LanguageModelSpec languageModel) {
+
+    /** A manifest of an image or vector model (no causal-LM part). */
+    public ModelManifest(Path directory, String name, String description, String format, String file,
+                         String architecture, InputSpec input, List<String> labels, List<ProbePoint> probePoints,
+                         Optional<int[]> patchGrid, JsonNode network, Map<String, Object> training) {
+        this(directory, name, description, format, file, architecture, input, labels, probePoints, patchGrid,
+                network, training, null);
+    }
+
+    /** The manifest's kind: {@code "causal-lm"} or {@code "image"} (today's models, kind absent). */
+    public String kind() {
+        return languageModel == null ? "image" : LanguageModelSpec.KIND;
+    }
+
+    /** Whether this is a decoder language model (token-id input, per-token probe points). */
+    public boolean isCausalLm() {
+        return languageModel != null;
+    }
+
+    /** The causal-LM part, or a refusal naming the model for code that needs a language model. */
+    public LanguageModelSpec requireLanguageModel() {
+        if (languageModel == null) {
+            throw new ModelException("model '" + name + "' is not a language model (its model.json has no \"kind\": \""
+                    + LanguageModelSpec.KIND + "\")");
+        }
+        return languageModel;
+    }
 
     /** Formats Lamina can run. */
     public static final String FORMAT_TORCHSCRIPT = "torchscript";

@@ -40,8 +40,10 @@ public final class RunRequest {
     private final Objective objective;
     private final Set<String> gradientPoints;
     private final boolean inputGradient;
+    private final TokenReadout readout;
 
     private RunRequest(Builder b) {
+        readout = b.readout;
         input = b.input;
         startAt = b.startAt;
         capture = Collections.unmodifiableSet(new LinkedHashSet<>(b.capture));
@@ -57,7 +59,11 @@ public final class RunRequest {
         }
     }
 
-    /** A run of the whole model on a raw, already normalised batch {@code [batch, *inputShape]}. */
+    /**
+     * A run of the whole model on a raw, already normalised batch {@code [batch, *inputShape]}; for
+     * a language model, token ids {@code [batch, seq]} (int64, right-padded with the manifest's
+     * pad id, {@code seq} at most its {@code maxLength}).
+     */
     public static Builder fromInput(NDArray input) {
         return new Builder(Objects.requireNonNull(input, "input"), null);
     }
@@ -111,6 +117,15 @@ public final class RunRequest {
         return inputGradient;
     }
 
+    /**
+     * The token read-out of a language model's run, or {@code null}: with one, the trace's logits
+     * ({@code [B, V]}, also what the objective sees) and captured per-token points come back read
+     * per row ({@link TokenReadout}); gradients keep their full {@code [B, S, ...]} shape.
+     */
+    public TokenReadout readout() {
+        return readout;
+    }
+
     /** Whether any gradient is computed. */
     public boolean needsGradient() {
         return inputGradient || !gradientPoints.isEmpty();
@@ -133,6 +148,7 @@ public final class RunRequest {
         private Objective objective;
         private final Set<String> gradientPoints = new LinkedHashSet<>();
         private boolean inputGradient;
+        private TokenReadout readout;
 
         private Builder(NDArray input, String startAt) {
             this.input = input;
@@ -186,6 +202,15 @@ public final class RunRequest {
 
         public Builder inputGradient() {
             inputGradient = true;
+            return this;
+        }
+
+        /**
+         * Reads the logits and captured per-token points of a language model at each row's last
+         * real token or as the mean over its real tokens ({@link TokenReadout}).
+         */
+        public Builder readout(TokenReadout r) {
+            readout = Objects.requireNonNull(r, "readout");
             return this;
         }
 

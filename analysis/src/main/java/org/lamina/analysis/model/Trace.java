@@ -10,7 +10,8 @@ import java.util.Map;
  * {@link ProbeableModel#run}, are detached from any autograd graph, and are released when that
  * manager (or this trace) is closed.
  *
- * @param logits        {@code [batch, classes]}
+ * @param logits        {@code [batch, classes]}; a language model's {@code [batch, seq, vocab]}, or
+ *                      {@code [batch, vocab]} with a {@link TokenReadout}
  * @param activations   captured probe points (after any replacement or perturbation)
  * @param gradients     gradient of the objective's batch sum per requested point
  * @param inputGradient gradient w.r.t. the run's input, or {@code null}

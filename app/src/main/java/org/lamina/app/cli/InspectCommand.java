@@ -1,6 +1,7 @@
 package org.lamina.app.cli;
 
 import org.lamina.analysis.model.ImagePreprocessing;
+import org.lamina.analysis.model.LanguageModelSpec;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.model.ModelRuntime;
@@ -40,6 +41,7 @@ final class InspectCommand implements Runnable {
             out.put("name", mf.name());
             out.put("description", mf.description());
             out.put("directory", mf.directory().toString());
+            out.put("kind", mf.kind());
             out.put("format", mf.format());
             out.put("architecture", mf.architecture());
             out.put("file", mf.file());
@@ -47,9 +49,24 @@ final class InspectCommand implements Runnable {
             out.put("parameters", m.parameterCount());
             out.put("device", m.device().toString());
             out.put("engine", ModelRuntime.versions());
-            out.put("inputShape", mf.input().shape());
-            out.put("mean", mf.input().mean());
-            out.put("std", mf.input().std());
+            LanguageModelSpec lm = mf.languageModel();
+            if (lm != null) {
+                out.put("vocabSize", lm.vocabSize());
+                out.put("maxLength", lm.maxLength());
+                out.put("blocks", lm.blocks());
+                out.put("hiddenSize", lm.hiddenSize());
+                Map<String, Object> tm = new LinkedHashMap<>();
+                tm.put("file", lm.tokenizer().file());
+                tm.put("bosId", lm.tokenizer().bosId().isPresent() ? lm.tokenizer().bosId().getAsLong() : null);
+                tm.put("eosId", lm.tokenizer().eosId().isPresent() ? lm.tokenizer().eosId().getAsLong() : null);
+                tm.put("padId", lm.tokenizer().padId());
+                tm.put("addBos", lm.tokenizer().addBos());
+                out.put("tokenizer", tm);
+            } else {
+                out.put("inputShape", mf.input().shape());
+                out.put("mean", mf.input().mean());
+                out.put("std", mf.input().std());
+            }
             if (mf.input().isImage()) {
                 ImagePreprocessing pre = mf.input().preprocessing();
                 Map<String, Object> pm = new LinkedHashMap<>();
@@ -63,7 +80,9 @@ final class InspectCommand implements Runnable {
                 pm.put("description", pre.describe(mf.input().shape()));
                 out.put("preprocessing", pm);
             }
-            out.put("labels", mf.labels());
+            if (lm == null) {
+                out.put("labels", mf.labels());
+            }
             mf.patchGrid().ifPresent(g -> out.put("patchGrid", g));
             List<Map<String, Object>> points = new ArrayList<>();
             for (ProbePoint p : mf.probePoints()) {
@@ -84,18 +103,35 @@ final class InspectCommand implements Runnable {
             System.out.printf("  sha256       %s%n", m.weightsSha256());
             System.out.printf("  parameters   %,d%n", m.parameterCount());
             System.out.printf("  device       %s   (%s)%n", m.device(), ModelRuntime.versions());
-            System.out.printf("  input        %s, mean %s, std %s%n", Arrays.toString(mf.input().shape()),
-                    Arrays.toString(mf.input().mean()), Arrays.toString(mf.input().std()));
+            if (lm != null) {
+                var t = lm.tokenizer();
+                System.out.printf("  kind         causal-lm: token ids [batch, seq], seq <= %d (maxLength), right-padded%n",
+                        lm.maxLength());
+                System.out.printf("  vocabulary   %,d tokens; tokenizer %s (bos %s, eos %s, pad %d, add BOS: %s)%n",
+                        lm.vocabSize(), t.file(), t.bosId().isPresent() ? t.bosId().getAsLong() : "none",
+                        t.eosId().isPresent() ? t.eosId().getAsLong() : "none", t.padId(), t.addBos() ? "yes" : "no");
+                System.out.printf("  blocks       %d, hidden size %d; logits [seq, %d]%n", lm.blocks(), lm.hiddenSize(),
+                        lm.vocabSize());
+            } else {
+                System.out.printf("  input        %s, mean %s, std %s%n", Arrays.toString(mf.input().shape()),
+                        Arrays.toString(mf.input().mean()), Arrays.toString(mf.input().std()));
+            }
             if (mf.input().isImage()) {
                 System.out.printf("  preprocess   %s%n", mf.input().preprocessing().describe(mf.input().shape()));
             }
-            System.out.printf("  labels       %s%n", mf.labels());
+            if (lm == null) {
+                System.out.printf("  labels       %s%n", mf.labels());
+            }
             mf.patchGrid().ifPresent(g -> System.out.printf("  patch grid   %d x %d%n", g[0], g[1]));
             mf.recordedTestAccuracy().ifPresent(a -> System.out.printf("  test acc.    %.2f%% (%s)%n", 100 * a,
                     mf.training().getOrDefault("testData", "recorded at training")));
-            System.out.printf("  probe points (%d):%n", mf.probePoints().size());
+            System.out.printf("  probe points (%d)%s:%n", mf.probePoints().size(), lm != null ? ", shapes per row, seq = sequence length" : "");
             for (ProbePoint p : mf.probePoints()) {
-                System.out.printf("    %-24s %-16s %s%n", p.name(), Arrays.toString(p.shape()), p.startable() ? "startable" : "");
+                String shape = Arrays.toString(p.shape());
+                if (lm != null) {
+                    shape = shape.replace("-1", "seq");
+                }
+                System.out.printf("    %-24s %-16s %s%n", p.name(), shape, p.startable() ? "startable" : "");
             }
         }
     }

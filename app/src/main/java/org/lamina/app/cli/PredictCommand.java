@@ -26,17 +26,37 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code lamina predict MODEL IMAGE...}: top classes of images or IDX items. */
+/**
+ * {@code lamina predict MODEL IMAGE...}: top classes of images or IDX items; {@code lamina predict
+ * LM --text "..."}: a language model's next-token distribution after each text
+ * ({@link LanguagePrediction}).
+ */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Classify images (PNG/JPEG, resized and normalised per the manifest) or the items of an IDX file.")
+        description = {"Classify images (PNG/JPEG, resized and normalised per the manifest) or the items of an IDX file.",
+                "For a language model (kind causal-lm): the next-token distribution after each --text."})
 final class PredictCommand implements Runnable {
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "Model directory or sample:NAME.")
     String model;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "INPUT",
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "INPUT",
             description = "Image files, or IDX image files (.idx3-ubyte, gzipped or not).")
-    List<Path> inputs;
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = "--text", paramLabel = "TEXT",
+            description = "A prompt for a language model (repeatable): shows the most probable next tokens.")
+    List<String> texts = new ArrayList<>();
+
+    @Option(names = "--truncate", description = "Language model: cut a text longer than the model's maxLength to its "
+            + "first maxLength tokens (with a warning) instead of refusing it.")
+    boolean truncate;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Language model: also write predictions.json and "
+            + "predictions.csv into DIR (created if needed).")
+    Path out;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--top", defaultValue = "5", description = "Classes to show per input (default ${DEFAULT-VALUE}).")
     int top;
@@ -58,6 +78,25 @@ final class PredictCommand implements Runnable {
         try (ProbeableModel m = ModelLoader.open(model, device.choice());
              NDManager manager = NDManager.newBaseManager(m.device())) {
             ModelManifest mf = m.manifest();
+            if (mf.isCausalLm()) {
+                if (!inputs.isEmpty()) {
+                    throw new IllegalArgumentException("model '" + mf.name() + "' is a language model: give prompts with "
+                            + "--text \"...\", not files (" + inputs.get(0) + ")");
+                }
+                if (texts.isEmpty()) {
+                    throw new IllegalArgumentException("model '" + mf.name() + "' is a language model: give a prompt with "
+                            + "--text \"...\"");
+                }
+                new LanguagePrediction(m, texts, top, truncate, json, out, spec).run();
+                return;
+            }
+            if (!texts.isEmpty() || out != null || truncate) {
+                throw new IllegalArgumentException("--text, --truncate and --out are for language models; model '" + mf.name()
+                        + "' is an image model: give image or IDX files");
+            }
+            if (inputs.isEmpty()) {
+                throw new IllegalArgumentException("give at least one image or IDX file to classify");
+            }
             List<String> names = new ArrayList<>();
             List<float[]> samples = new ArrayList<>();
             for (Path p : inputs) {
