@@ -88,23 +88,30 @@ public final class PathSearch {
 
     /**
      * A search whose scaled runs fit {@code budgetBytes} ({@link #rowsWithin}); e.g. ViT-B/16 (12
-     * blocks, 197 tokens, 3,072 neurons) gets 12 rows a run under 4 GiB, fashion-vit hundreds.
+     * blocks, 197 tokens, 3,072 neurons) gets 8 rows a run under 4 GiB, fashion-vit hundreds.
      */
     public static PathSearch withinBudget(ProbeableModel model, FfnNeurons ffn, int steps, long budgetBytes) {
         return new PathSearch(model, ffn, steps, rowsWithin(model, ffn, budgetBytes));
     }
 
+    /** Bytes of the process outside the runs: JVM, libtorch's runtime and buffers (measured, see {@link #rowsWithin}). */
+    static final long RUNTIME_BYTES = 512L << 20;
+
     /**
-     * Rows (unit × step) of one scaled run that fit {@code budgetBytes}: the budget less the
-     * weights (float32), divided by a row's cost — every probe point's activation kept for the
-     * backward plus its gradient ({@link BatchPlanner#bytesPerSample}, 3 floats a value) and, per
-     * block, the scale mask, the addend, the gradient leaf and its gradient (4 × tokens × width
-     * floats). At least 1.
+     * Rows (unit × step) of one scaled run that fit {@code budgetBytes}, the budget being for the
+     * whole process: less the weights (float32) and {@link #RUNTIME_BYTES}, divided by a row's
+     * cost — every probe point's activation kept for the backward plus its gradient
+     * ({@link BatchPlanner#bytesPerSample}, 3 floats a value) and, per block, the scale mask, the
+     * addend, the gradient leaf and its gradient (4 × tokens × width floats), times 1.3 for
+     * autograd's other saved tensors. Calibrated on ViT-B/16 (CPU, `/usr/bin/time -v`): peak RSS
+     * 1.46 GB at 2 rows a run and 5.19 GB at 12, i.e. ~0.71 GB + 373 MB a row, where the estimate
+     * without the factor and the runtime term said 344 MB + 298 MB a row. At least 1.
      */
     public static int rowsWithin(ProbeableModel model, FfnNeurons ffn, long budgetBytes) {
-        long perRow = BatchPlanner.bytesPerSample(model.manifest(), true)
+        long estimate = BatchPlanner.bytesPerSample(model.manifest(), true)
                 + 4L * ffn.blocks() * ffn.tokens() * ffn.width() * Float.BYTES;
-        long free = budgetBytes - model.parameterCount() * Float.BYTES;
+        long perRow = estimate * 13 / 10;
+        long free = budgetBytes - model.parameterCount() * Float.BYTES - RUNTIME_BYTES;
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, free / perRow));
     }
 
