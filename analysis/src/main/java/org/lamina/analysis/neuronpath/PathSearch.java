@@ -94,7 +94,10 @@ public final class PathSearch {
         return new PathSearch(model, ffn, steps, rowsWithin(model, ffn, budgetBytes));
     }
 
-    /** Bytes of the process outside the runs: JVM, libtorch's runtime and buffers (measured, see {@link #rowsWithin}). */
+    /**
+     * Bytes of the process outside the runs and the weights: JVM, libtorch's runtime and buffers.
+     * Measured fixed part 366 MB (see {@link #rowsWithin}), rounded up to 512 MiB.
+     */
     static final long RUNTIME_BYTES = 512L << 20;
 
     /**
@@ -103,9 +106,16 @@ public final class PathSearch {
      * cost — every probe point's activation kept for the backward plus its gradient
      * ({@link BatchPlanner#bytesPerSample}, 3 floats a value) and, per block, the scale mask, the
      * addend, the gradient leaf and its gradient (4 × tokens × width floats), times 1.3 for
-     * autograd's other saved tensors. Calibrated on ViT-B/16 (CPU, `/usr/bin/time -v`): peak RSS
-     * 1.46 GB at 2 rows a run and 5.19 GB at 12, i.e. ~0.71 GB + 373 MB a row, where the estimate
-     * without the factor and the runtime term said 344 MB + 298 MB a row. At least 1.
+     * autograd's other saved tensors. At least 1.
+     *
+     * <p>Calibration (ViT-B/16 shapes, 12 × 3,072 neurons, 197 tokens, 346 MB of weights; CPU,
+     * peak RSS from {@code /usr/bin/time -v ./lamina neuronpath …}, 2026-12-05): 1.46 GB at 2 rows a
+     * run and 5.19 GB at 12, i.e. a fixed 0.71 GB (weights + 366 MB runtime) and 373 MB a row,
+     * where the estimate above without the factor says 298 MB a row: measured/estimated 1.25.
+     * The constants are those measurements rounded up (1.25 → 1.3, 366 MB → 512 MiB), because
+     * glibc's arenas vary between runs (3.81 GB and 4.11 GB in two runs at 8 rows). Check
+     * with the same rule: under {@code --memory 4g} ViT-B/16 gets 8 rows a run and the whole run
+     * at the default m = 20 peaked at 4,014,116 KiB (3.83 GiB, 4.11 GB).
      */
     public static int rowsWithin(ProbeableModel model, FfnNeurons ffn, long budgetBytes) {
         long estimate = BatchPlanner.bytesPerSample(model.manifest(), true)
