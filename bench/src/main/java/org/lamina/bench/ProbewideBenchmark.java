@@ -27,9 +27,9 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Case {@code probewide}: probes whose features are much wider than the rows, where
- * {@link LogisticProbe} solves in the n-dimensional dual — {@code wide}: one probe on
- * 1,000 × 100,352 (a 2048 × 7 × 7 map flattened); {@code narrow24}: 24 probes on the same
+ * Case {@code probewide}: probes whose features are much wider than the rows — {@code wide}: one
+ * probe on 1,000 × 100,352 (a 2048 × 7 × 7 map flattened; {@link LogisticProbe} runs L-BFGS with
+ * float32 products there, see {@link LogisticProbe#usesLbfgs}); {@code narrow24}: 24 probes (n-dimensional dual) on the same
  * 60 × 2,048 rows (ResNet-50 pooled). Data from {@code bench/python/probewide.prepare.sh} in
  * {@code $LAMINA_BENCH_INPUT}. Python twin: {@code bench/python/probewide.py} (sklearn lbfgs,
  * the reference's defaults). Prints the wide fit's objective and training accuracy at tear-down

@@ -273,7 +273,7 @@ public final class BatchedLbfgsProbe {
         }
     }
 
-    private static double[] twoLoop(double[] g, Deque<double[][]> history) {
+    static double[] twoLoop(double[] g, Deque<double[][]> history) {
         double[] q = g.clone();
         int k = history.size();
         double[] alpha = new double[k];
@@ -293,7 +293,7 @@ public final class BatchedLbfgsProbe {
         return scaled(r, -1);
     }
 
-    private static double dot(double[] a, double[] b) {
+    static double dot(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             s += a[i] * b[i];
@@ -321,7 +321,7 @@ public final class BatchedLbfgsProbe {
         return out;
     }
 
-    private static double maxAbs(double[] a) {
+    static double maxAbs(double[] a) {
         double m = 0;
         for (double v : a) {
             m = Math.max(m, Math.abs(v));

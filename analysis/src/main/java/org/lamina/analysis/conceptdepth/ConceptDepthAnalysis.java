@@ -108,7 +108,7 @@ public final class ConceptDepthAnalysis {
                 }
                 if (!batched) {
                     forms.merge(points.get(k), LogisticProbe.form(pc.trainRows.length, d),
-                            (a, b) -> a.equals(b) ? a : "primal and dual");
+                            (a, b) -> a.equals(b) || b.contains(a) ? b : a.contains(b) ? a : a + " and " + b);
                 }
                 LogisticProbe.Fit fit = batched ? fits[2 * ci]
                         : p.probe().fit(xTrain, pc.trainRows.length, d, pc.yTrain, device);
@@ -140,7 +140,9 @@ public final class ConceptDepthAnalysis {
         if (!batched) {
             provenance.put("probeForm", forms);
             provenance.put("probeFormRule", "primal Newton ((d+1)-dimensional) when d ≤ training rows n, else the same "
-                    + "Newton iteration in the n-dimensional dual (w = Xᵀα, Gram matrix X Xᵀ); same optimum");
+                    + "Newton iteration in the n-dimensional dual (w = Xᵀα, Gram matrix X Xᵀ); same optimum; lbfgs when n ≥ "
+                    + LogisticProbe.LBFGS_MIN_ROWS + " and n²·d > " + LogisticProbe.LBFGS_GRAM_LIMIT
+                    + " (L-BFGS with float32 products, met to the same gradient tolerance)");
         }
         provenance.put("split", splitCount + " split(s), seeds " + p.seed()
                 + (splitCount > 1 ? " … " + (p.seed() + splitCount - 1) : "") + ", test fraction " + p.testFraction()

@@ -3,7 +3,6 @@ package org.lamina.analysis.conceptdepth;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -26,9 +25,10 @@ import org.lamina.analysis.linalg.CholeskySolver;
  * the stopping rule (max |∇f| / (C n) ≤ tol, on the primal gradient Xᵀγ) and the iteration limit
  * are the primal solver's, so both forms stop at the same point up to rounding.
  *
- * <p>Cost: K once, n²·d multiply-adds as float64 matrix products on libtorch (column blocks of X,
- * so only one block is ever converted to float64), then per iteration O(n³/3) for the Cholesky and
- * one Xᵀγ product (n·d) for the gradient test.
+ * <p>Cost: K once, n²·d multiply-adds — as float64 matrix products on libtorch (column blocks of X,
+ * so only one block is ever held in float64) when that is large or on a GPU, in plain Java
+ * below {@link #JAVA_GRAM_LIMIT} on the CPU — then per iteration O(n³/3) for the Cholesky and
+ * one Xᵀγ product (n·d, in Java) for the gradient test.
  */
 final class KernelLogisticNewton {
 
@@ -38,11 +38,23 @@ final class KernelLogisticNewton {
     private KernelLogisticNewton() {
     }
 
+    /**
+     * Below this many multiply-adds for K (n²·d) the products run in plain Java on the CPU:
+     * libtorch's per-call cost (and its thread hand-offs on a busy machine) then exceed the
+     * arithmetic — 60 rows × 2,048 features is 7 M multiply-adds.
+     */
+    static final long JAVA_GRAM_LIMIT = 500_000_000L;
+
     static LogisticProbe.Fit fit(LogisticProbe s, float[] x, int n, int d, int[] y, Device device) {
+        return fit(s, x, n, d, y, device, !device.isGpu() && (long) n * n * d <= JAVA_GRAM_LIMIT);
+    }
+
+    /** @param inJava products in plain Java (CPU) rather than on libtorch */
+    static LogisticProbe.Fit fit(LogisticProbe s, float[] x, int n, int d, int[] y, Device device, boolean inJava) {
         double c = s.c();
         try (NDManager m = NDManager.newBaseManager(device)) {
-            NDArray xs = m.create(x, new Shape(n, d));
-            double[] k = gram(m, xs, n, d);
+            double[][] rows = inJava ? doubleRows(x, n, d) : null;
+            double[] k = inJava ? javaGram(rows, n) : gram(m, x, n, d);
             double[] alpha = new double[n];
             double b = 0;
             double[] z = new double[n];
@@ -64,7 +76,7 @@ final class KernelLogisticNewton {
                     gamma[i] = alpha[i] + c * r[i];
                     sumR += r[i];
                 }
-                double gmax = Math.max(Math.abs(c * sumR), maxAbs(xtv(m, xs, gamma)));
+                double gmax = Math.max(Math.abs(c * sumR), maxAbs(inJava ? javaXtv(rows, gamma, d) : xtv(x, gamma, n, d)));
                 if (gmax / scale <= s.tol()) {
                     converged = true;
                     break;
@@ -133,38 +145,95 @@ final class KernelLogisticNewton {
                 f = objective(alpha, z, b, y, c);
                 it++;
             }
-            double[] w = xtv(m, xs, alpha);
+            double[] w = inJava ? javaXtv(rows, alpha, d) : xtv(x, alpha, n, d);
             return new LogisticProbe.Fit(w, b, it, converged, f);
         }
     }
 
-    /** K = X Xᵀ in float64, by column blocks of X (float32 products are exact in float64). */
-    private static double[] gram(NDManager m, NDArray xs, int n, int d) {
+    private static double[][] doubleRows(float[] x, int n, int d) {
+        double[][] rows = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                rows[i][j] = x[i * d + j];
+            }
+        }
+        return rows;
+    }
+
+    /** K = X Xᵀ in plain Java (float64), symmetric. */
+    private static double[] javaGram(double[][] rows, int n) {
+        double[] k = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double v = dot(rows[i], rows[j]);
+                k[i * n + j] = v;
+                k[j * n + i] = v;
+            }
+        }
+        return k;
+    }
+
+    /** Xᵀv in plain Java (float64). */
+    private static double[] javaXtv(double[][] rows, double[] v, int d) {
+        double[] out = new double[d];
+        for (int i = 0; i < rows.length; i++) {
+            org.lamina.analysis.linalg.DoubleLoops.addScaled(out, v[i], rows[i], 0, d);
+        }
+        return out;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int j = 0;
+        for (; j + 3 < a.length; j += 4) {
+            s0 += a[j] * b[j];
+            s1 += a[j + 1] * b[j + 1];
+            s2 += a[j + 2] * b[j + 2];
+            s3 += a[j + 3] * b[j + 3];
+        }
+        double s = (s0 + s1) + (s2 + s3);
+        for (; j < a.length; j++) {
+            s += a[j] * b[j];
+        }
+        return s;
+    }
+
+    /**
+     * K = X Xᵀ in float64 on libtorch, by column blocks of X copied into float64 on the Java side
+     * (float32 products are exact in float64). The copy is plain Java: libtorch's strided
+     * slice-and-convert of the same block took 1.4 s on a busy 2-core machine, the product 2.6 s.
+     */
+    private static double[] gram(NDManager m, float[] x, int n, int d) {
         NDArray k = m.zeros(new Shape(n, n), DataType.FLOAT64);
+        double[] block = new double[n * Math.min(d, COLUMN_BLOCK)];
         for (int from = 0; from < d; from += COLUMN_BLOCK) {
-            int to = Math.min(d, from + COLUMN_BLOCK);
+            int width = Math.min(d, from + COLUMN_BLOCK) - from;
+            for (int i = 0; i < n; i++) {
+                int src = i * d + from;
+                int dst = i * width;
+                for (int j = 0; j < width; j++) {
+                    block[dst + j] = x[src + j];
+                }
+            }
             try (NDManager scope = m.newSubManager()) {
-                NDArray block = xs.get(new NDIndex(":, {}:{}", from, to)).toType(DataType.FLOAT64, false);
-                block.attach(scope);
-                NDArray part = block.matMul(block.transpose());
-                k.addi(part);
+                NDArray b = scope.create(java.nio.DoubleBuffer.wrap(block, 0, n * width), new Shape(n, width));
+                k.addi(b.matMul(b.transpose()));
             }
         }
         return k.toDoubleArray();
     }
 
-    /** Xᵀv ({@code [d]}) in float64, by column blocks of X. */
-    private static double[] xtv(NDManager m, NDArray xs, double[] v) {
-        int d = (int) xs.getShape().get(1);
+    /** Xᵀv ({@code [d]}) in float64 from the float32 rows: one pass over X (n·d), no copy. */
+    private static double[] xtv(float[] x, double[] v, int n, int d) {
         double[] out = new double[d];
-        try (NDManager scope = m.newSubManager()) {
-            NDArray vv = scope.create(v, new Shape(v.length, 1));
-            for (int from = 0; from < d; from += COLUMN_BLOCK) {
-                int to = Math.min(d, from + COLUMN_BLOCK);
-                NDArray block = xs.get(new NDIndex(":, {}:{}", from, to)).toType(DataType.FLOAT64, false);
-                block.attach(scope);
-                double[] part = block.transpose().matMul(vv).toDoubleArray();
-                System.arraycopy(part, 0, out, from, part.length);
+        for (int i = 0; i < n; i++) {
+            double vi = v[i];
+            int off = i * d;
+            for (int j = 0; j < d; j++) {
+                out[j] += vi * x[off + j];
             }
         }
         return out;

@@ -71,6 +71,9 @@ public record LogisticProbe(double c, int maxIter, double tol) {
         if (x.length != (long) n * d || y.length != n) {
             throw new IllegalArgumentException("features " + x.length + " values for " + n + " × " + d + ", labels " + y.length);
         }
+        if (usesLbfgs(n, d)) {
+            return WideLbfgs.fit(this, x, n, d, y, device);
+        }
         if (usesDual(n, d)) {
             return KernelLogisticNewton.fit(this, x, n, d, y, device);
         }
@@ -86,9 +89,32 @@ public record LogisticProbe(double c, int maxIter, double tol) {
         return d > n;
     }
 
-    /** {@code "dual"} or {@code "primal"}: the form {@link #fit} uses for n rows of d features (provenance). */
+    /**
+     * Above this many multiply-adds for the dual's Gram matrix (n²·d) with n ≥ {@link #LBFGS_MIN_ROWS},
+     * {@link #fit} runs L-BFGS instead ({@link WideLbfgs}): an L-BFGS iteration reads X twice
+     * (2·n·d), so with n in the thousands the n²·d Gram costs more than tens of L-BFGS
+     * iterations. Measured at 1,000 × 100,352 (10¹¹, 2-core EPYC under load, bench/README.md,
+     * probewide): dual Newton 8.6 s (Gram 4.6 s of it); L-BFGS 0.67 s at this class's gradient rule
+     * (1 iteration) and 1.9 s at the 1000× stricter rule sklearn 1.2's lbfgs applies (24
+     * iterations, sklearn's objective to 6 digits); sklearn's lbfgs 3.2–3.7 s (25 iterations).
+     */
+    static final long LBFGS_GRAM_LIMIT = 10_000_000_000L;
+
+    /** Fewest rows for the L-BFGS route ({@link #LBFGS_GRAM_LIMIT}); below, the dual Newton is cheap per iteration. */
+    static final int LBFGS_MIN_ROWS = 512;
+
+    /**
+     * Whether {@link #fit} solves by L-BFGS ({@link WideLbfgs}; optimum met to the gradient
+     * tolerance, as sklearn's) rather than Newton: features wider than the rows, n ≥ 512 rows and
+     * n²·d above {@link #LBFGS_GRAM_LIMIT}.
+     */
+    public static boolean usesLbfgs(int n, int d) {
+        return usesDual(n, d) && n >= LBFGS_MIN_ROWS && (long) n * n * d > LBFGS_GRAM_LIMIT;
+    }
+
+    /** {@code "lbfgs"}, {@code "dual"} or {@code "primal"}: the form {@link #fit} uses for n rows of d features (provenance). */
     public static String form(int n, int d) {
-        return usesDual(n, d) ? "dual" : "primal";
+        return usesLbfgs(n, d) ? "lbfgs" : usesDual(n, d) ? "dual" : "primal";
     }
 
     /** Newton on DJL tensors (float64; the Newton system is solved in Java). */

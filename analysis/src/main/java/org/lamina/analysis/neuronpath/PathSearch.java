@@ -88,23 +88,40 @@ public final class PathSearch {
 
     /**
      * A search whose scaled runs fit {@code budgetBytes} ({@link #rowsWithin}); e.g. ViT-B/16 (12
-     * blocks, 197 tokens, 3,072 neurons) gets 12 rows a run under 4 GiB, fashion-vit hundreds.
+     * blocks, 197 tokens, 3,072 neurons) gets 8 rows a run under 4 GiB, fashion-vit hundreds.
      */
     public static PathSearch withinBudget(ProbeableModel model, FfnNeurons ffn, int steps, long budgetBytes) {
         return new PathSearch(model, ffn, steps, rowsWithin(model, ffn, budgetBytes));
     }
 
     /**
-     * Rows (unit × step) of one scaled run that fit {@code budgetBytes}: the budget less the
-     * weights (float32), divided by a row's cost — every probe point's activation kept for the
-     * backward plus its gradient ({@link BatchPlanner#bytesPerSample}, 3 floats a value) and, per
-     * block, the scale mask, the addend, the gradient leaf and its gradient (4 × tokens × width
-     * floats). At least 1.
+     * Bytes of the process outside the runs and the weights: JVM, libtorch's runtime and buffers.
+     * Measured fixed part 366 MB (see {@link #rowsWithin}), rounded up to 512 MiB.
+     */
+    static final long RUNTIME_BYTES = 512L << 20;
+
+    /**
+     * Rows (unit × step) of one scaled run that fit {@code budgetBytes}, the budget being for the
+     * whole process: less the weights (float32) and {@link #RUNTIME_BYTES}, divided by a row's
+     * cost — every probe point's activation kept for the backward plus its gradient
+     * ({@link BatchPlanner#bytesPerSample}, 3 floats a value) and, per block, the scale mask, the
+     * addend, the gradient leaf and its gradient (4 × tokens × width floats), times 1.3 for
+     * autograd's other saved tensors. At least 1.
+     *
+     * <p>Calibration (ViT-B/16 shapes, 12 × 3,072 neurons, 197 tokens, 346 MB of weights; CPU,
+     * peak RSS from {@code /usr/bin/time -v ./lamina neuronpath …}, 2026-12-05): 1.46 GB at 2 rows a
+     * run and 5.19 GB at 12, i.e. a fixed 0.71 GB (weights + 366 MB runtime) and 373 MB a row,
+     * where the estimate above without the factor says 298 MB a row: measured/estimated 1.25.
+     * The constants are those measurements rounded up (1.25 → 1.3, 366 MB → 512 MiB), because
+     * glibc's arenas vary between runs (3.81 GB and 4.11 GB in two runs at 8 rows). Check
+     * with the same rule: under {@code --memory 4g} ViT-B/16 gets 8 rows a run and the whole run
+     * at the default m = 20 peaked at 4,014,116 KiB (3.83 GiB, 4.11 GB).
      */
     public static int rowsWithin(ProbeableModel model, FfnNeurons ffn, long budgetBytes) {
-        long perRow = BatchPlanner.bytesPerSample(model.manifest(), true)
+        long estimate = BatchPlanner.bytesPerSample(model.manifest(), true)
                 + 4L * ffn.blocks() * ffn.tokens() * ffn.width() * Float.BYTES;
-        long free = budgetBytes - model.parameterCount() * Float.BYTES;
+        long perRow = estimate * 13 / 10;
+        long free = budgetBytes - model.parameterCount() * Float.BYTES - RUNTIME_BYTES;
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, free / perRow));
     }
 

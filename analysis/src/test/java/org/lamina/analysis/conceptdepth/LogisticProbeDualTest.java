@@ -64,6 +64,15 @@ class LogisticProbeDualTest {
             assertThat(dual.intercept()).isCloseTo(primal.intercept(), within(1e-7 * Math.max(1, Math.abs(primal.intercept()))));
             assertThat(dual.objective()).isCloseTo(primal.objective(), within(1e-9 * primal.objective()));
             assertThat(accuracy(dual, x, n, d, y)).isEqualTo(accuracy(primal, x, n, d, y));
+            // the libtorch products (used for large n²·d) give the same fit as the Java ones
+            LogisticProbe.Fit engine = KernelLogisticNewton.fit(probe, x, n, d, y, Device.cpu(), false);
+            for (int j = 0; j < d; j++) {
+                assertThat(engine.weights()[j]).as("engine w[%d]", j).isCloseTo(dual.weights()[j], within(1e-9 * scale));
+            }
+            // (not the iteration count: at tol 1e-10 the last steps are at rounding level, where the
+            // two summation orders may take a different number of them)
+            assertThat(engine.converged()).isTrue();
+            assertThat(engine.objective()).isCloseTo(dual.objective(), within(1e-12 * dual.objective()));
         }
     }
 
