@@ -22,7 +22,7 @@ import org.lamina.analysis.linalg.CholeskySolver;
  * which with D = S^{1/2} and the SPD matrix A = I + C D K D becomes, for v = D(Kδ + 1Δb),
  * <pre>  v = A⁻¹D Kγ + A⁻¹D1 Δb,   Δb = (1ᵀr − 1ᵀD A⁻¹D Kγ) / (1ᵀD A⁻¹D 1),   δ = γ − C D v</pre>
  * — one n × n Cholesky per iteration instead of (d+1)³. The line search (Armijo on f, halving),
- * the stopping rule (max |∇f| / (C n) ≤ tol, on the primal gradient Xᵀγ) and the iteration limit
+ * the stopping rule (max |∇f| / C ≤ tol, on the primal gradient Xᵀγ) and the iteration limit
  * are the primal solver's, so both forms stop at the same point up to rounding.
  *
  * <p>Cost: K once, n²·d multiply-adds — as float64 matrix products on libtorch (column blocks of X,
@@ -59,7 +59,7 @@ final class KernelLogisticNewton {
             double b = 0;
             double[] z = new double[n];
             double f = objective(alpha, z, b, y, c);
-            double scale = c * n;
+            double scale = c; // the rule of LogisticProbe: max |∇f| / C ≤ tol, as sklearn 1.2's lbfgs
             double[] p = new double[n];
             double[] r = new double[n];
             double[] gamma = new double[n];

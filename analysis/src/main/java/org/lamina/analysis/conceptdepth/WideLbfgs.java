@@ -19,9 +19,10 @@ import java.util.Deque;
  * does not re-read X: u = X·dir is computed once per iteration and every trial point's
  * z = z₀ + t·u, so a halving costs O(n) and the Armijo test compares objectives that share z₀ —
  * the float32 rounding of u enters only the (small) change, not the level. The gradient at the
- * accepted point is the second pass. Objective scaling, the stopping rule (max |∇f| / (C n) ≤ tol),
- * the history (10 pairs), the first step and the Armijo backtracking are those of
- * {@link BatchedLbfgsProbe}, so the result meets the same tolerance as sklearn's; it is not
+ * accepted point is the second pass. Objective scaling, the history (10 pairs), the first step
+ * and the Armijo backtracking are those of {@link BatchedLbfgsProbe}; the stopping rule is
+ * {@link LogisticProbe}'s (max |∇f| / C ≤ tol, sklearn 1.2 lbfgs's gtol), so the result meets
+ * the same tolerance as sklearn's; it is not
  * Newton's exact optimum (differences within what the gradient tolerance allows; see
  * WideLbfgsTest).
  */
@@ -47,7 +48,7 @@ final class WideLbfgs {
             int it = 0;
             boolean converged = false;
             while (true) {
-                if (BatchedLbfgsProbe.maxAbs(g) <= s.tol()) {
+                if (BatchedLbfgsProbe.maxAbs(g) * n <= s.tol()) { // g = ∇f / (C n); the rule is max |∇f| / C ≤ tol
                     converged = true;
                     break;
                 }

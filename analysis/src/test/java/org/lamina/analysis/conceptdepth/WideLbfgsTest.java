@@ -34,7 +34,8 @@ class WideLbfgsTest {
             y[i] = signal + rnd.nextGaussian() > 0 ? 1 : 0;
         }
         for (double c : new double[] {1.0, 0.05}) {
-            LogisticProbe probe = new LogisticProbe(c, 300, 1e-7);
+            // tol 6e-6 on max |∇f| / C (the probe's rule): float32 products cannot go much lower at C = 0.05
+            LogisticProbe probe = new LogisticProbe(c, 300, 1e-7 * n);
             LogisticProbe.Fit newton = KernelLogisticNewton.fit(probe, x, n, d, y, Device.cpu());
             LogisticProbe.Fit lbfgs = WideLbfgs.fit(probe, x, n, d, y, Device.cpu());
             assertThat(lbfgs.converged()).as("C=%s converged", c).isTrue();
@@ -43,7 +44,7 @@ class WideLbfgsTest {
             double exact = objective(x, n, d, y, c, lbfgs);
             assertThat(lbfgs.objective()).isCloseTo(exact, within(1e-6 * exact));
             assertThat(exact).isCloseTo(newton.objective(), within(1e-6 * newton.objective()));
-            assertThat(maxScaledGradient(x, n, d, y, c, lbfgs)).isLessThanOrEqualTo(2e-7);
+            assertThat(maxScaledGradient(x, n, d, y, c, lbfgs)).isLessThanOrEqualTo(2e-7 * n);
             double scale = BatchedLbfgsProbe.maxAbs(newton.weights());
             for (int j = 0; j < d; j++) {
                 assertThat(lbfgs.weights()[j]).as("C=%s w[%d]", c, j).isCloseTo(newton.weights()[j], within(1e-2 * scale));
@@ -95,6 +96,6 @@ class WideLbfgsTest {
         for (double v : g) {
             m = Math.max(m, Math.abs(v));
         }
-        return m / (c * n);
+        return m / c;
     }
 }
