@@ -173,7 +173,8 @@ public final class LogitLens {
         for (int l = 0; l < r.layerCount(); l++) {
             sb.append(String.format("%-12s", r.layers().get(l)));
             for (int p = 0; p < r.positions(); p++) {
-                String cell = clip(quote(r.topToken()[l][p]), w - 5) + String.format(" %3.0f%%", 100 * r.topProbability()[l][p]);
+                String tok = clip(quote(r.topToken()[l][p]), w - 5);
+                String cell = pad(tok, w - 5) + String.format("%4.0f%%", 100 * r.topProbability()[l][p]);
                 sb.append(' ').append(pad(cell, w));
             }
             sb.append('\n');

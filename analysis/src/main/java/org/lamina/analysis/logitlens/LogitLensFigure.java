@@ -36,7 +36,10 @@ public final class LogitLensFigure implements Figure {
     private static final double LEFT = 46;
     private static final double RIGHT = 44;
     private static final double TOP = 16;
-    private static final double ROW_H = 15;
+    private static final double ROW_H = 21;
+    private static final Font VALUE = new Font(Font.SANS_SERIF, Font.PLAIN, 5);
+    /** Space for the caption line under the token labels. */
+    private static final double CAPTION = 11;
 
     private final LogitLens.Result result;
     private final ColorBy colorBy;
@@ -70,8 +73,8 @@ public final class LogitLensFigure implements Figure {
         return "Logit lens: \"" + result.text() + "\"";
     }
 
-    private double bottomMargin() {
-        return 14 + 6 * Math.min(8, longestToken());
+    private double bottomMargin(double cellW) {
+        return (rotateLabels(cellW) ? 6 + 4.2 * Math.min(12, longestToken()) : 12) + CAPTION;
     }
 
     private int longestToken() {
@@ -83,13 +86,13 @@ public final class LogitLensFigure implements Figure {
     }
 
     private boolean rotateLabels(double cellW) {
-        return longestToken() * 4.2 > cellW;
+        return longestToken() * 4.2 > cellW - 2;
     }
 
     @Override
     public double aspectRatio() {
         double cellW = (nominalWidth - LEFT - RIGHT) / result.positions();
-        double bottom = rotateLabels(cellW) ? bottomMargin() : 22;
+        double bottom = bottomMargin(cellW);
         return (TOP + ROW_H * result.layerCount() + bottom) / nominalWidth;
     }
 
@@ -118,7 +121,7 @@ public final class LogitLensFigure implements Figure {
         double y0 = area.getY() + TOP;
         double gridW = area.getWidth() - LEFT - RIGHT;
         double cellW = gridW / cols;
-        double cellH = Math.min(ROW_H * 1.6, (area.getHeight() - TOP - (rotateLabels(cellW) ? bottomMargin() : 22)) / rows);
+        double cellH = Math.min(ROW_H * 1.6, (area.getHeight() - TOP - bottomMargin(cellW)) / rows);
         g.setColor(Color.BLACK);
         g.setFont(TITLE);
         g.drawString(clip(g, title(), area.getWidth() - 8), (float) (area.getX() + 4), (float) (area.getY() + 11));
@@ -135,12 +138,25 @@ public final class LogitLensFigure implements Figure {
                 // Text colour by the fill's luminance: dark on light cells, white on dark ones.
                 double lum = 0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue();
                 g.setColor(lum > 140 ? Color.BLACK : Color.WHITE);
-                Font f = LABEL;
-                g.setFont(f);
-                String text = clip(g, display(result.topToken()[l][p]), cellW - 3);
+                // Shrink a long token down to 5 pt before clipping it: a whole word is worth more than size.
+                String text = display(result.topToken()[l][p]);
+                float size = LABEL.getSize2D();
+                g.setFont(LABEL);
+                while (size > 5f && g.getFontMetrics().stringWidth(text) > cellW - 3) {
+                    size -= 0.5f;
+                    g.setFont(LABEL.deriveFont(size));
+                }
+                text = clip(g, text, cellW - 3);
                 FontMetrics fm = g.getFontMetrics();
-                g.drawString(text, (float) (x + (cellW - fm.stringWidth(text)) / 2),
-                        (float) (y + (cellH + fm.getAscent() - fm.getDescent()) / 2));
+                double mid = y + cellH / 2;
+                g.drawString(text, (float) (x + (cellW - fm.stringWidth(text)) / 2), (float) (mid - 0.5));
+                // The number under the token: the cell's value, so that equal-looking colours can be told apart.
+                g.setFont(VALUE);
+                FontMetrics vm = g.getFontMetrics();
+                String v = colorBy == ColorBy.PROBABILITY ? String.format("%.0f%%", 100 * value(l, p))
+                        : String.format("%.2f nats", value(l, p));
+                v = clip(g, v, cellW - 3);
+                g.drawString(v, (float) (x + (cellW - vm.stringWidth(v)) / 2), (float) (mid + vm.getAscent() + 0.5));
             }
         }
         // Layer names on the left.
@@ -159,17 +175,24 @@ public final class LogitLensFigure implements Figure {
             String tok = display(result.tokens().get(p));
             double cx = x0 + (p + 0.5) * cellW;
             if (rotate) {
-                tok = clip(g, tok, bottomMargin() - 6);
+                // Read upwards, ending just under the column (as rotated axis labels usually are).
+                tok = clip(g, tok, bottomMargin(cellW) - CAPTION - 6);
                 AffineTransform saved = g.getTransform();
-                g.translate(cx + fm.getAscent() / 2.0 - 1, yb);
-                g.rotate(Math.PI / 2);
-                g.drawString(tok, 0f, 0f);
+                g.translate(cx + (fm.getAscent() - fm.getDescent()) / 2.0, yb);
+                g.rotate(-Math.PI / 2);
+                g.drawString(tok, (float) -fm.stringWidth(tok), 0f);
                 g.setTransform(saved);
             } else {
                 tok = clip(g, tok, cellW - 2);
                 g.drawString(tok, (float) (cx - fm.stringWidth(tok) / 2.0), (float) (yb + fm.getAscent()));
             }
         }
+        g.setFont(VALUE.deriveFont(6f));
+        g.setColor(Color.DARK_GRAY);
+        String caption = "input tokens; a cell is the layer's guess for the token after its column ("
+                + (colorBy == ColorBy.PROBABILITY ? "colour: its probability" : "colour: KL(final || layer)") + ")";
+        caption = clip(g, caption, area.getWidth() - 8);
+        g.drawString(caption, (float) x0, (float) (area.getMaxY() - 3));
         drawColourBar(g, area, y0, rows * cellH);
     }
 

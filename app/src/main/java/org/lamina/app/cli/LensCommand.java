@@ -139,8 +139,9 @@ final class LensCommand implements Runnable {
 
     private void write(OutputFolder folder, LogitLens.Result r, Map<String, Object> doc) {
         Path dir = folder.directory();
-        // Long prompts get the full page width, so that each cell keeps room for its token.
-        double widthCm = r.positions() > 6 ? ExportSettings.DOUBLE_COLUMN_CM : ExportSettings.SINGLE_COLUMN_CM;
+        // About 2.3 cm per token (room for a word per cell), from one journal column up to two.
+        double widthCm = Math.max(ExportSettings.SINGLE_COLUMN_CM,
+                Math.min(ExportSettings.DOUBLE_COLUMN_CM, 3.5 + 2.3 * r.positions()));
         FigureExporter exporter = new FigureExporter(new ExportSettings(widthCm, dpi));
         LogitLensFigure figure = new LogitLensFigure(r, color == Colour.kl ? LogitLensFigure.ColorBy.KL
                 : LogitLensFigure.ColorBy.PROBABILITY, exporter.settings().widthPoints());
