@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
                 + "neuron paths, concept depth and editable CHM-Corr++ maps. Without a command, opens the workbench window.%n"
                 + "MODEL is a model directory (with model.json) or sample:NAME.",
         subcommands = {ModelsCommand.class, InspectCommand.class, PredictCommand.class, EvaluateCommand.class,
-                InfoPlaneCommand.class, CraftCommand.class, NeuronPathCommand.class, ProbeCommand.class, ChmCorrCommand.class,
+                InfoPlaneCommand.class, LensCommand.class, CraftCommand.class, NeuronPathCommand.class, ProbeCommand.class, ChmCorrCommand.class,
                 StudyCommand.class, ReplayCommand.class, ScreenshotsCommand.class, TorchCommand.class, CommandLine.HelpCommand.class})
 public final class LaminaCli implements Runnable {
 

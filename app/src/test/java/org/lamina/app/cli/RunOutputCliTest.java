@@ -48,7 +48,8 @@ class RunOutputCliTest {
                 List.of("neuronpath", "sample:tiny-vit", "--data", "sample:fashion-test", "--class", "Bag", "--images", "1", "--steps", "2", "--device", "cpu", "--quiet"),
                 List.of("probe", "sample:tiny-cnn", "--concepts", "sample:fashion-concepts", "--data", "sample:fashion-test", "--max-samples", "20", "--quiet"),
                 List.of("chmcorr", "sample:tiny-cnn", "--device", "cpu", "--query-set", "sample:fashion-test", "--gallery", "sample:fashion-train", "--gallery-size", "50",
-                        "--n", "10", "--k", "3", "--query", "0"));
+                        "--n", "10", "--k", "3", "--query", "0"),
+                List.of("lens", "sample:tiny-llama", "--text", "The capital of France is"));
     }
 
     @ParameterizedTest
