@@ -29,6 +29,7 @@ public final class SpatialFeatures {
 
     /** The features of {@code model} at {@code pointName}, or at {@link #defaultLayout} when null. */
     public SpatialFeatures(ProbeableModel model, String pointName) {
+        model.manifest().requireNotLanguageModel("CHM-Corr");
         this.model = model;
         this.layout = pointName == null ? defaultLayout(model.manifest()) : checked(model.manifest(), pointName);
     }

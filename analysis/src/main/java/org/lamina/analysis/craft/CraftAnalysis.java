@@ -160,6 +160,7 @@ public final class CraftAnalysis {
     /** Runs CRAFT on the first {@code p.images()} images of the class. */
     public static CraftResult run(ProbeableModel model, Dataset data, CraftParameters p, ProgressSink progress) {
         ModelManifest mf = model.manifest();
+        mf.requireNotLanguageModel("CRAFT");
         ModelManifest.InputSpec in = mf.input();
         if (!in.isImage()) {
             throw new ModelException("model '" + mf.name() + "' takes " + java.util.Arrays.toString(in.shape())

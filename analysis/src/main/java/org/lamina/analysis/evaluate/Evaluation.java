@@ -73,6 +73,7 @@ public record Evaluation(String model, String data, int samples, double accuracy
     /** Evaluates {@code model} on {@code data}; {@code progress} receives samples done so far. */
     public static Evaluation run(ProbeableModel model, Dataset data, IntConsumer progress) {
         ModelManifest mf = model.manifest();
+        mf.requireNotLanguageModel("evaluate");
         if (!Arrays.equals(mf.input().shape(), data.sampleShape())) {
             throw new ModelException("data set '" + data.name() + "' has samples of shape " + Arrays.toString(data.sampleShape())
                     + " but model '" + mf.name() + "' expects " + Arrays.toString(mf.input().shape()));

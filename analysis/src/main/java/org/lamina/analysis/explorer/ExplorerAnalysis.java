@@ -33,6 +33,7 @@ public final class ExplorerAnalysis {
     /** Runs the request on the model; checks for cancellation between the two passes. */
     public static ExplorerResult run(ProbeableModel model, ExplorerRequest request, ProgressSink progress) {
         ModelManifest mf = model.manifest();
+        mf.requireNotLanguageModel("The explorer's image view");
         if (!mf.input().isImage()) {
             throw new ModelException("the explorer needs an image model; '" + mf.name() + "' takes "
                     + Arrays.toString(mf.input().shape()));

@@ -73,6 +73,24 @@ public record ModelManifest(
         return languageModel;
     }
 
+    /**
+     * Refuses a language model for an analysis that needs image (or vector) inputs and class
+     * labels, before anything else runs: without it a causal-LM reached code that read its empty
+     * label list or its token shape and failed with a message about classes or shapes rather than
+     * about the kind of model (issue #18). The message names the analysis, the model and what
+     * works on a language model instead.
+     *
+     * @param analysis what refuses, for the message (e.g. {@code "CRAFT"}, {@code "evaluate"})
+     */
+    public void requireNotLanguageModel(String analysis) {
+        if (languageModel != null) {
+            throw new ModelException(analysis + " works on image and vector classifiers; model '" + name
+                    + "' is a language model (model.json \"kind\": \"" + LanguageModelSpec.KIND + "\"). "
+                    + "For a language model use: lamina predict MODEL --text TEXT, lamina lens MODEL --text TEXT, "
+                    + "lamina probe MODEL --concepts TEXT_SET (concept depth), or the explorer's Text tab");
+        }
+    }
+
     /** Formats Lamina can run. */
     public static final String FORMAT_TORCHSCRIPT = "torchscript";
     public static final String FORMAT_DJL = "djl";

@@ -98,6 +98,7 @@ public final class NeuronPathAnalysis {
      */
     public static NeuronPathResult run(ProbeableModel model, Dataset data, NeuronPathParameters p, ProgressSink progress,
                                        long memoryBytes) {
+        model.manifest().requireNotLanguageModel("Neuron paths");
         FfnNeurons ffn = FfnNeurons.of(model.manifest(), p.tokenMode());
         if (p.topK() > ffn.width()) {
             throw new NeuronPathException("--top-k " + p.topK() + " is larger than the FFN width: " + ffn.points().get(0)

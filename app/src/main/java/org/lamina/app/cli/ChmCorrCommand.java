@@ -113,6 +113,7 @@ final class ChmCorrCommand implements Runnable {
         RunOutput.checkDpi(dpi);
         ChmcorrParameters p = new ChmcorrParameters(n, k, threshold, matcher, 5, 5);
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
+            m.manifest().requireNotLanguageModel("CHM-Corr");
             ModelManifest mf = m.manifest();
             SpatialFeatures features = new SpatialFeatures(m, point);
             Dataset galleryData = SampleData.open(ModelDataSets.trainOr(gallery, mf, "--gallery"), mf.input(),

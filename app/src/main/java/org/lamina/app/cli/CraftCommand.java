@@ -146,6 +146,7 @@ final class CraftCommand implements Runnable {
         }
         SubConceptRequest sub = subConcepts == null ? null : SubConceptRequest.parse(subConcepts, rank);
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
+            m.manifest().requireNotLanguageModel("CRAFT");
             int classIndex = classIndex(target, m.manifest().labels());
             String ref = ModelDataSets.trainOr(data, m.manifest(), "--data");
             Dataset dataset = SampleData.open(ref, m.manifest().input(), m.manifest().labels(), labels);

@@ -102,6 +102,7 @@ final class EvaluateCommand implements Runnable {
         RunOutput.checkDpi(dpi);
         try (ProbeableModel m = ModelLoader.open(model, device.choice());
              OutputFolder folder = out == null ? null : RunOutput.open(out, spec)) {
+            m.manifest().requireNotLanguageModel("evaluate");
             String ref = ModelDataSets.testOr(data, m.manifest(), "--data");
             Dataset d = SampleData.open(ref, m.manifest().input(), m.manifest().labels(), labels);
             Evaluation e = Evaluation.run(m, d, done -> { });

@@ -124,6 +124,7 @@ final class NeuronPathCommand implements Runnable {
         Long budget = memory == null ? null : MemoryBudget.parse(memory, "--memory");
         PrintStream err = System.err;
         try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
+            m.manifest().requireNotLanguageModel("Neuron paths");
             String ref = ModelDataSets.testOr(data, m.manifest(), "--data");
             NeuronPathParameters p = new NeuronPathParameters(ref, cls, images, steps, topK, base, seed, mode,
                     NeuronPathParameters.DEFAULT_PRUNING);

@@ -124,4 +124,32 @@ class LanguageModelCliTest {
         CliRun.Result models = CliRun.run("models");
         assertThat(models.out()).contains("sample:tiny-llama");
     }
+
+    /**
+     * Every image/vector analysis refuses a language model with one message naming the kind and
+     * what to use instead (before: a "class 1 out of range … classes 0 … -1" or "The shape must
+     * be >= -1" from deep inside the analysis, or a data-set error about a missing test set).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"evaluate|evaluate", "craft --class 1|CRAFT",
+            "chmcorr --query 0|CHM-Corr", "neuronpath --data sample:fashion-test|Neuron paths"})
+    void imageAnalysesRefuseALanguageModelByKind(String caseSpec) {
+        String[] parts = caseSpec.split("\\|");
+        List<String> args = new java.util.ArrayList<>(Arrays.asList(parts[0].split(" ")));
+        args.add(1, "sample:tiny-llama");
+        args.addAll(List.of("--out", temp.resolve("o").toString()));
+        CliRun.Result r = CliRun.run(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(parts[1] + " works on image and vector classifiers", "'tiny-llama' is a language model",
+                "lamina lens");
+        // Refused before anything is written (evaluate may have created the empty folder it checked).
+        Path o = temp.resolve("o");
+        if (Files.exists(o)) {
+            try (var files = Files.list(o)) {
+                assertThat(files.toList()).isEmpty();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
 }
