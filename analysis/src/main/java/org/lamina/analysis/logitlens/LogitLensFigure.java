@@ -224,7 +224,7 @@ public final class LogitLensFigure implements Figure {
     }
 
     /** Tokens with a leading-space marker (GPT-2 'Ġ', SentencePiece '▁') shown as '·' so spaces stay visible. */
-    static String display(String token) {
+    public static String display(String token) {
         String t = token.replace('Ġ', '·').replace('▁', '·').replace("\n", "\\n").replace('Ċ', '↵');
         return t.isEmpty() ? "∅" : t;
     }

@@ -30,6 +30,14 @@ final class ScreenshotsCommand implements Runnable {
                     + "ViT), with the -vit suffix: e.g. to refresh panel-craft-vit.png and panel-chmcorr-vit.png.")
     boolean vitOnly;
 
+    @Option(names = "--lm-only",
+            description = "Render only the third pass, the panels that take a language model (explorer, concept depth) on "
+                    + "--model (default the bundled trained LM, else tiny-llama), with the -lm suffix.")
+    boolean lmOnly;
+
+    /** Panels shown in the language-model pass; the others refuse a language model. */
+    private static final java.util.Set<String> LM_PANELS = java.util.Set.of("explorer", "conceptdepth");
+
     @Option(names = "--probe-point", paramLabel = "POINT", description = "Probe point to select (default: the panel's choice).")
     String probePoint;
 
@@ -43,6 +51,16 @@ final class ScreenshotsCommand implements Runnable {
             }
         }
         return point;
+    }
+
+    private static String lmSample() {
+        java.util.List<String> samples = org.lamina.analysis.model.ModelLocator.sampleNames();
+        for (String s : java.util.List.of("tiny-lm-8", "tiny-llama")) {
+            if (samples.contains(s)) {
+                return "sample:" + s;
+            }
+        }
+        return null;
     }
 
     private static String vitSample() {
@@ -62,6 +80,16 @@ final class ScreenshotsCommand implements Runnable {
             throw new IllegalArgumentException("no bundled sample model found; give --model");
         }
         try {
+            if (lmOnly) {
+                String lm = model != null ? model : lmSample();
+                if (lm == null) {
+                    throw new IllegalArgumentException("--lm-only: no bundled language model found; give --model");
+                }
+                for (Path p : ScreenshotRenderer.render(out, lm, 0, null, "-lm", false, LM_PANELS)) {
+                    System.out.println(p);
+                }
+                return;
+            }
             if (vitOnly) {
                 String vit = model != null ? model : vitSample();
                 if (vit == null) {
@@ -79,6 +107,13 @@ final class ScreenshotsCommand implements Runnable {
             String vit = model == null ? vitSample() : null;
             if (vit != null) {
                 for (Path p : ScreenshotRenderer.render(out, vit, image, lastAttention(vit), "-vit", false)) {
+                    System.out.println(p);
+                }
+            }
+            // And on a language model: the explorer's text view and concept depth on text.
+            String lm = model == null ? lmSample() : null;
+            if (lm != null) {
+                for (Path p : ScreenshotRenderer.render(out, lm, 0, null, "-lm", false, LM_PANELS)) {
                     System.out.println(p);
                 }
             }

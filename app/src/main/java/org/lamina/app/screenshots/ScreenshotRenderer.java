@@ -77,6 +77,15 @@ public final class ScreenshotRenderer {
      */
     public static List<Path> render(Path out, String model, int imageIndex, String probePoint, String suffix,
                                     boolean window) throws Exception {
+        return render(out, model, imageIndex, probePoint, suffix, window, null);
+    }
+
+    /**
+     * As {@link #render(Path, String, int, String, String, boolean)}, with only the panels whose id
+     * is in {@code panels} ({@code null}: every panel), e.g. the panels that take a language model.
+     */
+    public static List<Path> render(Path out, String model, int imageIndex, String probePoint, String suffix,
+                                    boolean window, java.util.Set<String> panels) throws Exception {
         useHeadlessMonocle();
         org.lamina.app.shell.WorkbenchApp.quietJavaFxClassPathWarning();
         Files.createDirectories(out);
@@ -122,7 +131,8 @@ public final class ScreenshotRenderer {
                 written.add(snapshot(w.scene().getRoot(), out.resolve("window" + suffix + ".png")));
             }
             for (PluginStatus p : w.plugins()) {
-                if (p.failed() || (!firstPass && MODEL_INDEPENDENT.contains(p.id()))) {
+                if (p.failed() || (!firstPass && MODEL_INDEPENDENT.contains(p.id()))
+                        || (panels != null && !panels.contains(p.id()))) {
                     continue;
                 }
                 onFx(() -> {

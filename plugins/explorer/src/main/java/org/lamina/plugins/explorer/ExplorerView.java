@@ -24,6 +24,7 @@ import org.lamina.analysis.explorer.ExplorerFigures;
 import org.lamina.analysis.explorer.ExplorerParameters;
 import org.lamina.analysis.explorer.ExplorerRequest;
 import org.lamina.analysis.explorer.ExplorerResult;
+import org.lamina.analysis.explorer.TextExplorerAnalysis;
 import org.lamina.analysis.export.Figure;
 import org.lamina.analysis.job.JobHandle;
 import org.lamina.analysis.model.ModelManifest;
@@ -69,6 +70,10 @@ final class ExplorerView implements PluginView {
     private ExplorerResult result;
     private final EvaluationPane evaluation;
     private final TabPane tabs = new TabPane();
+    private final TextExplorerPane text;
+    private final Tab imageTab;
+    private final Tab evaluationTab;
+    private final Tab textTab;
 
     /**
      * Screenshot hook: with this system property {@code true} the explorer opens on its evaluation
@@ -132,10 +137,13 @@ final class ExplorerView implements PluginView {
         VBox.setVgrow(grid, Priority.ALWAYS);
         imagePane.setPadding(new Insets(4, 0, 0, 0));
         evaluation = new EvaluationPane(context);
-        Tab imageTab = new Tab("Image", imagePane);
+        imageTab = new Tab("Image", imagePane);
         imageTab.setId("explorer-tab-image");
-        Tab evaluationTab = new Tab("Evaluation", evaluation.node());
+        evaluationTab = new Tab("Evaluation", evaluation.node());
         evaluationTab.setId("explorer-tab-evaluation");
+        text = new TextExplorerPane(context);
+        textTab = new Tab("Text", text.node());
+        textTab.setId("explorer-tab-text");
         tabs.getTabs().addAll(imageTab, evaluationTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         VBox.setVgrow(tabs, Priority.ALWAYS);
@@ -163,6 +171,11 @@ final class ExplorerView implements PluginView {
         modelChanged(context.modelProperty().get());
     }
 
+    /** The text tab (tests, the screenshot). */
+    TextExplorerPane text() {
+        return text;
+    }
+
     /** The evaluation tab (tests). */
     EvaluationPane evaluation() {
         return evaluation;
@@ -175,6 +188,9 @@ final class ExplorerView implements PluginView {
 
     @Override
     public List<Figure> figures() {
+        if (tabs.getTabs().contains(textTab)) {
+            return text.figures();
+        }
         return FigureView.shown(top5, saliency, maps, histogram, evaluation.confusion());
     }
 
@@ -185,6 +201,14 @@ final class ExplorerView implements PluginView {
 
     @Override
     public void restore(SessionDocument.AnalysisEntry entry) {
+        if (TextExplorerAnalysis.METHOD.equals(entry.method())) {
+            LoadedModel m = context.modelProperty().get();
+            if (m == null || !m.model().manifest().isCausalLm()) {
+                throw new IllegalArgumentException("a text exploration needs a language model open");
+            }
+            text.restore(entry);
+            return;
+        }
         if (!ExplorerAnalysis.METHOD.equals(entry.method())) {
             throw new IllegalArgumentException("the explorer cannot restore '" + entry.method() + "'");
         }
@@ -229,6 +253,18 @@ final class ExplorerView implements PluginView {
     }
 
     private void modelChanged(LoadedModel m) {
+        // A language model gets the Text tab only: the image and evaluation views need classes and pixels.
+        boolean lm = m != null && m.model().manifest().isCausalLm();
+        if (lm) {
+            tabs.getTabs().setAll(textTab);
+        } else if (!tabs.getTabs().contains(imageTab)) {
+            tabs.getTabs().setAll(imageTab, evaluationTab);
+        }
+        text.modelChanged(m);
+        if (lm) {
+            lastKey = null;
+            return;
+        }
         updatingControls = true;
         try {
             pointBox.getItems().clear();
