@@ -258,8 +258,11 @@ final class ChmcorrView implements PluginView {
         if (m == null) {
             return;
         }
-        point.getItems().setAll(SpatialFeatures.usable(m.model().manifest()).stream().map(l -> l.point().name()).toList());
+        point.getItems().clear();
         try {
+            // A language model is refused by its kind, before its probe points are listed (issue #18).
+            m.model().manifest().requireNotLanguageModel("CHM-Corr");
+            point.getItems().setAll(SpatialFeatures.usable(m.model().manifest()).stream().map(l -> l.point().name()).toList());
             point.setValue(SpatialFeatures.lastSpatialPoint(m.model().manifest()).name());
             status.setText("Model " + m.name() + ": press Classify query.");
         } catch (RuntimeException e) {

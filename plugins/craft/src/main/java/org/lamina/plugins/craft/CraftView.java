@@ -293,6 +293,16 @@ final class CraftView implements PluginView {
             return;
         }
         ModelManifest mf = m.model().manifest();
+        if (mf.isCausalLm()) {
+            // Say what kind of model this is, not which probe points it lacks (issue #18).
+            try {
+                mf.requireNotLanguageModel("CRAFT");
+            } catch (RuntimeException e) {
+                status.setText(e.getMessage());
+            }
+            validate();
+            return;
+        }
         target.setChoices(List.of(), mf.labels());
         List<String> points = CraftAnalysis.cutPoints(mf);
         layer.getItems().setAll(points);
@@ -407,6 +417,10 @@ final class CraftView implements PluginView {
         LoadedModel m = context.modelProperty().get();
         if (m == null) {
             throw new IllegalArgumentException("Open a model first.");
+        }
+        if (m.model().manifest().isCausalLm()) {
+            throw new IllegalArgumentException("CRAFT explains image classifiers; '" + m.name()
+                    + "' is a language model (use the explorer's Text tab or concept depth).");
         }
         if (target.getValue() == null) {
             throw new IllegalArgumentException("Pick a class.");
