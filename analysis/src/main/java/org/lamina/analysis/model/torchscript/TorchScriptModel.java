@@ -124,7 +124,7 @@ public final class TorchScriptModel extends AbstractProbeableModel {
             // The scripted forward() returns only the logits; trace() would also return (and
             // keep alive) every probe point, for nothing.
             x.setName("x");
-            NDList out = call(new NDList(x));
+            NDList out = withGradient ? call(new NDList(x)) : callWithoutAutograd(new NDList(x));
             NDArray logits = out.singletonOrThrow();
             return Map.of(LOGITS, logits);
         }
@@ -156,6 +156,25 @@ public final class TorchScriptModel extends AbstractProbeableModel {
             result.put(a.getName(), a);
         }
         return result;
+    }
+
+    /**
+     * The scripted {@code forward} under libtorch's inference mode (DJL's {@code is_train=false}:
+     * {@code c10::InferenceMode}), as Python runs a forward under {@code torch.no_grad()}: no
+     * autograd bookkeeping and no version counters, which is what a plain forward pass over a data
+     * set (evaluate, predictions) pays for nothing otherwise (issue #21, the ResNet-50 runner
+     * ratio). Only for logits that no gradient will flow into: inference tensors cannot enter
+     * autograd later. Called through {@link IValueUtils} rather than {@code block.forward(…, false)}
+     * because the block's own {@code forward} would switch the module to train mode on the next
+     * {@code training=true} call (batch-norm on batch statistics); this way the module stays in the
+     * eval mode set at open.
+     */
+    private NDList callWithoutAutograd(NDList arguments) {
+        try {
+            return IValueUtils.forward(block, arguments, false);
+        } catch (RuntimeException e) {
+            throw new ModelException(manifest.name() + ": TorchScript call failed: " + firstLine(e), e);
+        }
     }
 
     private NDList call(NDList arguments) {

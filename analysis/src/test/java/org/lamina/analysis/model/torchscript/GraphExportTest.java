@@ -108,6 +108,12 @@ class GraphExportTest {
             assertThat(points).hasSize(2);
             List<String> capture = new ArrayList<>(points);
             capture.add(start);
+            // A plain forward (logits only, no gradient) runs under libtorch's inference mode: same logits,
+            // and the gradient run after it must still see the module in eval mode (batch-norm on running
+            // statistics; a switch to train mode would change the ResNet's logits).
+            try (Trace plain = model.run(m, RunRequest.fromInput(ref.get("input")).build())) {
+                assertClose(plain.logits(), ref.get("logits"), "logits of a plain forward");
+            }
             try (Trace t = model.run(m, RunRequest.fromInput(ref.get("input")).capture(capture)
                     .objective(Objective.classProbability(classes)).inputGradient()
                     .gradientAt(points.toArray(String[]::new)).build())) {
@@ -120,6 +126,9 @@ class GraphExportTest {
                 assertThat(model.manifest().probePoint(start).startable()).isTrue();
                 try (Trace from = model.run(m, RunRequest.startingAt(start, t.activation(start)).build())) {
                     assertClose(from.logits(), ref.get("logits"), "logits of a run from " + start);
+                }
+                try (Trace plain = model.run(m, RunRequest.fromInput(ref.get("input")).build())) {
+                    assertClose(plain.logits(), ref.get("logits"), "logits of a plain forward after a gradient run");
                 }
             }
         }
