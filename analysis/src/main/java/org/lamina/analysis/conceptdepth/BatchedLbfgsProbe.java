@@ -57,7 +57,9 @@ public final class BatchedLbfgsProbe {
                 mask[pr.rows()[r] * b + j] = 1;
                 y[pr.rows()[r] * b + j] = pr.labels()[r];
             }
-            scale[j] = 1.0 / (c * pr.rows().length);
+            // sklearn 1.2 lbfgs minimises Σ loss + ‖w‖²/(2C) = f / C and stops on its gradient's max
+            // norm (gtol = tol); scaling by 1/(C nⱼ), as before, stopped nⱼ times too early.
+            scale[j] = 1.0 / c;
         }
         double[][] w = new double[b][p];
         double[][] g = new double[b][];
@@ -172,7 +174,7 @@ public final class BatchedLbfgsProbe {
         return out;
     }
 
-    /** Objectives and gradients of all problems, scaled by 1/(C nⱼ) as sklearn's. */
+    /** Objectives and gradients of all problems, scaled by 1/C as sklearn 1.2's lbfgs. */
     private record Evaluation(double[] f, double[][] g) {
     }
 
