@@ -91,7 +91,33 @@ public final class PathSearch {
      * blocks, 197 tokens, 3,072 neurons) gets 8 rows a run under 4 GiB, fashion-vit hundreds.
      */
     public static PathSearch withinBudget(ProbeableModel model, FfnNeurons ffn, int steps, long budgetBytes) {
-        return new PathSearch(model, ffn, steps, rowsWithin(model, ffn, budgetBytes));
+        return new PathSearch(model, ffn, steps, Math.min(rowsWithin(model, ffn, budgetBytes), rowsForCancel(model, ffn)));
+    }
+
+    /**
+     * Work (parameters × tokens) of one row that a CPU run may hold, so that a cancel, checked
+     * between runs, takes effect within about half a second (issue #21: "cancel within a second").
+     * libtorch cannot be interrupted inside a call, so the bound on cancel latency is the length
+     * of one run. Calibration (ViT-B/16 shapes, 86.6 M parameters × 197 tokens = 1.7e10 per row;
+     * 2-core AMD EPYC, 2026-12-05): a run of 8 rows took 3.6–3.8 s, i.e. about 0.46 s a row, so
+     * 2e10 gives ViT-B/16 one row a run (≈ 0.5 s) and leaves the small samples (fashion-vit:
+     * hundreds of rows) bounded by memory only. On a GPU runs are short and large batches are what
+     * make it fast, so only the memory budget applies there.
+     */
+    static final double CPU_WORK_PER_RUN = 2e10;
+
+    /** Rows a run may hold for cancel latency: unbounded on a GPU, {@link #CPU_WORK_PER_RUN} on a CPU. At least 1. */
+    public static int rowsForCancel(ProbeableModel model, FfnNeurons ffn) {
+        return rowsForCancel(model.device().isGpu(), model.parameterCount(), ffn.tokens());
+    }
+
+    /** {@link #rowsForCancel(ProbeableModel, FfnNeurons)} from the model's size and token count. */
+    static int rowsForCancel(boolean gpu, long parameters, int tokens) {
+        if (gpu) {
+            return Integer.MAX_VALUE / 2;
+        }
+        double perRow = (double) parameters * tokens;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, Math.floor(CPU_WORK_PER_RUN / perRow)));
     }
 
     /**

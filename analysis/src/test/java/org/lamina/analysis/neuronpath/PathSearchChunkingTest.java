@@ -162,6 +162,18 @@ class PathSearchChunkingTest {
     }
 
     @Test
+    void onACpuARunIsShortEnoughToCancelWithinASecond() {
+        // ViT-B/16: 86,567,656 parameters, 197 tokens → one row a run (≈ 0.46 s on the 2-core machine).
+        assertThat(PathSearch.rowsForCancel(false, 86_567_656L, 197)).isEqualTo(1);
+        // A model a tenth the size gets ten times the rows; the bundled ViT is bounded by memory only.
+        assertThat(PathSearch.rowsForCancel(false, 8_656_765L, 197)).isEqualTo(11);
+        FfnNeurons ffn = FfnNeurons.of(vit.manifest(), TokenMode.CLS);
+        assertThat(PathSearch.rowsForCancel(vit, ffn)).isGreaterThan(PathSearch.rowsWithin(vit, ffn, 1L << 30));
+        // On a GPU only the memory budget applies.
+        assertThat(PathSearch.rowsForCancel(true, 86_567_656L, 197)).isGreaterThan(1_000_000);
+    }
+
+    @Test
     void memorySizesParseWithBinaryUnitsAndBadOnesAreRefused() {
         assertThat(MemoryBudget.parse("4g", "--memory")).isEqualTo(4L << 30);
         assertThat(MemoryBudget.parse("512M", "--memory")).isEqualTo(512L << 20);
