@@ -101,6 +101,11 @@ public final class ModelRuntime {
 
     private static volatile int intraOpThreads;
 
+    /** Whether {@link #engine()} has been called in this process (the natives may be loaded). */
+    public static boolean engineStarted() {
+        return engineStarted;
+    }
+
     /** The PyTorch engine, started offline. */
     public static Engine engine() {
         goOffline();

@@ -38,4 +38,20 @@ class GpuRunnerTest {
             }
         }
     }
+
+    /** After a job's arrays are closed, releasing the cache leaves less in use than while it ran. */
+    @Test
+    void releasingAfterAJobGivesTheCacheBack() {
+        assumeTrue(ModelRuntime.engine().getGpuCount() > 0, "no GPU visible to the PyTorch engine");
+        long held;
+        try (NDManager g = NDManager.newBaseManager(Device.gpu())) {
+            NDArray big = g.ones(new ai.djl.ndarray.types.Shape(64, 1024, 1024)); // 256 MiB
+            big.mul(2).getFloat(0, 0, 0);
+            held = ai.djl.util.cuda.CudaUtils.getGpuMemory(Device.gpu()).getUsed();
+        }
+        String line = DeviceMemory.releaseAfterJob().orElseThrow();
+        long after = ai.djl.util.cuda.CudaUtils.getGpuMemory(Device.gpu()).getUsed();
+        assertThat(line).startsWith("GPU 0: ").contains("released");
+        assertThat(after).isLessThan(held - (200L << 20));
+    }
 }

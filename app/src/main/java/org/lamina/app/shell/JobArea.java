@@ -116,7 +116,12 @@ public final class JobArea implements WorkbenchJobs {
             }
         });
         task.setOnCancelled(e -> log("cancelled: " + title));
-        handle.result().whenComplete((r, e) -> active.decrementAndGet());
+        handle.result().whenComplete((r, e) -> {
+            // Give the GPU's cached blocks back once a job has stopped, and say what is still held (issue #17 §2).
+            org.lamina.analysis.model.DeviceMemory.releaseAfterJob()
+                    .ifPresent(line -> Platform.runLater(() -> log("after " + title + ": " + line)));
+            active.decrementAndGet();
+        });
         Runnable show = () -> tasks.getTasks().add(task);
         if (Platform.isFxApplicationThread()) {
             show.run();
