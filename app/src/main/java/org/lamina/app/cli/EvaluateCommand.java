@@ -48,7 +48,10 @@ import java.util.OptionalDouble;
                 "With --out DIR: DIR/per-class.csv (class, label, samples, correct, accuracy, top5_correct, "
                 + "top5_accuracy), DIR/confusion.csv (rows: true class, columns: predicted), DIR/confusion.png/.svg/.pdf "
                 + "(a heat map; counts in the cells up to " + ConfusionFigure.MAX_ANNOTATED + " classes) and "
-                + "DIR/evaluation.json. Without --out nothing is written."})
+                + "DIR/evaluation.json. Without --out nothing is written.",
+                "A language model (kind causal-lm) is scored on text instead: next-token top-1 accuracy and perplexity "
+                + "over every position of every text of --data FILE.txt (one text a line) or a CSV 'text,label' "
+                + "(default: the model's own held-out text, model.json training.testData); --out DIR writes evaluation.json."})
 final class EvaluateCommand implements Runnable {
 
     /** Most classes for which the whole per-class table and confusion matrix are printed. */
@@ -102,7 +105,10 @@ final class EvaluateCommand implements Runnable {
         RunOutput.checkDpi(dpi);
         try (ProbeableModel m = ModelLoader.open(model, device.choice());
              OutputFolder folder = out == null ? null : RunOutput.open(out, spec)) {
-            m.manifest().requireNotLanguageModel("evaluate");
+            if (m.manifest().isCausalLm()) {
+                evaluateText(m, folder);
+                return;
+            }
             String ref = ModelDataSets.testOr(data, m.manifest(), "--data");
             Dataset d = SampleData.open(ref, m.manifest().input(), m.manifest().labels(), labels);
             Evaluation e = Evaluation.run(m, d, done -> { });
@@ -133,6 +139,68 @@ final class EvaluateCommand implements Runnable {
                 return;
             }
             print(System.out, e, d.labelMapping(), m.manifest().recordedTestAccuracy());
+        }
+    }
+
+    /**
+     * A language model: next-token top-1 accuracy and perplexity on a text file ({@code .txt} one
+     * text a line, or CSV {@code text,label}); the model's own held-out text when its manifest's
+     * {@code training.testData} names one (issue #19).
+     */
+    private void evaluateText(ProbeableModel m, OutputFolder folder) {
+        if (labels != null) {
+            throw new IllegalArgumentException("--labels maps image folders to classes; a language model is evaluated on "
+                    + "text (--data FILE.txt or .csv)");
+        }
+        String ref = data != null ? data : org.lamina.analysis.data.ModelDataSets.test(m.manifest())
+                .orElseThrow(() -> new IllegalArgumentException("model '" + m.manifest().name() + "' is a language model "
+                        + "and records no held-out text (model.json training.testData); give --data FILE.txt (one text a "
+                        + "line) or a CSV 'text,label'"));
+        org.lamina.analysis.data.TextDataset texts = org.lamina.analysis.data.TextDataset.read(Path.of(ref));
+        org.lamina.analysis.lm.NextTokenEvaluation e;
+        try (org.lamina.analysis.lm.LanguageModelTokenizer t = org.lamina.analysis.lm.LanguageModelTokenizer.open(m.manifest())) {
+            e = org.lamina.analysis.lm.NextTokenEvaluation.run(m, t, texts.texts(),
+                    org.lamina.analysis.lm.LanguageModelTokenizer.Truncation.KEEP_START,
+                    org.lamina.analysis.lm.NextTokenEvaluation.DEFAULT_BUDGET_BYTES, org.lamina.analysis.job.ProgressSink.none());
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("model", m.manifest().name());
+        summary.put("sha256", m.weightsSha256());
+        summary.put("data", texts.file().toString());
+        summary.put("dataIdentity", texts.identity());
+        summary.put("kind", "causal-lm next-token");
+        summary.put("texts", e.texts());
+        summary.put("predictions", e.predictions());
+        summary.put("correct", e.correct());
+        summary.put("accuracy", e.accuracy());
+        summary.put("meanNllNats", e.meanNll());
+        summary.put("perplexity", e.perplexity());
+        summary.put("truncatedTexts", e.truncated());
+        summary.put("recordedAccuracy", m.manifest().recordedTestAccuracy().orElse(null));
+        summary.put("device", m.device().toString());
+        if (folder != null) {
+            try {
+                Files.writeString(folder.directory().resolve("evaluation.json"), Json.write(summary), StandardCharsets.UTF_8);
+            } catch (IOException ex) {
+                throw OutputException.cannotWrite(out, ex);
+            }
+            folder.commit(RunOutput.describe(spec));
+        }
+        if (json) {
+            System.out.println(Json.write(summary));
+            return;
+        }
+        System.out.printf(Locale.ROOT, "%s on %s (%d texts, %d next-token predictions): top-1 accuracy %.2f%%, "
+                + "perplexity %.3f (mean NLL %.4f nats)%n", m.manifest().name(), texts.file(), e.texts(), e.predictions(),
+                100 * e.accuracy(), e.perplexity(), e.meanNll());
+        if (e.truncated() > 0) {
+            System.out.printf("  %d texts were longer than the model's maximum length: their first tokens were scored%n",
+                    e.truncated());
+        }
+        m.manifest().recordedTestAccuracy().ifPresent(a -> System.out.printf(Locale.ROOT,
+                "  recorded at training: %.2f%%%n", 100 * a));
+        if (out != null) {
+            System.out.printf("  wrote %s: evaluation.json%n", out);
         }
     }
 

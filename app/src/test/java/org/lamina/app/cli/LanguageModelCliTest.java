@@ -131,7 +131,7 @@ class LanguageModelCliTest {
      * be >= -1" from deep inside the analysis, or a data-set error about a missing test set).
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"evaluate|evaluate", "craft --class 1|CRAFT",
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"craft --class 1|CRAFT",
             "chmcorr --query 0|CHM-Corr", "neuronpath --data sample:fashion-test|Neuron paths"})
     void imageAnalysesRefuseALanguageModelByKind(String caseSpec) {
         String[] parts = caseSpec.split("\\|");
@@ -151,5 +151,21 @@ class LanguageModelCliTest {
                 throw new java.io.UncheckedIOException(e);
             }
         }
+    }
+
+    /** {@code evaluate} on a language model scores next-token prediction on a text file. */
+    @Test
+    void evaluateScoresNextTokensOnText() throws Exception {
+        Path text = temp.resolve("held-out.txt");
+        Files.writeString(text, "The cat sat on the mat\nOne two three four five six\nThe capital of France is\n");
+        CliRun.Result r = CliRun.run("evaluate", "sample:tiny-llama", "--data", text.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        // Python torch on the same model.pt and the exporter's ids of these prompts: 17 predictions, mean NLL 4.407048.
+        assertThat(j.get("predictions").asLong()).isEqualTo(17);
+        assertThat(j.get("meanNllNats").asDouble()).isCloseTo(4.407048, org.assertj.core.data.Offset.offset(1e-5));
+        CliRun.Result none = CliRun.run("evaluate", "sample:tiny-llama");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("language model", "--data FILE.txt");
     }
 }
