@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Independent Python check of concept depth on the sample LMs (issue #19's expected result).
+
+    /usr/bin/python3 sample-models/lm-training/probe_depth.py BUILD/tiny-lm-4 BUILD/tiny-lm-8
+
+For each Hugging Face-layout checkpoint (as train_lm.py writes it) and each concept of
+sample-models/concepts/lm-concepts.json: the hidden state at the LAST token of each statement (with <s>,
+no </s>) after the embedding and after every block, then an sklearn LogisticRegression (C=1, lbfgs) per
+layer, accuracy by 5-fold cross-validation with the statements' groups kept apart (GroupKFold). The
+control concept is the fact concept's statements with random labels fixed per statement (seed 42).
+This is the CD repository's recipe (a forward per statement, last-token hidden states, a linear probe
+per layer) in a few lines; Lamina's own ``probe`` command is the tool, this is a cross-check.
+"""
+
+import csv
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import train_lm as T  # noqa: E402
+
+CONCEPTS = os.path.join(HERE, "..", "concepts", "lm-concepts.json")
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [r["text"] for r in rows], np.array([int(r["label"]) for r in rows]), [r["group"] for r in rows]
+
+
+@torch.no_grad()
+def features(model, tok, texts):
+    """[layers + 1, N, d]: embedding output and every block's output at the last real token."""
+    out = []
+    for t in texts:
+        ids = torch.tensor([tok.ids(t, eos=False)])
+        _, states = model(ids, hidden=True)
+        out.append(torch.stack([s[0, -1] for s in states]))
+    return torch.stack(out, 1).numpy()
+
+
+def main(argv):
+    with open(CONCEPTS, encoding="utf-8") as f:
+        spec = json.load(f)
+    base = os.path.dirname(CONCEPTS)
+    data = {}
+    for c in spec["concepts"]:
+        if c["rule"] == "csv":
+            data[c["name"]] = read_csv(os.path.join(base, c["file"]))
+    for c in spec["concepts"]:
+        if c["rule"] == "random":
+            texts, y, groups = data[c["of"]]
+            rng = np.random.RandomState(spec["seed"])
+            data[c["name"]] = (texts, rng.permutation(np.arange(len(y)) % 2), groups)
+    result = {}
+    for hf_dir in argv:
+        model, cfg = T.load_hf(hf_dir)
+        tok = T.Tok(os.path.join(hf_dir, "tokenizer.json"))
+        name = os.path.basename(os.path.normpath(hf_dir))
+        result[name] = {}
+        print("\n%s (%d blocks): 5-fold grouped CV accuracy of a logistic probe, layer 0 = embedding"
+              % (name, cfg["num_hidden_layers"]))
+        print("%-10s %s" % ("concept", " ".join("%5d" % i for i in range(cfg["num_hidden_layers"] + 1))))
+        for cname, (texts, y, groups) in data.items():
+            feats = features(model, tok, texts)
+            accs = []
+            for layer in range(feats.shape[0]):
+                clf = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+                accs.append(float(cross_val_score(clf, feats[layer], y, groups=groups,
+                                                  cv=GroupKFold(n_splits=5)).mean()))
+            result[name][cname] = accs
+            print("%-10s %s" % (cname, " ".join("%5.3f" % a for a in accs)), flush=True)
+    return result
+
+
+if __name__ == "__main__":
+    res = main(sys.argv[1:])
+    out = os.environ.get("PROBE_DEPTH_JSON")
+    if out:
+        with open(out, "w", encoding="utf-8") as f:
+            json.dump(res, f, indent=1)
