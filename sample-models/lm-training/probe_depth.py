@@ -67,6 +67,20 @@ def main(argv):
         tok = T.Tok(os.path.join(hf_dir, "tokenizer.json"))
         name = os.path.basename(os.path.normpath(hf_dir))
         result[name] = {}
+        # Does the model know the held-out-template facts? Top-1 of the last word (country / category)
+        # after the probe template's prefix, on the TRUE probe statements.
+        for cname in ("fact", "taxonomy"):
+            texts, y, _ = data[cname]
+            hit = n = 0
+            with torch.no_grad():
+                for t, lab in zip(texts, y):
+                    if lab != 1:
+                        continue
+                    ids = tok.ids(t, eos=False)[:-1]  # drop the full stop
+                    hit += int(model(torch.tensor([ids[:-1]]))[0, -1].argmax() == ids[-1])
+                    n += 1
+            result[name][cname + "LastWordTop1"] = hit / n
+            print("%s: %s probe template, true statements: last word top-1 %.3f (%d)" % (name, cname, hit / n, n))
         print("\n%s (%d blocks): 5-fold grouped CV accuracy of a logistic probe, layer 0 = embedding"
               % (name, cfg["num_hidden_layers"]))
         print("%-10s %s" % ("concept", " ".join("%5d" % i for i in range(cfg["num_hidden_layers"] + 1))))
