@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Independent Python check of concept depth on the sample LMs (issue #19's expected result).
 
-    /usr/bin/python3 sample-models/lm-training/probe_depth.py BUILD/tiny-lm-4 BUILD/tiny-lm-8
+    /usr/bin/python3 sample-models/lm-training/probe_depth.py [--token last|word|mean] BUILD/tiny-lm-4 BUILD/tiny-lm-8
 
 For each Hugging Face-layout checkpoint (as train_lm.py writes it) and each concept of
 sample-models/concepts/lm-concepts.json: the hidden state at the LAST token of each statement (with <s>,
 no </s>) after the embedding and after every block, then an sklearn LogisticRegression (C=1, lbfgs) per
 layer, accuracy by 5-fold cross-validation with the statements' groups kept apart (GroupKFold). The
 control concept is the fact concept's statements with random labels fixed per statement (seed 42).
-This is the CD repository's recipe (a forward per statement, last-token hidden states, a linear probe
+``--token word`` takes the token before the final punctuation (the country / category / colour word),
+``--token mean`` the mean over the real tokens after <s>. This is the CD repository's recipe (a forward per statement, last-token hidden states, a linear probe
 per layer) in a few lines; Lamina's own ``probe`` command is the tool, this is a cross-check.
 """
 
@@ -38,17 +39,24 @@ def read_csv(path):
 
 
 @torch.no_grad()
-def features(model, tok, texts):
-    """[layers + 1, N, d]: embedding output and every block's output at the last real token."""
+def features(model, tok, texts, token="last"):
+    """[layers + 1, N, d]: embedding output and every block's output at the last real token
+    (``word``: the one before it; ``mean``: mean over the tokens after <s>)."""
     out = []
     for t in texts:
         ids = torch.tensor([tok.ids(t, eos=False)])
         _, states = model(ids, hidden=True)
-        out.append(torch.stack([s[0, -1] for s in states]))
+        if token == "mean":
+            out.append(torch.stack([s[0, 1:].mean(0) for s in states]))
+        else:
+            out.append(torch.stack([s[0, -2 if token == "word" else -1] for s in states]))
     return torch.stack(out, 1).numpy()
 
 
 def main(argv):
+    token = "last"
+    if argv[:1] == ["--token"]:
+        token, argv = argv[1], argv[2:]
     with open(CONCEPTS, encoding="utf-8") as f:
         spec = json.load(f)
     base = os.path.dirname(CONCEPTS)
@@ -81,11 +89,11 @@ def main(argv):
                     n += 1
             result[name][cname + "LastWordTop1"] = hit / n
             print("%s: %s probe template, true statements: last word top-1 %.3f (%d)" % (name, cname, hit / n, n))
-        print("\n%s (%d blocks): 5-fold grouped CV accuracy of a logistic probe, layer 0 = embedding"
-              % (name, cfg["num_hidden_layers"]))
+        print("\n%s (%d blocks), token %s: 5-fold grouped CV accuracy of a logistic probe, layer 0 = embedding"
+              % (name, cfg["num_hidden_layers"], token))
         print("%-10s %s" % ("concept", " ".join("%5d" % i for i in range(cfg["num_hidden_layers"] + 1))))
         for cname, (texts, y, groups) in data.items():
-            feats = features(model, tok, texts)
+            feats = features(model, tok, texts, token)
             accs = []
             for layer in range(feats.shape[0]):
                 clf = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
