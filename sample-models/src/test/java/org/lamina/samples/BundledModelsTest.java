@@ -37,10 +37,16 @@ class BundledModelsTest {
         return ModelLocator.sampleNames();
     }
 
+    /**
+     * Trained image classifiers. The trained language models (kind causal-lm, sample-models/lm-training)
+     * record a next-token accuracy on held-out text, not an accuracy on a committed image subset, so
+     * they are checked by {@link #reproducesTheExportTimeLogits} only.
+     */
     static List<String> trainedSamples() {
         return samples().stream().filter(n -> {
             try (var in = Files.newInputStream(ModelLocator.resolve("sample:" + n).resolve("model.json"))) {
-                return new String(in.readAllBytes()).contains("\"testAccuracy\"");
+                String json = new String(in.readAllBytes());
+                return json.contains("\"testAccuracy\"") && !json.contains("\"causal-lm\"");
             } catch (java.io.IOException e) {
                 return false;
             }
