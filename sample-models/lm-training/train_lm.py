@@ -237,9 +237,39 @@ def evaluate(model, tok, held):
     return out
 
 
-def annotate(hf_dir, model_dir):
+HELD_OUT_TXT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "held-out.txt")
+
+
+def write_held_out(corpus_path):
+    """The held-out sentences, one a line (every kind, in the corpus's order): the text ``lamina
+    evaluate`` scores (model.json ``training.testData`` points here)."""
+    with open(corpus_path, encoding="utf-8") as f:
+        held = json.load(f)["heldout"]
+    lines = [t for texts in held.values() for t in texts]
+    with open(HELD_OUT_TXT, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    return lines
+
+
+@torch.no_grad()
+def accuracy_as_lamina_scores(model, tok, lines):
+    """Next-token top-1 over every position after <s> of each line, no </s> appended: the
+    definition of ``lamina evaluate`` (NextTokenEvaluation), so that the recorded number can be
+    checked by the Java side."""
+    seqs = [tok.ids(t, eos=False) for t in lines]
+    hit = tot = 0
+    for i in range(0, len(seqs), 128):
+        _, logits, tgt, mask = loss_on(model, seqs[i:i + 128])
+        hit += int(((logits.argmax(-1) == tgt) & mask).sum())
+        tot += int(mask.sum())
+    return hit / tot, tot
+
+
+def annotate(hf_dir, model_dir, corpus_path=None):
     """Copies training.json into the exported model.json as ``training`` (what ``lamina models`` shows),
-    after checking that the exported reference logits are this script's model's logits."""
+    after checking that the exported reference logits are this script's model's logits. With the
+    corpus, also writes lm-training/held-out.txt and records the accuracy on it as ``lamina
+    evaluate`` computes it (``testAccuracy``; the training-time number with </s> is kept)."""
     model, _ = load_hf(hf_dir)
     ref = np.load(os.path.join(model_dir, "reference-outputs.npz"))
     with torch.no_grad():
@@ -250,6 +280,18 @@ def annotate(hf_dir, model_dir):
     with open(os.path.join(hf_dir, "training.json"), encoding="utf-8") as f:
         training = json.load(f, object_pairs_hook=OrderedDict)
     training["exportedVsTrainingMaxAbsDiff"] = diff
+    if corpus_path is not None:
+        lines = write_held_out(corpus_path)
+        tok = Tok(os.path.join(hf_dir, "tokenizer.json"))
+        acc, tokens = accuracy_as_lamina_scores(model, tok, lines)
+        training["testAccuracyWithEos"] = training["testAccuracy"]
+        training["testAccuracyWithEosMeaning"] = training.pop("testAccuracyMeaning")
+        training["testAccuracy"] = round(acc, 6)
+        training["testAccuracyMeaning"] = ("next-token top-1 accuracy on held-out text as `lamina evaluate` scores it: "
+                                           "%d predictions, every token after <s> of each line of testData "
+                                           "(no </s> appended)" % tokens)
+        training["testData"] = ("../lm-training/held-out.txt (held-out sentences of generate_corpus.py, seed 42: %s)"
+                                % training["testData"].split(": ", 1)[-1])
     path = os.path.join(model_dir, "model.json")
     with open(path, encoding="utf-8") as f:
         meta = json.load(f, object_pairs_hook=OrderedDict)
@@ -265,11 +307,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--annotate", nargs=2, metavar=("HF_DIR", "MODEL_DIR"),
                     help="instead of training: copy HF_DIR/training.json into MODEL_DIR/model.json")
+    ap.add_argument("--held-out-corpus", metavar="CORPUS_JSON",
+                    help="with --annotate: write lm-training/held-out.txt from it and record the accuracy on it")
     if argv is None:
         argv = sys.argv[1:]
     if "--annotate" in argv:
         a = ap.parse_args(argv)
-        return annotate(*a.annotate)
+        return annotate(*a.annotate, corpus_path=a.held_out_corpus)
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--tokenizer", required=True)
     ap.add_argument("--out", required=True, help="Hugging Face-layout checkpoint folder to write")

@@ -25,5 +25,5 @@ for L in 4 8; do
   if [ $L = 4 ]; then SHAPE="4 blocks, d=64, 4 heads, SwiGLU 192"; else SHAPE="8 blocks, d=80, 4 heads, SwiGLU 224"; fi
   PYTHONHASHSEED=0 $PY tools/lamina_export.py hf "$BUILD/$N" --out sample-models/$N --name $N --prompts $T/prompts.txt \
     --description "Small Llama-layout decoder ($SHAPE, RMSNorm, rotary, untied lm_head) trained here on CPU on statements generated from Debian data (tzdata + iso-codes cities, WordNet 3.0 hypernyms) plus synthetic coin flips and colour statements, lower-case word-level vocabulary. Made by: bash sample-models/lm-training/train_lm_samples.sh (see sample-models/README.md)."
-  $PY $T/train_lm.py --annotate "$BUILD/$N" sample-models/$N
+  $PY $T/train_lm.py --annotate "$BUILD/$N" sample-models/$N --held-out-corpus "$BUILD/corpus.json"
 done

@@ -39,14 +39,22 @@ class BundledModelsTest {
 
     /**
      * Trained image classifiers. The trained language models (kind causal-lm, sample-models/lm-training)
-     * record a next-token accuracy on held-out text, not an accuracy on a committed image subset, so
-     * they are checked by {@link #reproducesTheExportTimeLogits} only.
+     * record a next-token accuracy on held-out text instead: {@link #languageModelsReachTheirRecordedAccuracy}.
      */
     static List<String> trainedSamples() {
+        return trained(false);
+    }
+
+    /** Trained language models (sample-models/lm-training). */
+    static List<String> trainedLanguageModels() {
+        return trained(true);
+    }
+
+    private static List<String> trained(boolean languageModels) {
         return samples().stream().filter(n -> {
             try (var in = Files.newInputStream(ModelLocator.resolve("sample:" + n).resolve("model.json"))) {
                 String json = new String(in.readAllBytes());
-                return json.contains("\"testAccuracy\"") && !json.contains("\"causal-lm\"");
+                return json.contains("\"testAccuracy\"") && json.contains("\"causal-lm\"") == languageModels;
             } catch (java.io.IOException e) {
                 return false;
             }
@@ -79,6 +87,30 @@ class BundledModelsTest {
                 diff = t.logits().sub(ref.get("logits").toType(DataType.FLOAT32, false)).abs().max().getFloat();
             }
             assertThat(diff).as(name + ": max |Java - PyTorch| of the logits").isLessThanOrEqualTo(1e-4f);
+        }
+    }
+
+    /**
+     * The accuracy train_lm.py recorded (Python, its own forward and tokenizer) is what Lamina's
+     * {@code evaluate} measures on the same held-out text (Java, DJL tokenizer, exported TorchScript):
+     * the same number of right next tokens, and at least 80 % (the models were trained, not random).
+     */
+    @ParameterizedTest
+    @MethodSource("trainedLanguageModels")
+    void languageModelsReachTheirRecordedAccuracy(String name) {
+        try (ProbeableModel model = ModelLoader.open(ModelLocator.resolve("sample:" + name), Device.cpu());
+             org.lamina.analysis.lm.LanguageModelTokenizer tok = org.lamina.analysis.lm.LanguageModelTokenizer.open(
+                     model.manifest())) {
+            String testData = org.lamina.analysis.data.ModelDataSets.test(model.manifest()).orElseThrow();
+            var texts = org.lamina.analysis.data.TextDataset.read(Path.of(testData));
+            var e = org.lamina.analysis.lm.NextTokenEvaluation.run(model, tok, texts.texts(),
+                    org.lamina.analysis.lm.LanguageModelTokenizer.Truncation.REFUSE,
+                    org.lamina.analysis.lm.NextTokenEvaluation.DEFAULT_BUDGET_BYTES,
+                    org.lamina.analysis.job.ProgressSink.none());
+            double recorded = model.manifest().recordedTestAccuracy().orElseThrow();
+            assertThat(e.correct()).as(name + " right next tokens of " + e.predictions())
+                    .isEqualTo(Math.round(recorded * e.predictions()));
+            assertThat(e.accuracy()).isGreaterThan(0.8);
         }
     }
 
