@@ -170,9 +170,8 @@ public final class ConceptSets {
         boolean text = set.isText();
         if (text != model.isCausalLm()) {
             throw new ConceptSetException(kindMessage(set.name(), text,
-                    model.isCausalLm() ? "language model" : "image model '" + model.name() + "'",
-                    model.isCausalLm() ? "causal-lm" : "image") + (text ? "" : " (data set '" + set.dataset().name() + "')")
-                    + " [model '" + model.name() + "']");
+                    model.isCausalLm() ? "language model '" + model.name() + "'" : "image model '" + model.name() + "'",
+                    model.isCausalLm() ? "causal-lm" : "image"));
         }
     }
 

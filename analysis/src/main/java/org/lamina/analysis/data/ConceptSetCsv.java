@@ -83,7 +83,8 @@ public final class ConceptSetCsv {
             String value = r.field(1);
             if (!value.equals("0") && !value.equals("1")) {
                 throw new DataException(file + ": line " + r.line() + ", column label: expected 0 or 1, got '"
-                        + r.fields().get(1) + "'");
+                        + r.fields().get(1) + "'" + (r.quoted()[0] ? ""
+                        : " (if the first column holds a comma, write it in double quotes)"));
             }
             rows.add(new Row(item, Integer.parseInt(value), r.size() == 3 ? r.field(2) : "", r.line()));
         }
