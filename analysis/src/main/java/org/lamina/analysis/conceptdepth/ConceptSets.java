@@ -36,6 +36,10 @@ import java.util.TreeMap;
  *       concept (one concept per group; the file name when there is no group). Items are either
  *       all indices into the data set given, or all image paths relative to the CSV.</li>
  * </ul>
+ * For language models (issue #19) a set holds texts ({@link TextConceptData}): a CSV
+ * {@code text,label[,group]} (RFC 4180 quoting, {@link ConceptSetCsv}) or a rule file with
+ * {@code "kind": "text"} ({@link #fromTextRules}); {@code sample:lm-concepts} is the bundled one.
+ * A set of the other kind than the model's is refused ({@link #checkKind}).
  * Every concept is checked with {@link Concept#validate} (two classes, ≥ 10 examples each).
  */
 public final class ConceptSets {

@@ -139,12 +139,7 @@ public final class LogitLens {
         double[] kl = new double[n];
         double[] top1 = new double[n];
         double[] top5 = new double[n];
-        List<long[]> ids = new java.util.ArrayList<>();
-        try (org.lamina.analysis.lm.LanguageModelTokenizer tok = org.lamina.analysis.lm.LanguageModelTokenizer.open(mf)) {
-            for (int item : items) {
-                ids.add(tok.encode(data.texts().get(item)));
-            }
-        }
+        List<long[]> ids = TextFeatureExtractor.tokenise(mf, data, items);
         Integer[] order = new Integer[items.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

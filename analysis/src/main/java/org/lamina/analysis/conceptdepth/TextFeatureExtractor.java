@@ -114,17 +114,7 @@ public final class TextFeatureExtractor {
             dims[p] = (int) pp.shape()[1];
         }
         long start = System.nanoTime();
-        List<long[]> ids = new ArrayList<>(items.length);
-        try (LanguageModelTokenizer tok = LanguageModelTokenizer.open(mf)) {
-            for (int item : items) {
-                try {
-                    ids.add(tok.encode(data.texts().get(item)));
-                } catch (RuntimeException e) {
-                    throw new ConceptSetException("concept set '" + data.name() + "', " + data.describeItem(item) + ": "
-                            + e.getMessage(), e);
-                }
-            }
-        }
+        List<long[]> ids = tokenise(mf, data, items);
         // Similar lengths together: less padding, and the batch size follows the longest row.
         Integer[] order = new Integer[items.length];
         for (int i = 0; i < order.length; i++) {
@@ -164,6 +154,30 @@ public final class TextFeatureExtractor {
         }
         return new LayerFeatures(mf.name(), List.copyOf(points), dims, items.clone(), values,
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Token ids of the texts {@code items}, in order; a text the model cannot take is refused naming it. */
+    static List<long[]> tokenise(ModelManifest mf, TextConceptData data, int[] items) {
+        List<String> texts = new ArrayList<>(items.length);
+        for (int item : items) {
+            texts.add(data.texts().get(item));
+        }
+        try (LanguageModelTokenizer tok = LanguageModelTokenizer.open(mf)) {
+            try {
+                return tok.encodeAll(texts);
+            } catch (RuntimeException batchFailure) {
+                // find the text and say which it is
+                for (int item : items) {
+                    try {
+                        tok.encode(data.texts().get(item));
+                    } catch (RuntimeException e) {
+                        throw new ConceptSetException("concept set '" + data.name() + "', " + data.describeItem(item)
+                                + ": " + e.getMessage(), e);
+                    }
+                }
+                throw batchFailure;
+            }
+        }
     }
 
     /**

@@ -99,6 +99,10 @@ class TextConceptDepthTest {
                 }
                 assertThat(t.encode(s.get(i))).containsExactly(want);
             }
+            List<long[]> all = t.encodeAll(s);
+            for (int i = 0; i < s.size(); i++) {
+                assertThat(all.get(i)).containsExactly(t.encode(s.get(i)));
+            }
         }
     }
 
