@@ -28,7 +28,9 @@ import java.util.Random;
  * are. Optional Gaussian input noise (σ on the unit-range pixels, fixed per image) and reduced
  * precision ({@link Precision}) make the robustness variants of the spec. Here reduced precision
  * rounds the input and the activations only; {@link ConceptDepthAnalysis#run} also rounds the
- * weights, on a copy of the model it opens for that run.
+ * weights, on a copy of the model it opens for that run. A text concept set on a language model
+ * goes to {@link TextFeatureExtractor} (issue #19: the last real token or the mean over real
+ * tokens, read by the runner).
  */
 public final class FeatureExtractor {
 
