@@ -38,6 +38,10 @@ public final class ConceptDepthAnalysis {
      * weights are rounded ({@link ProbeableModel#roundWeights}); {@code model} is not altered.
      */
     public static ProbeResult run(ProbeableModel model, ConceptSet set, ProbeParameters p, ProgressSink progress) {
+        ConceptSets.checkKind(set, model.manifest());
+        if (model.manifest().isCausalLm()) {
+            TextFeatureExtractor.mode(p.pooling(), model.manifest());
+        }
         List<String> points = FeatureExtractor.resolvePoints(model.manifest(), p.points());
         List<Concept> concepts = set.concepts().stream().map(c -> limit(c, p.maxSamples(), p.seed())).toList();
         int[] items = new ConceptSet(set.name(), set.source(), set.dataset(), concepts).allItems();
@@ -47,7 +51,7 @@ public final class ConceptDepthAnalysis {
         } else {
             // Weights rounded on a copy opened for this run, so the caller's model stays as it is.
             try (ProbeableModel rounded = ModelLoader.open(model.manifest().directory(), model.device())) {
-                rounded.roundWeights(p.precision()::roundValue);
+                p.precision().roundWeights(rounded);
                 features = FeatureExtractor.extract(rounded, set.dataset(), items, points, p.extraction(), progress);
             }
         }
@@ -154,9 +158,19 @@ public final class ConceptDepthAnalysis {
                 + "splitAcc/splitDepths: per split");
         provenance.put("relativeDepthRule", RedundantPoints.RULE);
         provenance.put("conceptSetSource", set.source());
+        if (set.isText()) {
+            provenance.put("textFeatures", "each text tokenised by the model's tokenizer.json (BOS per model.json), "
+                    + "right-padded batches of similar length, every point read per row by the runner at "
+                    + (p.pooling() == TokenPooling.MEAN ? "the mean over the real tokens" : "the last real token")
+                    + " (padding never enters)" + (p.noiseSigma() > 0 ? "; noise: Gaussian σ " + p.noiseSigma()
+                    + " added to the token embeddings (point embed), fixed per text by seed and text" : ""));
+            provenance.put("textsSha256", set.dataset().contentIdentity());
+        }
         provenance.put("labelMapping", set.dataset().labelMapping());
         provenance.put("seed", p.seed());
         provenance.put("precisionNote", p.precision() == Precision.FP32 ? "fp32"
+                : p.precision() == Precision.INT8 ? "int8: every weight tensor of ≥ 2 axes rounded per output row "
+                + "(symmetric, scale max|w|/127), vectors, input and activations float32 (weight-only fake quantisation)"
                 : "weights (parameters) and input and every startable point's activation rounded to " + p.precision()
                 + ", stored and computed in float32 (fake quantisation)");
         provenance.put("engine", ModelRuntime.versions());

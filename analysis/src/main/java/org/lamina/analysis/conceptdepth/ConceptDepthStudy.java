@@ -113,8 +113,8 @@ public final class ConceptDepthStudy {
     /** Runs the request; {@code model} stays open (the caller owns it). */
     public static Result run(ProbeableModel model, Request request, ProgressSink progress) {
         List<ProbeResult> runs = new ArrayList<>();
-        ConceptSet set = ConceptSets.open(request.conceptSet(), ModelDataSets.test(model.manifest()).orElse(null),
-                model.manifest().input(), model.manifest().labels(), null);
+        ConceptSet set = ConceptSets.open(request.conceptSet(), model.manifest().isCausalLm() ? null
+                : ModelDataSets.test(model.manifest()).orElse(null), model.manifest(), null);
         runs.add(ConceptDepthAnalysis.run(model, set, request.parameters(), progress));
         LogitLensResult lens = null;
         String lensModel = null;

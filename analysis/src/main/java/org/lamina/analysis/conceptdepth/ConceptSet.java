@@ -33,6 +33,11 @@ public record ConceptSet(String name, String source, Dataset dataset, List<Conce
         return all.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /** Whether the concepts are over texts ({@link TextConceptData}, for language models). */
+    public boolean isText() {
+        return dataset instanceof TextConceptData;
+    }
+
     /** The concept with this name, or a clear error. */
     public Concept concept(String conceptName) {
         return concepts.stream().filter(c -> c.name().equals(conceptName)).findFirst()

@@ -36,12 +36,26 @@ import java.util.TreeMap;
  *       concept (one concept per group; the file name when there is no group). Items are either
  *       all indices into the data set given, or all image paths relative to the CSV.</li>
  * </ul>
+ * For language models (issue #19) a set holds texts ({@link TextConceptData}): a CSV
+ * {@code text,label[,group]} (RFC 4180 quoting, {@link ConceptSetCsv}) or a rule file with
+ * {@code "kind": "text"} ({@link #fromTextRules}); {@code sample:lm-concepts} is the bundled one.
+ * A set of the other kind than the model's is refused ({@link #checkKind}).
  * Every concept is checked with {@link Concept#validate} (two classes, ≥ 10 examples each).
  */
 public final class ConceptSets {
 
     /** Names of the bundled concept sets. */
-    public static final List<String> SAMPLES = List.of("sample:fashion-concepts", "sample:mnist-concepts");
+    public static final List<String> SAMPLES = List.of("sample:fashion-concepts", "sample:mnist-concepts",
+            "sample:lm-concepts");
+    /** The bundled concept sets of texts, for language models (issue #19). */
+    public static final List<String> TEXT_SAMPLES = List.of("sample:lm-concepts");
+    /** The bundled concept sets of images. */
+    public static final List<String> IMAGE_SAMPLES = List.of("sample:fashion-concepts", "sample:mnist-concepts");
+
+    /** The bundled concept sets a model can be probed on: text sets for a language model, image sets otherwise. */
+    public static List<String> samplesFor(ModelManifest model) {
+        return model != null && model.isCausalLm() ? TEXT_SAMPLES : IMAGE_SAMPLES;
+    }
 
     private ConceptSets() {
     }
@@ -79,30 +93,103 @@ public final class ConceptSets {
      */
     public static ConceptSet open(String argument, String dataset, ModelManifest.InputSpec input,
                                   List<String> modelLabels, Path labelMap) {
+        return open(argument, dataset, input, modelLabels, labelMap, null);
+    }
+
+    /**
+     * Opens a concept set for {@code model}: a language model reads a CSV as texts
+     * ({@code text,label[,group]}), any other model as image paths or indices; a set of the other
+     * kind is refused with a message that names both kinds ({@link #checkKind}).
+     *
+     * @param dataset  data set a CSV of indices refers to (image models only; {@code null}: refused)
+     * @param labelMap {@code folder,label} map for an image folder, or {@code null}
+     */
+    public static ConceptSet open(String argument, String dataset, ModelManifest model, Path labelMap) {
+        ConceptSet set = open(argument, dataset, model.input(), model.labels(), labelMap, model.isCausalLm());
+        checkKind(set, model);
+        return set;
+    }
+
+    private static ConceptSet open(String argument, String dataset, ModelManifest.InputSpec input,
+                                   List<String> modelLabels, Path labelMap, Boolean languageModel) {
+        Path file;
+        String name;
         if (argument.startsWith(ModelLocator.SAMPLE_PREFIX)) {
             if (!SAMPLES.contains(argument)) {
                 throw new ConceptSetException("unknown concept set '" + argument + "'; bundled: " + SAMPLES
-                        + " (or give a .csv or rule .json file)");
+                        + " (text sets for language models: " + TEXT_SAMPLES + "; or give a .csv or rule .json file)");
             }
-            Path file = ModelLocator.samplesDirectory().resolve("concepts")
+            file = ModelLocator.samplesDirectory().resolve("concepts")
                     .resolve(argument.substring(ModelLocator.SAMPLE_PREFIX.length()) + ".json");
-            return fromRules(file, argument, input, modelLabels, labelMap);
-        }
-        Path file = Path.of(argument);
-        if (!Files.isRegularFile(file)) {
-            throw new ConceptSetException(argument + ": concept set not found (give sample:fashion-concepts, "
-                    + "sample:mnist-concepts, a .csv 'path_or_index,label[,group]' or a rule .json)");
+            if (!Files.isRegularFile(file)) {
+                throw new ConceptSetException(argument + ": the bundled rule file " + file + " is missing from this "
+                        + "installation (bundled: " + SAMPLES + ")");
+            }
+            name = argument;
+        } else {
+            file = Path.of(argument);
+            if (!Files.isRegularFile(file)) {
+                throw new ConceptSetException(argument + ": concept set not found (give one of " + SAMPLES
+                        + ", a .csv 'path_or_index,label[,group]' (images) or 'text,label[,group]' (language models), "
+                        + "or a rule .json)");
+            }
+            name = file.getFileName().toString();
         }
         String lower = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         if (lower.endsWith(".json")) {
-            return fromRules(file, file.getFileName().toString(), input, modelLabels, labelMap);
+            JsonNode root = readJson(file);
+            String kind = root.path("kind").asText("image");
+            if (kind.equals("text")) {
+                return fromTextRules(file, name, root);
+            }
+            if (!kind.equals("image")) {
+                throw new ConceptSetException(file + ": field 'kind' must be \"text\" or \"image\" (or absent), got '"
+                        + kind + "'");
+            }
+            if (Boolean.TRUE.equals(languageModel)) {
+                // Refused before the rule's data set is opened (an image data set needs an image input).
+                throw new ConceptSetException(kindMessage(name, false, "language model", "causal-lm"));
+            }
+            return fromRules(file, name, input, modelLabels, labelMap);
+        }
+        ConceptSetCsv.Table table;
+        try {
+            table = ConceptSetCsv.readTable(file);
+        } catch (DataException e) {
+            throw new ConceptSetException(e.getMessage(), e);
+        }
+        boolean textHeader = table.itemHeader().map(h -> h.equalsIgnoreCase("text")).orElse(false);
+        if (Boolean.TRUE.equals(languageModel) || textHeader) {
+            // A header 'text' on an image model is read as texts, then refused by checkKind.
+            return fromTextCsv(file, table);
         }
         return fromCsv(file, dataset, input, modelLabels, labelMap);
     }
 
-    /** A rule file (see the class comment). */
-    static ConceptSet fromRules(Path file, String name, ModelManifest.InputSpec input, List<String> modelLabels,
-                                Path labelMap) {
+    /**
+     * Refuses a concept set of texts on an image model, or of images on a language model, with a
+     * message that says which kind each is.
+     */
+    public static void checkKind(ConceptSet set, ModelManifest model) {
+        boolean text = set.isText();
+        if (text != model.isCausalLm()) {
+            throw new ConceptSetException(kindMessage(set.name(), text,
+                    model.isCausalLm() ? "language model '" + model.name() + "'" : "image model '" + model.name() + "'",
+                    model.isCausalLm() ? "causal-lm" : "image"));
+        }
+    }
+
+    private static String kindMessage(String setName, boolean text, String modelWhat, String modelKind) {
+        return text
+                ? "concept set '" + setName + "' is a text concept set (sentences, for language models) but the model is an "
+                + modelWhat + " (kind " + modelKind + "); probe texts on a model.json with \"kind\": \"causal-lm\", or "
+                + "give an image concept set (" + IMAGE_SAMPLES + ", a CSV path_or_index,label[,group] or an image rule .json)"
+                : "concept set '" + setName + "' is an image concept set but the model is a " + modelWhat + " (kind "
+                + modelKind + "); give a text concept set: " + TEXT_SAMPLES + ", a CSV text,label[,group] or a rule .json "
+                + "with \"kind\": \"text\"";
+    }
+
+    private static JsonNode readJson(Path file) {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(Utf8Lines.readString(file));
@@ -113,8 +200,138 @@ public final class ConceptSets {
                     + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new ConceptSetException(file + ": expected a JSON object {\"name\", \"dataset\", \"seed\", \"concepts\"}");
+            throw new ConceptSetException(file + ": expected a JSON object {\"name\", \"dataset\" or \"kind\": \"text\", "
+                    + "\"seed\", \"concepts\"}");
         }
+        return root;
+    }
+
+    /**
+     * A CSV of texts {@code text,label[,group]} (issue #19): one concept per group (the file name
+     * when there is no group); texts are kept as written in the file (quoted) or stripped of
+     * surrounding blanks (unquoted).
+     */
+    static ConceptSet fromTextCsv(Path file, ConceptSetCsv.Table table) {
+        String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        TextCollector texts = new TextCollector();
+        Map<String, List<ConceptSetCsv.Row>> groups = new LinkedHashMap<>();
+        for (ConceptSetCsv.Row r : table.rows()) {
+            groups.computeIfAbsent(r.group().isEmpty() ? stem : r.group(), g -> new ArrayList<>()).add(r);
+        }
+        List<Concept> concepts = new ArrayList<>();
+        for (Map.Entry<String, List<ConceptSetCsv.Row>> e : groups.entrySet()) {
+            Concept c = texts.concept(e.getKey(), "label 1 in " + file.getFileName(), e.getValue(), file);
+            c.validate(file.toString());
+            concepts.add(c);
+        }
+        String name = file.getFileName().toString();
+        return new ConceptSet(name, file.toString(), new TextConceptData(name, texts.all), concepts);
+    }
+
+    /**
+     * A rule file of texts: {@code {"name", "kind": "text", "description", "seed", "concepts":
+     * [{"name", "rule": "csv", "file", "description"} | {"name", "rule": "random", "of",
+     * "description"}]}}. A {@code csv} concept reads {@code text,label} rows from its file
+     * (relative to the JSON; a group column is ignored); a {@code random} concept is the control
+     * task of Hewitt &amp; Liang: the texts of concept {@code of} with labels drawn at random,
+     * half of them 1, fixed per text by the seed (a text keeps its label whatever else is in the set).
+     */
+    static ConceptSet fromTextRules(Path file, String name, JsonNode root) {
+        JsonNode seedNode = root.get("seed");
+        if (seedNode != null && !(seedNode.isIntegralNumber() && seedNode.canConvertToLong())) {
+            throw new ConceptSetException(file + ": field 'seed' must be an integer that fits in 64 bits, got " + seedNode);
+        }
+        long seed = seedNode == null ? 42 : seedNode.asLong();
+        JsonNode list = root.path("concepts");
+        if (!list.isArray() || list.isEmpty()) {
+            throw new ConceptSetException(file + ": field 'concepts' must be a non-empty array");
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        TextCollector texts = new TextCollector();
+        Map<String, Concept> byName = new LinkedHashMap<>();
+        // First the CSV concepts (a random concept may name one that comes later in the list).
+        for (int k = 0; k < list.size(); k++) {
+            JsonNode c = list.get(k);
+            String cname = text(c, "name", file);
+            String rule = text(c, "rule", file);
+            String where = file + ": concept '" + cname + "'";
+            if (byName.containsKey(cname)) {
+                throw new ConceptSetException(where + ": the name is used twice");
+            }
+            if (rule.equals("csv")) {
+                Path csv = dir.resolve(text(c, "file", file));
+                if (!Files.isRegularFile(csv)) {
+                    throw new ConceptSetException(where + ", field 'file': no file " + csv + " (paths are relative to the JSON)");
+                }
+                ConceptSetCsv.Table table;
+                try {
+                    table = ConceptSetCsv.readTable(csv);
+                } catch (DataException e) {
+                    throw new ConceptSetException(e.getMessage(), e);
+                }
+                Concept concept = texts.concept(cname, c.path("description").asText("label 1 in " + csv.getFileName()),
+                        table.rows(), csv);
+                concept.validate(csv.toString());
+                byName.put(cname, concept);
+            } else if (rule.equals("random")) {
+                byName.put(cname, null);
+            } else {
+                throw new ConceptSetException(where + ": unknown rule '" + rule + "' (a text rule file has rules csv "
+                        + "and random)");
+            }
+        }
+        List<Concept> concepts = new ArrayList<>();
+        for (int k = 0; k < list.size(); k++) {
+            JsonNode c = list.get(k);
+            String cname = c.get("name").asText();
+            Concept concept = byName.get(cname);
+            if (concept == null) {
+                String of = text(c, "of", file);
+                Concept source = byName.get(of);
+                if (source == null) {
+                    throw new ConceptSetException(file + ": concept '" + cname + "', field 'of': no csv concept '" + of
+                            + "' in this file; csv concepts: " + byName.entrySet().stream()
+                            .filter(e -> e.getValue() != null).map(Map.Entry::getKey).toList());
+                }
+                int[] items = source.items();
+                int[] keys = Arrays.stream(items).map(i -> texts.all.get(i).hashCode()).toArray();
+                int[] labels = ControlTask.labels(keys, items.length / 2, seed);
+                concept = new Concept(cname, c.path("description").asText("random labels on the texts of '" + of + "'"),
+                        items, labels);
+                concept.validate(file.toString());
+            }
+            concepts.add(concept);
+        }
+        String setName = root.path("name").asText(name);
+        return new ConceptSet(name, file.toString(), new TextConceptData(setName, texts.all), concepts);
+    }
+
+    /** Distinct texts in first-mention order, shared by the concepts of one set. */
+    private static final class TextCollector {
+        final List<String> all = new ArrayList<>();
+        final Map<String, Integer> index = new LinkedHashMap<>();
+
+        Concept concept(String name, String description, List<ConceptSetCsv.Row> rows, Path file) {
+            TreeMap<Integer, Integer> items = new TreeMap<>();
+            for (ConceptSetCsv.Row r : rows) {
+                int i = index.computeIfAbsent(r.item(), t -> {
+                    all.add(t);
+                    return all.size() - 1;
+                });
+                if (items.put(i, r.label()) != null) {
+                    throw new ConceptSetException(file + ": line " + r.line() + ": text \"" + r.item()
+                            + "\" appears twice in concept '" + name + "'");
+                }
+            }
+            return new Concept(name, description, items.keySet().stream().mapToInt(Integer::intValue).toArray(),
+                    items.values().stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    /** A rule file (see the class comment). */
+    static ConceptSet fromRules(Path file, String name, ModelManifest.InputSpec input, List<String> modelLabels,
+                                Path labelMap) {
+        JsonNode root = readJson(file);
         String dataRef = text(root, "dataset", file);
         JsonNode seedNode = root.get("seed");
         if (seedNode != null && !(seedNode.isIntegralNumber() && seedNode.canConvertToLong())) {

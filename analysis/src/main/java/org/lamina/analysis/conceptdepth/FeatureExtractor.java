@@ -28,7 +28,9 @@ import java.util.Random;
  * are. Optional Gaussian input noise (σ on the unit-range pixels, fixed per image) and reduced
  * precision ({@link Precision}) make the robustness variants of the spec. Here reduced precision
  * rounds the input and the activations only; {@link ConceptDepthAnalysis#run} also rounds the
- * weights, on a copy of the model it opens for that run.
+ * weights, on a copy of the model it opens for that run. A text concept set on a language model
+ * goes to {@link TextFeatureExtractor} (issue #19: the last real token or the mean over real
+ * tokens, read by the runner).
  */
 public final class FeatureExtractor {
 
@@ -55,6 +57,9 @@ public final class FeatureExtractor {
      * comma-separated list of names.
      */
     public static List<String> resolvePoints(ModelManifest manifest, String spec) {
+        if (manifest.isCausalLm()) {
+            return TextFeatureExtractor.resolvePoints(manifest, spec);
+        }
         String s = spec == null ? "layers" : spec.trim();
         List<ProbePoint> all = manifest.probePoints();
         if (s.equals("all")) {
@@ -64,6 +69,10 @@ public final class FeatureExtractor {
             List<String> startable = all.stream().filter(ProbePoint::startable).map(ProbePoint::name).toList();
             return startable.isEmpty() ? all.stream().map(ProbePoint::name).toList() : startable;
         }
+        return byName(manifest, s);
+    }
+
+    static List<String> byName(ModelManifest manifest, String s) {
         List<String> chosen = new ArrayList<>();
         for (String name : s.split(",")) {
             chosen.add(manifest.probePoint(name.trim()).name());
@@ -76,6 +85,17 @@ public final class FeatureExtractor {
     public static LayerFeatures extract(ProbeableModel model, Dataset data, int[] items, List<String> points,
                                         Options options, ProgressSink progress) {
         ModelManifest mf = model.manifest();
+        if (data instanceof TextConceptData text) {
+            if (!mf.isCausalLm()) {
+                throw new ConceptSetException("concept set '" + text.name() + "' is a text concept set but model '"
+                        + mf.name() + "' is an image model (kind image); texts need a causal-lm model");
+            }
+            return TextFeatureExtractor.extract(model, text, items, points, options, progress);
+        }
+        if (mf.isCausalLm()) {
+            throw new ConceptSetException("data set '" + data.name() + "' holds images but model '" + mf.name()
+                    + "' is a language model (kind causal-lm); give a text concept set");
+        }
         long[] want = mf.input().shape();
         if (!Arrays.equals(want, data.sampleShape())) {
             throw new ConceptSetException("model '" + mf.name() + "' takes inputs " + Arrays.toString(want)
@@ -158,7 +178,7 @@ public final class FeatureExtractor {
                                              Precision precision) {
         ModelManifest mf = model.manifest();
         java.util.Map<String, NDArray> got = new java.util.HashMap<>();
-        if (precision == Precision.FP32) {
+        if (!precision.roundsActivations()) {
             Trace t = model.run(m, RunRequest.fromInput(x).capture(points).build());
             got.putAll(t.activations());
         } else {

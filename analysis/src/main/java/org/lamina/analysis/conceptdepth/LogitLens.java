@@ -63,6 +63,9 @@ public final class LogitLens {
     /** The lens over rows {@code items} of {@code data}. */
     public static LogitLensResult run(ProbeableModel model, Dataset data, int[] items, FeatureExtractor.Options options,
                                       ProgressSink progress) {
+        if (data instanceof TextConceptData text) {
+            return runText(model, text, items, progress);
+        }
         ModelManifest mf = model.manifest();
         String from = decodePoint(mf);
         int fromIndex = mf.probePoint(from).index();
@@ -89,6 +92,80 @@ public final class LogitLens {
                 int classes = (int) logP.getShape().get(1);
                 for (int k = 0; k < n; k++) {
                     Trace t = model.run(m, RunRequest.startingAt(from, full.activation(points.get(k))).build());
+                    NDArray logQ = t.logits().logSoftmax(1);
+                    float[] klRows = logQ.exp().mul(logQ.sub(logP)).sum(new int[] {1}).toFloatArray();
+                    float[] q = logQ.exp().toFloatArray();
+                    for (int r = 0; r < rows.length; r++) {
+                        kl[k] += Math.max(0, klRows[r]);
+                        int[] topQ = top(q, r, classes, 5);
+                        int[] topP = top(pFinal, r, classes, 5);
+                        top1[k] += topQ[0] == topP[0] ? 1 : 0;
+                        int overlap = 0;
+                        for (int a : topQ) {
+                            for (int c : topP) {
+                                overlap += a == c ? 1 : 0;
+                            }
+                        }
+                        top5[k] += overlap / (double) topQ.length;
+                    }
+                }
+            }
+            progress.advance(1);
+        }
+        for (int k = 0; k < n; k++) {
+            kl[k] /= items.length;
+            top1[k] /= items.length;
+            top5[k] /= items.length;
+        }
+        return new LogitLensResult(points, from, kl, top1, top5, items.length);
+    }
+
+    /**
+     * The lens of a language model over texts (issue #19): the next-token distribution at each
+     * text's last real token, decoded from every residual point by the model's own final norm and
+     * head (a run that starts at the last block's output with layer l's tokens, read at the last
+     * real token by the runner), against the real one. No noise or rounding: the lens describes
+     * the clean model.
+     */
+    static LogitLensResult runText(ProbeableModel model, TextConceptData data, int[] items, ProgressSink progress) {
+        ModelManifest mf = model.manifest();
+        String from = decodePoint(mf);
+        int fromIndex = mf.probePoint(from).index();
+        long[] residualShape = mf.probePoint(from).shape();
+        List<String> points = mf.probePoints().stream()
+                .filter(p -> p.startable() && p.index() <= fromIndex && Arrays.equals(p.shape(), residualShape))
+                .map(ProbePoint::name).toList();
+        int n = points.size();
+        double[] kl = new double[n];
+        double[] top1 = new double[n];
+        double[] top5 = new double[n];
+        List<long[]> ids = TextFeatureExtractor.tokenise(mf, data, items);
+        Integer[] order = new Integer[items.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, java.util.Comparator.comparingInt(i -> ids.get(i).length));
+        List<int[]> batches = TextFeatureExtractor.plan(mf, model.device(), order, ids);
+        long padId = mf.languageModel().tokenizer().padId();
+        progress.begin(batches.size());
+        for (int b = 0; b < batches.size(); b++) {
+            progress.checkCancelled();
+            progress.message(mf.name() + ": logit lens, batch " + (b + 1) + " of " + batches.size());
+            int[] rows = batches.get(b);
+            List<long[]> rowIds = new java.util.ArrayList<>();
+            for (int r : rows) {
+                rowIds.add(ids.get(r));
+            }
+            org.lamina.analysis.lm.TokenBatch batch = new org.lamina.analysis.lm.TokenBatch(rowIds, padId,
+                    new boolean[rows.length]);
+            org.lamina.analysis.model.TokenReadout last = batch.lastToken();
+            try (NDManager m = NDManager.newBaseManager(model.device())) {
+                Trace full = model.run(m, RunRequest.fromInput(batch.ids(m)).capture(points).build());
+                NDArray logP = last.apply(full.logits(), 1).logSoftmax(1);
+                float[] pFinal = logP.exp().toFloatArray();
+                int classes = (int) logP.getShape().get(1);
+                for (int k = 0; k < n; k++) {
+                    Trace t = model.run(m, RunRequest.startingAt(from, full.activation(points.get(k))).readout(last).build());
                     NDArray logQ = t.logits().logSoftmax(1);
                     float[] klRows = logQ.exp().mul(logQ.sub(logP)).sum(new int[] {1}).toFloatArray();
                     float[] q = logQ.exp().toFloatArray();

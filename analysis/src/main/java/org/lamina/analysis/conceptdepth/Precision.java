@@ -15,11 +15,20 @@ import java.util.Locale;
  * convolutions, accumulation inside a layer) still runs in float32 — a simulation of fp16/bf16
  * inference, not a half-precision model. Buffers that are not parameters (batch-norm running
  * statistics) stay float32.
+ *
+ * <p>{@link #INT8} (issue #19; Jin et al. compare 8-, 16- and 32-bit weights) is symmetric
+ * per-output-channel int8 weight rounding ({@link #roundInt8Rows}): every parameter with two or
+ * more axes (linear and convolution weights, embedding tables) is split into rows along its first
+ * (output) axis, each row scaled by {@code max|w| / 127}, rounded to the nearest integer in
+ * −127 … 127 and scaled back. Vectors (biases, norm gains) stay float32, and the input and the
+ * activations are not rounded: weight-only 8-bit quantisation, as LLM.int8-style 8-bit loading
+ * keeps activations in 16 bit.
  */
 public enum Precision {
     FP32(DataType.FLOAT32),
     FP16(DataType.FLOAT16),
-    BF16(DataType.BFLOAT16);
+    BF16(DataType.BFLOAT16),
+    INT8(DataType.INT8);
 
     private final DataType type;
 
@@ -32,13 +41,16 @@ public enum Precision {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--precision must be fp32, fp16 or bf16, got '" + s + "'");
+            throw new IllegalArgumentException("--precision must be fp32, fp16, bf16 or int8, got '" + s + "'");
         }
     }
 
-    /** {@code a} rounded to this precision, as a new float32 array (a itself for fp32). */
+    /**
+     * {@code a} (an input or activation) rounded to this precision, as a new float32 array
+     * ({@code a} itself for fp32 and int8: int8 rounds the weights only).
+     */
     public NDArray round(NDArray a) {
-        if (this == FP32) {
+        if (this == FP32 || this == INT8) {
             return a;
         }
         if (this == BF16) {
@@ -65,7 +77,59 @@ public enum Precision {
             case FP32 -> v;
             case FP16 -> roundToFloat16(v);
             case BF16 -> roundToBfloat16(v);
+            case INT8 -> throw new UnsupportedOperationException("int8 rounds whole weight rows (roundInt8Rows), "
+                    + "not single values");
         };
+    }
+
+    /** Whether this precision rounds inputs and activations too (fp16, bf16), not only weights. */
+    public boolean roundsActivations() {
+        return this == FP16 || this == BF16;
+    }
+
+    /**
+     * Rounds the weights of {@code model} (a copy opened for the variant) to this precision:
+     * every value for fp16/bf16, whole rows for int8 ({@link #roundInt8Rows}); nothing for fp32.
+     */
+    public void roundWeights(org.lamina.analysis.model.ProbeableModel model) {
+        switch (this) {
+            case FP32 -> { }
+            case FP16, BF16 -> model.roundWeights(this::roundValue);
+            case INT8 -> model.transformWeights(Precision::roundInt8Rows);
+        }
+    }
+
+    /**
+     * Symmetric per-output-channel int8 round trip of one weight tensor: for a tensor of two or
+     * more axes, each row along the first axis gets {@code scale = max|w| / 127} and every
+     * value becomes {@code clamp(rint(w / scale), -127, 127) · scale} (an all-zero row stays
+     * zero); so each value moves by at most {@code scale / 2}. A tensor with fewer than two axes
+     * (bias, norm gain) is returned unchanged.
+     */
+    public static float[] roundInt8Rows(long[] shape, float[] values) {
+        if (shape.length < 2 || shape[0] == 0) {
+            return values;
+        }
+        int rows = (int) shape[0];
+        int width = values.length / rows;
+        float[] out = new float[values.length];
+        for (int r = 0; r < rows; r++) {
+            int from = r * width;
+            float max = 0;
+            for (int k = from; k < from + width; k++) {
+                max = Math.max(max, Math.abs(values[k]));
+            }
+            if (max == 0 || !Float.isFinite(max)) {
+                System.arraycopy(values, from, out, from, width);
+                continue;
+            }
+            double scale = max / 127.0;
+            for (int k = from; k < from + width; k++) {
+                double q = Math.max(-127, Math.min(127, Math.rint(values[k] / scale)));
+                out[k] = (float) (q * scale);
+            }
+        }
+        return out;
     }
 
     /**

@@ -88,6 +88,11 @@ public record ProbeParameters(String points, TokenPooling pooling, double testFr
                 epsilon, sigma, precision, maxSamples, solver, splits, split);
     }
 
+    public ProbeParameters withPooling(TokenPooling t) {
+        return new ProbeParameters(points, t, testFraction, seed, stratified, standardise, c, maxIter, tol, tau,
+                epsilon, noiseSigma, precision, maxSamples, solver, splits, split);
+    }
+
     public ProbeParameters withPrecision(Precision p) {
         return new ProbeParameters(points, pooling, testFraction, seed, stratified, standardise, c, maxIter, tol, tau,
                 epsilon, noiseSigma, p, maxSamples, solver, splits, split);

@@ -2,6 +2,7 @@ package org.lamina.analysis.lm;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 
 import org.lamina.analysis.model.LanguageModelSpec;
 import org.lamina.analysis.model.ModelException;
@@ -80,7 +81,32 @@ public final class LanguageModelTokenizer implements AutoCloseable {
     /** The ids of {@code text} (BOS per the manifest) under a truncation policy. */
     public Encoded encode(String text, Truncation truncation) {
         Encoding e = tokenizer.encode(text, false, false);
-        long[] body = e.getIds();
+        return finish(text, e.getIds(), truncation);
+    }
+
+    /**
+     * The ids of many texts (BOS per the manifest), as {@link #encode(String)} gives them one by
+     * one, refusing a too-long text. One native batch call and one id read per text: DJL's
+     * {@link Encoding} fetches every field of an encoding (tokens, offsets, masks, …) through
+     * the native boundary, which made tokenising a concept set of 512 short texts cost about as
+     * much as running them through a small model (issue #19).
+     */
+    public List<long[]> encodeAll(List<String> texts) {
+        long[] handles = TokenizersLibrary.LIB.batchEncode(tokenizer.getHandle(), texts.toArray(String[]::new), false);
+        List<long[]> out = new ArrayList<>(texts.size());
+        try {
+            for (int i = 0; i < handles.length; i++) {
+                out.add(finish(texts.get(i), TokenizersLibrary.LIB.getTokenIds(handles[i]), Truncation.REFUSE).ids());
+            }
+        } finally {
+            for (long h : handles) {
+                TokenizersLibrary.LIB.deleteEncoding(h);
+            }
+        }
+        return out;
+    }
+
+    private Encoded finish(String text, long[] body, Truncation truncation) {
         boolean bos = spec.tokenizer().addBos();
         long[] ids = new long[body.length + (bos ? 1 : 0)];
         if (bos) {

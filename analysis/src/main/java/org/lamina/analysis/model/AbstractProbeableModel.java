@@ -371,6 +371,22 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
         modelManager.close();
     }
 
+    /** Transforms every float32 array of {@code parameters} in place ({@link #transformWeights}). */
+    protected static void transformParameters(PairList<String, Parameter> parameters, WeightTransform transform) {
+        for (Pair<String, Parameter> p : parameters) {
+            NDArray a = p.getValue().getArray();
+            if (a.getDataType() != DataType.FLOAT32) {
+                continue;
+            }
+            float[] v = transform.apply(a.getShape().getShape(), a.toFloatArray());
+            if (v.length != a.getShape().size()) {
+                throw new IllegalStateException("weight transform returned " + v.length + " values for parameter '"
+                        + p.getKey() + "' of shape " + a.getShape());
+            }
+            a.set(v);
+        }
+    }
+
     /** Rounds every float32 array of {@code parameters} in place ({@link #roundWeights}). */
     protected static void roundParameters(PairList<String, Parameter> parameters, DoubleUnaryOperator rounding) {
         for (Pair<String, Parameter> p : parameters) {

@@ -52,6 +52,27 @@ public interface ProbeableModel extends AutoCloseable {
         throw new UnsupportedOperationException(manifest().name() + ": this back-end cannot round its weights");
     }
 
+    /**
+     * A change of one weight tensor as a whole (e.g. int8 rounding with one scale per output
+     * channel, which needs the whole row): gets the parameter's shape and its float32 values
+     * (row-major, a copy) and returns the new values, same length.
+     */
+    @FunctionalInterface
+    interface WeightTransform {
+        float[] apply(long[] shape, float[] values);
+    }
+
+    /**
+     * Replaces every float32 parameter in place by {@code transform}'s result: as
+     * {@link #roundWeights}, but per tensor instead of per value (same caveats: fake
+     * quantisation, alters this open model for the rest of its life).
+     *
+     * @throws UnsupportedOperationException when the back-end cannot change its weights
+     */
+    default void transformWeights(WeightTransform transform) {
+        throw new UnsupportedOperationException(manifest().name() + ": this back-end cannot change its weights");
+    }
+
     @Override
     void close();
 }

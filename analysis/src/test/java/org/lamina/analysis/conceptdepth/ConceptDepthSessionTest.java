@@ -89,7 +89,7 @@ class ConceptDepthSessionTest {
         m.put("otherModels", List.of());
         m.put("variant", Map.of("precision", "fp8"));
         assertThatThrownBy(() -> ConceptDepthStudy.Request.fromMap(m)).hasMessageContaining("'variant'")
-                .hasMessageContaining("--precision must be fp32, fp16 or bf16");
+                .hasMessageContaining("--precision must be fp32, fp16, bf16 or int8");
     }
 
     @Test

@@ -49,7 +49,9 @@ final class ProbeCommand implements Runnable {
     String model;
 
     @Option(names = "--concepts", required = true, paramLabel = "SET",
-            description = "sample:fashion-concepts, sample:mnist-concepts, a rule .json, or a CSV path_or_index,label[,group].")
+            description = "sample:fashion-concepts, sample:mnist-concepts, a rule .json, or a CSV path_or_index,label[,group]; "
+                    + "for language models sample:lm-concepts, a text rule .json (\"kind\": \"text\") or a CSV "
+                    + "text,label[,group] (RFC 4180: quote a text that holds a comma).")
     String concepts;
 
     @Option(names = "--data", paramLabel = "DATA",
@@ -65,8 +67,10 @@ final class ProbeCommand implements Runnable {
             description = "Probe points: layers = layer outputs (startable points), all, or a list. Default ${DEFAULT-VALUE}.")
     String points;
 
-    @Option(names = "--token", defaultValue = "cls", paramLabel = "cls|mean|last",
-            description = "Token of a transformer activation (CNN maps are always mean-pooled). Default ${DEFAULT-VALUE}.")
+    @Option(names = "--token", paramLabel = "cls|mean|last",
+            description = "Token of a transformer activation (CNN maps are always mean-pooled). Default: last for "
+                    + "language models (causal-lm: the last real token of each text, Jin et al.; mean = the mean over "
+                    + "its real tokens; cls is refused), cls otherwise.")
     String token;
 
     @Option(names = "--test-fraction", defaultValue = "0.4", description = "Held-out fraction. Default ${DEFAULT-VALUE}.")
@@ -113,11 +117,13 @@ final class ProbeCommand implements Runnable {
     double epsilon;
 
     @Option(names = "--noise", defaultValue = "0", paramLabel = "σ",
-            description = "Gaussian noise σ added to the unit-range pixels (fixed per image). Default ${DEFAULT-VALUE}.")
+            description = "Gaussian noise σ added to the unit-range pixels (fixed per image), or for a language model to "
+                    + "the token embeddings (point embed, fixed per text). Default ${DEFAULT-VALUE}.")
     double noise;
 
-    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|fp16|bf16",
-            description = "Round the weights, the input and every layer-boundary activation to fp16/bf16 "
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|fp16|bf16|int8",
+            description = "Round the weights, the input and every layer-boundary activation to fp16/bf16, or the weight "
+                    + "matrices only to int8 (symmetric, one scale per output row) "
                     + "(fake quantisation: stored as float32, every kernel still computes in float32). "
                     + "Default ${DEFAULT-VALUE}.")
     String precision;
@@ -157,7 +163,8 @@ final class ProbeCommand implements Runnable {
     @Override
     public void run() {
         RunOutput.checkDpi(dpi);
-        ProbeParameters p = new ProbeParameters(points, TokenPooling.parse(token), testFraction, seed, stratified, standardise,
+        TokenPooling pooling = token == null ? TokenPooling.CLS : TokenPooling.parse(token);
+        ProbeParameters p = new ProbeParameters(points, pooling, testFraction, seed, stratified, standardise,
                 c, maxIter, tol, tau, epsilon, noise, Precision.parse(precision), maxSamples, ProbeSolver.parse(solver),
                 splits, SplitMode.parse(split));
         if (lensSamples < 1) {
@@ -182,8 +189,21 @@ final class ProbeCommand implements Runnable {
         ProbeResult r;
         try (ProbeableModel m = ModelLoader.open(model, device.choice());
              OutputFolder folder = RunOutput.open(out, spec)) {
-            ConceptSet set = ConceptSets.open(concepts, data != null ? data : ModelDataSets.test(m.manifest()).orElse(null),
-                    m.manifest().input(), m.manifest().labels(), labels);
+            boolean lm = m.manifest().isCausalLm();
+            if (lm && token == null) {
+                p = p.withPooling(TokenPooling.LAST);
+            }
+            if (lm && data != null) {
+                throw new IllegalArgumentException("--data: model '" + m.manifest().name() + "' is a language model; its "
+                        + "concept set holds the texts itself (a CSV text,label[,group] or a text rule .json), so there is "
+                        + "no data set to name. Leave out --data.");
+            }
+            if (lm && labels != null) {
+                throw new IllegalArgumentException("--labels maps image folders to classes; model '"
+                        + m.manifest().name() + "' is a language model. Leave out --labels.");
+            }
+            ConceptSet set = ConceptSets.open(concepts, data != null ? data
+                    : lm ? null : ModelDataSets.test(m.manifest()).orElse(null), m.manifest(), labels);
             progress.message("features");
             r = ConceptDepthAnalysis.run(m, set, p, progress);
             boolean lens = logitLens.equals("on") || (logitLens.equals("auto") && LogitLens.supports(m.manifest()));

@@ -132,7 +132,7 @@ class ProbeCommandTest {
         CliRun.Result p = CliRun.run("probe", "sample:tiny-cnn", "--concepts", "sample:fashion-concepts", "--precision", "fp8",
                 "--out", temp.resolve("y").toString());
         assertThat(p.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
-        assertThat(p.err()).contains("--precision must be fp32, fp16 or bf16, got 'fp8'");
+        assertThat(p.err()).contains("--precision must be fp32, fp16, bf16 or int8, got 'fp8'");
         CliRun.Result m = CliRun.run("probe", "sample:tiny-mlp", "--concepts", "sample:fashion-concepts", "--out",
                 temp.resolve("z").toString());
         assertThat(m.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);

@@ -208,6 +208,11 @@ public final class NativeModel extends AbstractProbeableModel {
     }
 
     @Override
+    public void transformWeights(WeightTransform transform) {
+        transformParameters(network.getParameters(), transform);
+    }
+
+    @Override
     public void close() {
         model.close();
     }

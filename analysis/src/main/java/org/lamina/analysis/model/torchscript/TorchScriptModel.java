@@ -211,6 +211,11 @@ public final class TorchScriptModel extends AbstractProbeableModel {
     }
 
     @Override
+    public void transformWeights(WeightTransform transform) {
+        transformParameters(block.getParameters(), transform);
+    }
+
+    @Override
     public void close() {
         model.close();
     }

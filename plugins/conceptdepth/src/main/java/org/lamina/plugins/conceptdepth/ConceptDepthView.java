@@ -114,9 +114,9 @@ final class ConceptDepthView implements PluginView {
         selectivity = figureView(context.export(), "conceptdepth-selectivity");
         lens = figureView(context.export(), "conceptdepth-lens");
 
-        conceptSet.getItems().setAll(ConceptSets.SAMPLES);
+        conceptSet.getItems().setAll(ConceptSets.IMAGE_SAMPLES);
         conceptSet.setEditable(true);
-        conceptSet.setValue(ConceptSets.SAMPLES.get(0));
+        conceptSet.setValue(ConceptSets.IMAGE_SAMPLES.get(0));
         conceptSet.setId("conceptdepth-concepts");
         conceptSet.setPromptText("sample:… or a .csv / rule .json");
         token.getItems().setAll(TokenPooling.values());
@@ -179,8 +179,9 @@ final class ConceptDepthView implements PluginView {
         about.setWrapText(true);
         about.setMaxWidth(240);
         about.setStyle("-fx-text-fill: #666; -fx-font-size: 11px;");
-        Label variantNote = new Label("Variant: noise and/or precision (weights and activations rounded "
-                + "on a copy of the model; float32 kernels).");
+        Label variantNote = new Label("Variant: noise (on pixels, or on a language model's token embeddings) "
+                + "and/or precision (fp16/bf16: weights and activations rounded, int8: weight rows; on a copy of "
+                + "the model; float32 kernels).");
         variantNote.setWrapText(true);
         variantNote.setMaxWidth(240);
         variantNote.setStyle("-fx-text-fill: #666; -fx-font-size: 10px;");
@@ -211,8 +212,11 @@ final class ConceptDepthView implements PluginView {
         }
         conceptSet.valueProperty().addListener((o, a, b) -> validate());
         validate();
-        context.modelProperty().addListener((o, a, b) -> status.setText(b == null ? "Open a model to probe it."
-                : "Model " + b.name() + " — press Run."));
+        context.modelProperty().addListener((o, a, b) -> {
+            status.setText(b == null ? "Open a model to probe it." : "Model " + b.name() + " — press Run.");
+            fitToModel(b);
+        });
+        fitToModel(context.modelProperty().get());
 
         if (Boolean.getBoolean(DEMO_PROPERTY)) {
             maxSamples.setText(Integer.toString(DEMO_SAMPLES));
@@ -235,8 +239,36 @@ final class ConceptDepthView implements PluginView {
     }
 
     private void startDemo(LoadedModel m) {
-        otherModels.setText(m.name().equals("fashion-vit") ? "sample:fashion-cnn" : "sample:fashion-vit");
+        if (m.model().manifest().isCausalLm()) {
+            otherModels.setText("");
+        } else {
+            otherModels.setText(m.name().equals("fashion-vit") ? "sample:fashion-cnn" : "sample:fashion-vit");
+        }
         start();
+    }
+
+    /**
+     * Offers the concept sets and token choice that fit the open model (issue #19): text concept
+     * sets and the last token for a language model, image sets and the class token otherwise. A
+     * set the user typed in (a file) is kept; a bundled set of the other kind is replaced.
+     */
+    private void fitToModel(LoadedModel m) {
+        boolean lm = m != null && m.model().manifest().isCausalLm();
+        List<String> offered = lm ? ConceptSets.TEXT_SAMPLES : ConceptSets.IMAGE_SAMPLES;
+        String current = conceptSet.getValue();
+        conceptSet.getItems().setAll(offered);
+        if (current == null || current.isBlank() || (ConceptSets.SAMPLES.contains(current) && !offered.contains(current))) {
+            conceptSet.setValue(offered.get(0));
+        } else {
+            conceptSet.setValue(current);
+        }
+        if (lm && token.getValue() == TokenPooling.CLS) {
+            token.setValue(TokenPooling.LAST);
+        } else if (!lm && token.getValue() == TokenPooling.LAST) {
+            token.setValue(TokenPooling.CLS);
+        }
+        logitLens.setText(lm ? "Logit lens (next token)" : "Logit lens (ViT)");
+        conceptSet.setPromptText(lm ? "sample:… or a .csv text,label / text rule .json" : "sample:… or a .csv / rule .json");
     }
 
 
