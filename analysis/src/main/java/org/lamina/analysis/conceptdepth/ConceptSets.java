@@ -218,6 +218,16 @@ public final class ConceptSets {
         for (ConceptSetCsv.Row r : table.rows()) {
             groups.computeIfAbsent(r.group().isEmpty() ? stem : r.group(), g -> new ArrayList<>()).add(r);
         }
+        if (groups.size() > 1 && groups.values().stream().allMatch(g -> g.size() < 2 * Concept.MIN_PER_CLASS)) {
+            // Every value of the third column too small to be a concept: most likely an entity or id column
+            // (e.g. the bundled lm-concepts CSVs keep the city there), not concept names. Say so rather than
+            // fail on the first tiny "concept".
+            throw new ConceptSetException(file + ": the third column names the concept of each row (text,label,concept); "
+                    + "it has " + groups.size() + " distinct values with fewer than " + 2 * Concept.MIN_PER_CLASS
+                    + " rows each (e.g. '" + groups.keySet().iterator().next() + "'), so it looks like an entity or id "
+                    + "column. Drop that column to probe the whole file as one concept, or list the file in a rule .json "
+                    + "(\"rule\": \"csv\", which ignores the third column), as sample:lm-concepts does");
+        }
         List<Concept> concepts = new ArrayList<>();
         for (Map.Entry<String, List<ConceptSetCsv.Row>> e : groups.entrySet()) {
             Concept c = texts.concept(e.getKey(), "label 1 in " + file.getFileName(), e.getValue(), file);

@@ -243,4 +243,22 @@ class TextConceptDepthTest {
         assertThat(lens.kl()[2]).isCloseTo(0.0, org.assertj.core.data.Offset.offset(1e-5));
         assertThat(lens.kl()[0]).isGreaterThan(0);
     }
+
+    /** A third column of entities (2 rows each) is named as such, not failed on as 40 tiny concepts. */
+    @Test
+    void anEntityColumnIsRecognisedAndRefusedWithTheWayOut() throws IOException {
+        StringBuilder csv = new StringBuilder("text,label,group\n");
+        for (int e = 0; e < 40; e++) {
+            csv.append("the cat sat ").append(e).append(",1,e").append(e).append('\n');
+            csv.append("the mat sat ").append(e).append(",0,e").append(e).append('\n');
+        }
+        Path file = temp.resolve("entities.csv");
+        Files.writeString(file, csv);
+        assertThatThrownBy(() -> ConceptSets.open(file.toString(), null, model.manifest(), null))
+                .hasMessageContaining("looks like an entity or id column").hasMessageContaining("40 distinct values")
+                .hasMessageContaining("rule .json");
+        // Without the third column the same rows are one concept named after the file.
+        Files.writeString(file, csv.toString().replaceAll(",e\\d+\n", "\n").replace("text,label,group", "text,label"));
+        assertThat(ConceptSets.open(file.toString(), null, model.manifest(), null).concepts()).hasSize(1);
+    }
 }
