@@ -105,8 +105,11 @@ work="${LAMINA_CHECK_WORK:-$here/work}"
 export OPT_OUT_TRACKING=true
 export LAMINA_SAMPLES="${LAMINA_SAMPLES:-$here/samples}"
 export LAMINA_DJL_SRC="${LAMINA_DJL_SRC:-$(ls "$here"/djl/*.tar.gz)}"
+export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-AVX2}"   # as ./lamina: oneDNN's AVX-512 conv backward is wrong on AMD EPYC
+export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$work/djl-cache}"   # DJL's tokenizers unpack their library there
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-67108864}"
-exec "$work/jre/bin/java" ${LAMINA_JAVA_OPTS:-} -Djava.awt.headless=true -Dai.djl.offline=true \
+# UTF-8 whatever the locale (a bare environment is POSIX: Java 17 would write ASCII with ? for the rest)
+exec "$work/jre/bin/java" ${LAMINA_JAVA_OPTS:-} -Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -Dsun.stderr.encoding=UTF-8 -Djava.awt.headless=true -Dai.djl.offline=true \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error \
   -cp "$here/lib/*" org.lamina.app.cli.LaminaCli "$@"
 EOF
@@ -132,7 +135,7 @@ fi
   echo "packed     $(date -u +%FT%TZ) on $(nproc) cores"
   echo "jdk        $("$jdk/bin/java" -version 2>&1 | head -1)"
   echo "modules    $mods"
-  echo "reference  $(head -1 "$bundle/reference/inspect.txt" 2>/dev/null)"
+  echo "reference  $(grep -m1 'DJL ' "$bundle/reference/inspect.txt" | sed 's/^ *//')"
   echo "jre        ${jre_raw_mb} MB unpacked"
   echo; echo "sizes (MB):"; du -sm "$bundle"/* | sort -rn
 } >"$bundle/MANIFEST.txt"

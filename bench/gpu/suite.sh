@@ -22,8 +22,8 @@ SUITE_STEPS=(
   "infoplane|infoplane --data sample:fashion --epochs 4 --train-images 600 --test-images 300 --quiet OUT"
 )
 
-# Commands that take --device (infoplane trains its MLP on the host: no --device; it is compared
-# all the same, as a check that the host code gives the same numbers on that machine).
+# Commands that take --device (infoplane has none: its MLP and KDE run on libtorch's default
+# device; it is compared all the same).
 suite_takes_device() { [[ "$1" != infoplane ]]; }
 
 # run_step LAMINA OUT DEVICE SAMPLES STEP: runs one step, writes OUT/STEP/{stdout.json,stderr.txt,seconds}.
