@@ -36,7 +36,9 @@ command -v "$py" >/dev/null || { say "python3 is needed (it finds the torch)"; e
 # 1. runtime and torch
 if [ ! -x "$work/jre/bin/java" ]; then
   say "unpacking the Java runtime"
-  "$py" -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$here/jre.tar.xz" "$work"
+  "$py" -c 'import sys, tarfile
+t = tarfile.open(sys.argv[1])
+t.extractall(sys.argv[2], **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))' "$here/jre.tar.xz" "$work"
 fi
 torch_dir="${LAMINA_CHECK_TORCH:-$("$py" -c 'import torch, os; print(os.path.dirname(torch.__file__))')}"
 read -r torch_version cuda_ok cuda_name <<<"$("$py" -c 'import torch
@@ -49,7 +51,11 @@ say "machine: $(nproc) cores; $(uname -sr); cmake $(cmake --version 2>/dev/null 
 # 2. the JNI against that torch (cached in $work/cache after the first run)
 start=$(date +%s)
 if ! "$here/lamina" torch use "$torch_dir" >"$out/torch-use.txt" 2>&1; then
-  cat "$out/torch-use.txt" >&2; say "lamina torch use failed (above; also in $out/torch-use.txt)"; exit 1
+  cat "$out/torch-use.txt" >&2; say "lamina torch use failed (above; also in $out/torch-use.txt)"
+  { echo "GPU check: torch $torch_version at $torch_dir: 'lamina torch use' failed after $(( $(date +%s) - start )) s,"
+    echo "so nothing ran. Its last lines (all of them in torch-use.txt):"; echo; echo '```'
+    tail -40 "$out/torch-use.txt"; echo '```'; } >"$out/gpu-check.md"
+  exit 1
 fi
 jni_s=$(( $(date +%s) - start ))
 if grep -q "is cached" "$out/torch-use.txt"; then jni_note="cached JNI"; else jni_note="JNI built"; fi
