@@ -39,7 +39,29 @@ public final class LaminaCli implements Runnable {
                     + "Run it under a desktop session or Xvfb (xvfb-run ./lamina), or use the commands: "
                     + "./lamina --help, ./lamina screenshots");
         }
+        requireJavaFx("the workbench window");
         WorkbenchApp.launch(model);
+    }
+
+    /** The class every JavaFX program loads first; absent from class paths made without JavaFX. */
+    static final String JAVAFX_PROBE_CLASS = "javafx.application.Platform";
+
+    /**
+     * Refuses, with a message instead of a {@link NoClassDefFoundError} stack, to run {@code what}
+     * on a class path without JavaFX: bench/gpu/pack.sh bundles the CLI without it, and only the
+     * window and {@code screenshots} need it.
+     */
+    static void requireJavaFx(String what) {
+        requireClass(JAVAFX_PROBE_CLASS, what);
+    }
+
+    static void requireClass(String className, String what) {
+        try {
+            Class.forName(className, false, LaminaCli.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalArgumentException(what + " needs JavaFX, which is not on this class path (" + className
+                    + " not found; a bundle made without JavaFX, such as bench/gpu/pack.sh's); the analysis commands run without it");
+        }
     }
 
     /** Runs the CLI and returns the exit code (tests call this; {@link #main} exits with it). */

@@ -75,6 +75,7 @@ final class ScreenshotsCommand implements Runnable {
 
     @Override
     public void run() {
+        LaminaCli.requireJavaFx("screenshots");
         String m = model != null ? model : WorkbenchWindow.defaultSample();
         if (m == null) {
             throw new IllegalArgumentException("no bundled sample model found; give --model");
