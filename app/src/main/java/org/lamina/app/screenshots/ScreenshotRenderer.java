@@ -39,6 +39,9 @@ public final class ScreenshotRenderer {
      */
     public static final String DEMO_PROPERTY = "lamina.screenshots";
 
+    /** Set while rendering the language-model pass: panels that take an LM (concept depth) start their demo. */
+    public static final String LM_DEMO_PROPERTY = "lamina.screenshots.lm";
+
     /** Set while rendering the ViT pass: ViT-only panels (neuron paths) start their demo there. */
     public static final String VIT_DEMO_PROPERTY = "lamina.screenshots.vit";
 
@@ -106,6 +109,8 @@ public final class ScreenshotRenderer {
         boolean firstPass = suffix.isEmpty();
         if (firstPass) {
             System.setProperty(DEMO_PROPERTY, "true");
+        } else if (panels != null && "-lm".equals(suffix)) {
+            System.setProperty(LM_DEMO_PROPERTY, "true");
         } else {
             System.setProperty(VIT_DEMO_PROPERTY, "true");
         }
@@ -154,6 +159,7 @@ public final class ScreenshotRenderer {
         } finally {
             System.clearProperty(DEMO_PROPERTY);
             System.clearProperty(VIT_DEMO_PROPERTY);
+            System.clearProperty(LM_DEMO_PROPERTY);
             runner.close();
             store.clear();
         }

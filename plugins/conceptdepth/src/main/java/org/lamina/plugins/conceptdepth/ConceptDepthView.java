@@ -62,6 +62,8 @@ final class ConceptDepthView implements PluginView {
 
     /** System property under which the panel starts its demo run on creation. */
     static final String DEMO_PROPERTY = "lamina.screenshots";
+    /** The same for the screenshots' language-model pass ({@code ./lamina screenshots --lm-only}). */
+    static final String LM_DEMO_PROPERTY = "lamina.screenshots.lm";
     /** Items per concept in the demo run (kept small so screenshots stay fast). */
     static final int DEMO_SAMPLES = 240;
 
@@ -218,7 +220,7 @@ final class ConceptDepthView implements PluginView {
         });
         fitToModel(context.modelProperty().get());
 
-        if (Boolean.getBoolean(DEMO_PROPERTY)) {
+        if (Boolean.getBoolean(DEMO_PROPERTY) || Boolean.getBoolean(LM_DEMO_PROPERTY)) {
             maxSamples.setText(Integer.toString(DEMO_SAMPLES));
             if (context.modelProperty().get() != null) {
                 startDemo(context.modelProperty().get());
@@ -240,7 +242,10 @@ final class ConceptDepthView implements PluginView {
 
     private void startDemo(LoadedModel m) {
         if (m.model().manifest().isCausalLm()) {
-            otherModels.setText("");
+            // The two trained sample LMs on one relative-depth axis (issue #19): the other one as overlay.
+            String other = m.name().equals("tiny-lm-8") ? "tiny-lm-4" : m.name().equals("tiny-lm-4") ? "tiny-lm-8" : null;
+            otherModels.setText(other != null && org.lamina.analysis.model.ModelLocator.sampleNames().contains(other)
+                    ? "sample:" + other : "");
         } else {
             otherModels.setText(m.name().equals("fashion-vit") ? "sample:fashion-cnn" : "sample:fashion-vit");
         }
