@@ -97,27 +97,13 @@ public final class LogitLens {
                     float[] q = logQ.exp().toFloatArray();
                     for (int r = 0; r < rows.length; r++) {
                         kl[k] += Math.max(0, klRows[r]);
-                        int[] topQ = top(q, r, classes, 5);
-                        int[] topP = top(pFinal, r, classes, 5);
-                        top1[k] += topQ[0] == topP[0] ? 1 : 0;
-                        int overlap = 0;
-                        for (int a : topQ) {
-                            for (int c : topP) {
-                                overlap += a == c ? 1 : 0;
-                            }
-                        }
-                        top5[k] += overlap / (double) topQ.length;
+                        agreement(q, pFinal, r, classes, k, top1, top5);
                     }
                 }
             }
             progress.advance(1);
         }
-        for (int k = 0; k < n; k++) {
-            kl[k] /= items.length;
-            top1[k] /= items.length;
-            top5[k] /= items.length;
-        }
-        return new LogitLensResult(points, from, kl, top1, top5, items.length);
+        return averaged(points, from, kl, top1, top5, items.length);
     }
 
     /**
@@ -171,27 +157,41 @@ public final class LogitLens {
                     float[] q = logQ.exp().toFloatArray();
                     for (int r = 0; r < rows.length; r++) {
                         kl[k] += Math.max(0, klRows[r]);
-                        int[] topQ = top(q, r, classes, 5);
-                        int[] topP = top(pFinal, r, classes, 5);
-                        top1[k] += topQ[0] == topP[0] ? 1 : 0;
-                        int overlap = 0;
-                        for (int a : topQ) {
-                            for (int c : topP) {
-                                overlap += a == c ? 1 : 0;
-                            }
-                        }
-                        top5[k] += overlap / (double) topQ.length;
+                        agreement(q, pFinal, r, classes, k, top1, top5);
                     }
                 }
             }
             progress.advance(1);
         }
-        for (int k = 0; k < n; k++) {
-            kl[k] /= items.length;
-            top1[k] /= items.length;
-            top5[k] /= items.length;
+        return averaged(points, from, kl, top1, top5, items.length);
+    }
+
+    /**
+     * Adds row {@code r}'s agreement of the lens with the model's output at point {@code k}: top-1
+     * equal (0/1) and the overlap of the two top-5 sets (0 … 1).
+     */
+    private static void agreement(float[] q, float[] pFinal, int r, int classes, int k, double[] top1, double[] top5) {
+        int[] topQ = top(q, r, classes, 5);
+        int[] topP = top(pFinal, r, classes, 5);
+        top1[k] += topQ[0] == topP[0] ? 1 : 0;
+        int overlap = 0;
+        for (int a : topQ) {
+            for (int c : topP) {
+                overlap += a == c ? 1 : 0;
+            }
         }
-        return new LogitLensResult(points, from, kl, top1, top5, items.length);
+        top5[k] += overlap / (double) topQ.length;
+    }
+
+    /** The sums over {@code items} items turned into means. */
+    private static LogitLensResult averaged(List<String> points, String from, double[] kl, double[] top1, double[] top5,
+                                            int items) {
+        for (int k = 0; k < kl.length; k++) {
+            kl[k] /= items;
+            top1[k] /= items;
+            top5[k] /= items;
+        }
+        return new LogitLensResult(points, from, kl, top1, top5, items);
     }
 
     private static int[] top(float[] p, int row, int classes, int k) {

@@ -81,7 +81,7 @@ public final class AttentionHeadsFigure implements Figure {
         double cell = map / s;
         g.setColor(Color.BLACK);
         g.setFont(TITLE);
-        g.drawString(clip(g, title() + " (rows: query, columns: key)", area.getWidth() - 8), (float) (area.getX() + 4),
+        g.drawString(LogitLensFigure.clip(g, title() + " (rows: query, columns: key)", area.getWidth() - 8), (float) (area.getX() + 4),
                 (float) (area.getY() + 11));
         List<String> tokens = result.tokens().stream().map(LogitLensFigure::display).toList();
         for (int h = 0; h < result.heads(); h++) {
@@ -106,7 +106,7 @@ public final class AttentionHeadsFigure implements Figure {
             if (c == 0 && labels) {
                 g.setColor(Color.BLACK);
                 for (int q = 0; q < s; q++) {
-                    String t = clip(g, tokens.get(q), label - 4);
+                    String t = LogitLensFigure.clip(g, tokens.get(q), label - 4);
                     g.drawString(t, (float) (x0 - 3 - fm.stringWidth(t)),
                             (float) (y0 + (q + 0.5) * cell + (fm.getAscent() - fm.getDescent()) / 2.0));
                 }
@@ -115,7 +115,7 @@ public final class AttentionHeadsFigure implements Figure {
             if (lastRow && labels) {
                 g.setColor(Color.BLACK);
                 for (int k = 0; k < s; k++) {
-                    String t = clip(g, tokens.get(k), label - 4);
+                    String t = LogitLensFigure.clip(g, tokens.get(k), label - 4);
                     AffineTransform saved = g.getTransform();
                     g.translate(x0 + (k + 0.5) * cell + (fm.getAscent() - fm.getDescent()) / 2.0, y0 + map + 3);
                     g.rotate(-Math.PI / 2);
@@ -142,18 +142,6 @@ public final class AttentionHeadsFigure implements Figure {
         FontMetrics fm = g.getFontMetrics();
         g.drawString("1", (float) (x + w + 2), (float) (y0 + fm.getAscent()));
         g.drawString("0", (float) (x + w + 2), (float) (y0 + h));
-    }
-
-    private static String clip(Graphics2D g, String s, double width) {
-        FontMetrics fm = g.getFontMetrics();
-        if (fm.stringWidth(s) <= width) {
-            return s;
-        }
-        String t = s;
-        while (t.length() > 1 && fm.stringWidth(t + "…") > width) {
-            t = t.substring(0, t.length() - 1);
-        }
-        return t + "…";
     }
 
     @Override

@@ -229,7 +229,8 @@ public final class LogitLensFigure implements Figure {
         return t.isEmpty() ? "∅" : t;
     }
 
-    private static String clip(Graphics2D g, String s, double width) {
+    /** {@code s} cut with an ellipsis to fit {@code width} points in the current font (figures of LM text share it). */
+    public static String clip(Graphics2D g, String s, double width) {
         FontMetrics fm = g.getFontMetrics();
         if (fm.stringWidth(s) <= width) {
             return s;
