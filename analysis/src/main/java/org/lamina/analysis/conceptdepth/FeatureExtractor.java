@@ -176,40 +176,54 @@ public final class FeatureExtractor {
      */
     private static List<NDArray> activations(ProbeableModel model, NDManager m, NDArray x, List<String> points,
                                              Precision precision) {
-        ModelManifest mf = model.manifest();
         java.util.Map<String, NDArray> got = new java.util.HashMap<>();
         if (!precision.roundsActivations()) {
             Trace t = model.run(m, RunRequest.fromInput(x).capture(points).build());
             got.putAll(t.activations());
         } else {
-            int last = points.stream().mapToInt(p -> mf.probePoint(p).index()).max().orElse(-1);
-            String from = null;
-            NDArray h = x;
-            List<String> pending = new ArrayList<>();
-            for (ProbePoint p : mf.probePoints()) {
-                if (p.index() > last) {
-                    break;
-                }
-                pending.add(p.name());
-                if (p.startable() || p.index() == last) {
-                    RunRequest.Builder req = from == null ? RunRequest.fromInput(h) : RunRequest.startingAt(from, h);
-                    Trace t = model.run(m, req.capture(pending).build());
-                    for (String q : pending) {
-                        got.put(q, precision.round(t.activation(q)));
-                    }
-                    pending.clear();
-                    if (p.startable()) {
-                        from = p.name();
-                        h = got.get(p.name());
-                    }
-                }
-            }
+            got.putAll(roundedRun(model, m, x, points, precision, java.util.function.UnaryOperator.identity()));
         }
         List<NDArray> out = new ArrayList<>();
         for (String p : points) {
             out.add(got.get(p));
         }
         return out;
+    }
+
+    /**
+     * The forward in reduced precision, shared by the image and text paths: cut at every startable
+     * point up to the last of {@code points}, each captured activation rounded and the run
+     * continued from the rounded one. {@code first} adjusts the first run's request (the text path
+     * adds its embedding noise there). Returns every captured point's rounded activation.
+     */
+    static java.util.Map<String, NDArray> roundedRun(ProbeableModel model, NDManager m, NDArray x, List<String> points,
+                                                    Precision precision,
+                                                    java.util.function.UnaryOperator<RunRequest.Builder> first) {
+        ModelManifest mf = model.manifest();
+        java.util.Map<String, NDArray> got = new java.util.HashMap<>();
+        int last = points.stream().mapToInt(p -> mf.probePoint(p).index()).max().orElse(-1);
+        String from = null;
+        NDArray h = x;
+        List<String> pending = new ArrayList<>();
+        for (ProbePoint p : mf.probePoints()) {
+            if (p.index() > last) {
+                break;
+            }
+            pending.add(p.name());
+            if (p.startable() || p.index() == last) {
+                RunRequest.Builder req = from == null ? first.apply(RunRequest.fromInput(h)) : RunRequest.startingAt(from, h);
+                Trace t = model.run(m, req.capture(pending).build());
+                for (String q : pending) {
+                    got.put(q, precision.round(t.activation(q)));
+                }
+                pending.clear();
+                if (p.startable()) {
+                    from = p.name();
+                    h = got.get(p.name());
+                }
+            }
+        }
+        return got;
     }
 
     /** {@code [batch, …]} activation → {@code [batch, d]} representation. */

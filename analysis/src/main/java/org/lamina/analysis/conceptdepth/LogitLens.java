@@ -92,13 +92,7 @@ public final class LogitLens {
                 int classes = (int) logP.getShape().get(1);
                 for (int k = 0; k < n; k++) {
                     Trace t = model.run(m, RunRequest.startingAt(from, full.activation(points.get(k))).build());
-                    NDArray logQ = t.logits().logSoftmax(1);
-                    float[] klRows = logQ.exp().mul(logQ.sub(logP)).sum(new int[] {1}).toFloatArray();
-                    float[] q = logQ.exp().toFloatArray();
-                    for (int r = 0; r < rows.length; r++) {
-                        kl[k] += Math.max(0, klRows[r]);
-                        agreement(q, pFinal, r, classes, k, top1, top5);
-                    }
+                    accumulate(t.logits().logSoftmax(1), logP, pFinal, rows.length, classes, k, kl, top1, top5);
                 }
             }
             progress.advance(1);
@@ -152,18 +146,27 @@ public final class LogitLens {
                 int classes = (int) logP.getShape().get(1);
                 for (int k = 0; k < n; k++) {
                     Trace t = model.run(m, RunRequest.startingAt(from, full.activation(points.get(k))).readout(last).build());
-                    NDArray logQ = t.logits().logSoftmax(1);
-                    float[] klRows = logQ.exp().mul(logQ.sub(logP)).sum(new int[] {1}).toFloatArray();
-                    float[] q = logQ.exp().toFloatArray();
-                    for (int r = 0; r < rows.length; r++) {
-                        kl[k] += Math.max(0, klRows[r]);
-                        agreement(q, pFinal, r, classes, k, top1, top5);
-                    }
+                    accumulate(t.logits().logSoftmax(1), logP, pFinal, rows.length, classes, k, kl, top1, top5);
                 }
             }
             progress.advance(1);
         }
         return averaged(points, from, kl, top1, top5, items.length);
+    }
+
+    /**
+     * Adds one batch's lens at point {@code k}: KL(q ‖ p) per row (clamped at 0 against rounding)
+     * and the top-1 / top-5 agreement with the model's output; q = exp(logQ) is computed once.
+     */
+    private static void accumulate(NDArray logQ, NDArray logP, float[] pFinal, int rows, int classes, int k, double[] kl,
+                                   double[] top1, double[] top5) {
+        NDArray qArray = logQ.exp();
+        float[] klRows = qArray.mul(logQ.sub(logP)).sum(new int[] {1}).toFloatArray();
+        float[] q = qArray.toFloatArray();
+        for (int r = 0; r < rows; r++) {
+            kl[k] += Math.max(0, klRows[r]);
+            agreement(q, pFinal, r, classes, k, top1, top5);
+        }
     }
 
     /**

@@ -263,32 +263,8 @@ public final class TextFeatureExtractor {
             }
             return got;
         }
-        int last = points.stream().mapToInt(p -> mf.probePoint(p).index()).max().orElse(-1);
-        String from = null;
-        NDArray h = ids;
-        List<String> pending = new ArrayList<>();
-        Map<String, NDArray> full = new HashMap<>();
-        for (ProbePoint p : mf.probePoints()) {
-            if (p.index() > last) {
-                break;
-            }
-            pending.add(p.name());
-            if (p.startable() || p.index() == last) {
-                RunRequest.Builder req = from == null ? RunRequest.fromInput(h) : RunRequest.startingAt(from, h);
-                if (from == null && noise != null) {
-                    req.perturb(EMBED, noise);
-                }
-                Trace t = model.run(m, req.capture(pending).build());
-                for (String q : pending) {
-                    full.put(q, precision.round(t.activation(q)));
-                }
-                pending.clear();
-                if (p.startable()) {
-                    from = p.name();
-                    h = full.get(p.name());
-                }
-            }
-        }
+        Map<String, NDArray> full = FeatureExtractor.roundedRun(model, m, ids, points, precision,
+                req -> noise == null ? req : req.perturb(EMBED, noise));
         for (String p : points) {
             got.put(p, readout.apply(full.get(p), mf.probePoint(p)));
         }

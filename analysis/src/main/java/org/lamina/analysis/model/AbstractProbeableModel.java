@@ -261,12 +261,7 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
             System.arraycopy(in, 0, expected, 1, in.length);
             what = "input";
         } else {
-            ProbePoint p = manifest.probePoint(request.startAt());
-            if (!p.startable()) {
-                throw new ModelException("a run cannot start at '" + p.name() + "' in model '" + manifest.name()
-                        + "' (the rest of the forward needs more than this activation); startable points: "
-                        + manifest.probePoints().stream().filter(ProbePoint::startable).map(ProbePoint::name).toList());
-            }
+            ProbePoint p = startPoint(request.startAt());
             startIndex = p.index();
             expected = batchShape(got.length > 0 ? got[0] : 0, p, 0);
             what = "start point '" + p.name() + "'";
@@ -284,6 +279,17 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
         }
         checkRest(request, startIndex, batch, 0);
         return startIndex;
+    }
+
+    /** The point a run starts at, refused (naming the startable points) when the forward cannot resume there. */
+    private ProbePoint startPoint(String name) {
+        ProbePoint p = manifest.probePoint(name);
+        if (!p.startable()) {
+            throw new ModelException("a run cannot start at '" + p.name() + "' in model '" + manifest.name()
+                    + "' (the rest of the forward needs more than this activation); startable points: "
+                    + manifest.probePoints().stream().filter(ProbePoint::startable).map(ProbePoint::name).toList());
+        }
+        return p;
     }
 
     /**
@@ -306,12 +312,7 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
             }
             seq = got[1];
         } else {
-            ProbePoint p = manifest.probePoint(request.startAt());
-            if (!p.startable()) {
-                throw new ModelException("a run cannot start at '" + p.name() + "' in model '" + manifest.name()
-                        + "'; startable points: "
-                        + manifest.probePoints().stream().filter(ProbePoint::startable).map(ProbePoint::name).toList());
-            }
+            ProbePoint p = startPoint(request.startAt());
             startIndex = p.index();
             int axis = p.sequenceAxis();
             seq = axis >= 0 && got.length > axis + 1 ? got[axis + 1] : -1;
