@@ -3,6 +3,7 @@ package org.lamina.app.cli;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.data.SampleData;
+import org.lamina.analysis.data.TextDataset;
 import org.lamina.analysis.evaluate.ConfusionFigure;
 import org.lamina.analysis.evaluate.Evaluation;
 import org.lamina.analysis.export.ExportFormat;
@@ -10,6 +11,9 @@ import org.lamina.analysis.export.ExportSettings;
 import org.lamina.analysis.export.FigureExporter;
 import org.lamina.analysis.job.OutputException;
 import org.lamina.analysis.job.OutputFolder;
+import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.lm.LanguageModelTokenizer;
+import org.lamina.analysis.lm.NextTokenEvaluation;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ProbeableModel;
 
@@ -152,16 +156,16 @@ final class EvaluateCommand implements Runnable {
             throw new IllegalArgumentException("--labels maps image folders to classes; a language model is evaluated on "
                     + "text (--data FILE.txt or .csv)");
         }
-        String ref = data != null ? data : org.lamina.analysis.data.ModelDataSets.test(m.manifest())
+        String ref = data != null ? data : ModelDataSets.test(m.manifest())
                 .orElseThrow(() -> new IllegalArgumentException("model '" + m.manifest().name() + "' is a language model "
                         + "and records no held-out text (model.json training.testData); give --data FILE.txt (one text a "
                         + "line) or a CSV 'text,label'"));
-        org.lamina.analysis.data.TextDataset texts = org.lamina.analysis.data.TextDataset.read(Path.of(ref));
-        org.lamina.analysis.lm.NextTokenEvaluation e;
-        try (org.lamina.analysis.lm.LanguageModelTokenizer t = org.lamina.analysis.lm.LanguageModelTokenizer.open(m.manifest())) {
-            e = org.lamina.analysis.lm.NextTokenEvaluation.run(m, t, texts.texts(),
-                    org.lamina.analysis.lm.LanguageModelTokenizer.Truncation.KEEP_START,
-                    org.lamina.analysis.lm.NextTokenEvaluation.DEFAULT_BUDGET_BYTES, org.lamina.analysis.job.ProgressSink.none());
+        TextDataset texts = TextDataset.read(Path.of(ref));
+        NextTokenEvaluation e;
+        try (LanguageModelTokenizer t = LanguageModelTokenizer.open(m.manifest())) {
+            e = NextTokenEvaluation.run(m, t, texts.texts(),
+                    LanguageModelTokenizer.Truncation.KEEP_START,
+                    NextTokenEvaluation.DEFAULT_BUDGET_BYTES, ProgressSink.none());
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("model", m.manifest().name());

@@ -54,18 +54,17 @@ final class ScreenshotsCommand implements Runnable {
     }
 
     private static String lmSample() {
-        java.util.List<String> samples = org.lamina.analysis.model.ModelLocator.sampleNames();
-        for (String s : java.util.List.of("tiny-lm-8", "tiny-llama")) {
-            if (samples.contains(s)) {
-                return "sample:" + s;
-            }
-        }
-        return null;
+        return firstBundled("tiny-lm-8", "tiny-llama");
     }
 
     private static String vitSample() {
+        return firstBundled("fashion-vit", "tiny-vit");
+    }
+
+    /** {@code sample:NAME} of the first of {@code names} that is bundled, or {@code null}. */
+    private static String firstBundled(String... names) {
         java.util.List<String> samples = org.lamina.analysis.model.ModelLocator.sampleNames();
-        for (String s : java.util.List.of("fashion-vit", "tiny-vit")) {
+        for (String s : names) {
             if (samples.contains(s)) {
                 return "sample:" + s;
             }
