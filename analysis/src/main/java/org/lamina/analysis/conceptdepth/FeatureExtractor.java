@@ -233,12 +233,16 @@ public final class FeatureExtractor {
         if (s.length == 1) {
             return a;
         }
+        if (pooling == TokenPooling.NONE) {
+            return a.reshape(batch, -1);
+        }
         if (s.length == 2) {
             boolean hasCls = mf.patchGrid().map(g -> (long) g[0] * g[1] + 1 == s[0]).orElse(false);
             return switch (pooling) {
                 case CLS -> a.get(":, 0, :");
                 case LAST -> a.get(":, -1, :");
                 case MEAN -> (hasCls ? a.get(":, 1:, :") : a).mean(new int[] {1});
+                case NONE -> throw new AssertionError("handled above");
             };
         }
         if (s.length == 3 && mf.patchGrid().isPresent() && s[1] == s[2] && point.name().contains("attn")) {

@@ -93,6 +93,9 @@ public final class TextFeatureExtractor {
             case CLS -> throw new IllegalArgumentException("--token cls: decoder language model '" + mf.name()
                     + "' has no class token (token 0 is BOS, the same for every text); use --token last (the default "
                     + "for causal-lm models, the paper's choice) or --token mean");
+            case NONE -> throw new IllegalArgumentException("--reduce none: the activations of language model '"
+                    + mf.name() + "' have a token axis whose length varies with the text, so they give no column of "
+                    + "fixed length; use --reduce last (the paper's choice) or --reduce mean");
         };
     }
 

@@ -13,14 +13,26 @@ public enum TokenPooling {
     /** Mean over the patch tokens (every token but the class token when the model has one). */
     MEAN,
     /** The last token (decoder language models). */
-    LAST;
+    LAST,
+    /**
+     * No reduction: the whole activation, flattened (feature stores only, {@code --reduce none};
+     * a probe needs one vector per item of a fixed length, which this gives only for fixed shapes).
+     */
+    NONE;
+
+    /** The choices of {@code --token}: every value but {@link #NONE}. */
+    public static final java.util.List<TokenPooling> TOKEN_CHOICES = java.util.List.of(CLS, MEAN, LAST);
 
     /** Parses {@code cls|mean|last} with a clear error. */
     public static TokenPooling parse(String s) {
         try {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            TokenPooling t = valueOf(s.trim().toUpperCase(Locale.ROOT));
+            if (t != NONE) {
+                return t;
+            }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--token must be cls, mean or last, got '" + s + "'");
+            // reported below
         }
+        throw new IllegalArgumentException("--token must be cls, mean or last, got '" + s + "'");
     }
 }

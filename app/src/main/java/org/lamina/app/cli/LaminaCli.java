@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 + "MODEL is a model directory (with model.json) or sample:NAME.",
         subcommands = {ModelsCommand.class, InspectCommand.class, PredictCommand.class, EvaluateCommand.class,
                 InfoPlaneCommand.class, LensCommand.class, CraftCommand.class, NeuronPathCommand.class, ProbeCommand.class, ChmCorrCommand.class,
-                StudyCommand.class, ReplayCommand.class, ScreenshotsCommand.class, TorchCommand.class, CommandLine.HelpCommand.class})
+                StudyCommand.class, ExtractCommand.class, ReplayCommand.class, ScreenshotsCommand.class, TorchCommand.class, CommandLine.HelpCommand.class})
 public final class LaminaCli implements Runnable {
 
     /** Exit code for bad input (file, field, option). */

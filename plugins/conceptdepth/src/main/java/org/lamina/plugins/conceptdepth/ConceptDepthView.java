@@ -121,7 +121,7 @@ final class ConceptDepthView implements PluginView {
         conceptSet.setValue(ConceptSets.IMAGE_SAMPLES.get(0));
         conceptSet.setId("conceptdepth-concepts");
         conceptSet.setPromptText("sample:… or a .csv / rule .json");
-        token.getItems().setAll(TokenPooling.values());
+        token.getItems().setAll(TokenPooling.TOKEN_CHOICES);
         token.setValue(TokenPooling.CLS);
         token.setId("conceptdepth-token");
         token.setConverter(lowerCase(TokenPooling.class));

@@ -1,0 +1,200 @@
+package org.lamina.analysis.featurestore;
+
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+import org.lamina.analysis.job.OutputException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes a feature store on one machine through DuckDB: each {@link FeatureChunk} is appended to
+ * an in-memory table, copied to its own Parquet part and dropped, so memory holds one chunk
+ * whatever the store's size. {@link #commit} writes the manifest last; until then the folder is
+ * not a store ({@link StoreManifest#read} refuses it). An existing store is replaced only when
+ * asked, and its manifest is removed first, so no reader sees old parts under a new manifest or
+ * the reverse.
+ */
+public final class FeatureStoreWriter implements AutoCloseable {
+
+    private static final String TABLE = "chunk";
+
+    private final Path dir;
+    private final List<StoreManifest.PointColumn> points;
+    private final DuckDBConnection db;
+    private final List<StoreManifest.Part> parts = new ArrayList<>();
+    private long lastItem = Long.MIN_VALUE;
+    private long rows;
+    private boolean committed;
+
+    private FeatureStoreWriter(Path dir, List<StoreManifest.PointColumn> points) {
+        this.dir = dir;
+        this.points = List.copyOf(points);
+        this.db = DuckDb.open();
+        StringBuilder ddl = new StringBuilder("CREATE TABLE " + TABLE + " (" + StoreManifest.ITEM_COLUMN + " BIGINT, "
+                + StoreManifest.LABEL_COLUMN + " INTEGER, " + StoreManifest.SOURCE_COLUMN + " VARCHAR");
+        for (StoreManifest.PointColumn p : points) {
+            ddl.append(", ").append(DuckDb.quote(p.name())).append(" FLOAT[]");
+        }
+        execute(ddl.append(')').toString());
+    }
+
+    /**
+     * Prepares {@code dir} for a new store with columns {@code points}: the folder must not exist,
+     * be empty, or (with {@code replace}) hold a finished store, which is then removed.
+     */
+    public static FeatureStoreWriter create(Path dir, List<StoreManifest.PointColumn> points, boolean replace) {
+        prepare(dir, replace);
+        return new FeatureStoreWriter(dir, points);
+    }
+
+    /** Checks and empties the target folder of a store (also used by the Spark driver). */
+    public static void prepare(Path dir, boolean replace) {
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new OutputException("refusing to write a feature store at " + dir + ": it exists and is not a folder");
+        }
+        try {
+            if (Files.isDirectory(dir)) {
+                boolean empty;
+                try (Stream<Path> s = Files.list(dir)) {
+                    empty = s.findAny().isEmpty();
+                }
+                if (!empty) {
+                    if (!Files.isRegularFile(dir.resolve(StoreManifest.FILE))) {
+                        throw new OutputException("refusing to write a feature store into " + dir + ": the folder holds "
+                                + "files and is not a finished feature store (no " + StoreManifest.FILE + "); choose an "
+                                + "empty or new folder");
+                    }
+                    if (!replace) {
+                        throw new OutputException(dir + " already holds a feature store; pass --overwrite to replace it "
+                                + "or choose another folder");
+                    }
+                    // The manifest goes first: from here on nobody reads the old parts as a store.
+                    Files.delete(dir.resolve(StoreManifest.FILE));
+                    try (Stream<Path> s = Files.list(dir)) {
+                        for (Path f : s.toList()) {
+                            deleteRecursively(f);
+                        }
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw OutputException.cannotWrite(dir, e);
+        }
+    }
+
+    private static void deleteRecursively(Path f) throws IOException {
+        if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> s = Files.list(f)) {
+                for (Path c : s.toList()) {
+                    deleteRecursively(c);
+                }
+            }
+        }
+        Files.delete(f);
+    }
+
+    /** Name of part {@code index}: sorted by name is sorted by item. */
+    public static String partName(int index) {
+        return String.format(Locale.ROOT, "part-%05d.parquet", index);
+    }
+
+    /** Writes {@code chunk} as the next part; its items must all follow the previous part's. */
+    public void write(FeatureChunk chunk) {
+        if (committed) {
+            throw new IllegalStateException("store " + dir + " is already committed");
+        }
+        if (chunk.size() == 0) {
+            return;
+        }
+        if (chunk.dimensions().length != points.size()) {
+            throw new IllegalArgumentException("chunk has " + chunk.dimensions().length + " points, store " + dir
+                    + " has " + points.size());
+        }
+        for (int p = 0; p < points.size(); p++) {
+            if (chunk.dimensions()[p] != points.get(p).dimension()) {
+                throw new IllegalArgumentException("point " + points.get(p).name() + ": chunk vectors of length "
+                        + chunk.dimensions()[p] + ", the store's column has " + points.get(p).dimension());
+            }
+        }
+        if (chunk.items()[0] <= lastItem) {
+            throw new IllegalArgumentException("chunk starts at item " + chunk.items()[0] + ", not after the previous "
+                    + "part's last item " + lastItem);
+        }
+        String name = partName(parts.size());
+        try (DuckDBAppender a = db.createAppender(DuckDBConnection.DEFAULT_SCHEMA, TABLE)) {
+            for (int r = 0; r < chunk.size(); r++) {
+                a.beginRow();
+                a.append((long) chunk.items()[r]);
+                if (chunk.labels()[r] == FeatureChunk.NO_LABEL) {
+                    a.appendNull();
+                } else {
+                    a.append(chunk.labels()[r]);
+                }
+                a.append(chunk.sources()[r]);
+                for (int p = 0; p < points.size(); p++) {
+                    a.append(chunk.vector(p, r));
+                }
+                a.endRow();
+            }
+        } catch (SQLException e) {
+            throw new FeatureStoreException("cannot append rows to the feature store at " + dir + ": " + e.getMessage(), e);
+        }
+        Path file = dir.resolve(name);
+        execute("COPY (SELECT * FROM " + TABLE + " ORDER BY " + StoreManifest.ITEM_COLUMN + ") TO "
+                + DuckDb.literal(file.toAbsolutePath().toString()) + " (FORMAT parquet, COMPRESSION snappy)");
+        execute("DELETE FROM " + TABLE);
+        int n = chunk.size();
+        parts.add(new StoreManifest.Part(name, n, chunk.items()[0], chunk.items()[n - 1]));
+        lastItem = chunk.items()[n - 1];
+        rows += n;
+    }
+
+    /**
+     * Writes the manifest, last, making the folder a store.
+     *
+     * @return the manifest written
+     */
+    public StoreManifest commit(String lamina, StoreManifest.ModelInfo model, StoreManifest.DataInfo data,
+                                String reduce, String device, Map<String, Object> extras) {
+        StoreManifest m = new StoreManifest(StoreManifest.FORMAT, StoreManifest.FORMAT_VERSION, lamina, DuckDb.version(),
+                Instant.now().toString(), model, data, reduce, points, rows, parts, device, extras);
+        m.write(dir);
+        committed = true;
+        return m;
+    }
+
+    /** Rows written so far. */
+    public long rows() {
+        return rows;
+    }
+
+    private void execute(String sql) {
+        try (Statement s = db.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new FeatureStoreException("feature store " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            // Nothing to lose: parts are already on disk, the manifest decides what is a store.
+        }
+    }
+}

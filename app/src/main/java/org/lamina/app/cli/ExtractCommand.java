@@ -1,0 +1,141 @@
+package org.lamina.app.cli;
+
+import org.lamina.analysis.conceptdepth.ConceptSets;
+import org.lamina.analysis.conceptdepth.FeatureExtractor;
+import org.lamina.analysis.conceptdepth.PooledFeatureStore;
+import org.lamina.analysis.conceptdepth.TextConceptData;
+import org.lamina.analysis.conceptdepth.TokenPooling;
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.ModelDataSets;
+import org.lamina.analysis.data.SampleData;
+import org.lamina.analysis.data.TextDataset;
+import org.lamina.analysis.featurestore.FeatureStoreWriter;
+import org.lamina.analysis.featurestore.StoreExtraction;
+import org.lamina.analysis.featurestore.StoreManifest;
+import org.lamina.analysis.model.ModelLoader;
+import org.lamina.analysis.model.ProbeableModel;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * {@code lamina extract MODEL --data D --points P --reduce R --out STORE}: the features of every
+ * item of a data set at chosen points, as a feature store (issue #20): Parquet parts (item id,
+ * label, source, one float-array column per point) and a manifest written last.
+ */
+@Command(name = "extract", mixinStandardHelpOptions = true,
+        description = {"Feature store: the features of every item of a data set at chosen probe points, as a folder of "
+                + "Parquet files (item_id, label, source, one float[] column per point) and manifest.json, written last.",
+            "Readable as it is by pandas, pyarrow, DuckDB and Spark; lamina probe --features reads it instead of "
+                + "running the model."})
+final class ExtractCommand implements Runnable {
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "sample:NAME or a model directory.")
+    String model;
+
+    @Option(names = "--data", paramLabel = "DATA",
+            description = "Image models: a data set (sample:fashion-test, an IDX file, an image folder; default: the "
+                    + "model's test set). Language models: a .txt (one text a line), or a concept set "
+                    + "(sample:lm-concepts, a text rule .json, a CSV text,label[,group]) whose texts are extracted.")
+    String data;
+
+    @Option(names = "--labels", paramLabel = "MAP.csv",
+            description = "Class of each sub-folder of an image-folder data set (as for lamina evaluate).")
+    Path labels;
+
+    @Option(names = "--points", defaultValue = "layers", paramLabel = "layers|all|P1,P2",
+            description = "Probe points: layers (layer outputs), all, or a list. Default ${DEFAULT-VALUE}.")
+    String points;
+
+    @Option(names = "--reduce", paramLabel = "last|mean|cls|spatial-mean|none",
+            description = "Per-item reduction: cls/last token, mean over tokens, spatial-mean of maps (and of patch "
+                    + "tokens), or none (whole activation, flattened). Default: last for language models, cls for "
+                    + "transformers, spatial-mean for CNNs (what lamina probe uses).")
+    String reduce;
+
+    @Option(names = "--max-items", defaultValue = "0", description = "The first N items only (0 = all). Default ${DEFAULT-VALUE}.")
+    int maxItems;
+
+    @Option(names = "--part-rows", defaultValue = "" + StoreExtraction.DEFAULT_PART_ROWS,
+            description = "Rows per Parquet part (memory holds one part). Default ${DEFAULT-VALUE}.")
+    int partRows;
+
+    @Option(names = "--out", required = true, paramLabel = "STORE", description = "Store folder (new or empty).")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace the feature store already in STORE.")
+    boolean overwrite;
+
+    @Option(names = "--quiet", description = "No progress line.")
+    boolean quiet;
+
+    @Mixin
+    DeviceOption device;
+
+    @Override
+    public void run() {
+        if (maxItems < 0) {
+            throw new IllegalArgumentException("--max-items must be ≥ 0 (0 = all), got " + maxItems);
+        }
+        if (partRows < 1) {
+            throw new IllegalArgumentException("--part-rows must be at least 1, got " + partRows);
+        }
+        ConsoleProgress progress = new ConsoleProgress(System.err, "extract", quiet);
+        StoreManifest written;
+        long start = System.nanoTime();
+        try (ProbeableModel m = ModelLoader.open(model, device.choice())) {
+            boolean lm = m.manifest().isCausalLm();
+            String ref;
+            Dataset d;
+            if (lm) {
+                if (data == null) {
+                    throw new IllegalArgumentException("--data: language model '" + m.manifest().name() + "' needs texts: "
+                            + "a .txt file (one text a line) or a concept set such as sample:lm-concepts");
+                }
+                ref = data;
+                d = data.toLowerCase(Locale.ROOT).endsWith(".txt") ? texts(Path.of(data))
+                        : ConceptSets.open(data, null, m.manifest(), null).dataset();
+            } else {
+                ref = ModelDataSets.testOr(data, m.manifest(), "--data");
+                d = SampleData.open(ref, m.manifest().input(), m.manifest().labels(), labels);
+            }
+            List<String> chosen = FeatureExtractor.resolvePoints(m.manifest(), points);
+            String r = reduce == null ? PooledFeatureStore.defaultReduction(m.manifest(), chosen)
+                    : reduce.trim().toLowerCase(Locale.ROOT);
+            TokenPooling pooling = PooledFeatureStore.pooling(r, m.manifest(), chosen);
+            List<StoreManifest.PointColumn> columns = PooledFeatureStore.columns(m.manifest(), chosen, pooling);
+            int n = maxItems == 0 ? d.size() : Math.min(maxItems, d.size());
+            int[] items = IntStream.range(0, n).toArray();
+            try (FeatureStoreWriter w = FeatureStoreWriter.create(out, columns, overwrite)) {
+                StoreExtraction.run(PooledFeatureStore.source(m, d, chosen, pooling), items, partRows, w, progress);
+                progress.finish();
+                List<String> names = d instanceof TextConceptData ? null : d.classNames();
+                written = w.commit(new LaminaCli.Version().getVersion()[0], PooledFeatureStore.modelInfo(m),
+                        new StoreManifest.DataInfo(ref, d.name(), d.contentIdentity(), d.size(), names), r,
+                        m.device().toString(), Map.of());
+            }
+        }
+        double s = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "%s: %d items × %d points (%s) of %s in %.1f s, %d part%s%n", written.model().name(),
+                written.rows(), written.points().size(), written.reduce(), written.data().name(), s, written.parts().size(),
+                written.parts().size() == 1 ? "" : "s");
+        for (StoreManifest.PointColumn c : written.points()) {
+            System.out.printf(Locale.ROOT, "  %-24s %6d values (%s)%n", c.name(), c.dimension(), c.reduction());
+        }
+        System.out.println("wrote " + out.resolve(StoreManifest.FILE) + " (last) and " + written.parts().size()
+                + " Parquet part" + (written.parts().size() == 1 ? "" : "s"));
+    }
+
+    private static TextConceptData texts(Path file) {
+        TextDataset t = TextDataset.read(file);
+        return new TextConceptData(file.getFileName().toString(), t.items().stream().map(TextDataset.Item::text).toList());
+    }
+}
