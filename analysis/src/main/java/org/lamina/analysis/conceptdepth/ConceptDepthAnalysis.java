@@ -59,6 +59,32 @@ public final class ConceptDepthAnalysis {
     }
 
     /**
+     * Probes every concept on the features of a feature store instead of running the model (issue
+     * #20, {@code lamina probe --features}): every point of the store, at the store's reduction.
+     * The store must hold features of this model (weights and model.json) over the concept set's
+     * data set, extracted in fp32 without noise; anything else is refused, since probing other
+     * features under this model's name would be a silently different result.
+     */
+    public static ProbeResult runOnStore(ProbeableModel model, ConceptSet set, ProbeParameters p,
+                                         org.lamina.analysis.featurestore.FeatureStore store, ProgressSink progress) {
+        ConceptSets.checkKind(set, model.manifest());
+        if (p.precision() != Precision.FP32 || p.noiseSigma() != 0) {
+            throw new IllegalArgumentException("--features: feature store " + store.directory() + " holds fp32 features "
+                    + "without noise; --precision " + p.precision() + " and --noise " + p.noiseSigma()
+                    + " need the model run again (leave out --features, or leave out those options)");
+        }
+        PooledFeatureStore.requireMatches(store, model, set.dataset());
+        TokenPooling pooling = PooledFeatureStore.storePooling(store.manifest());
+        ProbeParameters q = p.withPooling(pooling).withPoints(String.join(",", store.manifest().pointNames()));
+        List<Concept> concepts = set.concepts().stream().map(c -> limit(c, q.maxSamples(), q.seed())).toList();
+        int[] items = new ConceptSet(set.name(), set.source(), set.dataset(), concepts).allItems();
+        progress.message("reading " + items.length + " items from feature store " + store.directory());
+        LayerFeatures features = PooledFeatureStore.features(store, items);
+        return probe(features, set, concepts, q, model.weightsSha256(), model.device(), progress)
+                .withProvenance("featureStore", store.directory().toAbsolutePath().toString());
+    }
+
+    /**
      * Probes every concept on features already extracted (the panel re-probes without re-extracting),
      * once per train/test split ({@link ProbeParameters#splits()}); a concept's metrics are the
      * means over its splits, with the spread of the accuracy and every split's depths kept.

@@ -56,11 +56,15 @@ public final class PooledFeatureStore {
             return switch (r) {
                 case "last" -> TokenPooling.LAST;
                 case "mean" -> TokenPooling.MEAN;
-                default -> {
-                    TextFeatureExtractor.mode(r.equals("none") ? TokenPooling.NONE : TokenPooling.CLS, mf);
-                    throw new IllegalArgumentException("--reduce spatial-mean: language model '" + mf.name()
-                            + "' has no spatial axis; use --reduce last or --reduce mean");
+                case "cls" -> throw new IllegalArgumentException("--reduce cls: decoder language model '" + mf.name()
+                        + "' has no class token (token 0 is BOS, the same for every text); use --reduce last (the "
+                        + "paper's choice) or --reduce mean");
+                case "none" -> {
+                    TextFeatureExtractor.mode(TokenPooling.NONE, mf);
+                    throw new AssertionError("mode refuses NONE");
                 }
+                default -> throw new IllegalArgumentException("--reduce spatial-mean: language model '" + mf.name()
+                        + "' has no spatial axis; use --reduce last or --reduce mean");
             };
         }
         boolean tokens = hasTokenAxis(mf, points);

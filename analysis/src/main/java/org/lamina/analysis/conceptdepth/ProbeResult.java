@@ -46,6 +46,14 @@ public record ProbeResult(String model, String weightsSha256, String conceptSet,
                 lens, extractionSeconds, probeSeconds, provenance, redundantPoints, features, splits, definitions);
     }
 
+    /** This result with one more provenance entry (e.g. the feature store its features came from). */
+    public ProbeResult withProvenance(String key, Object value) {
+        Map<String, Object> more = new java.util.LinkedHashMap<>(provenance);
+        more.put(key, value);
+        return new ProbeResult(model, weightsSha256, conceptSet, dataset, points, featureDimensions, parameters, concepts,
+                logitLens, extractionSeconds, probeSeconds, more, redundantPoints, features, splits, definitions);
+    }
+
     /** Relative depth of point {@code k}: the duplicate-aware one when recorded, else (k+1)/L. */
     public double relativeDepth(int k) {
         return redundantPoints != null && redundantPoints.relativeDepth() != null

@@ -29,13 +29,22 @@ public final class StoreExtraction {
             progress.checkCancelled();
             int[] chunk = Arrays.copyOfRange(items, from, Math.min(items.length, from + partRows));
             int done = from;
+            // The source counts its own units (batches); they are scaled to this chunk's items so
+            // the bar moves inside a part, and whatever rounding left is added when the part is written.
+            long[] inner = {1, 0, 0};
             FeatureChunk rows = source.compute(chunk, new ProgressSink() {
                 @Override
                 public void begin(long total) {
+                    inner[0] = Math.max(1, total);
+                    inner[1] = 0;
                 }
 
                 @Override
                 public void advance(long units) {
+                    inner[1] += units;
+                    long reached = Math.min(chunk.length, chunk.length * inner[1] / inner[0]);
+                    progress.advance(reached - inner[2]);
+                    inner[2] = reached;
                 }
 
                 @Override
@@ -50,7 +59,7 @@ public final class StoreExtraction {
                 }
             });
             writer.write(rows);
-            progress.advance(chunk.length);
+            progress.advance(chunk.length - inner[2]);
         }
     }
 }

@@ -58,8 +58,9 @@ public record StoreManifest(String format, int formatVersion, String lamina, Str
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public StoreManifest {
-        points = List.copyOf(points);
-        parts = List.copyOf(parts);
+        // Missing lists are left empty here so that read() can name the missing field.
+        points = points == null ? List.of() : List.copyOf(points);
+        parts = parts == null ? List.of() : List.copyOf(parts);
         extras = extras == null ? Map.of() : Map.copyOf(extras);
     }
 
@@ -152,6 +153,15 @@ public record StoreManifest(String format, int formatVersion, String lamina, Str
         if (m.formatVersion() > FORMAT_VERSION) {
             throw new FeatureStoreException(file + ": formatVersion " + m.formatVersion() + " is newer than this "
                     + "Lamina reads (" + FORMAT_VERSION + "); update Lamina");
+        }
+        if (m.model() == null || m.model().weightsSha256() == null) {
+            throw new FeatureStoreException(file + ": field model (with weightsSha256) is missing");
+        }
+        if (m.data() == null || m.data().identity() == null) {
+            throw new FeatureStoreException(file + ": field data (with identity) is missing");
+        }
+        if (m.reduce() == null) {
+            throw new FeatureStoreException(file + ": field reduce is missing");
         }
         if (m.points().isEmpty()) {
             throw new FeatureStoreException(file + ": field points is empty; a store holds at least one point");

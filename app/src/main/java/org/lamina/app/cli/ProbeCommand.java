@@ -17,6 +17,7 @@ import org.lamina.analysis.conceptdepth.ProbeSolver;
 import org.lamina.analysis.conceptdepth.SplitMode;
 import org.lamina.analysis.conceptdepth.TokenPooling;
 import org.lamina.analysis.data.ModelDataSets;
+import org.lamina.analysis.featurestore.FeatureStore;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ProbeableModel;
 
@@ -138,6 +139,12 @@ final class ProbeCommand implements Runnable {
     @Option(names = "--lens-samples", defaultValue = "500", description = "Images for the logit lens. Default ${DEFAULT-VALUE}.")
     int lensSamples;
 
+    @Option(names = "--features", paramLabel = "STORE",
+            description = "Probe the features of a feature store (lamina extract) instead of running the model: every "
+                    + "point in the store, at its reduction. The store must hold this model's features over the concept "
+                    + "set's data set.")
+    Path features;
+
     @Option(names = "--export-features", description = "Write features-<concept>.npz (one array per point, labels, trainIndex, testIndex).")
     boolean exportFeatures;
 
@@ -205,7 +212,18 @@ final class ProbeCommand implements Runnable {
             ConceptSet set = ConceptSets.open(concepts, data != null ? data
                     : lm ? null : ModelDataSets.test(m.manifest()).orElse(null), m.manifest(), labels);
             progress.message("features");
-            r = ConceptDepthAnalysis.run(m, set, p, progress);
+            if (features != null) {
+                var parsed = spec.commandLine().getParseResult();
+                for (String o : List.of("--points", "--token")) {
+                    if (parsed.hasMatchedOption(o)) {
+                        throw new IllegalArgumentException(o + " with --features: the store fixes the points and the "
+                                + "reduction (every point in " + features + " is probed); leave out " + o);
+                    }
+                }
+                r = ConceptDepthAnalysis.runOnStore(m, set, p, FeatureStore.open(features), progress);
+            } else {
+                r = ConceptDepthAnalysis.run(m, set, p, progress);
+            }
             boolean lens = logitLens.equals("on") || (logitLens.equals("auto") && LogitLens.supports(m.manifest()));
             if (lens) {
                 progress.message("logit lens");
