@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code manifest.json} of a feature store, written last: a folder without it is a store whose
+ * {@code _manifest.json} of a feature store, written last (the leading underscore makes Spark and pyarrow, which skip files starting with {@code _} or {@code .}, read the folder as plain Parquet): a folder without it is a store whose
  * writing has not finished (or was killed) and is never read. It says what the rows are features
  * of (model weights and manifest hashes, the data's content identity, points and reduction, the
  * Lamina version and the engine that wrote the parts) and lists the parts with their row counts,
@@ -42,7 +42,7 @@ public record StoreManifest(String format, int formatVersion, String lamina, Str
                             List<Part> parts, String device, Map<String, Object> extras) {
 
     /** File name of the manifest inside the store folder. */
-    public static final String FILE = "manifest.json";
+    public static final String FILE = "_manifest.json";
     /** Value of {@code format}. */
     public static final String FORMAT = "lamina-feature-store";
     /** Layout version; a reader refuses a newer one. */
@@ -125,7 +125,7 @@ public record StoreManifest(String format, int formatVersion, String lamina, Str
         return points.stream().map(PointColumn::name).toList();
     }
 
-    /** Writes {@code dir/manifest.json} atomically (temporary file, then rename). */
+    /** Writes {@code dir/_manifest.json} atomically (temporary file, then rename). */
     public void write(Path dir) {
         AtomicOutput.write(dir.resolve(FILE), tmp -> JSON.writeValue(tmp.toFile(), this));
     }

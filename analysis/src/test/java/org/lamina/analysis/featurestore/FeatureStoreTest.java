@@ -116,7 +116,7 @@ class FeatureStoreTest {
         }
         assertThat(dir.resolve("part-00000.parquet")).isNotEmptyFile();
         assertThatThrownBy(() -> FeatureStore.open(dir)).isInstanceOf(FeatureStoreException.class)
-                .hasMessageContaining("no manifest.json").hasMessageContaining("never finished");
+                .hasMessageContaining("no _manifest.json").hasMessageContaining("never finished");
         // nor may a new store be written over it unnoticed: the folder is not empty and not a store
         assertThatThrownBy(() -> FeatureStoreWriter.create(dir, COLUMNS, true)).isInstanceOf(OutputException.class)
                 .hasMessageContaining("not a finished feature store");

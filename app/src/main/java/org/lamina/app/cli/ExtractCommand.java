@@ -33,7 +33,7 @@ import java.util.stream.IntStream;
  */
 @Command(name = "extract", mixinStandardHelpOptions = true,
         description = {"Feature store: the features of every item of a data set at chosen probe points, as a folder of "
-                + "Parquet files (item_id, label, source, one float[] column per point) and manifest.json, written last.",
+                + "Parquet files (item_id, label, source, one float[] column per point) and _manifest.json, written last.",
             "Readable as it is by pandas, pyarrow, DuckDB and Spark; lamina probe --features reads it instead of "
                 + "running the model."})
 final class ExtractCommand implements Runnable {

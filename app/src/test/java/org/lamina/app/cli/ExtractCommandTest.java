@@ -25,7 +25,7 @@ class ExtractCommandTest {
         assertThat(e.code()).as(e.err()).isZero();
         assertThat(e.out()).contains("2000 items × 5 points (spatial-mean) of sample:fashion-test", "3 parts",
                 "stage1", "32 values (spatial-mean)");
-        JsonNode m = new ObjectMapper().readTree(store.resolve("manifest.json").toFile());
+        JsonNode m = new ObjectMapper().readTree(store.resolve("_manifest.json").toFile());
         assertThat(m.get("rows").asLong()).isEqualTo(2000);
         assertThat(m.get("parts")).hasSize(3);
         assertThat(m.get("model").get("weightsSha256").asText()).hasSize(64);
@@ -66,7 +66,7 @@ class ExtractCommandTest {
         CliRun.Result over = CliRun.run("extract", "sample:tiny-cnn", "--data", "sample:fashion-test", "--max-items", "10", "--overwrite", "--quiet",
                 "--out", store.toString());
         assertThat(over.code()).as(over.err()).isZero();
-        assertThat(new ObjectMapper().readTree(store.resolve("manifest.json").toFile()).get("rows").asLong()).isEqualTo(10);
+        assertThat(new ObjectMapper().readTree(store.resolve("_manifest.json").toFile()).get("rows").asLong()).isEqualTo(10);
 
         // what a killed extraction leaves: parts, no manifest
         Path half = temp.resolve("half");
@@ -75,7 +75,7 @@ class ExtractCommandTest {
         CliRun.Result probe = CliRun.run("probe", "sample:tiny-cnn", "--concepts", "sample:fashion-concepts",
                 "--features", half.toString(), "--quiet", "--out", temp.resolve("p").toString());
         assertThat(probe.code()).isEqualTo(2);
-        assertThat(probe.err()).contains("no manifest.json", "never finished");
+        assertThat(probe.err()).contains("no _manifest.json", "never finished");
         CliRun.Result into = CliRun.run("extract", "sample:tiny-cnn", "--data", "sample:fashion-test", "--max-items", "5", "--overwrite", "--quiet",
                 "--out", half.toString());
         assertThat(into.code()).isEqualTo(2);
@@ -104,7 +104,7 @@ class ExtractCommandTest {
                 "--quiet", "--out", store.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("25 items", "(last)", "embed", "blocks.3");
-        JsonNode m = new ObjectMapper().readTree(store.resolve("manifest.json").toFile());
+        JsonNode m = new ObjectMapper().readTree(store.resolve("_manifest.json").toFile());
         assertThat(m.get("reduce").asText()).isEqualTo("last");
         assertThat(m.get("points").get(1).get("dimension").asInt()).isEqualTo(64);
     }
