@@ -39,7 +39,9 @@ app="$root/app/target"
 rm -rf "$bundle"; mkdir -p "$bundle/lib" "$bundle/djl" "$bundle/samples" "$bundle/python"
 
 # --- jars: everything the CLI needs, nothing of JavaFX, no libtorch ---
-excluded='javafx-|controlsfx-|openjfx-monocle-|org\.jfree\.chart\.fx-|org\.jfree\.fxgraphics2d-|lamina-plugin-(explorer|infoplane|craft|neuronpath|conceptdepth|chmcorr)-|pytorch-native-cpu-|pytorch-jni-'
+# DuckDB (feature stores, issue #20) carries its native library for every platform (80 MB): the
+# GPU check never opens a store, and without the jar `lamina extract` says DuckDB cannot start.
+excluded='duckdb_jdbc-|javafx-|controlsfx-|openjfx-monocle-|org\.jfree\.chart\.fx-|org\.jfree\.fxgraphics2d-|lamina-plugin-(explorer|infoplane|craft|neuronpath|conceptdepth|chmcorr)-|pytorch-native-cpu-|pytorch-jni-'
 cp "$app/lamina-app.jar" "$bundle/lib/"
 for j in "$app"/lib/*.jar; do
   b="$(basename "$j")"
