@@ -210,16 +210,23 @@ public abstract class AbstractProbeableModel implements ProbeableModel {
         if (!a.getDataType().isInteger()) {
             throw new ModelException("model '" + manifest.name() + "' takes token ids (int64), got " + a.getDataType());
         }
-        long[] ids = a.toType(DataType.INT64, false).toLongArray();
         int vocab = manifest.languageModel().vocabSize();
-        for (int i = 0; i < ids.length; i++) {
-            if (ids[i] < 0 || ids[i] >= vocab) {
-                throw new ModelException("token id " + ids[i] + " (row " + i / a.getShape().get(1) + ", position "
-                        + i % a.getShape().get(1) + ") is outside the vocabulary 0 … " + (vocab - 1) + " of model '"
-                        + manifest.name() + "'");
+        // The range is checked where the ids are (two scalars leave the device); only a refused
+        // batch comes to the host, to name its first bad id. Until #17 §2 every batch went to the
+        // host and back for this check: a silent round trip per forward of a language model.
+        NDArray ids = a.getDataType() == DataType.INT64 ? a.duplicate() : a.toType(DataType.INT64, true);
+        ids.attach(scope);
+        if (ids.size() > 0 && (ids.min().getLong() < 0 || ids.max().getLong() >= vocab)) {
+            long[] all = ids.toLongArray();
+            for (int i = 0; i < all.length; i++) {
+                if (all[i] < 0 || all[i] >= vocab) {
+                    throw new ModelException("token id " + all[i] + " (row " + i / a.getShape().get(1) + ", position "
+                            + i % a.getShape().get(1) + ") is outside the vocabulary 0 … " + (vocab - 1) + " of model '"
+                            + manifest.name() + "'");
+                }
             }
         }
-        NDArray c = scope.create(ids, a.getShape()).toDevice(device, false);
+        NDArray c = ids.getDevice().equals(device) ? ids : ids.toDevice(device, true);
         c.attach(scope);
         return c;
     }

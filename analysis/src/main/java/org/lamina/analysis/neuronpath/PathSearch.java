@@ -519,14 +519,26 @@ public final class PathSearch {
                     NDArray add = token.mul(scope.create(v, new Shape(batch, 1, width)));
                     b.scale(point, keep).perturb(point, add).gradientAt(point);
                 }
+                // Row r's own token (the one it overwrote), picked on the device: only [batch, 1, width]
+                // of each block's gradient leaves it. Copying all the unit rows and reading one of them
+                // on the host moved `units` times more (PATCH_SUM on ViT-B/16: 196 × 12 KB a row and
+                // block, #17 §2); the values read are the same floats either way.
+                long[] tokenOf = new long[batch];
+                for (int r = 0; r < batch; r++) {
+                    tokenOf[r] = ffn.firstRow() + unitOf[r] % units;
+                }
+                NDArray pick = null;
                 try (Trace t = model.run(scope, b.build())) {
                     for (int blk = firstBlock; blk < count; blk++) {
                         if (!used[blk]) {
                             continue;
                         }
-                        // Only the neuron rows leave native memory.
-                        float[] g = t.gradient(ffn.points().get(blk))
-                                .get(new NDIndex(":, {}:{}, :", ffn.firstRow(), ffn.firstRow() + units)).toFloatArray();
+                        NDArray grad = t.gradient(ffn.points().get(blk));
+                        if (pick == null) {
+                            pick = scope.create(tokenOf, new Shape(batch, 1, 1)).toDevice(grad.getDevice(), false)
+                                    .broadcast(new Shape(batch, 1, width));
+                        }
+                        float[] g = grad.gather(pick, 1).toFloatArray();
                         for (int r = 0; r < batch; r++) {
                             int q = unitOf[r];
                             float[][] slot = out[q / units][q % units];
@@ -534,7 +546,7 @@ public final class PathSearch {
                                 slot[blk] = new float[width];
                             }
                             float[] sum = slot[blk];
-                            int at = (r * units + q % units) * width;
+                            int at = r * width;
                             for (int j = 0; j < width; j++) {
                                 sum[j] += g[at + j];
                             }
