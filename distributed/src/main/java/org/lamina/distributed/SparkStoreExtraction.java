@@ -146,6 +146,9 @@ public final class SparkStoreExtraction {
                 .mode(SaveMode.Append) // the folder is empty: prepare() checked and emptied it
                 .option("compression", "snappy")
                 .option("maxRecordsPerFile", request.partRows())
+                // Feature values hardly ever repeat: parquet-mr's dictionary attempt on every page
+                // is wasted work (write 26.9 s with it, 17.5 s without, 20,000 × 362 floats here).
+                .option("parquet.enable.dictionary", "false")
                 .parquet(uri);
 
         List<StoreManifest.Part> parts = parts(spark, out, uri);

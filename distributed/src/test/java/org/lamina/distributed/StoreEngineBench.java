@@ -94,6 +94,7 @@ public final class StoreEngineBench {
                 spark.createDataFrame(jsc.parallelize(indices, 2).flatMap(c -> rowsOf(chunk(c, rows, partRows, dims))),
                                 SparkStoreExtraction.schema(columns)).write()
                         .mode(SaveMode.Append).option("compression", "snappy").option("maxRecordsPerFile", partRows)
+                        .option("parquet.enable.dictionary", System.getProperty("bench.dictionary", "false"))
                         .parquet(out.toUri().toString());
                 write = seconds(t1);
                 long t2 = System.nanoTime();
