@@ -1,11 +1,14 @@
 package org.lamina.distributed;
 
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -31,7 +34,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,8 +50,8 @@ import java.util.stream.Stream;
  * BIGINT, label INT (null = none), source STRING}, then one {@code array<float>} column per
  * point, named by the point.
  *
- * <p>Only when the job has succeeded does the driver read back each part's row count and first and
- * last item and write {@code manifest.json}, last: a folder whose job failed or is still running
+ * <p>Only when the job has succeeded does the driver read each part's row count and first and last
+ * item from its Parquet footer and write {@code manifest.json}, last: a folder whose job failed or is still running
  * has no manifest and no reader takes it for a store. A lost executor costs its partitions, which
  * Spark recomputes from their item ranges (deterministic: the same model file, the same items, the
  * same rows); Spark's commit protocol keeps only one attempt's file per partition. Spark's
@@ -151,7 +153,7 @@ public final class SparkStoreExtraction {
                 .option("parquet.enable.dictionary", "false")
                 .parquet(uri);
 
-        List<StoreManifest.Part> parts = parts(spark, out, uri);
+        List<StoreManifest.Part> parts = parts(spark, out);
         long total = parts.stream().mapToLong(StoreManifest.Part::rows).sum();
         if (total != n) {
             throw new FeatureStoreException("Spark wrote " + total + " rows into " + out + " for " + n + " items; the "
@@ -180,10 +182,12 @@ public final class SparkStoreExtraction {
     }
 
     /**
-     * Every Parquet part Spark wrote, with its rows and first and last item, read back from the
-     * files (the item column only), in item order.
+     * Every Parquet part Spark wrote, with its rows and first and last item, from the files'
+     * footers (row counts and the item column's min and max statistics of every row group): no
+     * second Spark job, a few KB read per part. A part whose footer lacks the statistics is
+     * refused rather than guessed.
      */
-    private static List<StoreManifest.Part> parts(SparkSession spark, Path out, String uri) {
+    private static List<StoreManifest.Part> parts(SparkSession spark, Path out) {
         List<String> files;
         try (Stream<Path> s = Files.list(out)) {
             files = s.map(p -> p.getFileName().toString())
@@ -192,24 +196,38 @@ public final class SparkStoreExtraction {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the store folder " + out, e);
         }
-        Map<String, StoreManifest.Part> stats = new HashMap<>();
-        for (Row r : spark.read().parquet(uri)
-                .select(functions.input_file_name().as("file"), functions.col(StoreManifest.ITEM_COLUMN))
-                .groupBy("file")
-                .agg(functions.count(functions.lit(1)), functions.min(StoreManifest.ITEM_COLUMN),
-                        functions.max(StoreManifest.ITEM_COLUMN))
-                .collectAsList()) {
-            String name = new org.apache.hadoop.fs.Path(r.getString(0)).getName();
-            stats.put(name, new StoreManifest.Part(name, r.getLong(1), r.getLong(2), r.getLong(3)));
-        }
-        if (!files.containsAll(stats.keySet())) {
-            throw new FeatureStoreException("Spark read back parts " + stats.keySet() + " from " + out
-                    + " that its listing " + files + " lacks; the store is left without a manifest");
-        }
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<StoreManifest.Part> parts = new ArrayList<>();
         for (String f : files) {
+            Path file = out.resolve(f);
+            long rows = 0;
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(file.toUri()), conf))) {
+                for (BlockMetaData block : r.getFooter().getBlocks()) {
+                    if (block.getRowCount() == 0) {
+                        continue;
+                    }
+                    rows += block.getRowCount();
+                    Statistics<?> st = block.getColumns().stream()
+                            .filter(c -> c.getPath().toDotString().equals(StoreManifest.ITEM_COLUMN))
+                            .findFirst()
+                            .orElseThrow(() -> new FeatureStoreException(file + ": no " + StoreManifest.ITEM_COLUMN
+                                    + " column; the store is left without a manifest"))
+                            .getStatistics();
+                    if (st == null || !st.hasNonNullValue() || st.getNumNulls() != 0) {
+                        throw new FeatureStoreException(file + ": the " + StoreManifest.ITEM_COLUMN + " column has no "
+                                + "min/max statistics (or null ids); the store is left without a manifest");
+                    }
+                    first = Math.min(first, ((Number) st.genericGetMin()).longValue());
+                    last = Math.max(last, ((Number) st.genericGetMax()).longValue());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the footer of " + file, e);
+            }
             // A part without rows (Spark writes one for an empty job) holds no items.
-            parts.add(stats.getOrDefault(f, new StoreManifest.Part(f, 0, 0, 0)));
+            parts.add(rows == 0 ? new StoreManifest.Part(f, 0, 0, 0) : new StoreManifest.Part(f, rows, first, last));
         }
         parts.sort(Comparator.comparingLong((StoreManifest.Part p) -> p.rows() == 0 ? Long.MIN_VALUE : p.firstItem())
                 .thenComparing(StoreManifest.Part::file));
