@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The bundled data sets, by the names users type: {@code sample:fashion-train},
  * {@code sample:fashion-test}, {@code sample:mnist-train}, {@code sample:mnist-test}. Other
- * arguments are an image folder (one sub-folder per class).
+ * arguments are an image folder (one sub-folder per class) or a list file of image paths
+ * ({@link ImageListDataset}, {@code .txt} or {@code .lst}).
  */
 public final class SampleData {
 
@@ -86,8 +87,22 @@ public final class SampleData {
                     dir.resolve(split + "-labels-idx1-ubyte.gz"), classes);
         }
         Path p = Path.of(argument);
+        if (Files.isRegularFile(p) && ImageListDataset.isListFile(argument)) {
+            // A list of image paths (issue #20): what a Spark extraction's executors read, so the
+            // single-machine extraction reads the same list the same way.
+            if (labelMap != null) {
+                throw new DataException("--labels " + labelMap + " applies to image folders; the list " + argument
+                        + " gives each image's label itself (path,label)");
+            }
+            if (imageShape.length != 3) {
+                throw new DataException(argument + ": image lists need a model with an image input [c, h, w]");
+            }
+            return ImageListDataset.read(p, (int) imageShape[0], (int) imageShape[1], (int) imageShape[2], preprocessing,
+                    modelLabels);
+        }
         if (!Files.isDirectory(p)) {
-            throw new DataException(argument + ": no such data set (give sample:NAME or a folder with one sub-folder per class)");
+            throw new DataException(argument + ": no such data set (give sample:NAME, a folder with one sub-folder per "
+                    + "class, or a list file of image paths, .txt or .lst, one path[,label] a line)");
         }
         if (imageShape.length != 3) {
             throw new DataException(argument + ": image folders need a model with an image input [c, h, w]");

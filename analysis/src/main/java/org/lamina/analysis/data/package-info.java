@@ -7,5 +7,7 @@
  * get errors that name the file, the line and what is wrong with it; text files must be UTF-8.
  * Text data sets for language models ({@link org.lamina.analysis.data.TextDataset}) are a
  * {@code .txt} file (one item per line) or a {@code .csv} file {@code text,label}.
+ * Images may also be named by a list file, one {@code path[,label]} a line
+ * ({@link org.lamina.analysis.data.ImageListDataset}), the data of a Spark extraction (issue #20).
  */
 package org.lamina.analysis.data;

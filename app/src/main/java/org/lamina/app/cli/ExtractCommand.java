@@ -42,7 +42,8 @@ final class ExtractCommand implements Runnable {
     String model;
 
     @Option(names = "--data", paramLabel = "DATA",
-            description = "Image models: a data set (sample:fashion-test, an IDX file, an image folder; default: the "
+            description = "Image models: a data set (sample:fashion-test, an image folder, or a list of image paths, "
+                    + ".txt/.lst with one path[,label] a line, as the Spark extraction reads; default: the "
                     + "model's test set). Language models: a .txt (one text a line), or a concept set "
                     + "(sample:lm-concepts, a text rule .json, a CSV text,label[,group]) whose texts are extracted.")
     String data;

@@ -1,0 +1,10 @@
+/**
+ * Lamina on Apache Spark (issue #20): {@code lamina-spark.jar}, a Spark application that extracts
+ * a feature store on a cluster with the rows of the single-machine {@code lamina extract}. The
+ * driver plans contiguous item ranges; each executor task opens the model once for its range, on
+ * the GPU Spark's resource scheduling gave it or else the CPU, runs the same
+ * {@link org.lamina.analysis.featurestore.ChunkSource} as one machine does, and Spark's Parquet
+ * writer writes its part; the driver writes the manifest last. Spark itself is a provided
+ * dependency: {@code spark-submit} brings it.
+ */
+package org.lamina.distributed;

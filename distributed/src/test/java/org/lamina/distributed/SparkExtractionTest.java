@@ -1,0 +1,230 @@
+package org.lamina.distributed;
+
+import ai.djl.Device;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.lamina.analysis.conceptdepth.FeatureExtractor;
+import org.lamina.analysis.conceptdepth.PooledFeatureStore;
+import org.lamina.analysis.conceptdepth.TokenPooling;
+import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.ImageListDataset;
+import org.lamina.analysis.data.SampleData;
+import org.lamina.analysis.featurestore.FeatureChunk;
+import org.lamina.analysis.featurestore.FeatureStore;
+import org.lamina.analysis.featurestore.FeatureStoreException;
+import org.lamina.analysis.featurestore.FeatureStoreWriter;
+import org.lamina.analysis.featurestore.StoreExtraction;
+import org.lamina.analysis.featurestore.StoreManifest;
+import org.lamina.analysis.job.OutputException;
+import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.model.ModelLoader;
+import org.lamina.analysis.model.ModelRuntime;
+import org.lamina.analysis.model.ProbeableModel;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import javax.imageio.ImageIO;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Issue #20, "On a cluster": Spark in {@code local[2]} extracts the same store as one machine —
+ * same item ids and order, labels, sources and bit-identical values — over a list of fashion-test
+ * images written as PNG files; and a store reads back the same through DuckDB and through Spark.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SparkExtractionTest {
+
+    /** Enough items for three partitions of several chunks each, few enough for CI. */
+    private static final int ITEMS = 300;
+    /** Items per chunk and part, on both sides; 300 = 6 chunks. */
+    private static final int PART_ROWS = 50;
+
+    private Path tmp;
+    private SparkSession spark;
+    private Path list;
+    private Path single;
+    private Path distributed;
+    private StoreManifest singleManifest;
+    private StoreManifest sparkManifest;
+
+    @BeforeAll
+    void extractBothWays(@TempDir Path tmp) throws IOException {
+        this.tmp = tmp;
+        ModelRuntime.goOffline();
+        list = writeImageList(tmp.resolve("images"), ITEMS);
+        single = tmp.resolve("single");
+        distributed = tmp.resolve("spark");
+
+        try (ProbeableModel m = ModelLoader.open("sample:fashion-cnn", ModelRuntime.DeviceChoice.CPU)) {
+            Dataset d = SampleData.open(list.toString(), m.manifest().input(), m.manifest().labels(), null);
+            assertThat(d).isInstanceOf(ImageListDataset.class);
+            List<String> points = FeatureExtractor.resolvePoints(m.manifest(), "layers");
+            String reduce = PooledFeatureStore.defaultReduction(m.manifest(), points);
+            TokenPooling pooling = PooledFeatureStore.pooling(reduce, m.manifest(), points);
+            try (FeatureStoreWriter w = FeatureStoreWriter.create(single,
+                    PooledFeatureStore.columns(m.manifest(), points, pooling), false)) {
+                StoreExtraction.run(PooledFeatureStore.source(m, d, points, pooling),
+                        IntStream.range(0, d.size()).toArray(), PART_ROWS, w, ProgressSink.none());
+                singleManifest = w.commit("test", PooledFeatureStore.modelInfo(m), new StoreManifest.DataInfo(
+                        list.toString(), d.name(), d.contentIdentity(), d.size(), d.classNames()), reduce,
+                        m.device().toString(), Map.of());
+            }
+        }
+
+        spark = SparkSession.builder().master("local[2]").appName("lamina-spark-test")
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "2")
+                .getOrCreate();
+        // Three partitions of two chunks each, on two task slots: three tasks, two at a time.
+        sparkManifest = SparkStoreExtraction.run(spark, new SparkStoreExtraction.Request("sample:fashion-cnn",
+                list.toString(), distributed, "layers", null, 3, PART_ROWS, 0, false));
+    }
+
+    @AfterAll
+    void stopSpark() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    /** fashion-test's first {@code n} images as grey PNGs, listed with their class index. */
+    private static Path writeImageList(Path dir, int n) throws IOException {
+        Files.createDirectories(dir);
+        Dataset fashion = SampleData.open("sample:fashion-test", new long[] {1, 28, 28});
+        StringBuilder lines = new StringBuilder("# fashion-test, first " + n + " items\n");
+        for (int i = 0; i < n; i++) {
+            float[] s = fashion.sample(i);
+            BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+            for (int k = 0; k < s.length; k++) {
+                img.getRaster().setSample(k % 28, k / 28, 0, Math.round(s[k] * 255));
+            }
+            String name = String.format("img-%04d.png", i);
+            ImageIO.write(img, "png", dir.resolve(name).toFile());
+            lines.append(name).append(',').append(fashion.label(i)).append('\n');
+        }
+        Path file = dir.resolve("list.txt");
+        Files.writeString(file, lines);
+        return file;
+    }
+
+    @Test
+    void sparkWritesTheSameRowsAsOneMachine() {
+        FeatureChunk a = FeatureStore.open(single).readAll();
+        FeatureChunk b = FeatureStore.open(distributed).readAll();
+
+        assertThat(b.size()).isEqualTo(ITEMS);
+        assertThat(b.items()).containsExactly(a.items());
+        assertThat(b.items()).containsExactly(IntStream.range(0, ITEMS).toArray());
+        assertThat(b.labels()).containsExactly(a.labels());
+        assertThat(b.sources()).containsExactly(a.sources());
+        assertThat(b.dimensions()).containsExactly(a.dimensions());
+        for (int p = 0; p < a.dimensions().length; p++) {
+            int point = p;
+            float[] va = a.values().get(p);
+            float[] vb = b.values().get(p);
+            assertThat(vb).hasSameSizeAs(va);
+            for (int k = 0; k < va.length; k++) {
+                if (Float.floatToRawIntBits(va[k]) != Float.floatToRawIntBits(vb[k])) {
+                    throw new AssertionError("point " + sparkManifest.points().get(point).name() + ", value " + k
+                            + ": one machine " + va[k] + ", Spark " + vb[k]);
+                }
+            }
+        }
+        assertThat(b.labels()).doesNotContain(FeatureChunk.NO_LABEL);
+    }
+
+    @Test
+    void theSparkManifestDescribesTheSameFeatures() {
+        StoreManifest s = sparkManifest;
+        assertThat(s.engine()).startsWith("spark 3.5.").endsWith("(3 partitions)");
+        assertThat(s.model()).isEqualTo(singleManifest.model());
+        assertThat(s.data().identity()).isEqualTo(singleManifest.data().identity());
+        assertThat(s.data().size()).isEqualTo(ITEMS);
+        assertThat(s.reduce()).isEqualTo(singleManifest.reduce());
+        assertThat(s.pointNames()).isEqualTo(singleManifest.pointNames());
+        assertThat(s.points()).extracting(StoreManifest.PointColumn::dimension)
+                .isEqualTo(singleManifest.points().stream().map(StoreManifest.PointColumn::dimension).toList());
+        assertThat(s.device()).isEqualTo(Device.cpu().toString());
+        // 3 partitions of 100 items, at most 50 rows a file: the single machine's six parts.
+        assertThat(s.parts()).extracting(StoreManifest.Part::rows).containsExactly(50L, 50L, 50L, 50L, 50L, 50L);
+        assertThat(s.parts()).extracting(StoreManifest.Part::firstItem)
+                .isEqualTo(singleManifest.parts().stream().map(StoreManifest.Part::firstItem).toList());
+        assertThat(s.parts().get(0).firstItem()).isZero();
+        assertThat(s.parts().get(5).lastItem()).isEqualTo(ITEMS - 1);
+        // Spark's own files stay beside the parts; the manifest does not list them.
+        assertThat(Files.exists(distributed.resolve("_SUCCESS"))).isTrue();
+        assertThat(s.parts()).allSatisfy(p -> assertThat(p.file()).startsWith("part-").endsWith(".parquet"));
+    }
+
+    @Test
+    void duckDbAndSparkReadTheSameRowsFromEitherStore() {
+        for (Path store : List.of(single, distributed)) {
+            FeatureStore fs = FeatureStore.open(store);
+            FeatureChunk duck = fs.readAll();
+            String[] files = fs.manifest().parts().stream().map(p -> store.resolve(p.file()).toUri().toString())
+                    .toArray(String[]::new);
+            List<Row> rows = spark.read().parquet(files).orderBy(StoreManifest.ITEM_COLUMN).collectAsList();
+            assertThat(rows).hasSize(duck.size());
+            List<String> names = new ArrayList<>(List.of(StoreManifest.ITEM_COLUMN, StoreManifest.LABEL_COLUMN,
+                    StoreManifest.SOURCE_COLUMN));
+            names.addAll(fs.manifest().pointNames());
+            assertThat(rows.get(0).schema().fieldNames()).containsExactlyElementsOf(names);
+            for (int r = 0; r < rows.size(); r++) {
+                Row row = rows.get(r);
+                assertThat(row.getLong(0)).isEqualTo(duck.items()[r]);
+                assertThat(row.isNullAt(1) ? FeatureChunk.NO_LABEL : row.getInt(1)).isEqualTo(duck.labels()[r]);
+                assertThat(row.getString(2)).isEqualTo(duck.sources()[r]);
+                for (int p = 0; p < duck.dimensions().length; p++) {
+                    float[] fromSpark = floats(row.getList(3 + p));
+                    assertThat(fromSpark).as("%s, item %d, point %s", store.getFileName(), r, names.get(3 + p))
+                            .containsExactly(duck.vector(p, r));
+                }
+            }
+        }
+    }
+
+    private static float[] floats(List<Float> list) {
+        float[] out = new float[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = list.get(i);
+        }
+        return out;
+    }
+
+    @Test
+    void aFolderWithoutManifestIsNoStore() throws IOException {
+        // What a killed job leaves: parts, Spark's marker, no manifest.
+        Path unfinished = tmp.resolve("unfinished");
+        Files.createDirectories(unfinished);
+        for (StoreManifest.Part p : sparkManifest.parts()) {
+            Files.copy(distributed.resolve(p.file()), unfinished.resolve(p.file()));
+        }
+        Files.copy(distributed.resolve("_SUCCESS"), unfinished.resolve("_SUCCESS"));
+        assertThatThrownBy(() -> FeatureStore.open(unfinished)).isInstanceOf(FeatureStoreException.class)
+                .hasMessageContaining("no manifest.json");
+        // Nor does a Spark extraction write into it: it is not empty and not a finished store.
+        assertThatThrownBy(() -> SparkStoreExtraction.run(spark, new SparkStoreExtraction.Request("sample:fashion-cnn",
+                list.toString(), unfinished, "layers", null, 2, 64, 10, true)))
+                .isInstanceOf(OutputException.class).hasMessageContaining("not a finished feature store");
+    }
+}
