@@ -82,6 +82,14 @@ public final class GalleryIndexCache {
      * SHA-256 (hex) of everything the pooled features depend on.
      */
     public static String key(SpatialFeatures features, Dataset data, int size) {
+        return key(features, data, size, null);
+    }
+
+    /**
+     * The key of an index computed from {@code store} rather than the model ({@link GalleryStore#origin}):
+     * a separate entry, since the store's forwards may have run elsewhere (another device, batch).
+     */
+    static String key(SpatialFeatures features, Dataset data, int size, GalleryStore store) {
         ProbeableModel model = features.model();
         StringBuilder k = new StringBuilder(MAGIC).append('\n');
         k.append("weights ").append(model.weightsSha256()).append('\n');
@@ -91,6 +99,9 @@ public final class GalleryIndexCache {
         k.append("data ").append(data.contentIdentity()).append('\n');
         k.append("size ").append(size).append('\n');
         k.append("device ").append(model.device().getDeviceType()).append('\n');
+        if (store != null) {
+            k.append("store ").append(store.origin()).append('\n');
+        }
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(k.toString().getBytes(StandardCharsets.UTF_8)));
@@ -108,6 +119,11 @@ public final class GalleryIndexCache {
         return entryFor(features, data, size, key(features, data, size));
     }
 
+    /** Where the index built from {@code store} lives. */
+    public Path entryFor(SpatialFeatures features, Dataset data, int size, GalleryStore store) {
+        return entryFor(features, data, size, key(features, data, size, store));
+    }
+
     private Path entryFor(SpatialFeatures features, Dataset data, int size, String key) {
         String sha = features.model().weightsSha256();
         String set = data.name().replaceAll("[^A-Za-z0-9._-]", "_");
@@ -117,10 +133,19 @@ public final class GalleryIndexCache {
 
     /** The cached index, or a freshly built (and then, if the cache is writable, cached) one over items {@code [0, size)}. */
     public GalleryIndex loadOrBuild(SpatialFeatures features, Dataset data, int size, ProgressSink progress) {
+        return loadOrBuild(features, data, size, null, progress);
+    }
+
+    /**
+     * As {@link #loadOrBuild(SpatialFeatures, Dataset, int, ProgressSink)}, built from the gallery
+     * store when {@code store} is not null ({@link GalleryStore#index}), under a key of its own.
+     */
+    public GalleryIndex loadOrBuild(SpatialFeatures features, Dataset data, int size, GalleryStore store,
+                                    ProgressSink progress) {
         if (size < 1 || size > data.size()) {
             throw new IllegalArgumentException("gallery size must be 1 … " + data.size() + " for '" + data.name() + "', got " + size);
         }
-        String key = key(features, data, size);
+        String key = key(features, data, size, store);
         Path entry = entryFor(features, data, size, key);
         if (Files.isRegularFile(entry.resolve(StoreManifest.FILE))) {
             try {
@@ -135,7 +160,7 @@ public final class GalleryIndexCache {
                         + "); rebuilding it");
             }
         }
-        GalleryIndex built = build(features, data, size, progress);
+        GalleryIndex built = store != null ? store.index(size, progress) : build(features, data, size, progress);
         tryWrite(built, features, data, key, entry);
         return built;
     }

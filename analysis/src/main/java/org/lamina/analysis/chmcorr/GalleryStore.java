@@ -32,8 +32,12 @@ import java.util.stream.Collectors;
  */
 public final class GalleryStore {
 
-    /** Rows read per query while building the index: bounds memory to this many whole maps. */
-    static final int READ_ROWS = 512;
+    /**
+     * Values read per query while building the index (64 Mi floats, 256 MB): a read holds at most
+     * this many, and as many whole maps as fit, up to a default part (4096 rows) so that a read
+     * decodes each Parquet part once.
+     */
+    static final long READ_VALUES = 64L << 20;
 
     private final FeatureStore store;
     private final SpatialFeatures features;
@@ -55,6 +59,17 @@ public final class GalleryStore {
     /** The store read. */
     public FeatureStore store() {
         return store;
+    }
+
+    /**
+     * What identifies the store's rows beyond the model and data (which the cache key already
+     * holds): its folder, when its manifest was written and where its forwards ran. A store
+     * extracted again is a new origin.
+     */
+    public String origin() {
+        StoreManifest m = store.manifest();
+        return store.directory().toAbsolutePath().normalize() + " created " + m.created() + " device " + m.device()
+                + " engine " + m.engine();
     }
 
     /** Checks every manifest field a gallery depends on; the message names the store, the field and the expected value. */
@@ -111,10 +126,11 @@ public final class GalleryStore {
         int d = features.channels();
         float[] rows = new float[Math.multiplyExact(size, d)];
         int[] labels = new int[size];
-        progress.begin((size + READ_ROWS - 1) / READ_ROWS);
-        for (int from = 0; from < size; from += READ_ROWS) {
+        int step = (int) Math.max(1, Math.min(4096, READ_VALUES / features.layout().sampleSize()));
+        progress.begin((size + step - 1) / step);
+        for (int from = 0; from < size; from += step) {
             progress.checkCancelled();
-            int to = Math.min(size, from + READ_ROWS);
+            int to = Math.min(size, from + step);
             FeatureChunk c = store.select(List.of(features.point().name()),
                     "item_id >= " + from + " AND item_id < " + to);
             requireAll(c, from, to);

@@ -67,7 +67,13 @@ public final class CraftStore {
 
     /** The crop grid of images of this model with patch {@code patch} (0 = CRAFT's default). */
     public static CropGrid grid(ModelManifest mf, int patch) {
-        int size = (int) mf.input().shape()[1];
+        mf.requireNotLanguageModel("CRAFT");
+        long[] shape = mf.input().shape();
+        if (!mf.input().isImage() || shape[1] != shape[2]) {
+            throw new org.lamina.analysis.model.ModelException("model '" + mf.name() + "' takes "
+                    + Arrays.toString(shape) + " inputs; CRAFT crops square images [C, H, H]");
+        }
+        int size = (int) shape[1];
         return CropGrid.of(size, patch == 0 ? CropGrid.defaultPatch(size) : patch);
     }
 

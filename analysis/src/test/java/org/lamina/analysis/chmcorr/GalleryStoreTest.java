@@ -139,6 +139,27 @@ class GalleryStoreTest {
     }
 
     @Test
+    void theIndexFromAStoreIsCachedUnderAKeyOfItsOwn() throws Exception {
+        Path copy = temp.resolve("store-copy");
+        writeWholeMaps(copy, "relu2", 48);
+        SpatialFeatures f = new SpatialFeatures(tiny, null);
+        GalleryStore g = GalleryStore.open(copy, f, train);
+        GalleryIndexCache cache = new GalleryIndexCache(temp.resolve("store-cache"));
+        GalleryIndex first = cache.loadOrBuild(f, train, SIZE, g, ProgressSink.none());
+        assertThat(first.features()).containsExactly(g.index(SIZE, ProgressSink.none()).features());
+        assertThat(cache.entryFor(f, train, SIZE, g)).isNotEqualTo(cache.entryFor(f, train, SIZE))
+                .satisfies(e -> assertThat(e.resolve("manifest.json")).exists());
+        assertThat(cache.entryFor(f, train, SIZE)).doesNotExist();
+        // A hit does not read the store: its parts can be gone.
+        try (var parts = java.nio.file.Files.list(copy)) {
+            for (Path p : parts.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+        assertThat(cache.loadOrBuild(f, train, SIZE, g, ProgressSink.none()).features()).containsExactly(first.features());
+    }
+
+    @Test
     void aGalleryLargerThanTheStoreIsRefusedNamingTheMissingItem() {
         GalleryStore g = GalleryStore.open(store, new SpatialFeatures(tiny, null), train);
         assertThatThrownBy(() -> g.index(SIZE + 5, ProgressSink.none())).isInstanceOf(FeatureStoreException.class)

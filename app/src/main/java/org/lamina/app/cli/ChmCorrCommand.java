@@ -102,7 +102,7 @@ final class ChmCorrCommand implements Runnable {
                     + "(index and exemplars; the query still runs the model): the store of "
                     + "'lamina extract MODEL --data GALLERY --points P --reduce none' with P the feature-grid point "
                     + "(--point, or the default one). Refused unless its weights, model.json, data content, point, "
-                    + "reduction and shape match. The cache is not used.")
+                    + "reduction and shape match. The index it gives is cached (--cache) under a key that adds the store.")
     Path galleryStore;
 
     @Option(names = "--dpi", defaultValue = "200", description = "PNG resolution in dots per inch, 72 … 1200. Default ${DEFAULT-VALUE}.")
@@ -142,8 +142,7 @@ final class ChmCorrCommand implements Runnable {
             GalleryIndexCache c = cache == null ? GalleryIndexCache.defaultCache() : new GalleryIndexCache(cache);
             long t0 = System.nanoTime();
             GalleryStore store = galleryStore == null ? null : GalleryStore.open(galleryStore, features, galleryData);
-            GalleryIndex index = store != null ? store.index(size, ProgressSink.none())
-                    : c.loadOrBuild(features, galleryData, size, ProgressSink.none());
+            GalleryIndex index = c.loadOrBuild(features, galleryData, size, store, ProgressSink.none());
             double indexMs = (System.nanoTime() - t0) / 1e6;
             ChmcorrClassifier classifier = new ChmcorrClassifier(features, index, galleryData, p, store);
 
@@ -218,7 +217,7 @@ final class ChmCorrCommand implements Runnable {
                     index.classNames().get(r.knnPrediction()));
             System.out.printf(Locale.ROOT, "gallery %s (%d images, G = %d, point %s); index %.0f ms (%s)%n", index.dataset(),
                     index.size(), features.grid(), features.point().name(), indexMs,
-                    store == null ? "cached in " + c.directory() : "from feature store " + galleryStore);
+                    (store == null ? "" : "from feature store " + galleryStore + ", ") + "cached in " + c.directory());
             System.out.printf(Locale.ROOT, "query: features %.1f ms, shortlist %.2f ms, correspondences for %d %.1f ms, decision %.3f ms%n",
                     (t2 - t1) / 1e6, (t3 - t2) / 1e6, s.size(), (t4 - t3) / 1e6, (t5 - t4) / 1e6);
             System.out.println("wrote " + out.resolve("chmcorr.json") + " and chmcorr.{png,svg,pdf,csv}");
