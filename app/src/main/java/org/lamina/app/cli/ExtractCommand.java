@@ -100,6 +100,9 @@ final class ExtractCommand implements Runnable {
         if (partRows < 1) {
             throw new IllegalArgumentException("--part-rows must be at least 1, got " + partRows);
         }
+        if (craftPatch != 0 && !craft) {
+            throw new IllegalArgumentException("--craft-patch " + craftPatch + " only applies with --craft");
+        }
         ConsoleProgress progress = new ConsoleProgress(System.err, "extract", quiet);
         StoreManifest written;
         long start = System.nanoTime();

@@ -64,6 +64,10 @@ class CraftCommandTest {
                 temp.resolve("n").toString()));
         assertThat(notCraft.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
         assertThat(notCraft.err()).contains(plain.toString()).contains("extras.craft is missing").contains("--craft");
+        CliRun.Result stray = CliRun.run("extract", "sample:tiny-cnn", "--craft-patch", "12", "--out",
+                temp.resolve("s").toString());
+        assertThat(stray.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(stray.err()).contains("--craft-patch 12 only applies with --craft");
     }
 
     private static String[] concat(String[] a, String... b) {
