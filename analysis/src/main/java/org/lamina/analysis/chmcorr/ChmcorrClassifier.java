@@ -18,6 +18,7 @@ public final class ChmcorrClassifier {
     private final Dataset galleryData;
     private final ChmcorrParameters parameters;
     private final Matcher matcher;
+    private final GalleryStore store;
 
     /**
      * @throws ModelException when the gallery index does not belong to this model (feature
@@ -25,6 +26,15 @@ public final class ChmcorrClassifier {
      */
     public ChmcorrClassifier(SpatialFeatures features, GalleryIndex gallery, Dataset galleryData,
                              ChmcorrParameters parameters) {
+        this(features, gallery, galleryData, parameters, null);
+    }
+
+    /**
+     * A classifier whose exemplar feature grids come from {@code store} (issue #20) rather than
+     * from running the model over the shortlisted gallery images; null runs the model.
+     */
+    public ChmcorrClassifier(SpatialFeatures features, GalleryIndex gallery, Dataset galleryData,
+                             ChmcorrParameters parameters, GalleryStore store) {
         if (gallery.dimension() != features.channels()) {
             throw new ModelException("gallery index (" + gallery.dataset() + ", point '" + gallery.point() + "') has "
                     + gallery.dimension() + "-dimensional features but model '" + features.model().manifest().name()
@@ -45,6 +55,12 @@ public final class ChmcorrClassifier {
         this.galleryData = galleryData;
         this.parameters = parameters;
         this.matcher = Matcher.parse(parameters.matcher());
+        this.store = store;
+    }
+
+    /** Feature grids of gallery items in the order given: from the gallery store when there is one, else the model. */
+    public FeatureGrid[] exemplarGrids(int[] galleryItems) {
+        return store != null ? store.grids(galleryItems) : features.ofItems(galleryData, galleryItems);
     }
 
     public SpatialFeatures features() {
@@ -75,7 +91,7 @@ public final class ChmcorrClassifier {
     /** Shortlist + correspondences of a query's feature grid. */
     public QueryEvidence query(FeatureGrid q) {
         Shortlist s = CosineKnn.shortlist(gallery, q.pooled(), parameters.shortlist());
-        FeatureGrid[] exemplars = features.ofItems(galleryData, s.galleryIndices());
+        FeatureGrid[] exemplars = exemplarGrids(s.galleryIndices());
         return evidence(q, s, exemplars, matcher, parameters.threshold(), gallery.classNames().size(), parameters.k());
     }
 

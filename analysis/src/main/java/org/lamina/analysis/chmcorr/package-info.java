@@ -11,6 +11,8 @@
  * ({@link org.lamina.analysis.chmcorr.CrossCorrelationMap}); top-5 scoring, rerank and the majority
  * vote with the widen-K tie rule ({@link org.lamina.analysis.chmcorr.QueryEvidence}). Re-deciding with a
  * user-edited map ({@link org.lamina.analysis.chmcorr.EditableAttentionMap}) reuses the cached
- * correspondences: no network pass. No JavaFX here.
+ * correspondences: no network pass. The gallery's features can come from a feature store instead
+ * of the model ({@link org.lamina.analysis.chmcorr.GalleryStore}), and the gallery index cache keeps
+ * each entry as a feature store (issue #20). No JavaFX here.
  */
 package org.lamina.analysis.chmcorr;

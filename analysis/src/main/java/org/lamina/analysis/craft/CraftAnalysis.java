@@ -159,6 +159,16 @@ public final class CraftAnalysis {
 
     /** Runs CRAFT on the first {@code p.images()} images of the class. */
     public static CraftResult run(ProbeableModel model, Dataset data, CraftParameters p, ProgressSink progress) {
+        return run(model, data, p, null, progress);
+    }
+
+    /**
+     * Runs CRAFT on the first {@code p.images()} images of the class, with g's activations read
+     * from {@code store} when it is not null ({@link CraftStore}: the same values the model gives,
+     * so the same result; h, the rest of the network, still runs on the model).
+     */
+    public static CraftResult run(ProbeableModel model, Dataset data, CraftParameters p, CraftStore store,
+                                  ProgressSink progress) {
         ModelManifest mf = model.manifest();
         mf.requireNotLanguageModel("CRAFT");
         ModelManifest.InputSpec in = mf.input();
@@ -211,41 +221,22 @@ public final class CraftAnalysis {
         long t0 = System.nanoTime();
 
         try (NDManager manager = NDManager.newBaseManager(model.device())) {
-            // Stage 1: crops → g → spatial mean (A).
-            progress.message("crops → activations at " + point.name());
-            float[] a = new float[nCrops * channels];
-            int imageSize = size * size * channelsIn;
-            for (int from = 0; from < images.length; from += imagesPerCropBatch) {
-                progress.checkCancelled();
-                int to = Math.min(images.length, from + imagesPerCropBatch);
-                float[] crops = new float[(to - from) * perImage * imageSize];
-                for (int i = from; i < to; i++) {
-                    float[] img = normalised(data, images[i], mf);
-                    for (int k = 0; k < perImage; k++) {
-                        grid.extractResized(img, channelsIn, k, crops, ((i - from) * perImage + k) * imageSize);
-                    }
-                }
-                float[] pooled = pooledActivations(model, manager, cut, crops, (to - from) * perImage, shape);
-                System.arraycopy(pooled, 0, a, from * perImage * channels, pooled.length);
-                progress.advance(1);
-            }
-            // g(x) of the whole images, position-major [images × positions, C], for their coefficient maps;
-            // the same passes check whether the next point is the spatial mean of this one (pooled head).
+            // Stage 1: crops → g → spatial mean (A), and g(x) of the whole images, position-major
+            // [images × positions, C], for their coefficient maps; the same passes check whether the
+            // next point is the spatial mean of this one (pooled head). From the model, or read
+            // from an activation store that holds exactly these values (issue #20).
             ProbePoint pool = cut.tokens() ? null : poolCandidate(mf, point);
-            double poolDeviation = 0;
-            float[] imageActs = new float[images.length * positions * channels];
-            for (int from = 0; from < images.length; from += batch) {
-                progress.checkCancelled();
-                int to = Math.min(images.length, from + batch);
-                float[] x = new float[(to - from) * imageSize];
-                for (int i = from; i < to; i++) {
-                    System.arraycopy(normalised(data, images[i], mf), 0, x, (i - from) * imageSize, imageSize);
-                }
-                ImageMaps maps = imageMaps(model, manager, cut, pool, x, to - from, shape);
-                System.arraycopy(maps.positionMajor(), 0, imageActs, from * positions * channels, maps.positionMajor().length);
-                poolDeviation = Math.max(poolDeviation, maps.poolDeviation());
-                progress.advance(1);
+            GPasses g;
+            if (store != null) {
+                progress.message("activations at " + point.name() + " from " + store.store().directory());
+                g = store.read(manager, images, cut, pool, grid, batch);
+                progress.advance(ceil(images.length, imagesPerCropBatch) + ceil(images.length, batch));
+            } else {
+                g = gPasses(model, manager, data, images, cut, pool, grid, batch, progress);
             }
+            float[] a = g.crops();
+            float[] imageActs = g.imageMaps();
+            double poolDeviation = g.poolDeviation();
             long t1 = System.nanoTime();
             seconds.put("activations", (t1 - t0) / 1e9);
 
@@ -432,6 +423,9 @@ public final class CraftAnalysis {
                 hInfo.put("poolRelativeDeviation", poolDeviation);
             }
             provenance.put("h", hInfo);
+            if (store != null) {
+                provenance.put("activationsStore", store.store().directory().toAbsolutePath().toString());
+            }
             provenance.put("engine", ModelRuntime.versions());
             provenance.put("device", model.device().toString());
             provenance.put("seed", p.seed());
@@ -442,6 +436,61 @@ public final class CraftAnalysis {
                     p.withLayer(point.name()).withDecomposition(decomposition), provenance, seconds, aM, nmf.u(), nmf.w(),
                     local, shownMaps, gradientMaps, cut.mapRows(), cut.mapCols(), decomposition.id(), nmf.offset());
         }
+    }
+
+    /**
+     * What g computes for a run: the crops' pooled activations {@code [images × crops, C]} (rows
+     * of A, image by image, crops in grid order), the images' maps position-major
+     * {@code [images × positions, C]}, and the pool candidate's largest relative deviation from
+     * their spatial mean (+∞ without a candidate).
+     */
+    record GPasses(float[] crops, float[] imageMaps, double poolDeviation) {
+    }
+
+    /** g over {@code images} of {@code data}: crops in batches of whole images' crops, then the images. */
+    static GPasses gPasses(ProbeableModel model, NDManager manager, Dataset data, int[] images, Cut cut, ProbePoint pool,
+                           CropGrid grid, int batch, ProgressSink progress) {
+        ModelManifest mf = model.manifest();
+        long[] shape = mf.input().shape();
+        int size = (int) shape[1];
+        int channelsIn = (int) shape[0];
+        int perImage = grid.cropsPerImage();
+        int channels = cut.channels();
+        int positions = cut.headPositions();
+        int imagesPerCropBatch = Math.max(1, batch / perImage);
+        ProbePoint point = cut.point();
+        progress.message("crops → activations at " + point.name());
+        float[] a = new float[images.length * perImage * channels];
+        int imageSize = size * size * channelsIn;
+        for (int from = 0; from < images.length; from += imagesPerCropBatch) {
+            progress.checkCancelled();
+            int to = Math.min(images.length, from + imagesPerCropBatch);
+            float[] crops = new float[(to - from) * perImage * imageSize];
+            for (int i = from; i < to; i++) {
+                float[] img = normalised(data, images[i], mf);
+                for (int k = 0; k < perImage; k++) {
+                    grid.extractResized(img, channelsIn, k, crops, ((i - from) * perImage + k) * imageSize);
+                }
+            }
+            float[] pooled = pooledActivations(model, manager, cut, crops, (to - from) * perImage, shape);
+            System.arraycopy(pooled, 0, a, from * perImage * channels, pooled.length);
+            progress.advance(1);
+        }
+        double poolDeviation = 0;
+        float[] imageActs = new float[images.length * positions * channels];
+        for (int from = 0; from < images.length; from += batch) {
+            progress.checkCancelled();
+            int to = Math.min(images.length, from + batch);
+            float[] x = new float[(to - from) * imageSize];
+            for (int i = from; i < to; i++) {
+                System.arraycopy(normalised(data, images[i], mf), 0, x, (i - from) * imageSize, imageSize);
+            }
+            ImageMaps maps = imageMaps(model, manager, cut, pool, x, to - from, shape);
+            System.arraycopy(maps.positionMajor(), 0, imageActs, from * positions * channels, maps.positionMajor().length);
+            poolDeviation = Math.max(poolDeviation, maps.poolDeviation());
+            progress.advance(1);
+        }
+        return new GPasses(a, imageActs, poolDeviation);
     }
 
     /** What the NMF and the encoding did, for craft.json (issue #22: solver, sweeps, iterations, final error). */

@@ -8,6 +8,7 @@
  * <p>Core package: it knows nothing of the analyses that fill or read a store. An analysis hands
  * the extraction a {@link org.lamina.analysis.featurestore.ChunkSource} that computes the rows of
  * a chunk of items; consumers turn {@link org.lamina.analysis.featurestore.FeatureChunk}s into
- * their own feature types.
+ * their own feature types. {@link org.lamina.analysis.featurestore.StoreOverview} is what the
+ * workbench's data list shows of a store: a manifest summary and the rows an SQL condition selects.
  */
 package org.lamina.analysis.featurestore;

@@ -31,11 +31,17 @@ class ChmcorrModelTest {
             Dataset train = SampleData.open("sample:fashion-train", m.manifest().input().shape());
             GalleryIndexCache cache = new GalleryIndexCache(dir);
             GalleryIndex built = cache.loadOrBuild(f, train, 64, ProgressSink.none());
-            Path file = cache.fileFor(f, train, 64);
-            assertThat(file).exists();
-            assertThat(file.getFileName().toString()).contains(m.weightsSha256().substring(0, 16)).contains("fashion-train");
+            Path entry = cache.entryFor(f, train, 64);
+            // The entry is a feature store (issue #20): its manifest, and the rows any store reader sees.
+            assertThat(entry.resolve("manifest.json")).exists();
+            assertThat(entry.getFileName().toString()).contains(m.weightsSha256().substring(0, 16)).contains("fashion-train");
+            org.lamina.analysis.featurestore.FeatureStore store = org.lamina.analysis.featurestore.FeatureStore.open(entry);
+            assertThat(store.manifest().data().identity()).isEqualTo(train.contentIdentity());
+            assertThat(store.manifest().points().get(0).name()).isEqualTo("relu2");
+            assertThat(store.count("label = " + built.labels()[0])).isPositive();
+            assertThat(store.readAll().values().get(0)).containsExactly(built.features());
             try (Stream<Path> s = Files.list(dir)) {
-                assertThat(s.filter(p -> p.toString().endsWith(".part"))).isEmpty();
+                assertThat(s.filter(p -> p.getFileName().toString().contains(".tmp-"))).isEmpty();
             }
             GalleryIndex again = cache.loadOrBuild(f, train, 64, ProgressSink.none());
             assertThat(again.features()).containsExactly(built.features());
@@ -45,9 +51,16 @@ class ChmcorrModelTest {
             Shortlist self = CosineKnn.shortlist(built, g5.pooled(), 3);
             assertThat(self.galleryIndices()[0]).isEqualTo(5);
             assertThat(self.similarity()[0]).isGreaterThan(0.9999f);
-            // A truncated file (a crash before AtomicOutput existed, a disk error) is rebuilt, not trusted.
-            Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), 100));
-            assertThat(cache.loadOrBuild(f, train, 64, ProgressSink.none()).features()).containsExactly(built.features());
+            // A truncated part (a disk error, a hand edit) is a warning and a rebuild, not trusted.
+            Path part = store.directory().resolve(store.manifest().parts().get(0).file());
+            Files.write(part, java.util.Arrays.copyOf(Files.readAllBytes(part), 100));
+            java.util.List<String> warned = new java.util.ArrayList<>();
+            assertThat(new GalleryIndexCache(dir, warned::add).loadOrBuild(f, train, 64, ProgressSink.none()).features())
+                    .containsExactly(built.features());
+            assertThat(warned).singleElement().asString().contains("rebuilding").contains(entry.toString());
+            // … and the rebuilt entry replaced the damaged one.
+            assertThat(GalleryIndexCache.read(entry, GalleryIndexCache.key(f, train, 64)).features())
+                    .containsExactly(built.features());
 
             // A query decided end to end; re-deciding with an empty map gives the same decision, no network needed.
             ChmcorrClassifier c = new ChmcorrClassifier(f, built, train, new ChmcorrParameters(20, 5, 0.55, "mnn", 5, 5));

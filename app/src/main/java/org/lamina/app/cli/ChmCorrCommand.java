@@ -10,6 +10,7 @@ import org.lamina.analysis.chmcorr.Decision;
 import org.lamina.analysis.chmcorr.FeatureGrid;
 import org.lamina.analysis.chmcorr.GalleryIndex;
 import org.lamina.analysis.chmcorr.GalleryIndexCache;
+import org.lamina.analysis.chmcorr.GalleryStore;
 import org.lamina.analysis.chmcorr.MaskCsv;
 import org.lamina.analysis.chmcorr.QueryEvidence;
 import org.lamina.analysis.chmcorr.Shortlist;
@@ -96,6 +97,14 @@ final class ChmCorrCommand implements Runnable {
             + " -Dlamina.cacheDir=DIR for DIR/chmcorr). Entries are keyed by weights, model.json and data content.")
     Path cache;
 
+    @Option(names = "--gallery-store", paramLabel = "STORE",
+            description = "Read the gallery's features from a feature store instead of running the model over the gallery "
+                    + "(index and exemplars; the query still runs the model): the store of "
+                    + "'lamina extract MODEL --data GALLERY --points P --reduce none' with P the feature-grid point "
+                    + "(--point, or the default one). Refused unless its weights, model.json, data content, point, "
+                    + "reduction and shape match. The index it gives is cached (--cache) under a key that adds the store.")
+    Path galleryStore;
+
     @Option(names = "--dpi", defaultValue = "200", description = "PNG resolution in dots per inch, 72 … 1200. Default ${DEFAULT-VALUE}.")
     int dpi;
 
@@ -132,9 +141,10 @@ final class ChmCorrCommand implements Runnable {
         try (OutputFolder folder = RunOutput.open(out, spec)) {
             GalleryIndexCache c = cache == null ? GalleryIndexCache.defaultCache() : new GalleryIndexCache(cache);
             long t0 = System.nanoTime();
-            GalleryIndex index = c.loadOrBuild(features, galleryData, size, ProgressSink.none());
+            GalleryStore store = galleryStore == null ? null : GalleryStore.open(galleryStore, features, galleryData);
+            GalleryIndex index = c.loadOrBuild(features, galleryData, size, store, ProgressSink.none());
             double indexMs = (System.nanoTime() - t0) / 1e6;
-            ChmcorrClassifier classifier = new ChmcorrClassifier(features, index, galleryData, p);
+            ChmcorrClassifier classifier = new ChmcorrClassifier(features, index, galleryData, p, store);
 
             Map<String, Object> queryInfo = new LinkedHashMap<>();
             ChmcorrFigure.Picture picture;
@@ -174,7 +184,7 @@ final class ChmCorrCommand implements Runnable {
             long t2 = System.nanoTime();
             Shortlist s = CosineKnn.shortlist(index, q.pooled(), p.shortlist());
             long t3 = System.nanoTime();
-            QueryEvidence ev = ChmcorrClassifier.evidence(q, s, features.ofItems(galleryData, s.galleryIndices()),
+            QueryEvidence ev = ChmcorrClassifier.evidence(q, s, classifier.exemplarGrids(s.galleryIndices()),
                     classifier.matcher(), p.threshold(), index.classNames().size(), p.k());
             long t4 = System.nanoTime();
             Decision d = ev.decide(userMap);
@@ -188,6 +198,9 @@ final class ChmCorrCommand implements Runnable {
             timings.put("correspondencesMs", (t4 - t3) / 1e6);
             timings.put("decisionMs", (t5 - t4) / 1e6);
             pv.put("timings", timings);
+            if (galleryStore != null) {
+                pv.put("galleryStore", galleryStore.toAbsolutePath().toString());
+            }
             ChmcorrResult r = ChmcorrResult.of(ev, d, userMap, p, index.classNames(), queryInfo, pv);
             Path dir = folder.directory();
             AtomicOutput.write(dir.resolve("chmcorr.json"), tmp -> Files.writeString(tmp, Json.write(r)));
@@ -202,8 +215,9 @@ final class ChmCorrCommand implements Runnable {
             System.out.printf(Locale.ROOT, "CHM-Corr (%s): %s, %d/%d votes (confidence %.2f)%s; plain kNN: %s%n", classifier.matcher().name(),
                     r.predictionName(), d.votes(), d.k(), d.confidence(), d.userMap() ? ", user map" : "",
                     index.classNames().get(r.knnPrediction()));
-            System.out.printf(Locale.ROOT, "gallery %s (%d images, G = %d, point %s); index %.0f ms (cached in %s)%n", index.dataset(),
-                    index.size(), features.grid(), features.point().name(), indexMs, c.directory());
+            System.out.printf(Locale.ROOT, "gallery %s (%d images, G = %d, point %s); index %.0f ms (%s)%n", index.dataset(),
+                    index.size(), features.grid(), features.point().name(), indexMs,
+                    (store == null ? "" : "from feature store " + galleryStore + ", ") + "cached in " + c.directory());
             System.out.printf(Locale.ROOT, "query: features %.1f ms, shortlist %.2f ms, correspondences for %d %.1f ms, decision %.3f ms%n",
                     (t2 - t1) / 1e6, (t3 - t2) / 1e6, s.size(), (t4 - t3) / 1e6, (t5 - t4) / 1e6);
             System.out.println("wrote " + out.resolve("chmcorr.json") + " and chmcorr.{png,svg,pdf,csv}");

@@ -6,6 +6,7 @@ import org.lamina.analysis.craft.CraftFigures;
 import org.lamina.analysis.craft.CraftFiles;
 import org.lamina.analysis.craft.CraftParameters;
 import org.lamina.analysis.craft.CraftResult;
+import org.lamina.analysis.craft.CraftStore;
 import org.lamina.analysis.craft.Decomposition;
 import org.lamina.analysis.craft.FidelityCurve;
 import org.lamina.analysis.craft.NmfSettings;
@@ -121,6 +122,13 @@ final class CraftCommand implements Runnable {
     @Option(names = "--no-fidelity", description = "Skip the gradients, occlusion and deletion/insertion curves.")
     boolean noFidelity;
 
+    @Option(names = "--activations-store", paramLabel = "STORE",
+            description = "Read g's activations (the crops' and the images', at the cut point) from a CRAFT activation "
+                    + "store instead of running the model to the cut: 'lamina extract MODEL --data D --craft "
+                    + "[--points CUT] [--craft-patch P]' over a data set holding the class's images. h still runs on the "
+                    + "model. Refused unless weights, model.json, data content, cut point and patch match.")
+    Path activationsStore;
+
     @Option(names = "--dpi", defaultValue = "200", description = "PNG resolution in dots per inch, 72 … 1200. Default ${DEFAULT-VALUE}.")
     int dpi;
 
@@ -158,7 +166,8 @@ final class CraftCommand implements Runnable {
             try (OutputFolder folder = RunOutput.open(out, spec)) {
                 Path dir = folder.directory();
                 ConsoleProgress progress = new ConsoleProgress(System.err, "craft", quiet);
-                CraftResult r = CraftAnalysis.run(m, dataset, p, progress);
+                CraftStore store = activationsStore == null ? null : CraftStore.open(activationsStore, m, dataset);
+                CraftResult r = CraftAnalysis.run(m, dataset, p, store, progress);
                 progress.finish();
                 CraftFiles.writeAll(r, dir);
                 CraftFigures.exportAll(r, dataset, dir, dpi);

@@ -5,6 +5,7 @@ import org.lamina.analysis.conceptdepth.FeatureExtractor;
 import org.lamina.analysis.conceptdepth.PooledFeatureStore;
 import org.lamina.analysis.conceptdepth.TextConceptData;
 import org.lamina.analysis.conceptdepth.TokenPooling;
+import org.lamina.analysis.craft.CraftStore;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.data.SampleData;
@@ -62,6 +63,17 @@ final class ExtractCommand implements Runnable {
                     + "transformers, spatial-mean for CNNs (what lamina probe uses).")
     String reduce;
 
+    @Option(names = "--craft",
+            description = "A CRAFT activation store for lamina craft --activations-store: at the cut point (--points "
+                    + "POINT, default CRAFT's) each image's whole activation, its crops' pooled activations "
+                    + "(column POINT#crops) and the pooling point after the cut; --reduce does not apply.")
+    boolean craft;
+
+    @Option(names = "--craft-patch", defaultValue = "0", paramLabel = "P",
+            description = "With --craft: crop size in pixels, as lamina craft --patch (0 = CRAFT's default). "
+                    + "Default ${DEFAULT-VALUE}.")
+    int craftPatch;
+
     @Option(names = "--max-items", defaultValue = "0", description = "The first N items only (0 = all). Default ${DEFAULT-VALUE}.")
     int maxItems;
 
@@ -89,6 +101,9 @@ final class ExtractCommand implements Runnable {
         if (partRows < 1) {
             throw new IllegalArgumentException("--part-rows must be at least 1, got " + partRows);
         }
+        if (craftPatch != 0 && !craft) {
+            throw new IllegalArgumentException("--craft-patch " + craftPatch + " only applies with --craft");
+        }
         ConsoleProgress progress = new ConsoleProgress(System.err, "extract", quiet);
         StoreManifest written;
         long start = System.nanoTime();
@@ -108,20 +123,24 @@ final class ExtractCommand implements Runnable {
                 ref = ModelDataSets.testOr(data, m.manifest(), "--data");
                 d = SampleData.open(ref, m.manifest().input(), m.manifest().labels(), labels);
             }
-            List<String> chosen = FeatureExtractor.resolvePoints(m.manifest(), points);
-            String r = reduce == null ? PooledFeatureStore.defaultReduction(m.manifest(), chosen)
-                    : reduce.trim().toLowerCase(Locale.ROOT);
-            TokenPooling pooling = PooledFeatureStore.pooling(r, m.manifest(), chosen);
-            List<StoreManifest.PointColumn> columns = PooledFeatureStore.columns(m.manifest(), chosen, pooling);
-            int n = maxItems == 0 ? d.size() : Math.min(maxItems, d.size());
-            int[] items = IntStream.range(0, n).toArray();
-            try (FeatureStoreWriter w = FeatureStoreWriter.create(out, columns, overwrite)) {
-                StoreExtraction.run(PooledFeatureStore.source(m, d, chosen, pooling), items, partRows, w, progress);
-                progress.finish();
-                List<String> names = d instanceof TextConceptData ? null : d.classNames();
-                written = w.commit(new LaminaCli.Version().getVersion()[0], PooledFeatureStore.modelInfo(m),
-                        new StoreManifest.DataInfo(ref, d.name(), d.contentIdentity(), d.size(), names), r,
-                        m.device().toString(), Map.of());
+            if (craft) {
+                written = craftStore(m, d, ref, progress);
+            } else {
+                List<String> chosen = FeatureExtractor.resolvePoints(m.manifest(), points);
+                String r = reduce == null ? PooledFeatureStore.defaultReduction(m.manifest(), chosen)
+                        : reduce.trim().toLowerCase(Locale.ROOT);
+                TokenPooling pooling = PooledFeatureStore.pooling(r, m.manifest(), chosen);
+                List<StoreManifest.PointColumn> columns = PooledFeatureStore.columns(m.manifest(), chosen, pooling);
+                int n = maxItems == 0 ? d.size() : Math.min(maxItems, d.size());
+                int[] items = IntStream.range(0, n).toArray();
+                try (FeatureStoreWriter w = FeatureStoreWriter.create(out, columns, overwrite)) {
+                    StoreExtraction.run(PooledFeatureStore.source(m, d, chosen, pooling), items, partRows, w, progress);
+                    progress.finish();
+                    List<String> names = d instanceof TextConceptData ? null : d.classNames();
+                    written = w.commit(new LaminaCli.Version().getVersion()[0], PooledFeatureStore.modelInfo(m),
+                            new StoreManifest.DataInfo(ref, d.name(), d.contentIdentity(), d.size(), names), r,
+                            m.device().toString(), Map.of());
+                }
             }
         }
         double s = (System.nanoTime() - start) / 1e9;
@@ -133,6 +152,29 @@ final class ExtractCommand implements Runnable {
         }
         System.out.println("wrote " + out.resolve(StoreManifest.FILE) + " (last) and " + written.parts().size()
                 + " Parquet part" + (written.parts().size() == 1 ? "" : "s"));
+    }
+
+    /** {@code --craft}: CRAFT's g passes over the items ({@link CraftStore}). */
+    private StoreManifest craftStore(ProbeableModel m, Dataset d, String ref, ConsoleProgress progress) {
+        m.manifest().requireNotLanguageModel("CRAFT");
+        if (reduce != null && !reduce.trim().equalsIgnoreCase("none")) {
+            throw new IllegalArgumentException("--reduce " + reduce + " does not apply to --craft: a CRAFT store keeps the "
+                    + "cut point's activations whole and its crops pooled as CRAFT does");
+        }
+        String layer = points.equals("layers") ? null : points.trim();
+        if (layer != null && layer.contains(",")) {
+            throw new IllegalArgumentException("--craft takes one cut point in --points, got '" + points + "'");
+        }
+        List<StoreManifest.PointColumn> columns = CraftStore.columns(m.manifest(), layer, craftPatch);
+        int n = maxItems == 0 ? d.size() : Math.min(maxItems, d.size());
+        int[] items = IntStream.range(0, n).toArray();
+        try (FeatureStoreWriter w = FeatureStoreWriter.create(out, columns, overwrite)) {
+            StoreExtraction.run(CraftStore.source(m, d, layer, craftPatch), items, partRows, w, progress);
+            progress.finish();
+            return w.commit(new LaminaCli.Version().getVersion()[0], PooledFeatureStore.modelInfo(m),
+                    new StoreManifest.DataInfo(ref, d.name(), d.contentIdentity(), d.size(), d.classNames()),
+                    CraftStore.KIND, m.device().toString(), CraftStore.extras(m.manifest(), layer, craftPatch));
+        }
     }
 
     private static TextConceptData texts(Path file) {

@@ -151,6 +151,9 @@ public final class ScreenshotRenderer {
                 waitIdle(w);
                 written.add(snapshot(w.views().get(p.id()).node(), out.resolve("panel-" + p.id() + suffix + ".png")));
             }
+            if (firstPass && window) {
+                written.add(storeShot(w, model, out));
+            }
             onFx(() -> {
                 w.dispose();
                 w.stage().close();
@@ -164,6 +167,56 @@ public final class ScreenshotRenderer {
             store.clear();
         }
         return written;
+    }
+
+    /**
+     * {@code data-store.png}: the data list with a feature store open (issue #20) — a store of the
+     * model's spatial-mean features over the first 500 items of its test set, filtered to one class
+     * with SQL — shown beside the window's own browser.
+     */
+    private static Path storeShot(WorkbenchWindow w, String model, Path out) throws Exception {
+        Path dir = Files.createTempDirectory("lamina-store-shot");
+        try {
+            try (org.lamina.analysis.model.ProbeableModel m = org.lamina.analysis.model.ModelLoader.open(model,
+                    org.lamina.analysis.model.ModelRuntime.DeviceChoice.CPU)) {
+                var mf = m.manifest();
+                String ref = org.lamina.analysis.data.ModelDataSets.testOr(null, mf, "--data");
+                var data = org.lamina.analysis.data.SampleData.open(ref, mf.input(), mf.labels(), null);
+                List<String> points = org.lamina.analysis.conceptdepth.FeatureExtractor.resolvePoints(mf, "layers");
+                String reduce = org.lamina.analysis.conceptdepth.PooledFeatureStore.defaultReduction(mf, points);
+                var pooling = org.lamina.analysis.conceptdepth.PooledFeatureStore.pooling(reduce, mf, points);
+                Path store = dir.resolve("fashion-test-features");
+                try (var writer = org.lamina.analysis.featurestore.FeatureStoreWriter.create(store,
+                        org.lamina.analysis.conceptdepth.PooledFeatureStore.columns(mf, points, pooling), false)) {
+                    int[] items = java.util.stream.IntStream.range(0, Math.min(500, data.size())).toArray();
+                    org.lamina.analysis.featurestore.StoreExtraction.run(
+                            org.lamina.analysis.conceptdepth.PooledFeatureStore.source(m, data, points, pooling), items,
+                            250, writer, org.lamina.analysis.job.ProgressSink.none());
+                    writer.commit("Lamina screenshots", org.lamina.analysis.conceptdepth.PooledFeatureStore.modelInfo(m),
+                            new org.lamina.analysis.featurestore.StoreManifest.DataInfo(ref, data.name(),
+                                    data.contentIdentity(), data.size(), data.classNames()),
+                            reduce, m.device().toString(),
+                            java.util.Map.of());
+                }
+                onFx(() -> {
+                    w.openFeatureStore(store);
+                    return null;
+                });
+                waitIdle(w);
+                onFx(() -> {
+                    w.filterFeatureStore("label = 4 AND item_id < 400");
+                    return null;
+                });
+                waitIdle(w);
+            }
+            return snapshot(w.browserNode(), out.resolve("data-store.png"));
+        } finally {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     private static Path snapshot(Node node, Path file) throws Exception {

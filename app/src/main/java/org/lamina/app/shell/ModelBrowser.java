@@ -44,10 +44,12 @@ final class ModelBrowser {
     private final TreeView<String> tree = new TreeView<>();
     private final ComboBox<LoadedDataset> dataSetBox = new ComboBox<>();
     private final ListView<Integer> images = new ListView<>();
+    private final StorePane storePane;
     private boolean updatingTree;
 
     ModelBrowser(ShellContext context, List<String> sampleNames, Consumer<String> openModel) {
         this.context = context;
+        this.storePane = new StorePane(context);
         samples.setId("samples");
         tree.setId("probe-points");
         dataSetBox.setId("data-sets");
@@ -119,12 +121,19 @@ final class ModelBrowser {
         VBox.setVgrow(modelPane, Priority.SOMETIMES);
         VBox.setVgrow(dataPane, Priority.ALWAYS);
         node.setPadding(new Insets(4));
-        node.getChildren().addAll(samplesPane, modelPane, dataPane);
+        // The data list keeps its share when a store opens below it.
+        VBox.setVgrow(storePane.node(), Priority.SOMETIMES);
+        node.getChildren().addAll(samplesPane, modelPane, dataPane, storePane.node());
         node.setMinWidth(200);
     }
 
     VBox node() {
         return node;
+    }
+
+    /** The feature store under the data list (hidden until one is opened). */
+    StorePane storePane() {
+        return storePane;
     }
 
     /** The tree of probe points (tests select in it as a user does). */

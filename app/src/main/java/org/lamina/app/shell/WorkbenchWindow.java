@@ -184,6 +184,11 @@ public final class WorkbenchWindow {
         return tabs;
     }
 
+    /** The model and data browser on the left (screenshots of the data list). */
+    public javafx.scene.Node browserNode() {
+        return browser.node();
+    }
+
     /** Selects a probe point in the browser's tree, as a click does. */
     public void selectProbePoint(String point) {
         context.selectedProbePoint.set(point);
@@ -232,11 +237,13 @@ public final class WorkbenchWindow {
         MenuItem openImage = item("Open image…", "Shortcut+I", this::chooseImage);
         MenuItem openData = item("Open IDX data set…", null, this::chooseDataSet);
         MenuItem openFolder = item("Open image-folder data set…", null, this::chooseImageFolder);
+        MenuItem openStore = item("Open feature store…", null, this::chooseFeatureStore);
         MenuItem openSession = item("Open session…", "Shortcut+Shift+O", this::chooseSessionToOpen);
         MenuItem saveSession = item("Save session…", "Shortcut+S", this::chooseSessionToSave);
         MenuItem exportFigures = item("Export figures of this panel…", "Shortcut+E", this::exportPanelFigures);
         MenuItem quit = item("Quit", "Shortcut+Q", stage::close);
-        Menu file = new Menu("File", null, openModel, recentMenu, openImage, openData, openFolder, new SeparatorMenuItem(),
+        Menu file = new Menu("File", null, openModel, recentMenu, openImage, openData, openFolder, openStore,
+                new SeparatorMenuItem(),
                 openSession, saveSession, new SeparatorMenuItem(), exportFigures, new SeparatorMenuItem(), quit);
         Menu edit = new Menu("Edit", null, item("Preferences…", "Shortcut+Comma", this::editPreferences));
         Menu view = new Menu("View");
@@ -405,6 +412,25 @@ public final class WorkbenchWindow {
         File f = fc.showOpenDialog(stage);
         if (f != null) {
             openDataSet(f.toPath());
+        }
+    }
+
+    /** Opens a feature store folder (lamina extract's output) under the data list, as a job. */
+    public void openFeatureStore(Path dir) {
+        browser.storePane().open(dir);
+    }
+
+    /** Filters the open feature store's rows with an SQL condition, as typing it does. */
+    public void filterFeatureStore(String where) {
+        browser.storePane().filter(where);
+    }
+
+    private void chooseFeatureStore() {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Open feature store (a folder with manifest.json, from lamina extract)");
+        File dir = dc.showDialog(stage);
+        if (dir != null) {
+            openFeatureStore(dir.toPath());
         }
     }
 

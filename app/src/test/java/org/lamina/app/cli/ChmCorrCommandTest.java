@@ -145,6 +145,55 @@ class ChmCorrCommandTest {
                 .anyMatch(l -> l.startsWith("query-map,0,1,1,") && l.endsWith(",0.5"));
     }
 
+    /**
+     * Issue #20: a gallery read from {@code lamina extract --points relu2 --reduce none} gives the
+     * decision the model gives: same prediction, votes, exemplars in the same order, same scores.
+     */
+    @Test
+    void galleryStoreGivesTodaysDecision() throws Exception {
+        Path store = dir.resolve("gallery-store");
+        CliRun.Result x = CliRun.run("extract", "sample:tiny-cnn", "--device", "cpu", "--data", "sample:fashion-train",
+                "--points", "relu2", "--reduce", "none", "--max-items", "200", "--part-rows", "70", "--quiet",
+                "--out", store.toString());
+        assertThat(x.code()).as(x.err()).isZero();
+        Path viaStore = dir.resolve("via-store");
+        Path viaModel = dir.resolve("via-model");
+        CliRun.Result a = CliRun.run(base("--query", "5", "--gallery-store", store.toString(), "--out", viaStore.toString()));
+        assertThat(a.code()).as(a.err()).isZero();
+        assertThat(a.out()).contains("from feature store " + store);
+        CliRun.Result b = CliRun.run(base("--query", "5", "--out", viaModel.toString()));
+        assertThat(b.code()).as(b.err()).isZero();
+        JsonNode ja = new ObjectMapper().readTree(viaStore.resolve("chmcorr.json").toFile());
+        JsonNode jb = new ObjectMapper().readTree(viaModel.resolve("chmcorr.json").toFile());
+        for (String key : new String[] {"prediction", "votes", "knnPrediction", "confidence", "ccMap", "pairs"}) {
+            assertThat(ja.get(key)).as(key).isEqualTo(jb.get(key));
+        }
+        assertThat(ja.get("exemplars")).hasSize(30);
+        for (int i = 0; i < 30; i++) {
+            JsonNode ea = ja.get("exemplars").get(i);
+            JsonNode eb = jb.get("exemplars").get(i);
+            assertThat(ea.get("galleryIndex").asInt()).as("exemplar %d", i).isEqualTo(eb.get("galleryIndex").asInt());
+            assertThat(ea.get("score").asDouble()).as("score %d", i).isCloseTo(eb.get("score").asDouble(),
+                    org.assertj.core.data.Offset.offset(1e-6));
+        }
+        assertThat(ja.get("provenance").get("galleryStore").asText()).isEqualTo(store.toAbsolutePath().toString());
+
+        // A gallery larger than the store, and a pooled store, are refused with the store named.
+        CliRun.Result big = CliRun.run("chmcorr", "sample:tiny-cnn", "--device", "cpu", "--gallery", "sample:fashion-train",
+                "--query-set", "sample:fashion-test", "--gallery-size", "300", "--gallery-store", store.toString(),
+                "--query", "5", "--out", dir.resolve("big").toString());
+        assertThat(big.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(big.err()).contains(store.toString()).contains("lacks gallery item 200");
+        Path pooled = dir.resolve("pooled-store");
+        assertThat(CliRun.run("extract", "sample:tiny-cnn", "--device", "cpu", "--data", "sample:fashion-train",
+                "--points", "relu2", "--max-items", "200", "--quiet", "--out", pooled.toString()).code()).isZero();
+        CliRun.Result wrong = CliRun.run(base("--query", "5", "--gallery-store", pooled.toString(), "--out",
+                dir.resolve("wrong").toString()));
+        assertThat(wrong.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(wrong.err()).contains(pooled.toString()).contains("reduction is 'spatial-mean', expected 'none'")
+                .contains("--points relu2 --reduce none");
+    }
+
     @Test
     void badInputGetsClearErrors() throws Exception {
         CliRun.Result unknown = CliRun.run(base("--query", "99999", "--out", dir.resolve("x").toString()));

@@ -16,6 +16,66 @@ class CraftCommandTest {
     @TempDir
     Path temp;
 
+    /**
+     * Issue #20: g's activations from a CRAFT activation store ({@code extract --craft}) give the
+     * result the model gives, and a store that does not fit the run is refused by field.
+     */
+    @Test
+    void activationsStoreGivesTodaysResult() throws Exception {
+        Path store = temp.resolve("craft-store");
+        CliRun.Result x = CliRun.run("extract", "sample:tiny-cnn", "--device", "cpu", "--data", "sample:fashion-test", "--craft",
+                "--craft-patch", "12", "--max-items", "80", "--part-rows", "25", "--quiet", "--out", store.toString());
+        assertThat(x.code()).as(x.err()).isZero();
+        assertThat(x.out()).contains("relu2#crops").contains("craft-crops");
+        Path viaStore = temp.resolve("via-store");
+        Path viaModel = temp.resolve("via-model");
+        String[] common = {"craft", "sample:tiny-cnn", "--class", "Coat", "--data", "sample:fashion-test", "--images", "6",
+            "--rank", "3", "--patch", "12", "--designs", "8", "--quiet", "--dpi", "72"};
+        CliRun.Result a = CliRun.run(concat(common, "--activations-store", store.toString(), "--out", viaStore.toString()));
+        assertThat(a.code()).as(a.err()).isZero();
+        CliRun.Result b = CliRun.run(concat(common, "--out", viaModel.toString()));
+        assertThat(b.code()).as(b.err()).isZero();
+        JsonNode ja = new ObjectMapper().readTree(viaStore.resolve("craft.json").toFile());
+        JsonNode jb = new ObjectMapper().readTree(viaModel.resolve("craft.json").toFile());
+        for (String key : new String[] {"imageIndices", "importance", "reconstructionError", "nmfIterations", "concepts",
+            "fidelity"}) {
+            assertThat(ja.get(key)).as(key).isNotNull().isEqualTo(jb.get(key));
+        }
+        assertThat(ja.get("provenance").get("h")).isEqualTo(jb.get("provenance").get("h"));
+        assertThat(ja.get("provenance").get("activationsStore").asText()).isEqualTo(store.toAbsolutePath().toString());
+        assertThat(java.nio.file.Files.readString(viaStore.resolve("craft-importance.csv")))
+                .isEqualTo(java.nio.file.Files.readString(viaModel.resolve("craft-importance.csv")));
+
+        // Another crop grid, more class images than the store holds, a store that is not CRAFT's: refused.
+        CliRun.Result patch = CliRun.run("craft", "sample:tiny-cnn", "--class", "Coat", "--data", "sample:fashion-test",
+                "--images", "6", "--rank", "3", "--patch", "10", "--designs", "8", "--quiet", "--activations-store",
+                store.toString(), "--out", temp.resolve("p").toString());
+        assertThat(patch.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(patch.err()).contains(store.toString()).contains("extras.craft.patch is 12, expected 10");
+        CliRun.Result many = CliRun.run(concat(new String[] {"craft", "sample:tiny-cnn", "--class", "Coat", "--data",
+            "sample:fashion-test", "--images", "40", "--rank", "3", "--patch", "12", "--designs", "8", "--quiet"},
+                "--activations-store", store.toString(), "--out", temp.resolve("m").toString()));
+        assertThat(many.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(many.err()).contains(store.toString()).contains("lacks");
+        Path plain = temp.resolve("plain-store");
+        assertThat(CliRun.run("extract", "sample:tiny-cnn", "--device", "cpu", "--data", "sample:fashion-test", "--points",
+                "relu2", "--reduce", "none", "--max-items", "20", "--quiet", "--out", plain.toString()).code()).isZero();
+        CliRun.Result notCraft = CliRun.run(concat(common, "--activations-store", plain.toString(), "--out",
+                temp.resolve("n").toString()));
+        assertThat(notCraft.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(notCraft.err()).contains(plain.toString()).contains("extras.craft is missing").contains("--craft");
+        CliRun.Result stray = CliRun.run("extract", "sample:tiny-cnn", "--craft-patch", "12", "--out",
+                temp.resolve("s").toString());
+        assertThat(stray.code()).isEqualTo(LaminaCli.EXIT_BAD_INPUT);
+        assertThat(stray.err()).contains("--craft-patch 12 only applies with --craft");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void writesJsonNpzAndFigures() throws Exception {
         Path dir = temp.resolve("craft");

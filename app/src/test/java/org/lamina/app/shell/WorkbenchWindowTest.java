@@ -136,6 +136,80 @@ class WorkbenchWindowTest {
         await(() -> box.getValue() != null && box.getValue().reference().equals("sample:fashion-test"));
     }
 
+    /**
+     * Issue #20: a feature store opens under the data list with its manifest's summary; an SQL
+     * condition filters its rows (a bad one is named in the pane, nothing else changes); a row
+     * shows its image from the store's own data set.
+     */
+    @Test
+    void aFeatureStoreOpensInTheDataListAndFiltersWithSql(FxRobot robot, @TempDir Path dir) throws Exception {
+        await(() -> window.context().modelProperty().get() != null && window.jobs().activeJobs() == 0);
+        org.lamina.analysis.data.Dataset test = org.lamina.analysis.data.SampleData.open("sample:fashion-test",
+                new long[] {1, 28, 28});
+        Path storeDir = dir.resolve("features");
+        int n = 60;
+        int[] items = java.util.stream.IntStream.range(0, n).toArray();
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = i;
+        }
+        try (var w = org.lamina.analysis.featurestore.FeatureStoreWriter.create(storeDir,
+                List.of(new org.lamina.analysis.featurestore.StoreManifest.PointColumn("fc", new long[] {1}, "none", 1)),
+                false)) {
+            w.write(new org.lamina.analysis.featurestore.FeatureChunk(items,
+                    java.util.stream.IntStream.of(items).map(test::label).toArray(),
+                    java.util.stream.IntStream.of(items).mapToObj(test::describeItem).toArray(String[]::new),
+                    new int[] {1}, List.of(v)));
+            w.commit("Lamina test", new org.lamina.analysis.featurestore.StoreManifest.ModelInfo("tiny-cnn", "",
+                    "ab".repeat(32), "cd".repeat(32)), new org.lamina.analysis.featurestore.StoreManifest.DataInfo(
+                    "sample:fashion-test", test.name(), test.contentIdentity(), test.size(), test.classNames()),
+                    "none", "cpu", java.util.Map.of());
+        }
+        int dataSets = fx(() -> window.context().dataSets().size());
+        fx(() -> {
+            window.openFeatureStore(storeDir);
+            return null;
+        });
+        await(() -> robot.lookup("#feature-store").query().isVisible() && window.jobs().activeJobs() == 0);
+        String summary = fx(() -> robot.lookup("#store-summary").queryAs(Label.class).getText());
+        assertThat(summary).contains("tiny-cnn on " + test.name() + ": 60 of 2,000 items").contains("none: fc [1]");
+        assertThat(fx(() -> robot.lookup("#store-status").queryAs(Label.class).getText())).isEqualTo("60 of 60 rows");
+        // The store's data set is the bundled one already in the list: not opened twice.
+        assertThat(fx(() -> window.context().dataSets().size())).isEqualTo(dataSets);
+
+        long coats = java.util.stream.IntStream.of(items).filter(i -> test.label(i) == 4 && i >= 10).count();
+        fx(() -> {
+            window.filterFeatureStore("label = 4 AND \"fc\"[1] >= 10");
+            return null;
+        });
+        await(() -> window.jobs().activeJobs() == 0
+                && robot.lookup("#store-status").queryAs(Label.class).getText().contains("match"));
+        assertThat(fx(() -> robot.lookup("#store-status").queryAs(Label.class).getText()))
+                .isEqualTo(coats + " of 60 rows match");
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ListView<Integer> rows = robot.lookup("#store-rows").queryAs(javafx.scene.control.ListView.class);
+        assertThat(fx(() -> rows.getItems().size())).isEqualTo((int) coats);
+        int first = java.util.stream.IntStream.of(items).filter(i -> test.label(i) == 4 && i >= 10).findFirst().orElseThrow();
+        fx(() -> {
+            rows.getSelectionModel().select(0);
+            return null;
+        });
+        await(() -> window.context().selectedImageProperty().get() != null
+                && window.context().selectedImageProperty().get().index() == first);
+        assertThat(fx(() -> window.context().selectedImageProperty().get().dataset().reference()))
+                .isEqualTo("sample:fashion-test");
+
+        fx(() -> {
+            window.filterFeatureStore("lable = 4");
+            return null;
+        });
+        await(() -> window.jobs().activeJobs() == 0
+                && robot.lookup("#store-status").queryAs(Label.class).getText().contains("lable"));
+        assertThat(fx(() -> robot.lookup("#store-status").queryAs(Label.class).getText()))
+                .contains(storeDir.toString()).contains("filter 'lable = 4'");
+        assertThat(fx(() -> rows.getItems().size())).isEqualTo((int) coats);
+    }
+
     @Test
     void selectingAProbePointInTheTreeUpdatesTheExplorer(FxRobot robot) throws Exception {
         awaitExplorer(robot, "conv1");
