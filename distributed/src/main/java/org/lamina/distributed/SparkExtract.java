@@ -54,7 +54,7 @@ public final class SparkExtract implements Runnable {
     /** {@code extract}: a feature store computed on the cluster. */
     @Command(name = "extract", mixinStandardHelpOptions = true,
             description = {"Feature store of MODEL over the items of LIST, computed by Spark's executors (one model per "
-                    + "partition, on the GPU Spark assigns to a task, else the CPU): the Parquet parts and manifest.json "
+                    + "partition, on the GPU Spark assigns to a task, else the CPU): the Parquet parts and _manifest.json "
                     + "(written last) of lamina extract, with the same rows."})
     static final class Extract implements Callable<Integer> {
 

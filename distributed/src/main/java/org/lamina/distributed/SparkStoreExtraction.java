@@ -51,7 +51,7 @@ import java.util.stream.Stream;
  * point, named by the point.
  *
  * <p>Only when the job has succeeded does the driver read each part's row count and first and last
- * item from its Parquet footer and write {@code manifest.json}, last: a folder whose job failed or is still running
+ * item from its Parquet footer and write {@code _manifest.json}, last: a folder whose job failed or is still running
  * has no manifest and no reader takes it for a store. A lost executor costs its partitions, which
  * Spark recomputes from their item ranges (deterministic: the same model file, the same items, the
  * same rows); Spark's commit protocol keeps only one attempt's file per partition. Spark's

@@ -221,7 +221,7 @@ class SparkExtractionTest {
         }
         Files.copy(distributed.resolve("_SUCCESS"), unfinished.resolve("_SUCCESS"));
         assertThatThrownBy(() -> FeatureStore.open(unfinished)).isInstanceOf(FeatureStoreException.class)
-                .hasMessageContaining("no manifest.json");
+                .hasMessageContaining("no _manifest.json");
         // Nor does a Spark extraction write into it: it is not empty and not a finished store.
         assertThatThrownBy(() -> SparkStoreExtraction.run(spark, new SparkStoreExtraction.Request("sample:fashion-cnn",
                 list.toString(), unfinished, "layers", null, 2, 64, 10, true)))

@@ -33,7 +33,7 @@ class ChmcorrModelTest {
             GalleryIndex built = cache.loadOrBuild(f, train, 64, ProgressSink.none());
             Path entry = cache.entryFor(f, train, 64);
             // The entry is a feature store (issue #20): its manifest, and the rows any store reader sees.
-            assertThat(entry.resolve("manifest.json")).exists();
+            assertThat(entry.resolve("_manifest.json")).exists();
             assertThat(entry.getFileName().toString()).contains(m.weightsSha256().substring(0, 16)).contains("fashion-train");
             org.lamina.analysis.featurestore.FeatureStore store = org.lamina.analysis.featurestore.FeatureStore.open(entry);
             assertThat(store.manifest().data().identity()).isEqualTo(train.contentIdentity());

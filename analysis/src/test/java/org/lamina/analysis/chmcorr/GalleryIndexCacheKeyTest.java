@@ -79,7 +79,7 @@ class GalleryIndexCacheKeyTest {
 
     private static long entries(Path cache) throws IOException {
         try (Stream<Path> s = Files.list(cache)) {
-            return s.filter(p -> Files.isRegularFile(p.resolve("manifest.json"))).count();
+            return s.filter(p -> Files.isRegularFile(p.resolve("_manifest.json"))).count();
         }
     }
 

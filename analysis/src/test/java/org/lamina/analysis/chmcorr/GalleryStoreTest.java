@@ -148,7 +148,7 @@ class GalleryStoreTest {
         GalleryIndex first = cache.loadOrBuild(f, train, SIZE, g, ProgressSink.none());
         assertThat(first.features()).containsExactly(g.index(SIZE, ProgressSink.none()).features());
         assertThat(cache.entryFor(f, train, SIZE, g)).isNotEqualTo(cache.entryFor(f, train, SIZE))
-                .satisfies(e -> assertThat(e.resolve("manifest.json")).exists());
+                .satisfies(e -> assertThat(e.resolve("_manifest.json")).exists());
         assertThat(cache.entryFor(f, train, SIZE)).doesNotExist();
         // A hit does not read the store: its parts can be gone.
         try (var parts = java.nio.file.Files.list(copy)) {
