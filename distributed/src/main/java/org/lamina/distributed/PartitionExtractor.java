@@ -141,25 +141,8 @@ final class PartitionExtractor implements Function2<Integer, Iterator<int[]>, It
             int[] items = new int[end - next];
             Arrays.setAll(items, i -> next + i);
             TaskContext task = TaskContext.get();
-            chunk = source.compute(items, new ProgressSink() {
-                @Override
-                public void begin(long total) {
-                }
-
-                @Override
-                public void advance(long units) {
-                }
-
-                @Override
-                public void message(String text) {
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    // A killed task (job cancelled, speculative copy lost) stops between batches.
-                    return task != null && task.isInterrupted();
-                }
-            });
+            // A killed task (job cancelled, speculative copy lost) stops between batches.
+            chunk = source.compute(items, ProgressSink.cancelledWhen(() -> task != null && task.isInterrupted()));
             row = 0;
             next = end;
         }

@@ -27,6 +27,14 @@ public interface ProgressSink {
 
     /** A sink that records nothing and is never cancelled (for direct, synchronous calls). */
     static ProgressSink none() {
+        return cancelledWhen(() -> false);
+    }
+
+    /**
+     * A sink that records nothing and is cancelled when {@code cancelled} says so (e.g. a Spark
+     * task that was killed).
+     */
+    static ProgressSink cancelledWhen(java.util.function.BooleanSupplier cancelled) {
         return new ProgressSink() {
             @Override
             public void begin(long total) {
@@ -42,7 +50,7 @@ public interface ProgressSink {
 
             @Override
             public boolean isCancelled() {
-                return false;
+                return cancelled.getAsBoolean();
             }
         };
     }
