@@ -25,11 +25,12 @@ import java.util.Locale;
  * @param dataReference  the data argument as resolved on the driver (an absolute list path)
  * @param points         probe points, in column order
  * @param pooling        the reduction's token pooling
- * @param chunkRows      items per forward chunk inside a partition (memory holds one chunk)
+ * @param chunkRows      items per forward chunk and Parquet part (memory holds two chunks)
  * @param threads        PyTorch intra-op threads per task, or 0 to leave Lamina's default
+ * @param storeDirectory absolute path of the store folder, where each task writes its parts
  */
 public record ExtractionPlan(String modelDirectory, String dataReference, ArrayList<String> points, TokenPooling pooling,
-                             int chunkRows, int threads) implements Serializable {
+                             int chunkRows, int threads, String storeDirectory) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 

@@ -5,38 +5,40 @@ import ai.djl.Device;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.resource.ResourceInformation;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.CollectionAccumulator;
 
 import org.lamina.analysis.conceptdepth.PooledFeatureStore;
 import org.lamina.analysis.data.Dataset;
-import org.lamina.analysis.featurestore.ChunkSource;
-import org.lamina.analysis.featurestore.FeatureChunk;
+import org.lamina.analysis.featurestore.FeatureStoreWriter;
+import org.lamina.analysis.featurestore.PartWriter;
+import org.lamina.analysis.featurestore.StoreExtraction;
 import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelException;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
 
-import java.util.Arrays;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
+import java.util.stream.IntStream;
 
 /**
- * The work of one Spark partition: a contiguous range of item indices. The model is opened once
- * per partition (on the GPU Spark assigned to the task, else the CPU), the items go through
- * {@link PooledFeatureStore#source} in chunks, exactly the source the single-machine
- * {@code lamina extract} calls, and the rows stream out one chunk at a time, so an executor holds
- * one chunk whatever the partition's size.
+ * The work of one Spark partition: a contiguous range of item indices, cut at part boundaries.
+ * The model is opened once per partition (on the GPU Spark assigned to the task, else the CPU);
+ * the items go through {@link StoreExtraction#run} with {@link PooledFeatureStore#source}, the
+ * loop and source the single-machine {@code lamina extract} runs, and every chunk is written by
+ * the task itself as the part the single machine would write ({@link PartWriter}: same name, same
+ * rows, same encoder). Only the parts' names, row counts and item ranges go back to the driver.
  *
  * <p>A partition depends only on its range and the {@link ExtractionPlan}: when an executor is
- * lost, Spark re-runs its tasks elsewhere and they produce the same rows; the files of a failed
- * task attempt are discarded by Spark's output committer, and the driver writes the manifest only
- * after the whole job has committed.
+ * lost, Spark re-runs its tasks elsewhere and they write the same parts again, each replaced
+ * atomically (a speculative copy does the same); the driver writes the manifest only after the
+ * whole job has succeeded, from the parts the successful attempts report.
  */
-final class PartitionExtractor implements Function2<Integer, Iterator<int[]>, Iterator<Row>> {
+final class PartitionExtractor implements Function2<Integer, Iterator<int[]>, Iterator<WrittenPart>> {
 
     private static final long serialVersionUID = 1L;
 
@@ -49,18 +51,39 @@ final class PartitionExtractor implements Function2<Integer, Iterator<int[]>, It
     }
 
     @Override
-    public Iterator<Row> call(Integer partition, Iterator<int[]> ranges) {
+    public Iterator<WrittenPart> call(Integer partition, Iterator<int[]> ranges) {
         if (!ranges.hasNext()) {
-            return java.util.Collections.emptyIterator();
+            return Collections.emptyIterator();
         }
         int[] range = ranges.next();
         if (ranges.hasNext()) {
             throw new IllegalStateException("partition " + partition + " got more than one item range");
         }
         if (range[1] <= range[0]) {
-            return java.util.Collections.emptyIterator();
+            return Collections.emptyIterator();
         }
-        return new Rows(partition, range[0], range[1]);
+        if (plan.threads() > 0 && System.getProperty("lamina.threads") == null) {
+            // Before the engine starts in this JVM: one task's share of the executor's cores.
+            System.setProperty("lamina.threads", Integer.toString(plan.threads()));
+        }
+        ModelRuntime.goOffline();
+        TaskContext task = TaskContext.get();
+        Path store = Path.of(plan.storeDirectory());
+        List<WrittenPart> written = new ArrayList<>();
+        // Closed when the task ends, fails or is killed: try-with-resources runs on the task thread.
+        try (ProbeableModel model = ModelLoader.open(plan.model(), taskDevice(task));
+             PartWriter parts = new PartWriter(PooledFeatureStore.columns(model.manifest(), plan.pointList(),
+                     plan.pooling()))) {
+            Dataset data = ExtractionPlan.openData(model.manifest(), plan.dataReference());
+            devices.add("partition " + partition + ": " + model.device());
+            int[] items = IntStream.range(range[0], range[1]).toArray();
+            // A killed task (job cancelled, speculative copy lost) stops between batches.
+            ProgressSink cancel = ProgressSink.cancelledWhen(() -> task != null && task.isInterrupted());
+            StoreExtraction.run(PooledFeatureStore.source(model, data, plan.pointList(), plan.pooling()), items,
+                    plan.chunkRows(), chunk -> written.add(WrittenPart.of(parts.write(chunk, store.resolve(
+                            FeatureStoreWriter.partName(chunk.items()[0] / plan.chunkRows()))))), cancel);
+        }
+        return written.iterator();
     }
 
     /** The device of this task: the GPU Spark's resource scheduling assigned to it, else the CPU. */
@@ -85,92 +108,5 @@ final class PartitionExtractor implements Function2<Integer, Iterator<int[]>, It
             }
         }
         return Device.cpu();
-    }
-
-    /** The rows of items {@code [from, to)}, computed chunk by chunk as they are consumed. */
-    private final class Rows implements Iterator<Row> {
-
-        private final int partition;
-        private final int to;
-        private int next;
-        private ProbeableModel model;
-        private ChunkSource source;
-        private FeatureChunk chunk;
-        private int row;
-
-        Rows(int partition, int from, int to) {
-            this.partition = partition;
-            this.next = from;
-            this.to = to;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (chunk != null && row < chunk.size()) {
-                return true;
-            }
-            if (next >= to) {
-                close();
-                return false;
-            }
-            compute();
-            return true;
-        }
-
-        @Override
-        public Row next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            int r = row++;
-            Object[] values = new Object[3 + chunk.dimensions().length];
-            values[0] = (long) chunk.items()[r];
-            values[1] = chunk.labels()[r] == FeatureChunk.NO_LABEL ? null : chunk.labels()[r];
-            values[2] = chunk.sources()[r];
-            for (int p = 0; p < chunk.dimensions().length; p++) {
-                values[3 + p] = chunk.vector(p, r);
-            }
-            return RowFactory.create(values);
-        }
-
-        private void compute() {
-            if (model == null) {
-                open();
-            }
-            int end = Math.min(to, next + plan.chunkRows());
-            int[] items = new int[end - next];
-            Arrays.setAll(items, i -> next + i);
-            TaskContext task = TaskContext.get();
-            // A killed task (job cancelled, speculative copy lost) stops between batches.
-            chunk = source.compute(items, ProgressSink.cancelledWhen(() -> task != null && task.isInterrupted()));
-            row = 0;
-            next = end;
-        }
-
-        private void open() {
-            if (plan.threads() > 0 && System.getProperty("lamina.threads") == null) {
-                // Before the engine starts in this JVM: one task's share of the executor's cores.
-                System.setProperty("lamina.threads", Integer.toString(plan.threads()));
-            }
-            ModelRuntime.goOffline();
-            TaskContext task = TaskContext.get();
-            Device device = taskDevice(task);
-            model = ModelLoader.open(plan.model(), device);
-            if (task != null) {
-                // Closes the model when the task fails or is killed, not only when its rows run out.
-                task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> close());
-            }
-            Dataset data = ExtractionPlan.openData(model.manifest(), plan.dataReference());
-            List<String> points = plan.pointList();
-            source = PooledFeatureStore.source(model, data, points, plan.pooling());
-            devices.add("partition " + partition + ": " + model.device());
-        }
-
-        private void close() {
-            if (model != null) {
-                model.close();
-                model = null;
-            }
-        }
     }
 }

@@ -2,7 +2,6 @@ package org.lamina.distributed;
 
 import org.apache.spark.sql.SparkSession;
 
-import org.lamina.analysis.featurestore.StoreExtraction;
 import org.lamina.analysis.featurestore.StoreManifest;
 
 import picocli.CommandLine;
@@ -83,8 +82,9 @@ public final class SparkExtract implements Runnable {
                 description = "Contiguous item ranges, one task each (0 = Spark's default parallelism). Default ${DEFAULT-VALUE}.")
         int partitions;
 
-        @Option(names = "--part-rows", defaultValue = "" + StoreExtraction.DEFAULT_PART_ROWS, paramLabel = "N",
-                description = "Items per forward chunk, and at most per Parquet part. Default ${DEFAULT-VALUE}.")
+        @Option(names = "--part-rows", defaultValue = "0", paramLabel = "N",
+                description = "Items per forward chunk and Parquet part. Default 0: automatic, as lamina extract (as "
+                        + "many rows as fill 8 MiB of values, between 256 and 4096).")
         int partRows;
 
         @Option(names = "--max-items", defaultValue = "0", description = "The first N items only (0 = all).")

@@ -156,7 +156,7 @@ class SparkExtractionTest {
     @Test
     void theSparkManifestDescribesTheSameFeatures() {
         StoreManifest s = sparkManifest;
-        assertThat(s.engine()).startsWith("spark 3.5.").endsWith("(3 partitions)");
+        assertThat(s.engine()).startsWith("duckdb ").contains(" on spark 3.5.").endsWith("(3 partitions)");
         assertThat(s.model()).isEqualTo(singleManifest.model());
         assertThat(s.data().identity()).isEqualTo(singleManifest.data().identity());
         assertThat(s.data().size()).isEqualTo(ITEMS);
@@ -171,9 +171,23 @@ class SparkExtractionTest {
                 .isEqualTo(singleManifest.parts().stream().map(StoreManifest.Part::firstItem).toList());
         assertThat(s.parts().get(0).firstItem()).isZero();
         assertThat(s.parts().get(5).lastItem()).isEqualTo(ITEMS - 1);
-        // Spark's own files stay beside the parts; the manifest does not list them.
-        assertThat(Files.exists(distributed.resolve("_SUCCESS"))).isTrue();
-        assertThat(s.parts()).allSatisfy(p -> assertThat(p.file()).startsWith("part-").endsWith(".parquet"));
+        assertThat(s.parts()).extracting(StoreManifest.Part::file)
+                .isEqualTo(singleManifest.parts().stream().map(StoreManifest.Part::file).toList());
+    }
+
+    @Test
+    void sparkTasksWriteTheSingleMachinesPartsByteForByte() throws IOException {
+        // The tasks write with the single machine's encoder: not only the same rows, the same files.
+        for (StoreManifest.Part p : singleManifest.parts()) {
+            assertThat(Files.readAllBytes(distributed.resolve(p.file()))).as(p.file())
+                    .isEqualTo(Files.readAllBytes(single.resolve(p.file())));
+        }
+        // Nothing else in the folder: no task's hidden temporary file survives the job.
+        try (var files = Files.list(distributed)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).containsExactlyElementsOf(
+                    java.util.stream.Stream.concat(java.util.stream.Stream.of(StoreManifest.FILE),
+                            singleManifest.parts().stream().map(StoreManifest.Part::file)).sorted().toList());
+        }
     }
 
     @Test
@@ -213,13 +227,12 @@ class SparkExtractionTest {
 
     @Test
     void aFolderWithoutManifestIsNoStore() throws IOException {
-        // What a killed job leaves: parts, Spark's marker, no manifest.
+        // What a killed job leaves: parts, no manifest.
         Path unfinished = tmp.resolve("unfinished");
         Files.createDirectories(unfinished);
         for (StoreManifest.Part p : sparkManifest.parts()) {
             Files.copy(distributed.resolve(p.file()), unfinished.resolve(p.file()));
         }
-        Files.copy(distributed.resolve("_SUCCESS"), unfinished.resolve("_SUCCESS"));
         assertThatThrownBy(() -> FeatureStore.open(unfinished)).isInstanceOf(FeatureStoreException.class)
                 .hasMessageContaining("no _manifest.json");
         // Nor does a Spark extraction write into it: it is not empty and not a finished store.

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * A CHM-Corr gallery read from a feature store instead of the model (issue #20,
@@ -131,8 +132,8 @@ public final class GalleryStore {
         for (int from = 0; from < size; from += step) {
             progress.checkCancelled();
             int to = Math.min(size, from + step);
-            FeatureChunk c = store.select(List.of(features.point().name()),
-                    "item_id >= " + from + " AND item_id < " + to);
+            FeatureChunk c = store.readPresent(List.of(features.point().name()),
+                    IntStream.range(from, to).toArray());
             requireAll(c, from, to);
             FeatureGrid[] g = grids(c);
             for (int i = 0; i < g.length; i++) {
@@ -152,8 +153,7 @@ public final class GalleryStore {
             return new FeatureGrid[0];
         }
         int[] sorted = Arrays.stream(items).distinct().sorted().toArray();
-        String in = Arrays.stream(sorted).mapToObj(Integer::toString).collect(Collectors.joining(", "));
-        FeatureChunk c = store.select(List.of(features.point().name()), "item_id IN (" + in + ")");
+        FeatureChunk c = store.readPresent(List.of(features.point().name()), sorted);
         if (c.size() != sorted.length) {
             int[] got = c.items();
             String missing = Arrays.stream(sorted).filter(i -> Arrays.binarySearch(got, i) < 0).limit(5)

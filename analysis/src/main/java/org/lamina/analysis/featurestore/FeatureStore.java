@@ -6,7 +6,6 @@ import org.lamina.analysis.job.ProgressSink;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -54,7 +53,7 @@ public final class FeatureStore {
 
     /** Every row, every point. */
     public FeatureChunk readAll() {
-        return read(manifest.pointNames(), null, null, ProgressSink.none());
+        return read(manifest.pointNames(), null, null, true, ProgressSink.none());
     }
 
     /**
@@ -62,7 +61,15 @@ public final class FeatureStore {
      * the store, else the first missing ones are named.
      */
     public FeatureChunk readItems(List<String> points, int[] items) {
-        return read(points, null, items, ProgressSink.none());
+        return read(points, null, items, true, ProgressSink.none());
+    }
+
+    /**
+     * Rows of those of {@code items} (ascending data-set indices) the store holds, at
+     * {@code points}; the caller names what is missing in its own terms.
+     */
+    public FeatureChunk readPresent(List<String> points, int[] items) {
+        return read(points, null, items, false, ProgressSink.none());
     }
 
     /**
@@ -70,7 +77,7 @@ public final class FeatureStore {
      * {@code source} and the point columns, e.g. {@code label = 3}), or all rows when it is null.
      */
     public FeatureChunk select(List<String> points, String where) {
-        return read(points, where, null, ProgressSink.none());
+        return read(points, where, null, true, ProgressSink.none());
     }
 
     /** Number of rows matching {@code where} (all when null), without reading the vectors. */
@@ -85,7 +92,23 @@ public final class FeatureStore {
         }
     }
 
-    private FeatureChunk read(List<String> points, String where, int[] wanted, ProgressSink progress) {
+    /**
+     * Reads {@code points} of the rows that {@code where} (a caller's SQL, or null) or
+     * {@code wanted} (ascending items, or null; with {@code requireAll} every one must be there)
+     * select.
+     *
+     * <p>Vectors are read as unnested lists, so every value arrives as a plain float: DuckDB's JDBC
+     * arrays box each element, which cost 4–8 s and 3.9 GB to read a 148 MB store
+     * (bench/README.md "Feature stores (#20)"). How the values find their rows depends on order:
+     * a plain scan with range conditions, which is all this class writes itself, returns rows in
+     * file order (DuckDB's documented insertion-order guarantee for SELECT … WHERE), and the
+     * manifest lists parts in item order; a caller's filter may hold anything (an {@code IN} list
+     * is planned as a join and comes back shuffled, seen here), so there each value also carries
+     * its list index and lands by item and index. Either way every value carries its item id and
+     * a row that is null, of another length or out of step is refused, never shifted.
+     */
+    private FeatureChunk read(List<String> points, String where, int[] wanted, boolean requireAll,
+                              ProgressSink progress) {
         int[] dims = new int[points.size()];
         for (int p = 0; p < points.size(); p++) {
             int i = manifest.pointIndex(points.get(p));
@@ -95,101 +118,257 @@ public final class FeatureStore {
             }
             dims[p] = manifest.points().get(i).dimension();
         }
-        if (manifest.parts().isEmpty()) {
-            if (wanted != null && wanted.length > 0) {
-                throw new FeatureStoreException("feature store " + dir + " is empty; it holds none of the "
-                        + wanted.length + " items asked for");
+        boolean ordered = where == null || where.isBlank();
+        List<StoreManifest.Part> parts = wanted == null ? manifest.parts() : partsHolding(wanted);
+        String condition = ordered ? ranges(wanted) : " WHERE (" + where + ")";
+        String filter = ordered ? "" : ", filter '" + where + "'";
+        try (DuckDBConnection db = DuckDb.open(); Statement s = db.createStatement()) {
+            Rows rows = rows(s, parts, condition, ordered);
+            if (wanted == null && ordered && rows.ids.length != manifest.rows()) {
+                throw new FeatureStoreException("feature store " + dir + ": its parts hold " + rows.ids.length
+                        + " rows, its manifest " + manifest.rows() + "; a part was changed after the store was "
+                        + "written, extract it again");
             }
-            List<float[]> none = new ArrayList<>();
-            for (int ignored : dims) {
-                none.add(new float[0]);
+            boolean[] keep = new boolean[rows.ids.length];
+            int kept = 0;
+            for (int i = 0; i < keep.length; i++) {
+                keep[i] = wanted == null || Arrays.binarySearch(wanted, (int) rows.ids[i]) >= 0;
+                kept += keep[i] ? 1 : 0;
             }
-            return new FeatureChunk(new int[0], new int[0], new String[0], dims, none);
+            int[] items = new int[kept];
+            int[] labels = new int[kept];
+            String[] sources = new String[kept];
+            int[] slot = new int[keep.length];
+            for (int i = 0, k = 0; i < keep.length; i++) {
+                slot[i] = keep[i] ? k : -1;
+                if (keep[i]) {
+                    items[k] = (int) rows.ids[i];
+                    labels[k] = rows.labels[i];
+                    sources[k++] = rows.sources[i];
+                }
+            }
+            if (wanted != null && requireAll && kept != wanted.length) {
+                String missing = Arrays.stream(wanted).filter(i -> Arrays.binarySearch(items, i) < 0).limit(5)
+                        .mapToObj(Integer::toString).collect(Collectors.joining(", "));
+                throw new FeatureStoreException("feature store " + dir + " lacks " + (wanted.length - kept) + " of the "
+                        + wanted.length + " items asked for (first: " + missing + "); it holds " + manifest.rows()
+                        + " rows of data set '" + manifest.data().name() + "'");
+            }
+            progress.begin((long) dims.length * rows.ids.length);
+            List<float[]> values = new ArrayList<>();
+            for (int p = 0; p < dims.length; p++) {
+                float[] into = new float[Math.multiplyExact(kept, dims[p])];
+                if (rows.ids.length > 0) {
+                    if (ordered) {
+                        readInOrder(s, parts, condition, points.get(p), dims[p], rows.ids, slot, into, progress);
+                    } else {
+                        readByIndex(s, parts, condition, points.get(p), dims[p], rows.ids, slot, into, progress);
+                    }
+                }
+                values.add(into);
+            }
+            return new FeatureChunk(items, labels, sources, dims, values);
+        } catch (SQLException e) {
+            throw new FeatureStoreException("feature store " + dir + filter + ": " + e.getMessage(), e);
         }
-        StringBuilder sql = new StringBuilder("SELECT " + StoreManifest.ITEM_COLUMN + ", " + StoreManifest.LABEL_COLUMN
-                + ", " + StoreManifest.SOURCE_COLUMN);
-        for (String p : points) {
-            sql.append(", ").append(DuckDb.quote(p));
+    }
+
+    /** Item ids (ascending), labels and sources of the selected rows. */
+    private record Rows(long[] ids, int[] labels, String[] sources) {
+    }
+
+    private Rows rows(Statement s, List<StoreManifest.Part> parts, String condition, boolean ordered)
+            throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        if (!parts.isEmpty()) {
+            // Sorting ids, labels and sources is cheap; the vectors are never sorted.
+            try (ResultSet r = s.executeQuery("SELECT " + StoreManifest.ITEM_COLUMN + ", " + StoreManifest.LABEL_COLUMN
+                    + ", " + StoreManifest.SOURCE_COLUMN + " FROM " + from(parts) + condition
+                    + (ordered ? "" : " ORDER BY " + StoreManifest.ITEM_COLUMN))) {
+                while (r.next()) {
+                    long item = r.getLong(1);
+                    if (!ids.isEmpty() && item <= ids.get(ids.size() - 1)) {
+                        throw new FeatureStoreException("feature store " + dir + ": item " + item + " follows item "
+                                + ids.get(ids.size() - 1) + "; a part was changed after the store was written, "
+                                + "extract it again");
+                    }
+                    ids.add(item);
+                    int label = r.getInt(2);
+                    labels.add(r.wasNull() ? FeatureChunk.NO_LABEL : label);
+                    sources.add(r.getString(3));
+                }
+            }
         }
-        sql.append(" FROM ").append(from());
-        if (where != null && !where.isBlank()) {
-            sql.append(" WHERE (").append(where).append(')');
-        }
-        sql.append(" ORDER BY ").append(StoreManifest.ITEM_COLUMN);
-        int capacity = wanted != null ? wanted.length : (int) Math.min(Integer.MAX_VALUE - 8, manifest.rows());
-        int[] items = new int[Math.max(capacity, 1)];
-        int[] labels = new int[items.length];
-        String[] sources = new String[items.length];
-        List<float[]> values = new ArrayList<>();
-        for (int d : dims) {
-            values.add(new float[Math.max(capacity, 1) * d]);
-        }
-        int n = 0;
-        long seen = 0;
-        try (DuckDBConnection db = DuckDb.open(); Statement s = db.createStatement();
-             ResultSet r = s.executeQuery(sql.toString())) {
+        return new Rows(ids.stream().mapToLong(Long::longValue).toArray(),
+                labels.stream().mapToInt(Integer::intValue).toArray(), sources.toArray(String[]::new));
+    }
+
+    /**
+     * Point {@code point} of rows {@code ids}, which the same condition returns in the same
+     * (file) order: each row's values follow each other, so the item id only has to step along.
+     * Rows with {@code slot < 0} are read past.
+     */
+    private void readInOrder(Statement s, List<StoreManifest.Part> parts, String condition, String point, int d,
+                             long[] ids, int[] slot, float[] into, ProgressSink progress) throws SQLException {
+        int row = -1;
+        int filled = d;
+        long read = 0;
+        try (ResultSet r = s.executeQuery("SELECT " + StoreManifest.ITEM_COLUMN + ", unnest(" + DuckDb.quote(point)
+                + ") FROM " + from(parts) + condition)) {
             while (r.next()) {
-                seen++;
-                long item = r.getLong(1);
-                if (wanted != null && Arrays.binarySearch(wanted, (int) item) < 0) {
-                    continue;
+                if (filled == d) {
+                    // The next row starts: it must be the next id of the item column.
+                    long item = r.getLong(1);
+                    if (row >= 0 && ids[row] == item) {
+                        throw wrongLength(point, d, item, d + 1);
+                    }
+                    row++;
+                    if (row == ids.length || ids[row] != item) {
+                        throw outOfStep(point, d, row == ids.length ? item : ids[row]);
+                    }
+                    filled = 0;
+                } else if (r.getLong(1) != ids[row]) {
+                    throw wrongLength(point, d, ids[row], filled);
                 }
-                if (n == items.length) {
-                    throw new FeatureStoreException("feature store " + dir + " holds more rows than its manifest says ("
-                            + manifest.rows() + "); a part was changed after the store was written");
+                float v = r.getFloat(2);
+                if (r.wasNull()) {
+                    throw new FeatureStoreException("feature store " + dir + ", item " + ids[row] + ": point " + point
+                            + " holds a null value");
                 }
-                items[n] = (int) item;
-                int label = r.getInt(2);
-                labels[n] = r.wasNull() ? FeatureChunk.NO_LABEL : label;
-                sources[n] = r.getString(3);
-                for (int p = 0; p < dims.length; p++) {
-                    copy(r.getArray(4 + p), values.get(p), n, dims[p], points.get(p), item);
+                if (slot[row] >= 0) {
+                    into[slot[row] * d + filled] = v;
                 }
-                n++;
-                if ((seen & 1023) == 0) {
+                if (++filled == d) {
+                    progress.advance(1);
+                }
+                if ((++read & ((1 << 20) - 1)) == 0) {
                     progress.checkCancelled();
                 }
             }
-        } catch (SQLException e) {
-            throw new FeatureStoreException("feature store " + dir + (where == null ? "" : ", filter '" + where + "'")
-                    + ": " + e.getMessage(), e);
         }
-        if (where == null && seen != manifest.rows()) {
-            throw new FeatureStoreException("feature store " + dir + ": its parts hold " + seen + " rows, its manifest "
-                    + manifest.rows() + "; a part was changed after the store was written, extract it again");
+        if (filled != d) {
+            throw wrongLength(point, d, ids[row], filled);
         }
-        if (wanted != null && n != wanted.length) {
-            int[] got = Arrays.copyOf(items, n);
-            String missing = Arrays.stream(wanted).filter(i -> Arrays.binarySearch(got, i) < 0).limit(5)
-                    .mapToObj(Integer::toString).collect(Collectors.joining(", "));
-            throw new FeatureStoreException("feature store " + dir + " lacks " + (wanted.length - n) + " of the "
-                    + wanted.length + " items asked for (first: " + missing + "); it holds " + manifest.rows()
-                    + " rows of data set '" + manifest.data().name() + "'");
+        if (row + 1 != ids.length) {
+            throw outOfStep(point, d, ids[row + 1]);
         }
-        for (int p = 0; p < dims.length; p++) {
-            values.set(p, Arrays.copyOf(values.get(p), n * dims[p]));
-        }
-        return new FeatureChunk(Arrays.copyOf(items, n), Arrays.copyOf(labels, n), Arrays.copyOf(sources, n), dims,
-                values);
     }
 
-    private void copy(Array a, float[] into, int row, int d, String point, long item) throws SQLException {
-        if (a == null) {
-            throw new FeatureStoreException("feature store " + dir + ", item " + item + ": point " + point + " is null");
+    /**
+     * Point {@code point} of rows {@code ids} in whatever order DuckDB returns them: each value
+     * comes with its 1-based list index and lands at its row (found by item id) and index; every
+     * row must then have exactly {@code d} values.
+     */
+    private void readByIndex(Statement s, List<StoreManifest.Part> parts, String condition, String point, int d,
+                             long[] ids, int[] slot, float[] into, ProgressSink progress) throws SQLException {
+        int[] count = new int[ids.length];
+        long read = 0;
+        String column = DuckDb.quote(point);
+        try (ResultSet r = s.executeQuery("SELECT " + StoreManifest.ITEM_COLUMN + ", generate_subscripts(" + column
+                + ", 1), unnest(" + column + ") FROM " + from(parts) + condition)) {
+            int row = -1;
+            long current = Long.MIN_VALUE;
+            while (r.next()) {
+                long item = r.getLong(1);
+                if (item != current) {
+                    row = Arrays.binarySearch(ids, item);
+                    if (row < 0) {
+                        throw new FeatureStoreException("feature store " + dir + ": point " + point + " has values for "
+                                + "item " + item + ", which the item column did not select; a part changed while read");
+                    }
+                    current = item;
+                }
+                int k = r.getInt(2) - 1;
+                if (k < 0 || k >= d) {
+                    throw wrongLength(point, d, item, k + 1);
+                }
+                float v = r.getFloat(3);
+                if (r.wasNull()) {
+                    throw new FeatureStoreException("feature store " + dir + ", item " + item + ": point " + point
+                            + " holds a null value");
+                }
+                if (slot[row] >= 0) {
+                    into[slot[row] * d + k] = v;
+                }
+                if (++count[row] == d) {
+                    progress.advance(1);
+                }
+                if ((++read & ((1 << 20) - 1)) == 0) {
+                    progress.checkCancelled();
+                }
+            }
         }
-        Object[] v = (Object[]) a.getArray();
-        if (v.length != d) {
-            throw new FeatureStoreException("feature store " + dir + ", item " + item + ": point " + point + " has "
-                    + v.length + " values, the manifest says " + d);
+        for (int row = 0; row < ids.length; row++) {
+            if (count[row] != d) {
+                throw wrongLength(point, d, ids[row], count[row]);
+            }
         }
-        int at = row * d;
-        for (int k = 0; k < d; k++) {
-            into[at + k] = ((Number) v[k]).floatValue();
+    }
+
+    private FeatureStoreException wrongLength(String point, int d, long item, int values) {
+        return new FeatureStoreException("feature store " + dir + ", item " + item + ": point " + point + " has "
+                + (values == 0 ? "no values (null or empty)" : values + " or more values") + ", the manifest says " + d);
+    }
+
+    private FeatureStoreException outOfStep(String point, int d, long item) {
+        return new FeatureStoreException("feature store " + dir + ", item " + item + ": point " + point + " has no "
+                + "values (null or empty) or its values are out of step with the item column; the manifest says " + d
+                + " values per item");
+    }
+
+    /** The parts whose item range holds one of {@code wanted} (ascending), from the manifest. */
+    private List<StoreManifest.Part> partsHolding(int[] wanted) {
+        List<StoreManifest.Part> out = new ArrayList<>();
+        for (StoreManifest.Part p : manifest.parts()) {
+            if (p.rows() == 0) {
+                continue;
+            }
+            int at = Arrays.binarySearch(wanted, (int) Math.min(Integer.MAX_VALUE, p.firstItem()));
+            int next = at >= 0 ? at : -at - 1;
+            if (next < wanted.length && wanted[next] <= p.lastItem()) {
+                out.add(p);
+            }
         }
+        return out;
+    }
+
+    /** Most runs spelled out in a WHERE clause; beyond, one range and the rest dropped in Java. */
+    private static final int MAX_RANGES = 64;
+
+    /**
+     * The WHERE clause for items {@code wanted} (null: none): the runs of consecutive items as
+     * ranges, which DuckDB checks against each row group's item-id statistics, so only the groups
+     * holding wanted items are decoded. Ranges, not {@code IN}: an {@code IN} list is planned as
+     * a join, which does not keep file order.
+     */
+    private static String ranges(int[] wanted) {
+        if (wanted == null || wanted.length == 0) {
+            return "";
+        }
+        List<String> runs = new ArrayList<>();
+        for (int i = 0; i < wanted.length && runs.size() <= MAX_RANGES; ) {
+            int j = i;
+            while (j + 1 < wanted.length && wanted[j + 1] == wanted[j] + 1) {
+                j++;
+            }
+            runs.add(StoreManifest.ITEM_COLUMN + " BETWEEN " + wanted[i] + " AND " + wanted[j]);
+            i = j + 1;
+        }
+        if (runs.size() > MAX_RANGES) {
+            return " WHERE " + StoreManifest.ITEM_COLUMN + " BETWEEN " + wanted[0] + " AND "
+                    + wanted[wanted.length - 1];
+        }
+        return " WHERE " + String.join(" OR ", runs);
     }
 
     private String from() {
-        return "read_parquet([" + manifest.parts().stream()
+        return from(manifest.parts());
+    }
+
+    private String from(List<StoreManifest.Part> parts) {
+        return "read_parquet([" + parts.stream()
                 .map(p -> DuckDb.literal(dir.resolve(p.file()).toAbsolutePath().toString()))
                 .collect(Collectors.joining(", ")) + "])";
     }

@@ -1,16 +1,11 @@
 package org.lamina.analysis.featurestore;
 
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
-
 import org.lamina.analysis.job.OutputException;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,20 +14,18 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Writes a feature store on one machine through DuckDB: each {@link FeatureChunk} is appended to
- * an in-memory table, copied to its own Parquet part and dropped, so memory holds one chunk
- * whatever the store's size. {@link #commit} writes the manifest last; until then the folder is
- * not a store ({@link StoreManifest#read} refuses it). An existing store is replaced only when
+ * Writes a feature store on one machine: each {@link FeatureChunk} becomes its own Parquet part
+ * ({@link PartWriter}, through DuckDB), so memory holds one chunk whatever the store's size.
+ * {@link #commit} writes the manifest last; until then the folder is not a store
+ * ({@link StoreManifest#read} refuses it). An existing store is replaced only when
  * asked, and its manifest is removed first, so no reader sees old parts under a new manifest or
  * the reverse.
  */
-public final class FeatureStoreWriter implements AutoCloseable {
-
-    private static final String TABLE = "chunk";
+public final class FeatureStoreWriter implements PartSink, AutoCloseable {
 
     private final Path dir;
     private final List<StoreManifest.PointColumn> points;
-    private final DuckDBConnection db;
+    private final PartWriter partWriter;
     private final List<StoreManifest.Part> parts = new ArrayList<>();
     private long lastItem = Long.MIN_VALUE;
     private long rows;
@@ -41,13 +34,7 @@ public final class FeatureStoreWriter implements AutoCloseable {
     private FeatureStoreWriter(Path dir, List<StoreManifest.PointColumn> points) {
         this.dir = dir;
         this.points = List.copyOf(points);
-        this.db = DuckDb.open();
-        StringBuilder ddl = new StringBuilder("CREATE TABLE " + TABLE + " (" + StoreManifest.ITEM_COLUMN + " BIGINT, "
-                + StoreManifest.LABEL_COLUMN + " INTEGER, " + StoreManifest.SOURCE_COLUMN + " VARCHAR");
-        for (StoreManifest.PointColumn p : points) {
-            ddl.append(", ").append(DuckDb.quote(p.name())).append(" FLOAT[]");
-        }
-        execute(ddl.append(')').toString());
+        this.partWriter = new PartWriter(points);
     }
 
     /**
@@ -112,6 +99,7 @@ public final class FeatureStoreWriter implements AutoCloseable {
     }
 
     /** Writes {@code chunk} as the next part; its items must all follow the previous part's. */
+    @Override
     public void write(FeatureChunk chunk) {
         if (committed) {
             throw new IllegalStateException("store " + dir + " is already committed");
@@ -119,47 +107,14 @@ public final class FeatureStoreWriter implements AutoCloseable {
         if (chunk.size() == 0) {
             return;
         }
-        if (chunk.dimensions().length != points.size()) {
-            throw new IllegalArgumentException("chunk has " + chunk.dimensions().length + " points, store " + dir
-                    + " has " + points.size());
-        }
-        for (int p = 0; p < points.size(); p++) {
-            if (chunk.dimensions()[p] != points.get(p).dimension()) {
-                throw new IllegalArgumentException("point " + points.get(p).name() + ": chunk vectors of length "
-                        + chunk.dimensions()[p] + ", the store's column has " + points.get(p).dimension());
-            }
-        }
         if (chunk.items()[0] <= lastItem) {
             throw new IllegalArgumentException("chunk starts at item " + chunk.items()[0] + ", not after the previous "
                     + "part's last item " + lastItem);
         }
-        String name = partName(parts.size());
-        try (DuckDBAppender a = db.createAppender(DuckDBConnection.DEFAULT_SCHEMA, TABLE)) {
-            for (int r = 0; r < chunk.size(); r++) {
-                a.beginRow();
-                a.append((long) chunk.items()[r]);
-                if (chunk.labels()[r] == FeatureChunk.NO_LABEL) {
-                    a.appendNull();
-                } else {
-                    a.append(chunk.labels()[r]);
-                }
-                a.append(chunk.sources()[r]);
-                for (int p = 0; p < points.size(); p++) {
-                    a.append(chunk.vector(p, r));
-                }
-                a.endRow();
-            }
-        } catch (SQLException e) {
-            throw new FeatureStoreException("cannot append rows to the feature store at " + dir + ": " + e.getMessage(), e);
-        }
-        Path file = dir.resolve(name);
-        execute("COPY (SELECT * FROM " + TABLE + " ORDER BY " + StoreManifest.ITEM_COLUMN + ") TO "
-                + DuckDb.literal(file.toAbsolutePath().toString()) + " (FORMAT parquet, COMPRESSION snappy)");
-        execute("DELETE FROM " + TABLE);
-        int n = chunk.size();
-        parts.add(new StoreManifest.Part(name, n, chunk.items()[0], chunk.items()[n - 1]));
-        lastItem = chunk.items()[n - 1];
-        rows += n;
+        StoreManifest.Part part = partWriter.write(chunk, dir.resolve(partName(parts.size())));
+        parts.add(part);
+        lastItem = part.lastItem();
+        rows += part.rows();
     }
 
     /**
@@ -176,25 +131,18 @@ public final class FeatureStoreWriter implements AutoCloseable {
         return m;
     }
 
+    /** The engine that writes parts, for manifests ({@code duckdb v1.4.4}). */
+    public static String engine() {
+        return DuckDb.version();
+    }
+
     /** Rows written so far. */
     public long rows() {
         return rows;
     }
 
-    private void execute(String sql) {
-        try (Statement s = db.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new FeatureStoreException("feature store " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
     @Override
     public void close() {
-        try {
-            db.close();
-        } catch (SQLException e) {
-            // Nothing to lose: parts are already on disk, the manifest decides what is a store.
-        }
+        partWriter.close();
     }
 }

@@ -77,8 +77,9 @@ final class ExtractCommand implements Runnable {
     @Option(names = "--max-items", defaultValue = "0", description = "The first N items only (0 = all). Default ${DEFAULT-VALUE}.")
     int maxItems;
 
-    @Option(names = "--part-rows", defaultValue = "" + StoreExtraction.DEFAULT_PART_ROWS,
-            description = "Rows per Parquet part (memory holds one part). Default ${DEFAULT-VALUE}.")
+    @Option(names = "--part-rows", defaultValue = "0", paramLabel = "N",
+            description = "Rows per Parquet part (memory holds two parts: one computed, one written). Default 0: "
+                    + "automatic, as many rows as fill 8 MiB of values, between 256 and 4096.")
     int partRows;
 
     @Option(names = "--out", required = true, paramLabel = "STORE", description = "Store folder (new or empty).")
@@ -98,8 +99,8 @@ final class ExtractCommand implements Runnable {
         if (maxItems < 0) {
             throw new IllegalArgumentException("--max-items must be ≥ 0 (0 = all), got " + maxItems);
         }
-        if (partRows < 1) {
-            throw new IllegalArgumentException("--part-rows must be at least 1, got " + partRows);
+        if (partRows < 0) {
+            throw new IllegalArgumentException("--part-rows must be ≥ 1, or 0 for automatic, got " + partRows);
         }
         if (craftPatch != 0 && !craft) {
             throw new IllegalArgumentException("--craft-patch " + craftPatch + " only applies with --craft");
@@ -134,7 +135,7 @@ final class ExtractCommand implements Runnable {
                 int n = maxItems == 0 ? d.size() : Math.min(maxItems, d.size());
                 int[] items = IntStream.range(0, n).toArray();
                 try (FeatureStoreWriter w = FeatureStoreWriter.create(out, columns, overwrite)) {
-                    StoreExtraction.run(PooledFeatureStore.source(m, d, chosen, pooling), items, partRows, w, progress);
+                    StoreExtraction.run(PooledFeatureStore.source(m, d, chosen, pooling), items, StoreExtraction.partRows(partRows, columns), w, progress);
                     progress.finish();
                     List<String> names = d instanceof TextConceptData ? null : d.classNames();
                     written = w.commit(new LaminaCli.Version().getVersion()[0], PooledFeatureStore.modelInfo(m),
@@ -169,7 +170,7 @@ final class ExtractCommand implements Runnable {
         int n = maxItems == 0 ? d.size() : Math.min(maxItems, d.size());
         int[] items = IntStream.range(0, n).toArray();
         try (FeatureStoreWriter w = FeatureStoreWriter.create(out, columns, overwrite)) {
-            StoreExtraction.run(CraftStore.source(m, d, layer, craftPatch), items, partRows, w, progress);
+            StoreExtraction.run(CraftStore.source(m, d, layer, craftPatch), items, StoreExtraction.partRows(partRows, columns), w, progress);
             progress.finish();
             return w.commit(new LaminaCli.Version().getVersion()[0], PooledFeatureStore.modelInfo(m),
                     new StoreManifest.DataInfo(ref, d.name(), d.contentIdentity(), d.size(), d.classNames()),

@@ -88,9 +88,9 @@ class ExtractCommandTest {
         CliRun.Result reduce = CliRun.run("extract", "sample:fashion-cnn", "--reduce", "cls", "--out", out.toString());
         assertThat(reduce.code()).isEqualTo(2);
         assertThat(reduce.err()).contains("--reduce cls", "no chosen point of model 'fashion-cnn' has a token axis");
-        CliRun.Result rows = CliRun.run("extract", "sample:fashion-cnn", "--part-rows", "0", "--out", out.toString());
+        CliRun.Result rows = CliRun.run("extract", "sample:fashion-cnn", "--part-rows", "-3", "--out", out.toString());
         assertThat(rows.code()).isEqualTo(2);
-        assertThat(rows.err()).contains("--part-rows must be at least 1");
+        assertThat(rows.err()).contains("--part-rows must be ≥ 1, or 0 for automatic, got -3");
         assertThat(out).doesNotExist();
         CliRun.Result lm = CliRun.run("extract", "sample:tiny-lm-4", "--out", out.toString());
         assertThat(lm.code()).isEqualTo(2);

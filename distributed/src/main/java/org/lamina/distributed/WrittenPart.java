@@ -1,0 +1,27 @@
+package org.lamina.distributed;
+
+import org.lamina.analysis.featurestore.StoreManifest;
+
+import java.io.Serializable;
+
+/**
+ * A part a Spark task wrote, as it travels back to the driver (the manifest's
+ * {@link StoreManifest.Part} is not serializable, and need not be).
+ *
+ * @param file      file name inside the store
+ * @param rows      rows it holds
+ * @param firstItem its first item
+ * @param lastItem  its last item
+ */
+record WrittenPart(String file, long rows, long firstItem, long lastItem) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    static WrittenPart of(StoreManifest.Part p) {
+        return new WrittenPart(p.file(), p.rows(), p.firstItem(), p.lastItem());
+    }
+
+    StoreManifest.Part part() {
+        return new StoreManifest.Part(file, rows, firstItem, lastItem);
+    }
+}
