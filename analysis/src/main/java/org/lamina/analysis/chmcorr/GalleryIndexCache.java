@@ -189,10 +189,49 @@ public final class GalleryIndexCache {
                 GalleryIndex.normaliseRows(rows, d), labels, data.classNames());
     }
 
+    /** Between an entry's name and the writing process's id in its temporary folder's name. */
+    private static final String TMP_MARK = ".tmp-";
+
+    /**
+     * Removes the temporary folders of writers that died before renaming them (killed, or the
+     * machine went down): a gallery store of ImageNet is gigabytes. A folder is abandoned when the
+     * process id in its name is not running; a live writer's folder, in this process or another
+     * sharing the cache, is left alone. (A recycled id only delays the sweep to a later run.)
+     */
+    static void sweepAbandoned(Path cacheDir) {
+        if (cacheDir == null || !Files.isDirectory(cacheDir)) {
+            return;
+        }
+        try (var s = Files.list(cacheDir)) {
+            for (Path f : s.toList()) {
+                String name = f.getFileName().toString();
+                int at = name.lastIndexOf(TMP_MARK);
+                if (at < 0) {
+                    continue;
+                }
+                String rest = name.substring(at + TMP_MARK.length());
+                int dash = rest.indexOf('-');
+                long pid;
+                try {
+                    pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                deleteQuietly(f);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // Only space is lost; the next write sweeps again.
+        }
+    }
+
     /** Writes the entry, or reports why not: a cache only saves time. */
     private void tryWrite(GalleryIndex g, SpatialFeatures features, Dataset data, String key, Path entry) {
-        Path tmp = entry.resolveSibling(entry.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
+        Path tmp = entry.resolveSibling(entry.getFileName() + TMP_MARK + ProcessHandle.current().pid() + "-"
                 + System.nanoTime());
+        sweepAbandoned(entry.getParent());
         try {
             write(g, features, data, key, tmp);
             if (Files.exists(entry, LinkOption.NOFOLLOW_LINKS)) {

@@ -87,6 +87,31 @@ class GalleryIndexCacheKeyTest {
         return GalleryIndexCache.build(f, data, size, ProgressSink.none());
     }
 
+    /**
+     * A writer killed before its rename leaves a temporary folder (a gallery store: gigabytes on
+     * ImageNet); the next write removes it, but not a folder a live process is still writing.
+     */
+    @Test
+    void abandonedTemporaryEntriesAreSweptLiveOnesKept() throws IOException {
+        Path cache = temp.resolve("sweep");
+        Process dead = new ProcessBuilder("true").start();
+        try {
+            dead.waitFor();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        Path abandoned = Files.createDirectories(cache.resolve("abc.tmp-" + dead.pid() + "-17"));
+        Files.writeString(abandoned.resolve("part-00000.parquet"), "half a part");
+        Path live = Files.createDirectories(cache.resolve("def.tmp-" + ProcessHandle.current().pid() + "-18"));
+        Path entry = Files.createDirectories(cache.resolve("ghi"));
+        Path odd = Files.createDirectories(cache.resolve("x.tmp-notapid"));
+        GalleryIndexCache.sweepAbandoned(cache);
+        assertThat(abandoned).doesNotExist();
+        assertThat(live).isDirectory();
+        assertThat(entry).isDirectory();
+        assertThat(odd).isDirectory();
+    }
+
     @Test
     void galleriesWithTheSameNameAndSizeAreTwoEntries() throws IOException {
         Path cache = temp.resolve("cache");
