@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param seed          the seed analyses used
  * @param versions      Lamina and engine versions, e.g. {@code {"lamina": "0.1.0", "engine": "DJL 0.33.0 / PyTorch 2.5.1"}}
  * @param analyses      the analyses in the order they were applied
+ * @param featureStore  the feature store open in the data list, or {@code null} (absent in
+ *                      sessions of older Lamina versions, which ignore it: an optional addition
+ *                      that leaves {@link #FORMAT_VERSION} as it is)
  */
 public record SessionDocument(
         int formatVersion,
@@ -22,7 +25,8 @@ public record SessionDocument(
         String dataSet,
         long seed,
         Map<String, String> versions,
-        List<AnalysisEntry> analyses) {
+        List<AnalysisEntry> analyses,
+        FeatureStoreView featureStore) {
 
     /** The session format this Lamina writes and reads. */
     public static final int FORMAT_VERSION = 1;
@@ -31,6 +35,25 @@ public record SessionDocument(
         Objects.requireNonNull(model, "model");
         versions = versions == null ? Map.of() : Map.copyOf(versions);
         analyses = analyses == null ? List.of() : List.copyOf(analyses);
+    }
+
+    /** A session without a feature store. */
+    public SessionDocument(int formatVersion, String created, ModelReference model, String dataSet, long seed,
+                           Map<String, String> versions, List<AnalysisEntry> analyses) {
+        this(formatVersion, created, model, dataSet, seed, versions, analyses, null);
+    }
+
+    /**
+     * The feature store shown in the data list (issue #20): reopened with the session, its filter
+     * applied again. The store is checked when it opens, as any store is (its manifest, parts).
+     *
+     * @param path   the store folder
+     * @param filter the SQL condition in the pane, or {@code null} for every row
+     */
+    public record FeatureStoreView(String path, String filter) {
+        public FeatureStoreView {
+            Objects.requireNonNull(path, "featureStore.path");
+        }
     }
 
     /**

@@ -43,6 +43,25 @@ class SessionFileTest {
                 .isEqualTo(ExplorerParameters.fromMap(s.analyses().get(0).parameters()));
     }
 
+    /** The open feature store travels with a session; a session written before it existed reads without one. */
+    @Test
+    void theFeatureStoreViewRoundTripsAndIsOptional(@TempDir Path dir) throws Exception {
+        SessionDocument plain = explorerSession("abc");
+        SessionDocument s = new SessionDocument(plain.formatVersion(), plain.created(), plain.model(), plain.dataSet(),
+                plain.seed(), plain.versions(), plain.analyses(),
+                new SessionDocument.FeatureStoreView("/data/stores/fashion", "label = 4"));
+        SessionDocument back = SessionFile.read(SessionFile.write(dir.resolve("s" + SessionFile.SUFFIX), s));
+        assertThat(back).isEqualTo(s);
+        assertThat(back.featureStore().filter()).isEqualTo("label = 4");
+        Path old = Files.writeString(dir.resolve("old" + SessionFile.SUFFIX),
+                "{\"formatVersion\": 1, \"model\": {\"path\": \"sample:tiny-cnn\"}, \"seed\": 3}");
+        assertThat(SessionFile.read(old).featureStore()).isNull();
+        Path noPath = Files.writeString(dir.resolve("np" + SessionFile.SUFFIX),
+                "{\"formatVersion\": 1, \"model\": {\"path\": \"x\"}, \"featureStore\": {\"filter\": \"a\"}}");
+        assertThatThrownBy(() -> SessionFile.read(noPath)).isInstanceOf(SessionException.class)
+                .hasMessageContaining("featureStore.path");
+    }
+
     @Test
     void corruptAndNewerFilesGiveClearErrors(@TempDir Path dir) throws Exception {
         Path corrupt = Files.writeString(dir.resolve("c.lamina.json"), "{\"formatVersion\": 1, \"model\": {");

@@ -21,6 +21,7 @@ import org.lamina.analysis.featurestore.FeatureChunk;
 import org.lamina.analysis.featurestore.StoreManifest;
 import org.lamina.analysis.featurestore.StoreOverview;
 import org.lamina.analysis.model.ModelManifest;
+import org.lamina.analysis.session.SessionDocument;
 import org.lamina.plugins.api.ImageSelection;
 import org.lamina.plugins.api.LoadedDataset;
 import org.lamina.plugins.api.LoadedModel;
@@ -47,6 +48,7 @@ final class StorePane {
     private StoreOverview overview;
     private StoreOverview.Rows shown;
     private LoadedDataset data;
+    private Path directory;
 
     StorePane(ShellContext context) {
         this.context = context;
@@ -96,13 +98,30 @@ final class StorePane {
 
     /** Opens the store in {@code dir} as a job and shows it. */
     void open(Path dir) {
+        open(dir, null);
+    }
+
+    /**
+     * What a session keeps of this pane: the open store and the condition typed in it, or null
+     * when no store is open.
+     */
+    SessionDocument.FeatureStoreView view() {
+        if (directory == null) {
+            return null;
+        }
+        String where = filter.getText();
+        return new SessionDocument.FeatureStoreView(directory.toString(), where == null || where.isBlank() ? null : where);
+    }
+
+    /** Opens the store in {@code dir} as a job and shows its rows matching {@code where} (null: all). */
+    void open(Path dir, String where) {
         LoadedModel m = context.model.get();
         ModelManifest.InputSpec input = m != null && m.model().manifest().input().isImage() ? m.model().manifest().input()
                 : new ModelManifest.InputSpec(new long[] {1, 28, 28}, new float[] {0f}, new float[] {1f});
         context.jobs.submit("Open feature store " + dir.getFileName(), p -> {
             p.message("reading " + dir.resolve(StoreManifest.FILE));
             StoreOverview o = StoreOverview.open(dir);
-            StoreOverview.Rows r = o.rows(null, StoreOverview.DEFAULT_LIMIT);
+            StoreOverview.Rows r = o.rows(where, StoreOverview.DEFAULT_LIMIT);
             StoreManifest.DataInfo d = o.store().manifest().data();
             LoadedDataset loaded = null;
             String note;
@@ -120,7 +139,7 @@ final class StorePane {
                         + "without images";
             }
             return new Opened(o, r, loaded, note);
-        }, o -> show(o, dir), message -> {
+        }, o -> show(o, dir, where), message -> {
             pane.setVisible(true);
             pane.setManaged(true);
             pane.setExpanded(true);
@@ -129,8 +148,10 @@ final class StorePane {
         });
     }
 
-    private void show(Opened o, Path dir) {
+    private void show(Opened o, Path dir, String where) {
         overview = o.overview();
+        directory = dir;
+        filter.setText(where == null ? "" : where);
         data = o.data();
         if (data != null) {
             LoadedDataset same = context.dataSets.stream().filter(x -> x.reference().equals(data.reference())
@@ -147,7 +168,7 @@ final class StorePane {
         pane.setVisible(true);
         pane.setManaged(true);
         pane.setExpanded(true);
-        showRows(o.rows(), null);
+        showRows(o.rows(), where);
         if (o.dataNote() != null) {
             status.setText(status.getText() + "\n" + o.dataNote());
         }

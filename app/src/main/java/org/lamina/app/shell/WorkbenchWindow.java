@@ -529,7 +529,7 @@ public final class WorkbenchWindow {
         return new SessionDocument(SessionDocument.FORMAT_VERSION, Instant.now().toString(),
                 new SessionDocument.ModelReference(location, m.name(), m.model().weightsSha256(),
                         Sha256.of(m.model().manifest().manifestFile())), data,
-                context.settings.get().seed(), versions, context.session.entries());
+                context.settings.get().seed(), versions, context.session.entries(), browser.storePane().view());
     }
 
     /** Saves the session to {@code file} (as a job). */
@@ -585,6 +585,10 @@ public final class WorkbenchWindow {
                 } catch (RuntimeException ex) {
                     error("Session partly restored", "Could not restore " + e.method() + ": " + ex.getMessage());
                 }
+            }
+            if (opened.doc().featureStore() != null) {
+                SessionDocument.FeatureStoreView v = opened.doc().featureStore();
+                browser.storePane().open(Path.of(v.path()), v.filter());
             }
             jobs.log("opened session " + file);
         }, message -> error("Cannot open the session", message + "\nNothing was changed."));

@@ -208,6 +208,37 @@ class WorkbenchWindowTest {
         assertThat(fx(() -> robot.lookup("#store-status").queryAs(Label.class).getText()))
                 .contains(storeDir.toString()).contains("filter 'lable = 4'");
         assertThat(fx(() -> rows.getItems().size())).isEqualTo((int) coats);
+
+        // A session keeps the open store and its condition, and opening it brings both back.
+        fx(() -> {
+            window.filterFeatureStore("label = 4 AND \"fc\"[1] >= 10");
+            return null;
+        });
+        await(() -> window.jobs().activeJobs() == 0
+                && robot.lookup("#store-status").queryAs(Label.class).getText().equals(coats + " of 60 rows match"));
+        Path session = dir.resolve("with-store" + SessionFile.SUFFIX);
+        fx(() -> {
+            window.saveSession(session);
+            return null;
+        });
+        await(() -> Files.exists(session) && window.jobs().activeJobs() == 0);
+        SessionDocument saved = SessionFile.read(session);
+        assertThat(saved.featureStore()).isEqualTo(new SessionDocument.FeatureStoreView(storeDir.toString(),
+                "label = 4 AND \"fc\"[1] >= 10"));
+        fx(() -> {
+            window.filterFeatureStore("label = 0");
+            return null;
+        });
+        await(() -> window.jobs().activeJobs() == 0
+                && !robot.lookup("#store-status").queryAs(Label.class).getText().equals(coats + " of 60 rows match"));
+        fx(() -> {
+            window.openSession(session);
+            return null;
+        });
+        await(() -> window.jobs().activeJobs() == 0
+                && robot.lookup("#store-status").queryAs(Label.class).getText().equals(coats + " of 60 rows match"));
+        assertThat(fx(() -> robot.lookup("#store-filter").queryAs(javafx.scene.control.TextField.class).getText()))
+                .isEqualTo("label = 4 AND \"fc\"[1] >= 10");
     }
 
     @Test
