@@ -121,8 +121,17 @@ final class ModelBrowser {
         VBox.setVgrow(modelPane, Priority.SOMETIMES);
         VBox.setVgrow(dataPane, Priority.ALWAYS);
         node.setPadding(new Insets(4));
-        // The data list keeps its share when a store opens below it.
+        // The data list keeps its share when a store opens below it: the bundled models' list
+        // folds away (a model is open by then; one click unfolds it), and the point tree and the
+        // item list keep at least a few rows each instead of shrinking to one.
         VBox.setVgrow(storePane.node(), Priority.SOMETIMES);
+        tree.setMinHeight(4 * 24 + 4);
+        images.setMinHeight(3 * 32 + 4);
+        storePane.node().visibleProperty().addListener((o, was, shown) -> {
+            if (shown) {
+                samplesPane.setExpanded(false);
+            }
+        });
         node.getChildren().addAll(samplesPane, modelPane, dataPane, storePane.node());
         node.setMinWidth(200);
     }

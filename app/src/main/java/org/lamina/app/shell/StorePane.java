@@ -70,8 +70,8 @@ final class StorePane {
         status.setWrapText(true);
         status.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         rows.setId("store-rows");
-        rows.setPrefHeight(240);
-        rows.setMinHeight(140);
+        rows.setPrefHeight(200);
+        rows.setMinHeight(4 * 34 + 4);
         rows.setCellFactory(v -> new RowCell());
         rows.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> {
             if (row != null && data != null && shown != null) {
