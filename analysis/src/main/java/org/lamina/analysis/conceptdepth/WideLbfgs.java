@@ -6,7 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * {@link LogisticProbe}'s objective by L-BFGS (sklearn's {@code lbfgs}, the reference's solver) for
@@ -14,8 +20,9 @@ import java.util.Deque;
  * flattened), where even the dual's Gram matrix (n²·d multiply-adds, 10¹¹ there) costs more than
  * the whole L-BFGS run: an iteration reads X twice (z = Xw and Xᵀr), ~2·n·d.
  *
- * <p>X stays float32 on libtorch (no float64 copy: half the memory traffic of sklearn, which
- * converts X to float64), and the products run as float32 matrix–vector products. The line search
+ * <p>X stays float32 (no float64 copy: half the memory traffic of sklearn, which converts X to
+ * float64), and the products run as float32 matrix–vector products: in Java on the caller's array
+ * on a CPU ({@link HostProducts}), on libtorch on a GPU ({@link DeviceProducts}). The line search
  * does not re-read X: u = X·dir is computed once per iteration and every trial point's
  * z = z₀ + t·u, so a halving costs O(n) and the Armijo test compares objectives that share z₀ —
  * the float32 rounding of u enters only the (small) change, not the level. The gradient at the
@@ -32,91 +39,94 @@ final class WideLbfgs {
     }
 
     static LogisticProbe.Fit fit(LogisticProbe s, float[] x, int n, int d, int[] y, Device device) {
+        try (Products p = device.isGpu() ? new DeviceProducts(x, n, d, device) : new HostProducts(x, n, d,
+                Integer.getInteger("lamina.threads", Runtime.getRuntime().availableProcessors()))) {
+            return fit(s, p, n, d, y);
+        }
+    }
+
+    private static LogisticProbe.Fit fit(LogisticProbe s, Products m, int n, int d, int[] y) {
         double c = s.c();
         double scale = 1.0 / (c * n);
-        try (NDManager m = NDManager.newBaseManager(device)) {
-            NDArray xs = m.create(x, new Shape(n, d));
-            NDArray xt = xs.transpose();
-            double[] w = new double[d];
-            double b = 0;
-            double[] z = new double[n];
-            double[] r = new double[n];
-            double wNorm2 = 0;
-            double f = objective(z, y, c, wNorm2, r) * scale;
-            double[] g = gradient(m, xt, w, r, c, scale, d);
-            Deque<double[][]> history = new ArrayDeque<>();
-            int it = 0;
-            boolean converged = false;
-            while (true) {
-                if (BatchedLbfgsProbe.maxAbs(g) * n <= s.tol()) { // g = ∇f / (C n); the rule is max |∇f| / C ≤ tol
-                    converged = true;
-                    break;
-                }
-                if (it >= s.maxIter()) {
-                    break;
-                }
-                double[] dir = BatchedLbfgsProbe.twoLoop(g, history);
-                double slope = BatchedLbfgsProbe.dot(g, dir);
-                if (!(slope < 0)) {
-                    history.clear();
-                    dir = new double[d + 1];
-                    for (int k = 0; k <= d; k++) {
-                        dir[k] = -g[k];
-                    }
-                    slope = BatchedLbfgsProbe.dot(g, dir);
-                }
-                double t = history.isEmpty() ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
-                double[] u = times(m, xs, dir, d);
-                double wDir = 0;
-                double dir2 = 0;
-                for (int k = 0; k < d; k++) {
-                    wDir += w[k] * dir[k];
-                    dir2 += dir[k] * dir[k];
-                }
-                double[] zc = new double[n];
-                double[] rc = new double[n];
-                double fc;
-                while (true) {
-                    for (int i = 0; i < n; i++) {
-                        zc[i] = z[i] + t * (u[i] + dir[d]);
-                    }
-                    fc = objective(zc, y, c, wNorm2 + 2 * t * wDir + t * t * dir2, rc) * scale;
-                    if (fc <= f + 1e-4 * t * slope || t < 1e-12) {
-                        break;
-                    }
-                    t *= 0.5;
-                }
-                double[] step = new double[d + 1];
-                for (int k = 0; k <= d; k++) {
-                    step[k] = t * dir[k];
-                }
-                for (int k = 0; k < d; k++) {
-                    w[k] += step[k];
-                }
-                b += step[d];
-                wNorm2 = 0;
-                for (int k = 0; k < d; k++) {
-                    wNorm2 += w[k] * w[k];
-                }
-                z = zc;
-                r = rc;
-                f = fc;
-                double[] gNew = gradient(m, xt, w, r, c, scale, d);
-                double[] yy = new double[d + 1];
-                for (int k = 0; k <= d; k++) {
-                    yy[k] = gNew[k] - g[k];
-                }
-                if (BatchedLbfgsProbe.dot(step, yy) > 1e-12 * BatchedLbfgsProbe.dot(yy, yy)) {
-                    history.addLast(new double[][] {step, yy});
-                    if (history.size() > BatchedLbfgsProbe.MEMORY) {
-                        history.removeFirst();
-                    }
-                }
-                g = gNew;
-                it++;
+        double[] w = new double[d];
+        double b = 0;
+        double[] z = new double[n];
+        double[] r = new double[n];
+        double wNorm2 = 0;
+        double f = objective(z, y, c, wNorm2, r) * scale;
+        double[] g = gradient(m, w, r, c, scale, d);
+        Deque<double[][]> history = new ArrayDeque<>();
+        int it = 0;
+        boolean converged = false;
+        while (true) {
+            if (BatchedLbfgsProbe.maxAbs(g) * n <= s.tol()) { // g = ∇f / (C n); the rule is max |∇f| / C ≤ tol
+                converged = true;
+                break;
             }
-            return new LogisticProbe.Fit(w, b, it, converged, f / scale);
+            if (it >= s.maxIter()) {
+                break;
+            }
+            double[] dir = BatchedLbfgsProbe.twoLoop(g, history);
+            double slope = BatchedLbfgsProbe.dot(g, dir);
+            if (!(slope < 0)) {
+                history.clear();
+                dir = new double[d + 1];
+                for (int k = 0; k <= d; k++) {
+                    dir[k] = -g[k];
+                }
+                slope = BatchedLbfgsProbe.dot(g, dir);
+            }
+            double t = history.isEmpty() ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
+            double[] u = m.times(dir);
+            double wDir = 0;
+            double dir2 = 0;
+            for (int k = 0; k < d; k++) {
+                wDir += w[k] * dir[k];
+                dir2 += dir[k] * dir[k];
+            }
+            double[] zc = new double[n];
+            double[] rc = new double[n];
+            double fc;
+            while (true) {
+                for (int i = 0; i < n; i++) {
+                    zc[i] = z[i] + t * (u[i] + dir[d]);
+                }
+                fc = objective(zc, y, c, wNorm2 + 2 * t * wDir + t * t * dir2, rc) * scale;
+                if (fc <= f + 1e-4 * t * slope || t < 1e-12) {
+                    break;
+                }
+                t *= 0.5;
+            }
+            double[] step = new double[d + 1];
+            for (int k = 0; k <= d; k++) {
+                step[k] = t * dir[k];
+            }
+            for (int k = 0; k < d; k++) {
+                w[k] += step[k];
+            }
+            b += step[d];
+            wNorm2 = 0;
+            for (int k = 0; k < d; k++) {
+                wNorm2 += w[k] * w[k];
+            }
+            z = zc;
+            r = rc;
+            f = fc;
+            double[] gNew = gradient(m, w, r, c, scale, d);
+            double[] yy = new double[d + 1];
+            for (int k = 0; k <= d; k++) {
+                yy[k] = gNew[k] - g[k];
+            }
+            if (BatchedLbfgsProbe.dot(step, yy) > 1e-12 * BatchedLbfgsProbe.dot(yy, yy)) {
+                history.addLast(new double[][] {step, yy});
+                if (history.size() > BatchedLbfgsProbe.MEMORY) {
+                    history.removeFirst();
+                }
+            }
+            g = gNew;
+            it++;
         }
+        return new LogisticProbe.Fit(w, b, it, converged, f / scale);
     }
 
     /** ½‖w‖² + C Σ log-loss at z (unscaled); fills the residuals p − y. */
@@ -132,17 +142,12 @@ final class WideLbfgs {
     }
 
     /** The scaled gradient (w + C Xᵀr, C Σ r) / (C n), with Xᵀr a float32 product. */
-    private static double[] gradient(NDManager m, NDArray xt, double[] w, double[] r, double c, double scale, int d) {
-        float[] rf = new float[r.length];
+    private static double[] gradient(Products m, double[] w, double[] r, double c, double scale, int d) {
         double sumR = 0;
-        for (int i = 0; i < r.length; i++) {
-            rf[i] = (float) r[i];
-            sumR += r[i];
+        for (double ri : r) {
+            sumR += ri;
         }
-        float[] xtr;
-        try (NDManager s = m.newSubManager()) {
-            xtr = xt.matMul(s.create(rf, new Shape(r.length, 1))).toFloatArray();
-        }
+        float[] xtr = m.transposeTimes(r);
         double[] g = new double[d + 1];
         for (int k = 0; k < d; k++) {
             g[k] = (w[k] + c * xtr[k]) * scale;
@@ -151,19 +156,192 @@ final class WideLbfgs {
         return g;
     }
 
-    /** X·v[0, d) as a float32 product, in float64. */
-    private static double[] times(NDManager m, NDArray xs, double[] v, int d) {
-        float[] vf = new float[d];
-        for (int k = 0; k < d; k++) {
-            vf[k] = (float) v[k];
+    /** The two products an iteration needs, X·v and Xᵀr, in float32 arithmetic. */
+    interface Products extends AutoCloseable {
+
+        /** X·v[0, d), in float64. */
+        double[] times(double[] v);
+
+        /** Xᵀ·r. */
+        float[] transposeTimes(double[] r);
+
+        @Override
+        void close();
+    }
+
+    /**
+     * The products on the GPU: X copied to the device once, float32 matrix–vector products there,
+     * n + d floats each way per product.
+     */
+    static final class DeviceProducts implements Products {
+
+        private final NDManager m;
+        private final NDArray xs;
+        private final NDArray xt;
+        private final int n;
+        private final int d;
+
+        DeviceProducts(float[] x, int n, int d, Device device) {
+            this.m = NDManager.newBaseManager(device);
+            this.xs = m.create(x, new Shape(n, d));
+            this.xt = xs.transpose();
+            this.n = n;
+            this.d = d;
         }
-        try (NDManager s = m.newSubManager()) {
-            float[] u = xs.matMul(s.create(vf, new Shape(d, 1))).toFloatArray();
-            double[] out = new double[u.length];
-            for (int i = 0; i < u.length; i++) {
-                out[i] = u[i];
+
+        @Override
+        public double[] times(double[] v) {
+            float[] vf = new float[d];
+            for (int k = 0; k < d; k++) {
+                vf[k] = (float) v[k];
             }
+            try (NDManager s = m.newSubManager()) {
+                float[] u = xs.matMul(s.create(vf, new Shape(d, 1))).toFloatArray();
+                double[] out = new double[u.length];
+                for (int i = 0; i < u.length; i++) {
+                    out[i] = u[i];
+                }
+                return out;
+            }
+        }
+
+        @Override
+        public float[] transposeTimes(double[] r) {
+            float[] rf = new float[n];
+            for (int i = 0; i < n; i++) {
+                rf[i] = (float) r[i];
+            }
+            try (NDManager s = m.newSubManager()) {
+                return xt.matMul(s.create(rf, new Shape(n, 1))).toFloatArray();
+            }
+        }
+
+        @Override
+        public void close() {
+            m.close();
+        }
+    }
+
+    /**
+     * The products on the CPU, in Java over the caller's own array: no copy of X. Handing X to
+     * libtorch copied its 400 MB (1,000 × 100,352) into a native tensor, 0.5–1.3 s here, which is
+     * as long as the 49 products of a whole fit (13–30 ms each, memory-bound either way;
+     * bench/README.md "probewide"). Rows (for X·v) or column ranges (for Xᵀr) are split among
+     * {@code threads} workers; each works through X once per product, as libtorch's gemv does.
+     */
+    static final class HostProducts implements Products {
+
+        private final float[] x;
+        private final int n;
+        private final int d;
+        private final int threads;
+        private final ExecutorService pool;
+
+        HostProducts(float[] x, int n, int d, int threads) {
+            this.x = x;
+            this.n = n;
+            this.d = d;
+            this.threads = Math.max(1, Math.min(threads, 16));
+            this.pool = this.threads == 1 ? null : Executors.newFixedThreadPool(this.threads, r -> {
+                Thread t = new Thread(r, "lamina-wide-probe");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        @Override
+        public double[] times(double[] v) {
+            float[] vf = new float[d];
+            for (int k = 0; k < d; k++) {
+                vf[k] = (float) v[k];
+            }
+            double[] out = new double[n];
+            run(n, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    out[i] = dot(x, i * (long) d, vf, d);
+                }
+            });
             return out;
+        }
+
+        @Override
+        public float[] transposeTimes(double[] r) {
+            float[] out = new float[d];
+            // Columns split, rows streamed: every worker adds r_i · x_i[its columns] into its own
+            // slice of out (an axpy per row, which the JIT vectorises), so no two write the same float.
+            run(d, (from, to) -> {
+                for (int i = 0; i < n; i++) {
+                    float ri = (float) r[i];
+                    int row = i * d;
+                    for (int k = from; k < to; k++) {
+                        out[k] += ri * x[row + k];
+                    }
+                }
+            });
+            return out;
+        }
+
+        /** x[at, at + d) · v in float32 products, eight partial sums (the JIT does not reorder a float sum). */
+        private static double dot(float[] x, long at, float[] v, int d) {
+            int base = Math.toIntExact(at);
+            float s0 = 0;
+            float s1 = 0;
+            float s2 = 0;
+            float s3 = 0;
+            float s4 = 0;
+            float s5 = 0;
+            float s6 = 0;
+            float s7 = 0;
+            int k = 0;
+            for (; k + 8 <= d; k += 8) {
+                s0 += x[base + k] * v[k];
+                s1 += x[base + k + 1] * v[k + 1];
+                s2 += x[base + k + 2] * v[k + 2];
+                s3 += x[base + k + 3] * v[k + 3];
+                s4 += x[base + k + 4] * v[k + 4];
+                s5 += x[base + k + 5] * v[k + 5];
+                s6 += x[base + k + 6] * v[k + 6];
+                s7 += x[base + k + 7] * v[k + 7];
+            }
+            double s = (double) s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
+            for (; k < d; k++) {
+                s += x[base + k] * v[k];
+            }
+            return s;
+        }
+
+        private interface Range {
+            void run(int from, int to);
+        }
+
+        private void run(int size, Range body) {
+            if (pool == null) {
+                body.run(0, size);
+                return;
+            }
+            List<Future<?>> parts = new ArrayList<>(threads);
+            for (int t = 0; t < threads; t++) {
+                int from = (int) ((long) size * t / threads);
+                int to = (int) ((long) size * (t + 1) / threads);
+                parts.add(pool.submit(() -> body.run(from, to)));
+            }
+            for (Future<?> f : parts) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("wide probe interrupted", e);
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
     }
 }
