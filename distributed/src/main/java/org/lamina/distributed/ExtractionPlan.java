@@ -26,7 +26,7 @@ import java.util.Locale;
  * a task that Spark re-runs on another executor (a lost executor, a speculative copy) computes the
  * same rows from the same plan.
  *
- * @param modelDirectory absolute path of the model folder, the same on every node
+ * @param modelDirectory absolute path of the model folder, the same on every node, or its qualified URL
  * @param dataReference  the data argument as resolved on the driver (an absolute list path or a URL)
  * @param points         probe points, in column order
  * @param pooling        the reduction's token pooling
@@ -46,7 +46,7 @@ public record ExtractionPlan(String modelDirectory, String dataReference, ArrayL
         }
     }
 
-    /** The model folder. */
+    /** The model folder, when it is a path (a URL is copied first: {@code ModelCopies}). */
     public Path model() {
         return Path.of(modelDirectory);
     }

@@ -11,6 +11,7 @@ import org.apache.spark.util.CollectionAccumulator;
 
 import org.lamina.analysis.conceptdepth.PooledFeatureStore;
 import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.ItemStorage;
 import org.lamina.analysis.featurestore.FeatureStoreWriter;
 import org.lamina.analysis.featurestore.PartWriter;
 import org.lamina.analysis.featurestore.StoreExtraction;
@@ -20,6 +21,7 @@ import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -78,7 +80,9 @@ final class PartitionExtractor implements Function2<Integer, Iterator<int[]>, It
         Configuration conf = hadoop.value().get();
         List<WrittenPart> written = new ArrayList<>();
         // Closed when the task ends, fails or is killed: try-with-resources runs on the task thread.
-        try (ProbeableModel model = ModelLoader.open(plan.model(), taskDevice(task));
+        Path modelDir = ItemStorage.isUrl(plan.modelDirectory()) ? ModelCopies.local(plan.modelDirectory(), conf)
+                : plan.model();
+        try (ProbeableModel model = ModelLoader.open(modelDir, taskDevice(task));
              PartWriter writer = new PartWriter(PooledFeatureStore.columns(model.manifest(), plan.pointList(),
                      plan.pooling()));
              PartTarget parts = PartTarget.of(plan.storeDirectory(), conf)) {

@@ -57,7 +57,8 @@ public final class SparkExtract implements Runnable {
     static final class Extract implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "MODEL",
-                description = "A model folder on storage every executor reads (or sample:NAME in local mode).")
+                description = "A model folder on storage every executor reads, or its URL on Hadoop's file systems "
+                        + "(copied once to the driver's and each executor's disk); sample:NAME in local mode.")
         String model;
 
         @Option(names = "--data", required = true, paramLabel = "LIST",

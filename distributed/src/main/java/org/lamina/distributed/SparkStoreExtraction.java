@@ -59,7 +59,8 @@ import java.util.TreeSet;
  * configuration knows): the images are then read with {@link HadoopItemStorage}, each part is
  * written on the executor's disk and copied to the store's URL, and the driver checks and empties
  * the store folder and writes the manifest through {@link HadoopStoreFolder}, with the core's
- * rules and bytes. The model folder is always a path on shared storage.
+ * rules and bytes. A model folder at a URL is copied once to the driver's and each executor's
+ * disk ({@link ModelCopies}).
  */
 public final class SparkStoreExtraction {
 
@@ -96,13 +97,13 @@ public final class SparkStoreExtraction {
                     + request.partitions());
         }
         ModelRuntime.goOffline();
-        if (ItemStorage.isUrl(request.model())) {
-            throw new IllegalArgumentException("MODEL " + request.model() + " is a URL; the model folder must be on "
-                    + "storage every executor mounts (NFS, a cluster file system) under the same path: copy it there");
-        }
-        Path modelDir = ModelLocator.resolve(request.model()).toAbsolutePath().normalize();
-        String dataRef = absoluteIfPath(request.data());
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        // A model at a URL is copied to each JVM's disk (ModelCopies); the plan carries the URL.
+        boolean modelUrl = ItemStorage.isUrl(request.model());
+        String modelRef = modelUrl ? qualified(request.model(), hadoop)
+                : ModelLocator.resolve(request.model()).toAbsolutePath().normalize().toString();
+        Path modelDir = modelUrl ? ModelCopies.local(modelRef, hadoop) : Path.of(modelRef);
+        String dataRef = absoluteIfPath(request.data());
         HadoopItemStorage items = new HadoopItemStorage(hadoop);
         StoreFolder folder = storeFolder(request.out(), hadoop);
         String out = folder.toString();
@@ -124,6 +125,11 @@ public final class SparkStoreExtraction {
             pooling = PooledFeatureStore.pooling(reduce, m.manifest(), chosen);
             columns = PooledFeatureStore.columns(m.manifest(), chosen, pooling);
             modelInfo = PooledFeatureStore.modelInfo(m);
+            if (modelUrl) {
+                // Where it was opened from, for people: the URL, not this JVM's temporary copy.
+                modelInfo = new StoreManifest.ModelInfo(modelInfo.name(), modelRef, modelInfo.weightsSha256(),
+                        modelInfo.manifestSha256());
+            }
             List<String> names = d instanceof TextConceptData ? null : d.classNames();
             dataInfo = new StoreManifest.DataInfo(request.data(), d.name(), d.contentIdentity(), d.size(), names);
             n = request.maxItems() == 0 ? d.size() : Math.min(request.maxItems(), d.size());
@@ -145,7 +151,7 @@ public final class SparkStoreExtraction {
             long to = Math.min(n, (long) chunks * (p + 1) / partitions * partRows);
             ranges.add(new int[] {(int) from, (int) to});
         }
-        ExtractionPlan plan = new ExtractionPlan(modelDir.toString(), dataRef, new ArrayList<>(chosen), pooling,
+        ExtractionPlan plan = new ExtractionPlan(modelRef, dataRef, new ArrayList<>(chosen), pooling,
                 partRows, threadsPerTask(spark), out);
         CollectionAccumulator<String> devices = spark.sparkContext().collectionAccumulator("lamina devices");
         // Once per executor, not once per task: the configuration holds hundreds of keys.
@@ -189,6 +195,15 @@ public final class SparkStoreExtraction {
         } catch (IOException e) {
             throw new OutputException("cannot open the store folder " + out + " through Hadoop's file systems: "
                     + OutputException.reason(e), e);
+        }
+    }
+
+    private static String qualified(String url, Configuration hadoop) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(url);
+        try {
+            return p.getFileSystem(hadoop).makeQualified(p).toString();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("MODEL " + url + ": no Hadoop file system for it: " + e.getMessage(), e);
         }
     }
 

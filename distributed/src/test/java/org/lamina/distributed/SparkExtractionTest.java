@@ -27,6 +27,7 @@ import org.lamina.analysis.featurestore.StoreManifest;
 import org.lamina.analysis.job.OutputException;
 import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelLoader;
+import org.lamina.analysis.model.ModelLocator;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
 
@@ -105,11 +106,24 @@ class SparkExtractionTest {
         sparkManifest = SparkStoreExtraction.run(spark, new SparkStoreExtraction.Request("sample:fashion-cnn",
                 list.toString(), distributed.toString(), "layers", null, 3, PART_ROWS, 0, false));
 
-        // The same list and store as URLs: the list, its images (relative lines, so testfs: URLs)
-        // and the store are read and written through Hadoop's FileSystem API.
+        // The same model, list and store as URLs: the model folder (copied to local disk), the list,
+        // its images (relative lines, so testfs: URLs) and the store are read and written through
+        // Hadoop's FileSystem API.
+        Path modelFolder = tmp.resolve("models/fashion-cnn");
+        Path sample = ModelLocator.resolve("sample:fashion-cnn");
+        try (var files = Files.walk(sample)) {
+            for (Path f : files.toList()) {
+                Path to = modelFolder.resolve(sample.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
         viaHadoop = tmp.resolve("via-hadoop");
         TestingFileSystem.RENAMED.clear();
-        hadoopManifest = SparkStoreExtraction.run(spark, new SparkStoreExtraction.Request("sample:fashion-cnn",
+        hadoopManifest = SparkStoreExtraction.run(spark, new SparkStoreExtraction.Request(TestingFileSystem.url(modelFolder),
                 TestingFileSystem.url(list), TestingFileSystem.url(viaHadoop), "layers", null, 3, PART_ROWS, 0, false));
         hadoopRenames = List.copyOf(TestingFileSystem.RENAMED);
     }
@@ -259,7 +273,12 @@ class SparkExtractionTest {
     void aStoreWrittenThroughHadoopHoldsTheSingleMachinesPartsAndIdentity() throws IOException {
         assertThat(hadoopManifest.data().identity()).isEqualTo(singleManifest.data().identity());
         assertThat(hadoopManifest.data().reference()).startsWith(TestingFileSystem.SCHEME + ":");
-        assertThat(hadoopManifest.model()).isEqualTo(singleManifest.model());
+        // The model, read from its URL: the same weights and model.json, its URL recorded.
+        assertThat(hadoopManifest.model().weightsSha256()).isEqualTo(singleManifest.model().weightsSha256());
+        assertThat(hadoopManifest.model().manifestSha256()).isEqualTo(singleManifest.model().manifestSha256());
+        assertThat(hadoopManifest.model().name()).isEqualTo(singleManifest.model().name());
+        assertThat(hadoopManifest.model().directory()).startsWith(TestingFileSystem.SCHEME + ":/")
+                .endsWith("/models/fashion-cnn");
         assertThat(hadoopManifest.parts()).isEqualTo(singleManifest.parts());
         // The rows are the single machine's but for the source column, which names each image by
         // the URL it was read from: "item 0 (testfs:/tmp/…/img-0000.png)".
