@@ -5,6 +5,7 @@ import org.lamina.analysis.model.ImagePreprocessing;
 import java.awt.image.BufferedImage;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,7 @@ public final class ImageListDataset implements Dataset {
             byte[] bytes;
             try {
                 bytes = storage.readAllBytes(list);
-            } catch (FileNotFoundException e) {
+            } catch (FileNotFoundException | NoSuchFileException e) {
                 throw new DataException(list + ": file not found", e);
             } catch (IOException e) {
                 throw new DataException(list + ": cannot read: " + e.getMessage(), e);
@@ -252,7 +253,7 @@ public final class ImageListDataset implements Dataset {
         byte[] bytes;
         try {
             bytes = storage.readAllBytes(f);
-        } catch (FileNotFoundException e) {
+        } catch (FileNotFoundException | NoSuchFileException e) {
             throw new DataException(f + ": file not found", e);
         } catch (IOException e) {
             throw new DataException(f + ": unreadable image: " + e.getMessage(), e);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Writes a feature store on one machine: each {@link FeatureChunk} becomes its own Parquet part
@@ -19,6 +20,9 @@ import java.util.Map;
  * the reverse.
  */
 public final class FeatureStoreWriter implements PartSink, AutoCloseable {
+
+    /** A scheme of two letters or more and a colon: what {@code Path.of("hdfs://nn/x")} keeps of a URL. */
+    private static final Pattern URL_LIKE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:/.*");
 
     private final Path dir;
     private final List<StoreManifest.PointColumn> points;
@@ -43,8 +47,17 @@ public final class FeatureStoreWriter implements PartSink, AutoCloseable {
         return new FeatureStoreWriter(dir, points);
     }
 
-    /** Checks and empties the target folder of a store. */
+    /**
+     * Checks and empties the target folder of a store. A path that reads as a URL ({@code hdfs://x}
+     * turned into the relative path {@code hdfs:/x}) is refused rather than created as a local
+     * folder named {@code hdfs:}: stores at URLs are the Spark extraction's.
+     */
     public static void prepare(Path dir, boolean replace) {
+        if (URL_LIKE.matcher(dir.toString()).matches()) {
+            throw new OutputException("refusing to write a feature store at " + dir + ": a URL; lamina extract writes "
+                    + "to local or mounted storage only (the Spark application lamina-spark.jar writes stores to "
+                    + "hdfs:// and s3a:// URLs)");
+        }
         prepare(StoreFolder.local(dir), replace);
     }
 
