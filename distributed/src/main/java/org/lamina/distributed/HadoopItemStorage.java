@@ -46,18 +46,6 @@ final class HadoopItemStorage implements ItemStorage {
     }
 
     @Override
-    public boolean isFile(String location) {
-        if (!ItemStorage.isUrl(location)) {
-            return LOCAL.isFile(location);
-        }
-        try {
-            return status(location).isFile();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    @Override
     public Attributes attributes(String location) throws IOException {
         if (!ItemStorage.isUrl(location)) {
             return LOCAL.attributes(location);

@@ -44,9 +44,6 @@ public interface ItemStorage {
      */
     String resolve(String list, String entry);
 
-    /** Whether {@code location} is a readable regular file. */
-    boolean isFile(String location);
-
     /** Size and modification time of {@code location}. */
     Attributes attributes(String location) throws IOException;
 
@@ -87,11 +84,6 @@ public interface ItemStorage {
             } catch (InvalidPathException e) {
                 throw new DataException("'" + entry + "' is not a valid file path: " + e.getMessage(), e);
             }
-        }
-
-        @Override
-        public boolean isFile(String location) {
-            return Files.isRegularFile(Path.of(location));
         }
 
         @Override
