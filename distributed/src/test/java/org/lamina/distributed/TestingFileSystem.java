@@ -15,8 +15,9 @@ import java.util.List;
  * {@link RawLocalFileSystem} answers to {@code file:}, which Lamina would read as a plain file
  * path, so this subclass makes {@code testfs:///tmp/…} go through Hadoop's {@code FileSystem}
  * API as {@code hdfs://} or {@code s3a://} do, without a network. Configured with
- * {@code spark.hadoop.fs.testfs.impl}. It records every successful rename, so a test can tell in
- * which order files came into place.
+ * {@code spark.hadoop.fs.testfs.impl}. Like HDFS, and unlike the local disk, it refuses to rename
+ * onto an existing file. It records every successful rename, so a test can tell in which order
+ * files came into place.
  */
 public class TestingFileSystem extends RawLocalFileSystem {
 
@@ -44,6 +45,10 @@ public class TestingFileSystem extends RawLocalFileSystem {
 
     @Override
     public boolean rename(Path src, Path dst) throws IOException {
+        // As HDFS: a rename onto an existing file fails (the local file system would replace it).
+        if (pathToFile(dst).isFile()) {
+            return false;
+        }
         boolean renamed = super.rename(src, dst);
         if (renamed) {
             RENAMED.add(pathToFile(dst).getAbsolutePath());
