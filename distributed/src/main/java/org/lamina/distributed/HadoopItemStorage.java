@@ -23,6 +23,11 @@ import java.io.InputStream;
 final class HadoopItemStorage implements ItemStorage {
 
     private final Configuration conf;
+    /** The last list's folder: a list of 1.28 M lines parses its own URL once, not per line. */
+    private volatile ListFolder lastList;
+
+    private record ListFolder(String list, org.apache.hadoop.fs.Path folder) {
+    }
 
     HadoopItemStorage(Configuration conf) {
         this.conf = conf;
@@ -35,7 +40,7 @@ final class HadoopItemStorage implements ItemStorage {
         }
         try {
             org.apache.hadoop.fs.Path p = ItemStorage.isUrl(entry) ? new org.apache.hadoop.fs.Path(entry)
-                    : new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(list).getParent(), entry);
+                    : new org.apache.hadoop.fs.Path(folder(list), entry);
             if (p.toUri().getScheme() == null) {
                 throw new DataException("'" + entry + "' names no file system (expected a URL such as hdfs://… or a path)");
             }
@@ -43,6 +48,15 @@ final class HadoopItemStorage implements ItemStorage {
         } catch (IllegalArgumentException e) {
             throw new DataException("'" + entry + "' is not a valid path or URL: " + e.getMessage(), e);
         }
+    }
+
+    private org.apache.hadoop.fs.Path folder(String list) {
+        ListFolder last = lastList;
+        if (last == null || !last.list().equals(list)) {
+            last = new ListFolder(list, new org.apache.hadoop.fs.Path(list).getParent());
+            lastList = last;
+        }
+        return last.folder();
     }
 
     @Override
