@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -73,6 +74,18 @@ public interface ItemStorage {
      */
     ItemStorage LOCAL = new ItemStorage() {
 
+        /** The last list and its folder: a list of 1.28 M lines finds its folder once, not per line. */
+        private volatile Map.Entry<String, Path> lastList = Map.entry("", Path.of(""));
+
+        private Path folder(String list) {
+            Map.Entry<String, Path> last = lastList;
+            if (!last.getKey().equals(list) || last.getKey().isEmpty()) {
+                last = Map.entry(list, Path.of(list).toAbsolutePath().getParent());
+                lastList = last;
+            }
+            return last.getValue();
+        }
+
         @Override
         public String resolve(String list, String entry) {
             if (isUrl(entry)) {
@@ -80,7 +93,7 @@ public interface ItemStorage {
                         + "shared storage only. Mount it (e.g. NFS, or a FUSE mount of the bucket) and list file paths");
             }
             try {
-                return Path.of(list).toAbsolutePath().getParent().resolve(entry).normalize().toString();
+                return folder(list).resolve(entry).normalize().toString();
             } catch (InvalidPathException e) {
                 throw new DataException("'" + entry + "' is not a valid file path: " + e.getMessage(), e);
             }
