@@ -2,13 +2,16 @@ package org.lamina.distributed;
 
 import ai.djl.Device;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.util.CollectionAccumulator;
 
 import org.lamina.analysis.conceptdepth.PooledFeatureStore;
 import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.ItemStorage;
 import org.lamina.analysis.featurestore.FeatureStoreWriter;
 import org.lamina.analysis.featurestore.PartWriter;
 import org.lamina.analysis.featurestore.StoreExtraction;
@@ -31,7 +34,11 @@ import java.util.stream.IntStream;
  * the items go through {@link StoreExtraction#run} with {@link PooledFeatureStore#source}, the
  * loop and source the single-machine {@code lamina extract} runs, and every chunk is written by
  * the task itself as the part the single machine would write ({@link PartWriter}: same name, same
- * rows, same encoder). Only the parts' names, row counts and item ranges go back to the driver.
+ * rows, same encoder): into the store folder itself when it is a path, else to the executor's disk
+ * and from there through Hadoop's file systems to the store's URL ({@link PartTarget}). Images of
+ * a list at a URL are read through Hadoop's file systems too ({@link HadoopItemStorage}), with
+ * the driver's Hadoop configuration. Only the parts' names, row counts and item ranges go back to
+ * the driver.
  *
  * <p>A partition depends only on its range and the {@link ExtractionPlan}: when an executor is
  * lost, Spark re-runs its tasks elsewhere and they write the same parts again, each replaced
@@ -43,10 +50,12 @@ final class PartitionExtractor implements Function2<Integer, Iterator<int[]>, It
     private static final long serialVersionUID = 1L;
 
     private final ExtractionPlan plan;
+    private final Broadcast<HadoopConf> hadoop;
     private final CollectionAccumulator<String> devices;
 
-    PartitionExtractor(ExtractionPlan plan, CollectionAccumulator<String> devices) {
+    PartitionExtractor(ExtractionPlan plan, Broadcast<HadoopConf> hadoop, CollectionAccumulator<String> devices) {
         this.plan = plan;
+        this.hadoop = hadoop;
         this.devices = devices;
     }
 
@@ -68,20 +77,23 @@ final class PartitionExtractor implements Function2<Integer, Iterator<int[]>, It
         }
         ModelRuntime.goOffline();
         TaskContext task = TaskContext.get();
-        Path store = Path.of(plan.storeDirectory());
+        Configuration conf = hadoop.value().get();
         List<WrittenPart> written = new ArrayList<>();
         // Closed when the task ends, fails or is killed: try-with-resources runs on the task thread.
-        try (ProbeableModel model = ModelLoader.open(plan.model(), taskDevice(task));
-             PartWriter parts = new PartWriter(PooledFeatureStore.columns(model.manifest(), plan.pointList(),
-                     plan.pooling()))) {
-            Dataset data = ExtractionPlan.openData(model.manifest(), plan.dataReference());
+        Path modelDir = ItemStorage.isUrl(plan.modelDirectory()) ? ModelCopies.local(plan.modelDirectory(), conf)
+                : plan.model();
+        try (ProbeableModel model = ModelLoader.open(modelDir, taskDevice(task));
+             PartWriter writer = new PartWriter(PooledFeatureStore.columns(model.manifest(), plan.pointList(),
+                     plan.pooling()));
+             PartTarget parts = PartTarget.of(plan.storeDirectory(), conf)) {
+            Dataset data = ExtractionPlan.openData(model.manifest(), plan.dataReference(), new HadoopItemStorage(conf));
             devices.add("partition " + partition + ": " + model.device());
             int[] items = IntStream.range(range[0], range[1]).toArray();
             // A killed task (job cancelled, speculative copy lost) stops between batches.
             ProgressSink cancel = ProgressSink.cancelledWhen(() -> task != null && task.isInterrupted());
             StoreExtraction.run(PooledFeatureStore.source(model, data, plan.pointList(), plan.pooling()), items,
-                    plan.chunkRows(), chunk -> written.add(WrittenPart.of(parts.write(chunk, store.resolve(
-                            FeatureStoreWriter.partName(chunk.items()[0] / plan.chunkRows()))))), cancel);
+                    plan.chunkRows(), chunk -> written.add(WrittenPart.of(parts.write(writer, chunk,
+                            FeatureStoreWriter.partName(chunk.items()[0] / plan.chunkRows())))), cancel);
         }
         return written.iterator();
     }

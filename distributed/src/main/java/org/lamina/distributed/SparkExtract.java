@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -58,17 +57,20 @@ public final class SparkExtract implements Runnable {
     static final class Extract implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "MODEL",
-                description = "A model folder on storage every executor reads (or sample:NAME in local mode).")
+                description = "A model folder on storage every executor reads, or its URL on Hadoop's file systems "
+                        + "(copied once to the driver's and each executor's disk); sample:NAME in local mode.")
         String model;
 
         @Option(names = "--data", required = true, paramLabel = "LIST",
                 description = "Image models: a list of image paths (.txt or .lst, one path[,label] a line, relative paths "
-                        + "against the list's folder) on storage every executor reads. Language models: a .txt of texts.")
+                        + "against the list's folder) on storage every executor reads; the list and its lines may be "
+                        + "URLs of Hadoop's file systems (hdfs://, s3a://). Language models: a .txt of texts (a path).")
         String data;
 
         @Option(names = "--out", required = true, paramLabel = "STORE",
-                description = "Store folder (new or empty) on storage the driver and every executor write.")
-        Path out;
+                description = "Store folder (new or empty) on storage the driver and every executor write: a path, or a "
+                        + "URL of Hadoop's file systems (hdfs://, s3a://).")
+        String out;
 
         @Option(names = "--points", defaultValue = "layers", paramLabel = "layers|all|P1,P2",
                 description = "Probe points: layers, all, or a list. Default ${DEFAULT-VALUE}.")
@@ -108,8 +110,8 @@ public final class SparkExtract implements Runnable {
                     m.model().name(), m.rows(), m.points().size(), m.reduce(), m.data().name(),
                     (System.nanoTime() - start) / 1e9, m.engine(), m.parts().size(), m.parts().size() == 1 ? "" : "s",
                     m.device());
-            System.out.println("wrote " + out.resolve(StoreManifest.FILE) + " (last) and " + m.parts().size()
-                    + " Parquet part" + (m.parts().size() == 1 ? "" : "s"));
+            System.out.println("wrote " + StoreManifest.FILE + " (last) and " + m.parts().size()
+                    + " Parquet part" + (m.parts().size() == 1 ? "" : "s") + " into " + out);
             return 0;
         }
     }

@@ -1,6 +1,8 @@
 package org.lamina.distributed;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -12,10 +14,13 @@ import org.lamina.analysis.conceptdepth.PooledFeatureStore;
 import org.lamina.analysis.conceptdepth.TextConceptData;
 import org.lamina.analysis.conceptdepth.TokenPooling;
 import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.ItemStorage;
 import org.lamina.analysis.featurestore.FeatureStoreException;
 import org.lamina.analysis.featurestore.FeatureStoreWriter;
 import org.lamina.analysis.featurestore.StoreExtraction;
+import org.lamina.analysis.featurestore.StoreFolder;
 import org.lamina.analysis.featurestore.StoreManifest;
+import org.lamina.analysis.job.OutputException;
 import org.lamina.analysis.model.ModelLoader;
 import org.lamina.analysis.model.ModelLocator;
 import org.lamina.analysis.model.ModelRuntime;
@@ -32,7 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * A feature store extracted on Spark (issue #20), with the same rows as {@code lamina extract}:
@@ -49,9 +53,14 @@ import java.util.stream.Stream;
  * their item ranges (deterministic: the same model file, the same items, the same rows), each
  * part replaced atomically.
  *
- * <p>The store folder is a path on a file system every executor and the driver see under the same
- * name (NFS, a cluster file system, or the local disk in local mode); the model folder and the list
- * likewise.
+ * <p>The list, its images and the store folder are paths on a file system every executor and the
+ * driver see under the same name (NFS, a cluster file system, or the local disk in local mode), or
+ * URLs of Hadoop's file systems ({@code hdfs://}, {@code s3a://}, any scheme Spark's Hadoop
+ * configuration knows): the images are then read with {@link HadoopItemStorage}, each part is
+ * written on the executor's disk and copied to the store's URL, and the driver checks and empties
+ * the store folder and writes the manifest through {@link HadoopStoreFolder}, with the core's
+ * rules and bytes. A model folder at a URL is copied once to the driver's and each executor's
+ * disk ({@link ModelCopies}).
  */
 public final class SparkStoreExtraction {
 
@@ -63,7 +72,7 @@ public final class SparkStoreExtraction {
      *
      * @param model      {@code sample:NAME} or a model folder
      * @param data       the list file of image paths (or texts for a language model)
-     * @param out        the store folder
+     * @param out        the store folder: a path, or a URL of Hadoop's file systems
      * @param points     {@code layers}, {@code all} or a comma list
      * @param reduce     the reduction, or null for the model's default
      * @param partitions partitions (0: Spark's default parallelism)
@@ -71,7 +80,7 @@ public final class SparkStoreExtraction {
      * @param maxItems   the first N items only (0: all)
      * @param overwrite  replace a finished store in {@code out}
      */
-    public record Request(String model, String data, Path out, String points, String reduce, int partitions,
+    public record Request(String model, String data, String out, String points, String reduce, int partitions,
                           int partRows, int maxItems, boolean overwrite) {
     }
 
@@ -88,9 +97,16 @@ public final class SparkStoreExtraction {
                     + request.partitions());
         }
         ModelRuntime.goOffline();
-        Path modelDir = ModelLocator.resolve(request.model()).toAbsolutePath().normalize();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        // A model at a URL is copied to each JVM's disk (ModelCopies); the plan carries the URL.
+        boolean modelUrl = ItemStorage.isUrl(request.model());
+        String modelRef = modelUrl ? qualified(request.model(), hadoop)
+                : ModelLocator.resolve(request.model()).toAbsolutePath().normalize().toString();
+        Path modelDir = modelUrl ? ModelCopies.local(modelRef, hadoop) : Path.of(modelRef);
         String dataRef = absoluteIfPath(request.data());
-        Path out = request.out().toAbsolutePath().normalize();
+        HadoopItemStorage items = new HadoopItemStorage(hadoop);
+        StoreFolder folder = storeFolder(request.out(), hadoop);
+        String out = folder.toString();
 
         List<String> chosen;
         String reduce;
@@ -102,18 +118,23 @@ public final class SparkStoreExtraction {
         // The driver opens the model on the CPU once: its manifest settles the columns, its weights
         // hash goes into the store's manifest, and the data set's size fixes the partitions.
         try (ProbeableModel m = ModelLoader.open(modelDir, ai.djl.Device.cpu())) {
-            Dataset d = ExtractionPlan.openData(m.manifest(), dataRef);
+            Dataset d = ExtractionPlan.openData(m.manifest(), dataRef, items);
             chosen = FeatureExtractor.resolvePoints(m.manifest(), request.points());
             reduce = request.reduce() == null ? PooledFeatureStore.defaultReduction(m.manifest(), chosen)
                     : request.reduce().trim().toLowerCase(Locale.ROOT);
             pooling = PooledFeatureStore.pooling(reduce, m.manifest(), chosen);
             columns = PooledFeatureStore.columns(m.manifest(), chosen, pooling);
             modelInfo = PooledFeatureStore.modelInfo(m);
+            if (modelUrl) {
+                // Where it was opened from, for people: the URL, not this JVM's temporary copy.
+                modelInfo = new StoreManifest.ModelInfo(modelInfo.name(), modelRef, modelInfo.weightsSha256(),
+                        modelInfo.manifestSha256());
+            }
             List<String> names = d instanceof TextConceptData ? null : d.classNames();
             dataInfo = new StoreManifest.DataInfo(request.data(), d.name(), d.contentIdentity(), d.size(), names);
             n = request.maxItems() == 0 ? d.size() : Math.min(request.maxItems(), d.size());
         }
-        FeatureStoreWriter.prepare(out, request.overwrite());
+        FeatureStoreWriter.prepare(folder, request.overwrite());
         int partRows = StoreExtraction.partRows(request.partRows(), columns);
 
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -130,15 +151,18 @@ public final class SparkStoreExtraction {
             long to = Math.min(n, (long) chunks * (p + 1) / partitions * partRows);
             ranges.add(new int[] {(int) from, (int) to});
         }
-        ExtractionPlan plan = new ExtractionPlan(modelDir.toString(), dataRef, new ArrayList<>(chosen), pooling,
-                partRows, threadsPerTask(spark), out.toString());
+        ExtractionPlan plan = new ExtractionPlan(modelRef, dataRef, new ArrayList<>(chosen), pooling,
+                partRows, threadsPerTask(spark), out);
         CollectionAccumulator<String> devices = spark.sparkContext().collectionAccumulator("lamina devices");
+        // Once per executor, not once per task: the configuration holds hundreds of keys.
+        Broadcast<HadoopConf> conf = jsc.broadcast(new HadoopConf(hadoop));
         // One range per slice: parallelize cuts a list of `partitions` elements into `partitions`
         // slices. Each task writes its own parts; only their descriptions come back.
         List<WrittenPart> written = jsc.parallelize(ranges, partitions)
-                .mapPartitionsWithIndex(new PartitionExtractor(plan, devices), true)
+                .mapPartitionsWithIndex(new PartitionExtractor(plan, conf, devices), true)
                 .collect();
-        sweepTemporaryFiles(out);
+        conf.destroy();
+        sweepTemporaryFiles(folder);
 
         List<StoreManifest.Part> parts = written.stream().map(WrittenPart::part)
                 .sorted(Comparator.comparingLong(StoreManifest.Part::firstItem)).toList();
@@ -154,19 +178,45 @@ public final class SparkStoreExtraction {
                         + (partitions == 1 ? "" : "s") + ")",
                 Instant.now().toString(), modelInfo, dataInfo, reduce, columns, total, parts,
                 device.isEmpty() ? "none" : device, Map.of());
-        manifest.write(out);
+        manifest.write(folder);
         return manifest;
+    }
+
+    /**
+     * The store folder of {@code out}: a local folder for a path (absolute, normalised, exactly as
+     * before URLs were read), else the folder at the URL on Hadoop's file systems.
+     */
+    static StoreFolder storeFolder(String out, Configuration hadoop) {
+        if (!ItemStorage.isUrl(out)) {
+            return StoreFolder.local(Path.of(out).toAbsolutePath().normalize());
+        }
+        try {
+            return new HadoopStoreFolder(out, hadoop);
+        } catch (IOException e) {
+            throw new OutputException("cannot open the store folder " + out + " through Hadoop's file systems: "
+                    + OutputException.reason(e), e);
+        }
+    }
+
+    private static String qualified(String url, Configuration hadoop) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(url);
+        try {
+            return p.getFileSystem(hadoop).makeQualified(p).toString();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("MODEL " + url + ": no Hadoop file system for it: " + e.getMessage(), e);
+        }
     }
 
     /**
      * Removes the hidden temporary files of task attempts that were killed while writing a part
      * (a lost executor, a speculative copy); no reader looks at them, but they take space.
      */
-    private static void sweepTemporaryFiles(Path out) {
-        try (Stream<Path> s = Files.list(out)) {
-            for (Path f : s.filter(f -> f.getFileName().toString().startsWith(".part-")
-                    && f.getFileName().toString().contains(".tmp-")).toList()) {
-                Files.deleteIfExists(f);
+    private static void sweepTemporaryFiles(StoreFolder out) {
+        try {
+            for (String f : out.list()) {
+                if (f.startsWith(".part-") && f.contains(".tmp-")) {
+                    out.delete(f);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the store folder " + out, e);
@@ -214,6 +264,9 @@ public final class SparkStoreExtraction {
 
     private static String absoluteIfPath(String data) {
         if (data.startsWith(ModelLocator.SAMPLE_PREFIX)) {
+            return data;
+        }
+        if (ItemStorage.isUrl(data)) {
             return data;
         }
         Path p = Path.of(data);

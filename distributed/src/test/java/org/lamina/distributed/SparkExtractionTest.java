@@ -21,11 +21,13 @@ import org.lamina.analysis.featurestore.FeatureChunk;
 import org.lamina.analysis.featurestore.FeatureStore;
 import org.lamina.analysis.featurestore.FeatureStoreException;
 import org.lamina.analysis.featurestore.FeatureStoreWriter;
+import org.lamina.analysis.featurestore.PartWriter;
 import org.lamina.analysis.featurestore.StoreExtraction;
 import org.lamina.analysis.featurestore.StoreManifest;
 import org.lamina.analysis.job.OutputException;
 import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelLoader;
+import org.lamina.analysis.model.ModelLocator;
 import org.lamina.analysis.model.ModelRuntime;
 import org.lamina.analysis.model.ProbeableModel;
 
@@ -63,6 +65,10 @@ class SparkExtractionTest {
     private Path distributed;
     private StoreManifest singleManifest;
     private StoreManifest sparkManifest;
+    /** The store written through Hadoop's file systems ({@code testfs:}) from a {@code testfs:} list. */
+    private Path viaHadoop;
+    private StoreManifest hadoopManifest;
+    private List<String> hadoopRenames;
 
     @BeforeAll
     void extractBothWays(@TempDir Path tmp) throws IOException {
@@ -94,10 +100,32 @@ class SparkExtractionTest {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.hadoop.fs." + TestingFileSystem.SCHEME + ".impl", TestingFileSystem.class.getName())
                 .getOrCreate();
         // Three partitions of two chunks each, on two task slots: three tasks, two at a time.
         sparkManifest = SparkStoreExtraction.run(spark, new SparkStoreExtraction.Request("sample:fashion-cnn",
-                list.toString(), distributed, "layers", null, 3, PART_ROWS, 0, false));
+                list.toString(), distributed.toString(), "layers", null, 3, PART_ROWS, 0, false));
+
+        // The same model, list and store as URLs: the model folder (copied to local disk), the list,
+        // its images (relative lines, so testfs: URLs) and the store are read and written through
+        // Hadoop's FileSystem API.
+        Path modelFolder = tmp.resolve("models/fashion-cnn");
+        Path sample = ModelLocator.resolve("sample:fashion-cnn");
+        try (var files = Files.walk(sample)) {
+            for (Path f : files.toList()) {
+                Path to = modelFolder.resolve(sample.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        viaHadoop = tmp.resolve("via-hadoop");
+        TestingFileSystem.RENAMED.clear();
+        hadoopManifest = SparkStoreExtraction.run(spark, new SparkStoreExtraction.Request(TestingFileSystem.url(modelFolder),
+                TestingFileSystem.url(list), TestingFileSystem.url(viaHadoop), "layers", null, 3, PART_ROWS, 0, false));
+        hadoopRenames = List.copyOf(TestingFileSystem.RENAMED);
     }
 
     @AfterAll
@@ -237,7 +265,114 @@ class SparkExtractionTest {
                 .hasMessageContaining("no _manifest.json");
         // Nor does a Spark extraction write into it: it is not empty and not a finished store.
         assertThatThrownBy(() -> SparkStoreExtraction.run(spark, new SparkStoreExtraction.Request("sample:fashion-cnn",
-                list.toString(), unfinished, "layers", null, 2, 64, 10, true)))
+                list.toString(), unfinished.toString(), "layers", null, 2, 64, 10, true)))
                 .isInstanceOf(OutputException.class).hasMessageContaining("not a finished feature store");
+    }
+
+    @Test
+    void aStoreWrittenThroughHadoopHoldsTheSingleMachinesPartsAndIdentity() throws IOException {
+        assertThat(hadoopManifest.data().identity()).isEqualTo(singleManifest.data().identity());
+        assertThat(hadoopManifest.data().reference()).startsWith(TestingFileSystem.SCHEME + ":");
+        // The model, read from its URL: the same weights and model.json, its URL recorded.
+        assertThat(hadoopManifest.model().weightsSha256()).isEqualTo(singleManifest.model().weightsSha256());
+        assertThat(hadoopManifest.model().manifestSha256()).isEqualTo(singleManifest.model().manifestSha256());
+        assertThat(hadoopManifest.model().name()).isEqualTo(singleManifest.model().name());
+        assertThat(hadoopManifest.model().directory()).startsWith(TestingFileSystem.SCHEME + ":/")
+                .endsWith("/models/fashion-cnn");
+        assertThat(hadoopManifest.parts()).isEqualTo(singleManifest.parts());
+        // The rows are the single machine's but for the source column, which names each image by
+        // the URL it was read from: "item 0 (testfs:/tmp/…/img-0000.png)".
+        FeatureChunk one = FeatureStore.open(single).readAll();
+        FeatureChunk viaUrls = FeatureStore.open(viaHadoop).readAll();
+        String[] urlSources = java.util.Arrays.stream(one.sources())
+                .map(s -> s.replace("(/", "(" + TestingFileSystem.SCHEME + ":/")).toArray(String[]::new);
+        assertThat(viaUrls.sources()).containsExactly(urlSources);
+        assertThat(viaUrls.items()).containsExactly(one.items());
+        assertThat(viaUrls.labels()).containsExactly(one.labels());
+        for (int p = 0; p < one.dimensions().length; p++) {
+            assertThat(viaUrls.values().get(p)).as("point %d", p).containsExactly(one.values().get(p));
+        }
+        // Byte for byte, each part is the file the single machine's encoder writes for those rows:
+        // nothing changed on its way through Hadoop's FileSystem.
+        Path reencoded = Files.createDirectories(tmp.resolve("reencoded"));
+        try (PartWriter w = new PartWriter(singleManifest.points())) {
+            for (StoreManifest.Part p : singleManifest.parts()) {
+                int from = (int) p.firstItem();
+                int to = (int) p.lastItem() + 1;
+                List<float[]> values = new ArrayList<>();
+                for (int k = 0; k < one.dimensions().length; k++) {
+                    int d = one.dimensions()[k];
+                    values.add(java.util.Arrays.copyOfRange(one.values().get(k), from * d, to * d));
+                }
+                w.write(new FeatureChunk(java.util.Arrays.copyOfRange(one.items(), from, to),
+                        java.util.Arrays.copyOfRange(one.labels(), from, to),
+                        java.util.Arrays.copyOfRange(urlSources, from, to), one.dimensions(), values),
+                        reencoded.resolve(p.file()));
+                assertThat(Files.readAllBytes(viaHadoop.resolve(p.file()))).as(p.file())
+                        .isEqualTo(Files.readAllBytes(reencoded.resolve(p.file())));
+            }
+        }
+        // No temporary file, no checksum file: the parts and the manifest only.
+        try (var files = Files.list(viaHadoop)) {
+            assertThat(files.map(f -> f.getFileName().toString()).sorted().toList()).containsExactlyElementsOf(
+                    java.util.stream.Stream.concat(java.util.stream.Stream.of(StoreManifest.FILE),
+                            singleManifest.parts().stream().map(StoreManifest.Part::file)).sorted().toList());
+        }
+        assertThat(FeatureStore.open(viaHadoop).manifest().rows()).isEqualTo(ITEMS);
+    }
+
+    @Test
+    void throughHadoopEveryPartIsInPlaceBeforeTheManifest() {
+        String prefix = viaHadoop.toAbsolutePath() + "/";
+        List<String> names = hadoopRenames.stream().filter(r -> r.startsWith(prefix))
+                .map(r -> r.substring(prefix.length())).toList();
+        // Each part was renamed into place once (no task re-ran), then the manifest, last.
+        assertThat(names).hasSize(singleManifest.parts().size() + 1);
+        assertThat(names.get(names.size() - 1)).isEqualTo(StoreManifest.FILE);
+        assertThat(names.subList(0, names.size() - 1)).containsExactlyInAnyOrderElementsOf(
+                singleManifest.parts().stream().map(StoreManifest.Part::file).toList());
+    }
+
+    @Test
+    void throughHadoopAFolderThatIsNoStoreIsRefusedAndAStoreIsKept() throws IOException {
+        Path other = tmp.resolve("not-a-store");
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("notes.txt"), "mine");
+        assertThatThrownBy(() -> SparkStoreExtraction.run(spark, new SparkStoreExtraction.Request(
+                "sample:fashion-cnn", TestingFileSystem.url(list), TestingFileSystem.url(other), "layers", null, 2,
+                64, 10, true)))
+                .isInstanceOf(OutputException.class).hasMessageContaining("not a finished feature store")
+                .hasMessageContaining(TestingFileSystem.SCHEME + ":");
+        assertThat(Files.readString(other.resolve("notes.txt"))).isEqualTo("mine");
+        // A finished store is replaced only with --overwrite.
+        assertThatThrownBy(() -> SparkStoreExtraction.run(spark, new SparkStoreExtraction.Request(
+                "sample:fashion-cnn", TestingFileSystem.url(list), TestingFileSystem.url(viaHadoop), "layers", null, 2,
+                64, 10, false)))
+                .isInstanceOf(OutputException.class).hasMessageContaining("pass --overwrite");
+        assertThat(viaHadoop.resolve(StoreManifest.FILE)).isRegularFile();
+    }
+
+    @Test
+    void listLinesMayBeUrlsOnSparkButNotOnOneMachine() throws IOException {
+        // A local list whose lines are absolute testfs: URLs of the same images.
+        Path urls = tmp.resolve("urls.lst");
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(list)) {
+            lines.add(line.startsWith("#") ? line : TestingFileSystem.url(list.resolveSibling(line)));
+        }
+        Files.write(urls, lines);
+        try (ProbeableModel m = ModelLoader.open("sample:fashion-cnn", ModelRuntime.DeviceChoice.CPU)) {
+            Dataset d = ExtractionPlan.openData(m.manifest(), urls.toString(),
+                    new HadoopItemStorage(spark.sparkContext().hadoopConfiguration()));
+            assertThat(d.size()).isEqualTo(ITEMS);
+            assertThat(((ImageListDataset) d).location(0)).startsWith(TestingFileSystem.SCHEME + ":/")
+                    .endsWith("/images/img-0000.png");
+            assertThat(d.contentIdentity()).isEqualTo(singleManifest.data().identity());
+            assertThat(d.sample(7)).containsExactly(SampleData.open(list.toString(), m.manifest().input(),
+                    m.manifest().labels(), null).sample(7));
+            // lamina extract on one machine still refuses URLs, with its advice.
+            assertThatThrownBy(() -> SampleData.open(urls.toString(), m.manifest().input(), m.manifest().labels(),
+                    null)).hasMessageContaining("is a URL").hasMessageContaining("Mount it");
+        }
     }
 }

@@ -7,9 +7,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -89,24 +87,33 @@ public final class DatasetIdentity {
      * identity is the same as without it when none is recorded.
      */
     public static String ofImageFiles(Dataset data, List<Path> files, ImagePreprocessing preprocessing) {
+        return ofImageItems(data, files.stream().map(Path::toString).toList(), ItemStorage.LOCAL, preprocessing);
+    }
+
+    /**
+     * As {@link #ofImageFiles(Dataset, List, ImagePreprocessing)} for images at {@code locations}
+     * read through {@code storage}: the same fields, so the same images give the same identity
+     * whether read as files or through Hadoop's file systems (the Spark extraction, issue #20).
+     */
+    public static String ofImageItems(Dataset data, List<String> locations, ItemStorage storage,
+                                      ImagePreprocessing preprocessing) {
         MessageDigest md = start("image-files", data);
         if (preprocessing.recorded()) {
             text(md, "preprocessing " + preprocessing.resizeShorter() + " " + preprocessing.centerCrop() + " "
                     + preprocessing.interpolation().manifestName());
         }
-        text(md, Integer.toString(files.size()));
-        for (Path f : files) {
-            BasicFileAttributes a;
+        text(md, Integer.toString(locations.size()));
+        for (String f : locations) {
+            ItemStorage.Attributes a;
             try {
-                a = Files.readAttributes(f, BasicFileAttributes.class);
+                a = storage.attributes(f);
             } catch (IOException e) {
                 throw new DataException(f + ": cannot read to identify the data set: " + e.getMessage(), e);
             }
-            Path parent = f.getParent() == null ? null : f.getParent().getFileName();
-            text(md, (parent == null ? "" : parent + "/") + f.getFileName());
+            text(md, storage.identityName(f));
             text(md, Long.toString(a.size()));
-            text(md, Long.toString(a.lastModifiedTime().toMillis()));
-            text(md, fileSha256(f));
+            text(md, Long.toString(a.modifiedMillis()));
+            text(md, sha256(f, storage));
         }
         return HexFormat.of().formatHex(md.digest());
     }
@@ -142,15 +149,15 @@ public final class DatasetIdentity {
         md.update(b);
     }
 
-    private static String fileSha256(Path file) {
+    private static String sha256(String location, ItemStorage storage) {
         MessageDigest md = sha256();
         byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = storage.open(location)) {
             for (int n; (n = in.read(buf)) >= 0; ) {
                 md.update(buf, 0, n);
             }
         } catch (IOException e) {
-            throw new DataException(file + ": cannot read to identify the data set: " + e.getMessage(), e);
+            throw new DataException(location + ": cannot read to identify the data set: " + e.getMessage(), e);
         }
         return HexFormat.of().formatHex(md.digest());
     }

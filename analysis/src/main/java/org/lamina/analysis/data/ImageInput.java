@@ -34,18 +34,32 @@ public final class ImageInput {
         if (!Files.isRegularFile(file)) {
             throw new DataException(file + ": file not found");
         }
+        byte[] bytes;
         try {
             // Read whole, then decode from memory: ImageIO.read(File) reads through an unbuffered
             // RandomAccessFile, byte by byte while each reader probes the format.
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DataException(file + ": unreadable image: " + e.getMessage(), e);
+        }
+        return decode(bytes, file.toString());
+    }
+
+    /**
+     * Decodes the PNG/JPEG {@code bytes} of the image at {@code location} (named in errors): the
+     * images of a list read through another {@link ItemStorage} than local files.
+     */
+    public static BufferedImage decode(byte[] bytes, String location) {
+        try {
             // ImageIO.read(ImageInputStream) closes the stream itself (a memory stream: nothing leaks).
-            ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(Files.readAllBytes(file)));
+            ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
             BufferedImage img = ImageIO.read(in);
             if (img == null) {
-                throw new DataException(file + ": not a readable image (PNG, JPEG, GIF or BMP expected)");
+                throw new DataException(location + ": not a readable image (PNG, JPEG, GIF or BMP expected)");
             }
             return img;
         } catch (IOException e) {
-            throw new DataException(file + ": unreadable image: " + e.getMessage(), e);
+            throw new DataException(location + ": unreadable image: " + e.getMessage(), e);
         }
     }
 

@@ -2,12 +2,14 @@ package org.lamina.analysis.data;
 
 import org.lamina.analysis.model.ImagePreprocessing;
 
-import java.nio.file.InvalidPathException;
+import java.awt.image.BufferedImage;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Images named by a list file, one {@code path[,label]} a line (issue #20): the data set of
@@ -20,9 +22,14 @@ import java.util.regex.Pattern;
  * <p>The label, after the <em>last</em> comma, is one of the model's labels by name, or else a
  * class index {@code 0 … n-1}; a line without one is an unlabelled item (label
  * {@value #NO_LABEL}, stored as null in a feature store). A path that itself holds a comma must
- * therefore be followed by a label. Paths are local or on a mounted shared file system;
- * {@code hdfs://}, {@code s3a://} and other URLs are refused with a message, since images are read
- * with {@link ImageInput#read}, not through Hadoop's file systems.
+ * therefore be followed by a label.
+ *
+ * <p>Where the list and its images are read from is an {@link ItemStorage}. {@link #read(Path, int,
+ * int, int, ImagePreprocessing, List)} (what {@code lamina extract} opens on one machine) reads
+ * local or mounted shared files and refuses {@code hdfs://}, {@code s3a://} and other URLs with a
+ * message; the Spark extraction opts in to URLs by passing a storage that reads them through
+ * Hadoop's file systems ({@link #read(String, ItemStorage, int, int, int, ImagePreprocessing,
+ * List)}), where a relative line is resolved against the list's URL.
  *
  * <p>Opening reads only the list: with ImageNet's 1.28 M lines, every executor opening it must not
  * touch 1.28 M files. A missing or broken image is reported by name, with its list line, when it
@@ -37,20 +44,20 @@ public final class ImageListDataset implements Dataset {
     /** Extensions that make an argument a list file rather than a folder or a text data set. */
     public static final List<String> EXTENSIONS = List.of(".txt", ".lst");
 
-    private static final Pattern URL = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
-
-    private final Path list;
+    private final String list;
+    private final ItemStorage storage;
     private final long[] shape;
     private final ImagePreprocessing preprocessing;
-    private final List<Path> files;
+    private final List<String> files;
     private final int[] lines;
     private final int[] labels;
     private final List<String> classNames;
     private volatile String contentIdentity;
 
-    private ImageListDataset(Path list, long[] shape, ImagePreprocessing preprocessing, List<Path> files, int[] lines,
-                             int[] labels, List<String> classNames) {
+    private ImageListDataset(String list, ItemStorage storage, long[] shape, ImagePreprocessing preprocessing,
+                             List<String> files, int[] lines, int[] labels, List<String> classNames) {
         this.list = list;
+        this.storage = storage;
         this.shape = shape;
         this.preprocessing = preprocessing;
         this.files = files;
@@ -74,12 +81,34 @@ public final class ImageListDataset implements Dataset {
      */
     public static ImageListDataset read(Path list, int channels, int height, int width, ImagePreprocessing preprocessing,
                                         List<String> modelLabels) {
+        return read(list.toString(), ItemStorage.LOCAL, channels, height, width, preprocessing, modelLabels);
+    }
+
+    /**
+     * Reads the list at location {@code list} of {@code storage}, whose images are read through
+     * the same storage (the Spark extraction's URLs, issue #20); otherwise as
+     * {@link #read(Path, int, int, int, ImagePreprocessing, List)}.
+     */
+    public static ImageListDataset read(String list, ItemStorage storage, int channels, int height, int width,
+                                        ImagePreprocessing preprocessing, List<String> modelLabels) {
         if (channels != 1 && channels != 3) {
             throw new DataException("image models need 1 or 3 input channels, the manifest says " + channels);
         }
-        List<String> text = Utf8Lines.read(list);
-        Path base = list.toAbsolutePath().getParent();
-        List<Path> files = new ArrayList<>();
+        List<String> text;
+        if (storage == ItemStorage.LOCAL) {
+            text = Utf8Lines.read(Path.of(list));
+        } else {
+            byte[] bytes;
+            try {
+                bytes = storage.readAllBytes(list);
+            } catch (FileNotFoundException | NoSuchFileException e) {
+                throw new DataException(list + ": file not found", e);
+            } catch (IOException e) {
+                throw new DataException(list + ": cannot read: " + e.getMessage(), e);
+            }
+            text = Utf8Lines.decode(bytes, list).lines().toList();
+        }
+        List<String> files = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (int ln = 0; ln < text.size(); ln++) {
@@ -98,24 +127,18 @@ public final class ImageListDataset implements Dataset {
             if (path.isEmpty()) {
                 throw new DataException(where + ": no image path before the label ('" + line + "'); expected path[,label]");
             }
-            if (URL.matcher(path).matches()) {
-                throw new DataException(where + ": '" + path + "' is a URL; Lamina reads images from local or mounted "
-                        + "shared storage only. Mount it (e.g. NFS, or a FUSE mount of the bucket) and list file paths");
-            }
-            Path p;
             try {
-                p = base.resolve(path).normalize();
-            } catch (InvalidPathException e) {
-                throw new DataException(where + ": '" + path + "' is not a valid file path: " + e.getMessage(), e);
+                files.add(storage.resolve(list, path));
+            } catch (DataException e) {
+                throw new DataException(where + ": " + e.getMessage(), e);
             }
-            files.add(p);
             lineNumbers.add(ln + 1);
             labels.add(label);
         }
         if (files.isEmpty()) {
             throw new DataException(list + ": no image paths (expected one path[,label] a line)");
         }
-        return new ImageListDataset(list, new long[] {channels, height, width}, preprocessing, List.copyOf(files),
+        return new ImageListDataset(list, storage, new long[] {channels, height, width}, preprocessing, List.copyOf(files),
                 lineNumbers.stream().mapToInt(Integer::intValue).toArray(),
                 labels.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(modelLabels));
     }
@@ -144,19 +167,32 @@ public final class ImageListDataset implements Dataset {
         return index;
     }
 
-    /** The list file. */
-    public Path list() {
+    /** The list's location (a file path, or a URL when read through another storage). */
+    public String list() {
         return list;
     }
 
-    /** The image file of item i. */
-    public Path file(int i) {
+    /** Where the list and its images are read from. */
+    public ItemStorage storage() {
+        return storage;
+    }
+
+    /** The image location of item i: a file path on local storage, else as {@link #storage()} names it. */
+    public String location(int i) {
         return files.get(i);
+    }
+
+    /** The image file of item i, for a list read from local storage. */
+    public Path file(int i) {
+        if (storage != ItemStorage.LOCAL) {
+            throw new IllegalStateException(list + " is read through " + storage + ", not as local files");
+        }
+        return Path.of(files.get(i));
     }
 
     @Override
     public String name() {
-        return list.getFileName().toString();
+        return storage.fileName(list);
     }
 
     @Override
@@ -181,7 +217,7 @@ public final class ImageListDataset implements Dataset {
 
     @Override
     public String labelMapping() {
-        return "list:" + list.getFileName();
+        return "list:" + name();
     }
 
     @Override
@@ -192,7 +228,7 @@ public final class ImageListDataset implements Dataset {
     @Override
     public float[] decode(int i) {
         try {
-            return ImageInput.toUnitChw(ImageInput.read(files.get(i)), (int) shape[0], (int) shape[1], (int) shape[2],
+            return ImageInput.toUnitChw(image(i), (int) shape[0], (int) shape[1], (int) shape[2],
                     preprocessing);
         } catch (DataException e) {
             throw atLine(i, e);
@@ -202,11 +238,27 @@ public final class ImageListDataset implements Dataset {
     @Override
     public void decodeInto(int i, float[] out, int offset) {
         try {
-            ImageInput.toUnitChwInto(ImageInput.read(files.get(i)), (int) shape[0], (int) shape[1], (int) shape[2],
+            ImageInput.toUnitChwInto(image(i), (int) shape[0], (int) shape[1], (int) shape[2],
                     preprocessing, out, offset);
         } catch (DataException e) {
             throw atLine(i, e);
         }
+    }
+
+    private BufferedImage image(int i) {
+        String f = files.get(i);
+        if (storage == ItemStorage.LOCAL) {
+            return ImageInput.read(Path.of(f));
+        }
+        byte[] bytes;
+        try {
+            bytes = storage.readAllBytes(f);
+        } catch (FileNotFoundException | NoSuchFileException e) {
+            throw new DataException(f + ": file not found", e);
+        } catch (IOException e) {
+            throw new DataException(f + ": unreadable image: " + e.getMessage(), e);
+        }
+        return ImageInput.decode(bytes, f);
     }
 
     private DataException atLine(int i, DataException e) {
@@ -225,7 +277,7 @@ public final class ImageListDataset implements Dataset {
     @Override
     public String contentIdentity() {
         if (contentIdentity == null) {
-            contentIdentity = DatasetIdentity.ofImageFiles(this, files, preprocessing);
+            contentIdentity = DatasetIdentity.ofImageItems(this, files, storage, preprocessing);
         }
         return contentIdentity;
     }

@@ -86,6 +86,11 @@ public final class SampleData {
             return IdxDataset.read(argument, dir.resolve(split + "-images-idx3-ubyte.gz"),
                     dir.resolve(split + "-labels-idx1-ubyte.gz"), classes);
         }
+        if (ItemStorage.isUrl(argument)) {
+            throw new DataException(argument + " is a URL; Lamina reads data from local or mounted shared storage only. "
+                    + "Mount it (e.g. NFS, or a FUSE mount of the bucket) and give its path, or extract on Spark "
+                    + "(lamina-spark.jar reads lists at hdfs:// and s3a:// URLs)");
+        }
         Path p = Path.of(argument);
         if (Files.isRegularFile(p) && ImageListDataset.isListFile(argument)) {
             // A list of image paths (issue #20): what a Spark extraction's executors read, so the

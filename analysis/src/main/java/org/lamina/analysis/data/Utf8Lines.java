@@ -36,6 +36,11 @@ public final class Utf8Lines {
         } catch (IOException e) {
             throw new DataException(file + ": cannot read: " + e.getMessage(), e);
         }
+        return decode(bytes, file.toString());
+    }
+
+    /** {@code bytes} read from {@code location} (named in errors) as a string, decoded as {@link #readString}. */
+    public static String decode(byte[] bytes, String location) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -46,7 +51,7 @@ public final class Utf8Lines {
             r = decoder.flush(out);
         }
         if (r.isError()) {
-            throw new DataException(file + ": not UTF-8 (" + describe(bytes, in.position()) + "); save the file as UTF-8");
+            throw new DataException(location + ": not UTF-8 (" + describe(bytes, in.position()) + "); save the file as UTF-8");
         }
         out.flip();
         String text = out.toString();

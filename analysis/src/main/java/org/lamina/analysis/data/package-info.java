@@ -8,6 +8,8 @@
  * Text data sets for language models ({@link org.lamina.analysis.data.TextDataset}) are a
  * {@code .txt} file (one item per line) or a {@code .csv} file {@code text,label}.
  * Images may also be named by a list file, one {@code path[,label]} a line
- * ({@link org.lamina.analysis.data.ImageListDataset}), the data of a Spark extraction (issue #20).
+ * ({@link org.lamina.analysis.data.ImageListDataset}), the data of a Spark extraction (issue #20);
+ * where a list and its images are read from is an {@link org.lamina.analysis.data.ItemStorage}
+ * (local files here; the {@code distributed} module reads URLs through Hadoop's file systems).
  */
 package org.lamina.analysis.data;

@@ -3,15 +3,13 @@ package org.lamina.analysis.featurestore;
 import org.lamina.analysis.job.OutputException;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.regex.Pattern;
 
 /**
  * Writes a feature store on one machine: each {@link FeatureChunk} becomes its own Parquet part
@@ -22,6 +20,9 @@ import java.util.stream.Stream;
  * the reverse.
  */
 public final class FeatureStoreWriter implements PartSink, AutoCloseable {
+
+    /** A scheme of two letters or more and a colon: what {@code Path.of("hdfs://nn/x")} keeps of a URL. */
+    private static final Pattern URL_LIKE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:/.*");
 
     private final Path dir;
     private final List<StoreManifest.PointColumn> points;
@@ -46,51 +47,51 @@ public final class FeatureStoreWriter implements PartSink, AutoCloseable {
         return new FeatureStoreWriter(dir, points);
     }
 
-    /** Checks and empties the target folder of a store (also used by the Spark driver). */
+    /**
+     * Checks and empties the target folder of a store. A path that reads as a URL ({@code hdfs://x}
+     * turned into the relative path {@code hdfs:/x}) is refused rather than created as a local
+     * folder named {@code hdfs:}: stores at URLs are the Spark extraction's.
+     */
     public static void prepare(Path dir, boolean replace) {
-        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            throw new OutputException("refusing to write a feature store at " + dir + ": it exists and is not a folder");
+        if (URL_LIKE.matcher(dir.toString()).matches()) {
+            throw new OutputException("refusing to write a feature store at " + dir + ": a URL; lamina extract writes "
+                    + "to local or mounted storage only (the Spark application lamina-spark.jar writes stores to "
+                    + "hdfs:// and s3a:// URLs)");
         }
-        try {
-            if (Files.isDirectory(dir)) {
-                boolean empty;
-                try (Stream<Path> s = Files.list(dir)) {
-                    empty = s.findAny().isEmpty();
-                }
-                if (!empty) {
-                    if (!Files.isRegularFile(dir.resolve(StoreManifest.FILE))) {
-                        throw new OutputException("refusing to write a feature store into " + dir + ": the folder holds "
-                                + "files and is not a finished feature store (no " + StoreManifest.FILE + "); choose an "
-                                + "empty or new folder");
-                    }
-                    if (!replace) {
-                        throw new OutputException(dir + " already holds a feature store; pass --overwrite to replace it "
-                                + "or choose another folder");
-                    }
-                    // The manifest goes first: from here on nobody reads the old parts as a store.
-                    Files.delete(dir.resolve(StoreManifest.FILE));
-                    try (Stream<Path> s = Files.list(dir)) {
-                        for (Path f : s.toList()) {
-                            deleteRecursively(f);
-                        }
-                    }
-                }
-            }
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw OutputException.cannotWrite(dir, e);
-        }
+        prepare(StoreFolder.local(dir), replace);
     }
 
-    private static void deleteRecursively(Path f) throws IOException {
-        if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
-            try (Stream<Path> s = Files.list(f)) {
-                for (Path c : s.toList()) {
-                    deleteRecursively(c);
+    /**
+     * Checks and empties the target folder of a store wherever it lies (the Spark driver passes a
+     * folder on Hadoop's file systems): the folder must not exist, be empty, or (with
+     * {@code replace}) hold a finished store, which is then removed, its manifest first.
+     */
+    public static void prepare(StoreFolder dir, boolean replace) {
+        try {
+            StoreFolder.Kind kind = dir.kind();
+            if (kind == StoreFolder.Kind.OTHER) {
+                throw new OutputException("refusing to write a feature store at " + dir + ": it exists and is not a folder");
+            }
+            if (kind == StoreFolder.Kind.FOLDER && !dir.list().isEmpty()) {
+                if (!dir.isFile(StoreManifest.FILE)) {
+                    throw new OutputException("refusing to write a feature store into " + dir + ": the folder holds "
+                            + "files and is not a finished feature store (no " + StoreManifest.FILE + "); choose an "
+                            + "empty or new folder");
+                }
+                if (!replace) {
+                    throw new OutputException(dir + " already holds a feature store; pass --overwrite to replace it "
+                            + "or choose another folder");
+                }
+                // The manifest goes first: from here on nobody reads the old parts as a store.
+                dir.delete(StoreManifest.FILE);
+                for (String f : dir.list()) {
+                    dir.delete(f);
                 }
             }
+            dir.create();
+        } catch (IOException e) {
+            throw new OutputException("cannot write " + dir + ": " + OutputException.reason(e), e);
         }
-        Files.delete(f);
     }
 
     /** Name of part {@code index}: sorted by name is sorted by item. */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import org.lamina.analysis.job.AtomicOutput;
+import org.lamina.analysis.job.OutputException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,7 +127,29 @@ public record StoreManifest(String format, int formatVersion, String lamina, Str
 
     /** Writes {@code dir/_manifest.json} atomically (temporary file, then rename). */
     public void write(Path dir) {
-        AtomicOutput.write(dir.resolve(FILE), tmp -> JSON.writeValue(tmp.toFile(), this));
+        write(StoreFolder.local(dir));
+    }
+
+    /**
+     * Writes {@code _manifest.json} into {@code dir} wherever it lies (the Spark driver's store on
+     * Hadoop's file systems), whole or not at all.
+     */
+    public void write(StoreFolder dir) {
+        byte[] json = toJson();
+        try {
+            dir.write(FILE, json);
+        } catch (IOException e) {
+            throw new OutputException("cannot write " + FILE + " into " + dir + ": " + OutputException.reason(e), e);
+        }
+    }
+
+    /** The manifest's JSON, the bytes {@link #write} writes. */
+    public byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise the feature-store manifest: " + e.getMessage(), e);
+        }
     }
 
     /** Reads a store's manifest; a folder without one is refused as an unfinished store. */

@@ -10,5 +10,7 @@
  * a chunk of items; consumers turn {@link org.lamina.analysis.featurestore.FeatureChunk}s into
  * their own feature types. {@link org.lamina.analysis.featurestore.StoreOverview} is what the
  * workbench's data list shows of a store: a manifest summary and the rows an SQL condition selects.
+ * {@link org.lamina.analysis.featurestore.StoreFolder} is the folder a store is written into, local
+ * here and on Hadoop's file systems in the {@code distributed} module, with the same rules.
  */
 package org.lamina.analysis.featurestore;

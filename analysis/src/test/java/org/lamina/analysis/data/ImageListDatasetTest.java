@@ -116,5 +116,8 @@ class ImageListDatasetTest {
         assertThat(d.label(0)).isEqualTo(2);
         assertThatThrownBy(() -> SampleData.open(list.toString(), new long[] {1, 3, 4}, LABELS, dir.resolve("m.csv")))
                 .hasMessageContaining("--labels");
+        // A list at a URL is the Spark extraction's; one machine refuses it with the same advice.
+        assertThatThrownBy(() -> SampleData.open("s3a://bucket/items.txt", new long[] {1, 3, 4}, LABELS, null))
+                .isInstanceOf(DataException.class).hasMessageContaining("is a URL").hasMessageContaining("Mount it");
     }
 }

@@ -123,6 +123,15 @@ class FeatureStoreTest {
     }
 
     @Test
+    void aUrlIsNoFolderOfThisMachine() {
+        // Path.of("hdfs://nn/stores/x") is the relative path hdfs:/nn/stores/x; no folder "hdfs:" appears.
+        Path url = Path.of("hdfs://nn/stores/x");
+        assertThatThrownBy(() -> FeatureStoreWriter.create(url, COLUMNS, false)).isInstanceOf(OutputException.class)
+                .hasMessageContaining("a URL").hasMessageContaining("lamina-spark.jar");
+        assertThat(Path.of("hdfs:")).doesNotExist();
+    }
+
+    @Test
     void aStoreIsReplacedOnlyWhenAskedAndThenCompletely() {
         Path dir = temp.resolve("s");
         write(dir, List.of(chunk(new int[] {0, 1}, 5), chunk(new int[] {2, 3}, 6)), false);
