@@ -11,10 +11,12 @@ import org.apache.spark.util.CollectionAccumulator;
 
 import org.lamina.analysis.conceptdepth.PooledFeatureStore;
 import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.ImageListDataset;
 import org.lamina.analysis.data.ItemStorage;
 import org.lamina.analysis.featurestore.FeatureStoreWriter;
 import org.lamina.analysis.featurestore.PartWriter;
 import org.lamina.analysis.featurestore.StoreExtraction;
+import org.lamina.analysis.featurestore.StoreManifest;
 import org.lamina.analysis.job.ProgressSink;
 import org.lamina.analysis.model.ModelException;
 import org.lamina.analysis.model.ModelLoader;
@@ -91,9 +93,17 @@ final class PartitionExtractor implements Function2<Integer, Iterator<int[]>, It
             int[] items = IntStream.range(range[0], range[1]).toArray();
             // A killed task (job cancelled, speculative copy lost) stops between batches.
             ProgressSink cancel = ProgressSink.cancelledWhen(() -> task != null && task.isInterrupted());
+            // The writer thread also makes the part's identity records (it reads the part's images
+            // once more, from the page cache as a rule) while the next chunk is computed: the driver
+            // then need not read the whole data set before the job.
+            ImageListDataset list = data instanceof ImageListDataset l ? l : null;
             StoreExtraction.run(PooledFeatureStore.source(model, data, plan.pointList(), plan.pooling()), items,
-                    plan.chunkRows(), chunk -> written.add(WrittenPart.of(parts.write(writer, chunk,
-                            FeatureStoreWriter.partName(chunk.items()[0] / plan.chunkRows())))), cancel);
+                    plan.chunkRows(), chunk -> {
+                        StoreManifest.Part part = parts.write(writer, chunk,
+                                FeatureStoreWriter.partName(chunk.items()[0] / plan.chunkRows()));
+                        written.add(WrittenPart.of(part, list == null ? null
+                                : list.identityRecords(chunk.items()[0], chunk.items()[chunk.size() - 1] + 1)));
+                    }, cancel);
         }
         return written.iterator();
     }

@@ -14,6 +14,7 @@ import org.lamina.analysis.conceptdepth.PooledFeatureStore;
 import org.lamina.analysis.conceptdepth.TextConceptData;
 import org.lamina.analysis.conceptdepth.TokenPooling;
 import org.lamina.analysis.data.Dataset;
+import org.lamina.analysis.data.ImageListDataset;
 import org.lamina.analysis.data.ItemStorage;
 import org.lamina.analysis.featurestore.FeatureStoreException;
 import org.lamina.analysis.featurestore.FeatureStoreWriter;
@@ -114,6 +115,7 @@ public final class SparkStoreExtraction {
         List<StoreManifest.PointColumn> columns;
         StoreManifest.ModelInfo modelInfo;
         StoreManifest.DataInfo dataInfo;
+        ImageListDataset list;
         int n;
         // The driver opens the model on the CPU once: its manifest settles the columns, its weights
         // hash goes into the store's manifest, and the data set's size fixes the partitions.
@@ -131,8 +133,13 @@ public final class SparkStoreExtraction {
                         modelInfo.manifestSha256());
             }
             List<String> names = d instanceof TextConceptData ? null : d.classNames();
-            dataInfo = new StoreManifest.DataInfo(request.data(), d.name(), d.contentIdentity(), d.size(), names);
             n = request.maxItems() == 0 ? d.size() : Math.min(request.maxItems(), d.size());
+            // An image list's identity reads every image (140 GB for ImageNet-train): the tasks make
+            // their items' records as they go and the driver joins them after the job. Other sets
+            // (texts, concept sets, bundled data) are identified here, cheaply.
+            list = d instanceof ImageListDataset l ? l : null;
+            dataInfo = new StoreManifest.DataInfo(request.data(), d.name(), list == null ? d.contentIdentity() : null,
+                    d.size(), names);
         }
         FeatureStoreWriter.prepare(folder, request.overwrite());
         int partRows = StoreExtraction.partRows(request.partRows(), columns);
@@ -170,6 +177,15 @@ public final class SparkStoreExtraction {
         if (total != n || parts.size() != chunks) {
             throw new FeatureStoreException("Spark's tasks wrote " + parts.size() + " parts of " + total + " rows into "
                     + out + " for " + n + " items in " + chunks + " parts; the store is left without a manifest");
+        }
+        if (list != null) {
+            List<byte[]> pieces = new ArrayList<>(written.stream()
+                    .sorted(Comparator.comparingLong(WrittenPart::firstItem)).map(WrittenPart::identity).toList());
+            if (n < list.size()) {
+                pieces.add(list.identityRecords(n, list.size())); // --max-items: the rest of the set, here
+            }
+            dataInfo = new StoreManifest.DataInfo(dataInfo.reference(), dataInfo.name(), list.contentIdentityOf(pieces),
+                    dataInfo.size(), dataInfo.labelNames());
         }
         String device = String.join(", ", new TreeSet<>(devices.value().stream()
                 .map(s -> s.substring(s.indexOf(": ") + 2)).toList()));

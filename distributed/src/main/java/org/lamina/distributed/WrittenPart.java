@@ -12,13 +12,16 @@ import java.io.Serializable;
  * @param rows      rows it holds
  * @param firstItem its first item
  * @param lastItem  its last item
+ * @param identity  for an image list, its items' records for the data set's content identity
+ *                  ({@code ImageListDataset#identityRecords}, about 120 bytes an item), made by
+ *                  the task that read those images anyway; else null
  */
-record WrittenPart(String file, long rows, long firstItem, long lastItem) implements Serializable {
+record WrittenPart(String file, long rows, long firstItem, long lastItem, byte[] identity) implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    static WrittenPart of(StoreManifest.Part p) {
-        return new WrittenPart(p.file(), p.rows(), p.firstItem(), p.lastItem());
+    static WrittenPart of(StoreManifest.Part p, byte[] identity) {
+        return new WrittenPart(p.file(), p.rows(), p.firstItem(), p.lastItem(), identity);
     }
 
     StoreManifest.Part part() {

@@ -97,25 +97,59 @@ public final class DatasetIdentity {
      */
     public static String ofImageItems(Dataset data, List<String> locations, ItemStorage storage,
                                       ImagePreprocessing preprocessing) {
+        MessageDigest md = startImageItems(data, locations.size(), preprocessing);
+        for (String f : locations) {
+            md.update(imageItemRecord(f, storage));
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * The identity of an image set from its items' records ({@link #imageItemRecord}), given in
+     * item order in as many pieces as convenient: the same identity as {@link #ofImageItems}, whose
+     * digest takes the same bytes. The Spark extraction has each task make the records of its own
+     * items (it reads those files anyway) instead of the driver reading every file.
+     *
+     * @param items how many items the pieces hold together
+     */
+    public static String ofImageItemRecords(Dataset data, int items, ImagePreprocessing preprocessing,
+                                            Iterable<byte[]> pieces) {
+        MessageDigest md = startImageItems(data, items, preprocessing);
+        for (byte[] piece : pieces) {
+            md.update(piece);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * What the identity takes of one image: its folder and file name, size, modification time
+     * and the SHA-256 of its bytes, each length-prefixed (the bytes the digest is fed).
+     */
+    public static byte[] imageItemRecord(String location, ItemStorage storage) {
+        ItemStorage.Attributes a;
+        try {
+            a = storage.attributes(location);
+        } catch (IOException e) {
+            throw new DataException(location + ": cannot read to identify the data set: " + e.getMessage(), e);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(128);
+        for (String field : new String[] {storage.identityName(location), Long.toString(a.size()),
+                Long.toString(a.modifiedMillis()), sha256(location, storage)}) {
+            byte[] b = field.getBytes(StandardCharsets.UTF_8);
+            out.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(b.length).array());
+            out.writeBytes(b);
+        }
+        return out.toByteArray();
+    }
+
+    private static MessageDigest startImageItems(Dataset data, int items, ImagePreprocessing preprocessing) {
         MessageDigest md = start("image-files", data);
         if (preprocessing.recorded()) {
             text(md, "preprocessing " + preprocessing.resizeShorter() + " " + preprocessing.centerCrop() + " "
                     + preprocessing.interpolation().manifestName());
         }
-        text(md, Integer.toString(locations.size()));
-        for (String f : locations) {
-            ItemStorage.Attributes a;
-            try {
-                a = storage.attributes(f);
-            } catch (IOException e) {
-                throw new DataException(f + ": cannot read to identify the data set: " + e.getMessage(), e);
-            }
-            text(md, storage.identityName(f));
-            text(md, Long.toString(a.size()));
-            text(md, Long.toString(a.modifiedMillis()));
-            text(md, sha256(f, storage));
-        }
-        return HexFormat.of().formatHex(md.digest());
+        text(md, Integer.toString(items));
+        return md;
     }
 
     /** The common part: kind, sample shape, size, class names and labels. */

@@ -281,4 +281,49 @@ public final class ImageListDataset implements Dataset {
         }
         return contentIdentity;
     }
+
+    /**
+     * The identity records of items {@code [from, to)} ({@link DatasetIdentity#imageItemRecord}),
+     * concatenated: each file read once. Pieces of every item, in order, give
+     * {@link #contentIdentity()} through {@link #contentIdentityOf}; the Spark extraction's tasks
+     * make the pieces of their own items, so the driver does not read the whole set.
+     */
+    public byte[] identityRecords(int from, int to) {
+        if (from < 0 || to > files.size() || from > to) {
+            throw new IndexOutOfBoundsException("items " + from + " … " + to + " of " + files.size());
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(Math.max(16, 128 * (to - from)));
+        for (int i = from; i < to; i++) {
+            out.writeBytes(DatasetIdentity.imageItemRecord(files.get(i), storage));
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * {@link #contentIdentity()} from the records of every item, in item order, in pieces; refused
+     * unless the pieces hold exactly one record per item.
+     */
+    public String contentIdentityOf(Iterable<byte[]> pieces) {
+        long records = 0;
+        for (byte[] piece : pieces) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(piece);
+            while (b.hasRemaining()) {
+                for (int field = 0; field < 4; field++) {
+                    if (b.remaining() < Integer.BYTES) {
+                        throw new DataException(name() + ": an identity piece ends inside a record");
+                    }
+                    int length = b.getInt();
+                    if (length < 0 || length > b.remaining()) {
+                        throw new DataException(name() + ": an identity piece ends inside a record");
+                    }
+                    b.position(b.position() + length);
+                }
+                records++;
+            }
+        }
+        if (records != files.size()) {
+            throw new DataException(name() + ": identity records of " + records + " items for " + files.size());
+        }
+        return DatasetIdentity.ofImageItemRecords(this, files.size(), preprocessing, pieces);
+    }
 }

@@ -81,6 +81,35 @@ class ImageListDatasetTest {
         assertThat(read(list).contentIdentity()).isNotEqualTo(before);
     }
 
+    /**
+     * The identity made of pieces (each Spark task makes its items' records) is the identity read
+     * in one go, wherever the pieces are cut; pieces that miss or repeat an item are refused.
+     */
+    @Test
+    void identityFromPiecesIsTheWholeIdentity() throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 7; i++) {
+            grey("p" + i + ".png", 10 * i);
+            lines.append("p").append(i).append(".png,").append(LABELS.get(i % 3)).append('\n');
+        }
+        Path list = dir.resolve("pieces.lst");
+        Files.writeString(list, lines);
+        ImageListDataset d = read(list);
+        String whole = read(list).contentIdentity();
+        assertThat(d.contentIdentityOf(List.of(d.identityRecords(0, 7)))).isEqualTo(whole);
+        assertThat(d.contentIdentityOf(List.of(d.identityRecords(0, 2), d.identityRecords(2, 2),
+                d.identityRecords(2, 6), d.identityRecords(6, 7)))).isEqualTo(whole);
+        // Out of order is another identity; a missing or repeated item is no identity at all.
+        assertThat(d.contentIdentityOf(List.of(d.identityRecords(3, 7), d.identityRecords(0, 3)))).isNotEqualTo(whole);
+        assertThatThrownBy(() -> d.contentIdentityOf(List.of(d.identityRecords(0, 6))))
+                .isInstanceOf(DataException.class).hasMessageContaining("records of 6 items for 7");
+        assertThatThrownBy(() -> d.contentIdentityOf(List.of(d.identityRecords(0, 7), d.identityRecords(6, 7))))
+                .isInstanceOf(DataException.class).hasMessageContaining("records of 8 items for 7");
+        byte[] torn = java.util.Arrays.copyOf(d.identityRecords(0, 7), 100);
+        assertThatThrownBy(() -> d.contentIdentityOf(List.of(torn))).isInstanceOf(DataException.class)
+                .hasMessageContaining("ends inside a record");
+    }
+
     @Test
     void badLinesAreRefusedWithFileAndLine() throws IOException {
         Path list = dir.resolve("bad.txt");
