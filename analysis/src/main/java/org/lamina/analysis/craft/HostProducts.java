@@ -96,29 +96,6 @@ final class HostProducts {
      * running sum would wait on each add's latency), combined in double.
      */
     static double dot(float[] x, float[] y, int from, int to) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        float s4 = 0;
-        float s5 = 0;
-        float s6 = 0;
-        float s7 = 0;
-        int i = from;
-        for (; i + 7 < to; i += 8) {
-            s0 += x[i] * y[i];
-            s1 += x[i + 1] * y[i + 1];
-            s2 += x[i + 2] * y[i + 2];
-            s3 += x[i + 3] * y[i + 3];
-            s4 += x[i + 4] * y[i + 4];
-            s5 += x[i + 5] * y[i + 5];
-            s6 += x[i + 6] * y[i + 6];
-            s7 += x[i + 7] * y[i + 7];
-        }
-        double s = (double) s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
-        for (; i < to; i++) {
-            s += (double) x[i] * y[i];
-        }
-        return s;
+        return org.lamina.analysis.linalg.FloatLoops.dot(x, from, y, from, to - from);
     }
 }
