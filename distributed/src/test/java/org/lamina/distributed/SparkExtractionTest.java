@@ -253,6 +253,20 @@ class SparkExtractionTest {
         return out;
     }
 
+    /**
+     * The data set's identity is made by the tasks, each for its items, and joined on the driver;
+     * with --max-items the driver adds the records of the items no task extracted, so the identity
+     * is still the whole set's, as on one machine.
+     */
+    @Test
+    void theIdentityJoinedFromTheTasksIsTheWholeSetsWithMaxItemsToo() {
+        StoreManifest partial = SparkStoreExtraction.run(spark, new SparkStoreExtraction.Request("sample:fashion-cnn",
+                list.toString(), tmp.resolve("first-120").toString(), "layers", null, 2, PART_ROWS, 120, false));
+        assertThat(partial.rows()).isEqualTo(120);
+        assertThat(partial.data().size()).isEqualTo(ITEMS);
+        assertThat(partial.data().identity()).isEqualTo(singleManifest.data().identity());
+    }
+
     @Test
     void aFolderWithoutManifestIsNoStore() throws IOException {
         // What a killed job leaves: parts, no manifest.
