@@ -1,5 +1,6 @@
 package org.lamina.analysis.featurestore;
 
+import org.lamina.analysis.data.ItemStorage;
 import org.lamina.analysis.job.OutputException;
 
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Writes a feature store on one machine: each {@link FeatureChunk} becomes its own Parquet part
@@ -20,9 +20,6 @@ import java.util.regex.Pattern;
  * the reverse.
  */
 public final class FeatureStoreWriter implements PartSink, AutoCloseable {
-
-    /** A scheme of two letters or more and a colon: what {@code Path.of("hdfs://nn/x")} keeps of a URL. */
-    private static final Pattern URL_LIKE = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:/.*");
 
     private final Path dir;
     private final List<StoreManifest.PointColumn> points;
@@ -53,7 +50,8 @@ public final class FeatureStoreWriter implements PartSink, AutoCloseable {
      * folder named {@code hdfs:}: stores at URLs are the Spark extraction's.
      */
     public static void prepare(Path dir, boolean replace) {
-        if (URL_LIKE.matcher(dir.toString()).matches()) {
+        // What Path.of("hdfs://nn/x") keeps of a URL still reads as one.
+        if (ItemStorage.isUrl(dir.toString())) {
             throw new OutputException("refusing to write a feature store at " + dir + ": a URL; lamina extract writes "
                     + "to local or mounted storage only (the Spark application lamina-spark.jar writes stores to "
                     + "hdfs:// and s3a:// URLs)");
