@@ -99,6 +99,13 @@ final class HadoopStoreFolder implements StoreFolder {
         }
     }
 
+    @Override
+    public byte[] read(String name) throws IOException {
+        try (java.io.InputStream in = fs.open(new Path(dir, name))) {
+            return in.readAllBytes();
+        }
+    }
+
     /**
      * Copies the local file {@code local} into the folder as {@code name} (a task's part, written
      * by DuckDB to the executor's disk), replacing a file of that name: a re-run or speculative

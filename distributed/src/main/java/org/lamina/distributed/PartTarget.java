@@ -6,6 +6,7 @@ import org.lamina.analysis.data.ItemStorage;
 import org.lamina.analysis.featurestore.FeatureChunk;
 import org.lamina.analysis.featurestore.FeatureStoreException;
 import org.lamina.analysis.featurestore.PartWriter;
+import org.lamina.analysis.featurestore.StoreFolder;
 import org.lamina.analysis.featurestore.StoreManifest;
 
 import java.io.IOException;
@@ -24,6 +25,9 @@ interface PartTarget extends AutoCloseable {
     /** Writes {@code chunk} with {@code writer} as part {@code name} of the store. */
     StoreManifest.Part write(PartWriter writer, FeatureChunk chunk, String name);
 
+    /** The store folder itself, for the small side files a task leaves for the driver. */
+    StoreFolder folder();
+
     /** Removes what the target keeps on the executor; the parts written stay. */
     @Override
     void close();
@@ -32,7 +36,13 @@ interface PartTarget extends AutoCloseable {
     static PartTarget of(String store, Configuration conf) {
         if (!ItemStorage.isUrl(store)) {
             Path dir = Path.of(store);
+            StoreFolder local = StoreFolder.local(dir);
             return new PartTarget() {
+                @Override
+                public StoreFolder folder() {
+                    return local;
+                }
+
                 @Override
                 public StoreManifest.Part write(PartWriter writer, FeatureChunk chunk, String name) {
                     return writer.write(chunk, dir.resolve(name));
@@ -53,6 +63,11 @@ interface PartTarget extends AutoCloseable {
             throw new FeatureStoreException("cannot prepare writing parts to " + store + ": " + e.getMessage(), e);
         }
         return new PartTarget() {
+            @Override
+            public StoreFolder folder() {
+                return folder;
+            }
+
             @Override
             public StoreManifest.Part write(PartWriter writer, FeatureChunk chunk, String name) {
                 Path file = local.resolve(name);

@@ -13,6 +13,7 @@ import org.lamina.analysis.conceptdepth.PooledFeatureStore;
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.ImageListDataset;
 import org.lamina.analysis.data.ItemStorage;
+import org.lamina.analysis.featurestore.FeatureStoreException;
 import org.lamina.analysis.featurestore.FeatureStoreWriter;
 import org.lamina.analysis.featurestore.PartWriter;
 import org.lamina.analysis.featurestore.StoreExtraction;
@@ -101,8 +102,20 @@ final class PartitionExtractor implements Function2<Integer, Iterator<int[]>, It
                     plan.chunkRows(), chunk -> {
                         StoreManifest.Part part = parts.write(writer, chunk,
                                 FeatureStoreWriter.partName(chunk.items()[0] / plan.chunkRows()));
-                        written.add(WrittenPart.of(part, list == null ? null
-                                : list.identityRecords(chunk.items()[0], chunk.items()[chunk.size() - 1] + 1)));
+                        String identity = null;
+                        if (list != null) {
+                            // To the store folder, not back through Spark: the driver streams them
+                            // one part at a time, so its memory does not grow with the data set.
+                            identity = WrittenPart.identityFile(part.file());
+                            try {
+                                parts.folder().write(identity, list.identityRecords(chunk.items()[0],
+                                        chunk.items()[chunk.size() - 1] + 1));
+                            } catch (java.io.IOException e) {
+                                throw new FeatureStoreException("cannot write " + identity + " into " + parts.folder()
+                                        + ": " + e.getMessage(), e);
+                            }
+                        }
+                        written.add(WrittenPart.of(part, identity));
                     }, cancel);
         }
         return written.iterator();

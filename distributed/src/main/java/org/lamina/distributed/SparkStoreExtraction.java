@@ -179,13 +179,8 @@ public final class SparkStoreExtraction {
                     + out + " for " + n + " items in " + chunks + " parts; the store is left without a manifest");
         }
         if (list != null) {
-            List<byte[]> pieces = new ArrayList<>(written.stream()
-                    .sorted(Comparator.comparingLong(WrittenPart::firstItem)).map(WrittenPart::identity).toList());
-            if (n < list.size()) {
-                pieces.add(list.identityRecords(n, list.size())); // --max-items: the rest of the set, here
-            }
-            dataInfo = new StoreManifest.DataInfo(dataInfo.reference(), dataInfo.name(), list.contentIdentityOf(pieces),
-                    dataInfo.size(), dataInfo.labelNames());
+            dataInfo = new StoreManifest.DataInfo(dataInfo.reference(), dataInfo.name(),
+                    joinIdentity(list, n, written, folder), dataInfo.size(), dataInfo.labelNames());
         }
         String device = String.join(", ", new TreeSet<>(devices.value().stream()
                 .map(s -> s.substring(s.indexOf(": ") + 2)).toList()));
@@ -221,6 +216,49 @@ public final class SparkStoreExtraction {
         } catch (IOException e) {
             throw new IllegalArgumentException("MODEL " + url + ": no Hadoop file system for it: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The image list's content identity from the records the tasks left beside their parts, read
+     * one part at a time in item order (memory: one part's records, about 120 bytes an item,
+     * whatever the data set's size), then the records of items past {@code --max-items}, made
+     * here; the side files are removed once read.
+     */
+    private static String joinIdentity(ImageListDataset list, int n, List<WrittenPart> written, StoreFolder folder) {
+        List<String> files = written.stream().sorted(Comparator.comparingLong(WrittenPart::firstItem))
+                .map(WrittenPart::identity).toList();
+        Iterable<byte[]> pieces = () -> new java.util.Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < files.size() || (next == files.size() && n < list.size());
+            }
+
+            @Override
+            public byte[] next() {
+                if (next == files.size()) {
+                    next++;
+                    return list.identityRecords(n, list.size()); // --max-items: the rest of the set
+                }
+                String f = files.get(next++);
+                try {
+                    return folder.read(f);
+                } catch (IOException e) {
+                    throw new FeatureStoreException("cannot read the identity records " + f + " in " + folder + ": "
+                            + e.getMessage() + "; the store is left without a manifest", e);
+                }
+            }
+        };
+        String identity = list.contentIdentityOf(pieces);
+        for (String f : files) {
+            try {
+                folder.delete(f);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + f + " from " + folder, e);
+            }
+        }
+        return identity;
     }
 
     /**

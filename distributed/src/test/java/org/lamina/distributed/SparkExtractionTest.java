@@ -340,11 +340,16 @@ class SparkExtractionTest {
         String prefix = viaHadoop.toAbsolutePath() + "/";
         List<String> names = hadoopRenames.stream().filter(r -> r.startsWith(prefix))
                 .map(r -> r.substring(prefix.length())).toList();
-        // Each part was renamed into place once (no task re-ran), then the manifest, last.
-        assertThat(names).hasSize(singleManifest.parts().size() + 1);
+        // Each part was renamed into place once (no task re-ran), with its hidden identity records
+        // beside it (read and removed by the driver), then the manifest, last.
+        List<String> partFiles = singleManifest.parts().stream().map(StoreManifest.Part::file).toList();
+        assertThat(names).hasSize(2 * partFiles.size() + 1);
         assertThat(names.get(names.size() - 1)).isEqualTo(StoreManifest.FILE);
-        assertThat(names.subList(0, names.size() - 1)).containsExactlyInAnyOrderElementsOf(
-                singleManifest.parts().stream().map(StoreManifest.Part::file).toList());
+        assertThat(names.subList(0, names.size() - 1).stream().filter(f -> !f.startsWith(".")).toList())
+                .containsExactlyInAnyOrderElementsOf(partFiles);
+        assertThat(names.subList(0, names.size() - 1).stream().filter(f -> f.startsWith(".")).toList())
+                .containsExactlyInAnyOrderElementsOf(partFiles.stream().map(WrittenPart::identityFile).toList());
+        assertThat(partFiles).allSatisfy(f -> assertThat(viaHadoop.resolve(WrittenPart.identityFile(f))).doesNotExist());
     }
 
     @Test

@@ -304,26 +304,47 @@ public final class ImageListDataset implements Dataset {
      * unless the pieces hold exactly one record per item.
      */
     public String contentIdentityOf(Iterable<byte[]> pieces) {
-        long records = 0;
-        for (byte[] piece : pieces) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(piece);
-            while (b.hasRemaining()) {
-                for (int field = 0; field < 4; field++) {
-                    if (b.remaining() < Integer.BYTES) {
-                        throw new DataException(name() + ": an identity piece ends inside a record");
-                    }
-                    int length = b.getInt();
-                    if (length < 0 || length > b.remaining()) {
-                        throw new DataException(name() + ": an identity piece ends inside a record");
-                    }
-                    b.position(b.position() + length);
-                }
-                records++;
+        // One pass (the pieces may be read from files as they are iterated): count while hashing.
+        long[] records = {0};
+        Iterable<byte[]> counted = () -> new java.util.Iterator<>() {
+            private final java.util.Iterator<byte[]> it = pieces.iterator();
+
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
             }
+
+            @Override
+            public byte[] next() {
+                byte[] piece = it.next();
+                records[0] += records(piece);
+                return piece;
+            }
+        };
+        String id = DatasetIdentity.ofImageItemRecords(this, files.size(), preprocessing, counted);
+        if (records[0] != files.size()) {
+            throw new DataException(name() + ": identity records of " + records[0] + " items for " + files.size());
         }
-        if (records != files.size()) {
-            throw new DataException(name() + ": identity records of " + records + " items for " + files.size());
+        return id;
+    }
+
+    /** The records in {@code piece}: four length-prefixed fields each. */
+    private long records(byte[] piece) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(piece);
+        long n = 0;
+        while (b.hasRemaining()) {
+            for (int field = 0; field < 4; field++) {
+                if (b.remaining() < Integer.BYTES) {
+                    throw new DataException(name() + ": an identity piece ends inside a record");
+                }
+                int length = b.getInt();
+                if (length < 0 || length > b.remaining()) {
+                    throw new DataException(name() + ": an identity piece ends inside a record");
+                }
+                b.position(b.position() + length);
+            }
+            n++;
         }
-        return DatasetIdentity.ofImageItemRecords(this, files.size(), preprocessing, pieces);
+        return n;
     }
 }

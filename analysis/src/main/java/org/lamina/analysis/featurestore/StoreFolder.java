@@ -41,6 +41,9 @@ public interface StoreFolder {
     /** Writes {@code bytes} as entry {@code name}, whole or not at all (temporary name, then rename). */
     void write(String name, byte[] bytes) throws IOException;
 
+    /** The bytes of file {@code name} (a small one: a task's identity records). */
+    byte[] read(String name) throws IOException;
+
     /** The folder's location, for messages. */
     @Override
     String toString();
@@ -95,6 +98,11 @@ public interface StoreFolder {
             @Override
             public void write(String name, byte[] bytes) {
                 AtomicOutput.write(dir.resolve(name), tmp -> Files.write(tmp, bytes));
+            }
+
+            @Override
+            public byte[] read(String name) throws IOException {
+                return Files.readAllBytes(dir.resolve(name));
             }
 
             @Override
