@@ -220,6 +220,20 @@ final class ModelBrowser {
         return at < 0 ? treeText : treeText.substring(0, at);
     }
 
+    /**
+     * Item {@code index} of {@code data} as an image for a list cell, or null when the set's
+     * samples are not images ({@code [C, H, W]}); the data list and the feature-store rows draw
+     * their thumbnails with it.
+     */
+    static Image thumbnail(Dataset data, int index) {
+        long[] shape = data.sampleShape();
+        if (shape.length != 3 || index < 0 || index >= data.size()) {
+            return null;
+        }
+        return SwingFXUtils.toFXImage(ImageInput.toImage(data.sample(index), (int) shape[0], (int) shape[1],
+                (int) shape[2]), null);
+    }
+
     /** A data-set item: its thumbnail, index and label. */
     private final class ThumbnailCell extends ListCell<Integer> {
         private final ImageView view = new ImageView();
@@ -242,15 +256,9 @@ final class ModelBrowser {
             // The list is virtual: only the cells in view are drawn, so a folder of 50,000 images decodes
             // the dozen shown (from their files, ImageFolderDataset keeps the last few), never the whole set.
             Dataset data = d.dataset();
-            long[] shape = data.sampleShape();
-            if (shape.length == 3) {
-                Image img = SwingFXUtils.toFXImage(ImageInput.toImage(data.sample(index), (int) shape[0],
-                        (int) shape[1], (int) shape[2]), null);
-                view.setImage(img);
-                setGraphic(view);
-            } else {
-                setGraphic(null);
-            }
+            Image img = thumbnail(data, index);
+            view.setImage(img);
+            setGraphic(img == null ? null : view);
             int label = data.label(index);
             setText("#" + index + "  " + (label >= 0 && label < data.classNames().size() ? data.classNames().get(label) : ""));
         }

@@ -1,6 +1,5 @@
 package org.lamina.app.shell;
 
-import javafx.embed.swing.SwingFXUtils;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -16,7 +15,6 @@ import javafx.scene.layout.VBox;
 
 import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.DatasetReference;
-import org.lamina.analysis.data.ImageInput;
 import org.lamina.analysis.featurestore.FeatureChunk;
 import org.lamina.analysis.featurestore.StoreManifest;
 import org.lamina.analysis.featurestore.StoreOverview;
@@ -235,14 +233,9 @@ final class StorePane {
             setText("#" + item + "  " + name + (plain ? "" : "  " + Path.of(source).getFileName()));
             setTooltip(plain ? null : new Tooltip(source));
             // Virtual list: only the rows in view decode their image.
-            long[] shape = data == null ? null : data.dataset().sampleShape();
-            if (shape != null && shape.length == 3 && item < data.dataset().size()) {
-                view.setImage(SwingFXUtils.toFXImage(ImageInput.toImage(data.dataset().sample(item), (int) shape[0],
-                        (int) shape[1], (int) shape[2]), null));
-                setGraphic(view);
-            } else {
-                setGraphic(null);
-            }
+            javafx.scene.image.Image img = data == null ? null : ModelBrowser.thumbnail(data.dataset(), item);
+            view.setImage(img);
+            setGraphic(img == null ? null : view);
         }
     }
 }
