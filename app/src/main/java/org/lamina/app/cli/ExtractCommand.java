@@ -10,6 +10,7 @@ import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.data.ModelDataSets;
 import org.lamina.analysis.data.SampleData;
 import org.lamina.analysis.data.TextDataset;
+import org.lamina.analysis.featurestore.ChunkSource;
 import org.lamina.analysis.featurestore.FeatureStoreWriter;
 import org.lamina.analysis.featurestore.StoreExtraction;
 import org.lamina.analysis.featurestore.StoreManifest;
@@ -131,17 +132,9 @@ final class ExtractCommand implements Runnable {
                 String r = reduce == null ? PooledFeatureStore.defaultReduction(m.manifest(), chosen)
                         : reduce.trim().toLowerCase(Locale.ROOT);
                 TokenPooling pooling = PooledFeatureStore.pooling(r, m.manifest(), chosen);
-                List<StoreManifest.PointColumn> columns = PooledFeatureStore.columns(m.manifest(), chosen, pooling);
-                int n = maxItems == 0 ? d.size() : Math.min(maxItems, d.size());
-                int[] items = IntStream.range(0, n).toArray();
-                try (FeatureStoreWriter w = FeatureStoreWriter.create(out, columns, overwrite)) {
-                    StoreExtraction.run(PooledFeatureStore.source(m, d, chosen, pooling), items, StoreExtraction.partRows(partRows, columns), w, progress);
-                    progress.finish();
-                    List<String> names = d instanceof TextConceptData ? null : d.classNames();
-                    written = w.commit(new LaminaCli.Version().getVersion()[0], PooledFeatureStore.modelInfo(m),
-                            new StoreManifest.DataInfo(ref, d.name(), d.contentIdentity(), d.size(), names), r,
-                            m.device().toString(), Map.of());
-                }
+                written = write(m, d, ref, PooledFeatureStore.columns(m.manifest(), chosen, pooling),
+                        PooledFeatureStore.source(m, d, chosen, pooling), d instanceof TextConceptData ? null
+                                : d.classNames(), r, Map.of(), progress);
             }
         }
         double s = (System.nanoTime() - start) / 1e9;
@@ -166,15 +159,26 @@ final class ExtractCommand implements Runnable {
         if (layer != null && layer.contains(",")) {
             throw new IllegalArgumentException("--craft takes one cut point in --points, got '" + points + "'");
         }
-        List<StoreManifest.PointColumn> columns = CraftStore.columns(m.manifest(), layer, craftPatch);
+        return write(m, d, ref, CraftStore.columns(m.manifest(), layer, craftPatch),
+                CraftStore.source(m, d, layer, craftPatch), d.classNames(), CraftStore.KIND,
+                CraftStore.extras(m.manifest(), layer, craftPatch), progress);
+    }
+
+    /**
+     * Extracts the first {@code --max-items} items of {@code d} with {@code source} into a new
+     * store of {@code columns} at {@code --out} and commits its manifest, last.
+     */
+    private StoreManifest write(ProbeableModel m, Dataset d, String ref, List<StoreManifest.PointColumn> columns,
+                                ChunkSource source, List<String> labelNames, String kind, Map<String, Object> extras,
+                                ConsoleProgress progress) {
         int n = maxItems == 0 ? d.size() : Math.min(maxItems, d.size());
-        int[] items = IntStream.range(0, n).toArray();
         try (FeatureStoreWriter w = FeatureStoreWriter.create(out, columns, overwrite)) {
-            StoreExtraction.run(CraftStore.source(m, d, layer, craftPatch), items, StoreExtraction.partRows(partRows, columns), w, progress);
+            StoreExtraction.run(source, IntStream.range(0, n).toArray(), StoreExtraction.partRows(partRows, columns), w,
+                    progress);
             progress.finish();
             return w.commit(new LaminaCli.Version().getVersion()[0], PooledFeatureStore.modelInfo(m),
-                    new StoreManifest.DataInfo(ref, d.name(), d.contentIdentity(), d.size(), d.classNames()),
-                    CraftStore.KIND, m.device().toString(), CraftStore.extras(m.manifest(), layer, craftPatch));
+                    new StoreManifest.DataInfo(ref, d.name(), d.contentIdentity(), d.size(), labelNames), kind,
+                    m.device().toString(), extras);
         }
     }
 
