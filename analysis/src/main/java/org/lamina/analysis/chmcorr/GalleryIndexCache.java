@@ -270,8 +270,7 @@ public final class GalleryIndexCache {
             w.write(new FeatureChunk(items, g.labels().clone(), sources, new int[] {d}, List.of(g.features())));
             w.commit("Lamina " + (GalleryIndexCache.class.getPackage().getImplementationVersion() == null ? "0.1.0-SNAPSHOT"
                             : GalleryIndexCache.class.getPackage().getImplementationVersion()),
-                    new StoreManifest.ModelInfo(model.manifest().name(), String.valueOf(model.manifest().directory()),
-                            model.weightsSha256(), ManifestDigest.sha256(model.manifest())),
+                    StoreManifest.ModelInfo.of(model),
                     new StoreManifest.DataInfo(g.dataset(), data.name(), data.contentIdentity(), data.size(),
                             g.classNames()),
                     "spatial-mean", model.device().toString(),

@@ -4,10 +4,9 @@ import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.featurestore.FeatureChunk;
 import org.lamina.analysis.featurestore.FeatureStore;
 import org.lamina.analysis.featurestore.FeatureStoreException;
+import org.lamina.analysis.featurestore.StoreExtraction;
 import org.lamina.analysis.featurestore.StoreManifest;
 import org.lamina.analysis.job.ProgressSink;
-import org.lamina.analysis.model.ManifestDigest;
-import org.lamina.analysis.model.ProbeableModel;
 import org.lamina.analysis.model.SpatialLayout;
 
 import java.nio.file.Path;
@@ -35,8 +34,8 @@ public final class GalleryStore {
 
     /**
      * Values read per query while building the index (64 Mi floats, 256 MB): a read holds at most
-     * this many, and as many whole maps as fit, up to a default part (4096 rows) so that a read
-     * decodes each Parquet part once.
+     * this many, and as many whole maps as fit, up to the largest part
+     * ({@link StoreExtraction#MAX_PART_ROWS} rows) so that a read decodes each Parquet part once.
      */
     static final long READ_VALUES = 64L << 20;
 
@@ -76,25 +75,8 @@ public final class GalleryStore {
     /** Checks every manifest field a gallery depends on; the message names the store, the field and the expected value. */
     static void requireMatches(FeatureStore s, SpatialFeatures features, Dataset data) {
         StoreManifest m = s.manifest();
-        ProbeableModel model = features.model();
         String where = "gallery store " + s.directory() + ": manifest field ";
-        if (!model.weightsSha256().equals(m.model().weightsSha256())) {
-            throw new FeatureStoreException(where + "model.weightsSha256 is " + abbrev(m.model().weightsSha256())
-                    + " (model '" + m.model().name() + "'), expected " + abbrev(model.weightsSha256()) + " of model '"
-                    + model.manifest().name() + "'; extract the gallery with this model");
-        }
-        String digest = ManifestDigest.sha256(model.manifest());
-        if (!digest.equals(m.model().manifestSha256())) {
-            throw new FeatureStoreException(where + "model.manifestSha256 is " + abbrev(m.model().manifestSha256())
-                    + ", expected " + abbrev(digest) + ": the store was extracted with another model.json for these "
-                    + "weights (points or preprocessing may differ); extract it again");
-        }
-        String identity = data.contentIdentity();
-        if (!identity.equals(m.data().identity())) {
-            throw new FeatureStoreException(where + "data.identity is " + abbrev(m.data().identity()) + " (data set '"
-                    + m.data().name() + "'), expected " + abbrev(identity) + " of gallery '" + data.name()
-                    + "'; its item ids would name other images");
-        }
+        s.requireSource("gallery store", features.model(), data);
         String point = features.point().name();
         int p = m.pointIndex(point);
         if (p < 0) {
@@ -127,7 +109,8 @@ public final class GalleryStore {
         int d = features.channels();
         float[] rows = new float[Math.multiplyExact(size, d)];
         int[] labels = new int[size];
-        int step = (int) Math.max(1, Math.min(4096, READ_VALUES / features.layout().sampleSize()));
+        int step = (int) Math.max(1, Math.min(StoreExtraction.MAX_PART_ROWS,
+                READ_VALUES / features.layout().sampleSize()));
         progress.begin((size + step - 1) / step);
         for (int from = 0; from < size; from += step) {
             progress.checkCancelled();
@@ -193,9 +176,5 @@ public final class GalleryStore {
                     + " rows but lacks gallery item " + first + ", which the gallery's first images include; extract the "
                     + "whole gallery, or pass a smaller --gallery-size");
         }
-    }
-
-    private static String abbrev(String sha) {
-        return sha == null ? "none" : sha.substring(0, Math.min(12, sha.length()));
     }
 }

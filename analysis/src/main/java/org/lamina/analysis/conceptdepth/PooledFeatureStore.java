@@ -6,7 +6,6 @@ import org.lamina.analysis.featurestore.FeatureChunk;
 import org.lamina.analysis.featurestore.FeatureStore;
 import org.lamina.analysis.featurestore.FeatureStoreException;
 import org.lamina.analysis.featurestore.StoreManifest;
-import org.lamina.analysis.model.ManifestDigest;
 import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.model.ProbePoint;
 import org.lamina.analysis.model.ProbeableModel;
@@ -138,9 +137,7 @@ public final class PooledFeatureStore {
 
     /** What a store records of {@code model}. */
     public static StoreManifest.ModelInfo modelInfo(ProbeableModel model) {
-        ModelManifest mf = model.manifest();
-        return new StoreManifest.ModelInfo(mf.name(), String.valueOf(mf.directory()), model.weightsSha256(),
-                ManifestDigest.sha256(mf));
+        return StoreManifest.ModelInfo.of(model);
     }
 
     /**
@@ -148,24 +145,7 @@ public final class PooledFeatureStore {
      * the same model.json and the same items, else a refusal naming what differs.
      */
     public static void requireMatches(FeatureStore store, ProbeableModel model, Dataset data) {
-        StoreManifest m = store.manifest();
-        StoreManifest.ModelInfo want = modelInfo(model);
-        if (!want.weightsSha256().equals(m.model().weightsSha256())) {
-            throw new FeatureStoreException("feature store " + store.directory() + " holds features of model '"
-                    + m.model().name() + "' (weights SHA-256 " + abbrev(m.model().weightsSha256()) + "), not of '"
-                    + want.name() + "' (" + abbrev(want.weightsSha256()) + "); extract a store with this model");
-        }
-        if (!want.manifestSha256().equals(m.model().manifestSha256())) {
-            throw new FeatureStoreException("feature store " + store.directory() + " was extracted with a different "
-                    + "model.json for the same weights (manifest SHA-256 " + abbrev(m.model().manifestSha256()) + " vs "
-                    + abbrev(want.manifestSha256()) + "): its points or preprocessing may differ; extract it again");
-        }
-        String identity = data.contentIdentity();
-        if (!identity.equals(m.data().identity())) {
-            throw new FeatureStoreException("feature store " + store.directory() + " holds items of data set '"
-                    + m.data().name() + "' (content " + abbrev(m.data().identity()) + "), not of '" + data.name()
-                    + "' (content " + abbrev(identity) + "); the item ids would name other items");
-        }
+        store.requireSource("feature store", model, data);
     }
 
     /**
@@ -207,9 +187,5 @@ public final class PooledFeatureStore {
             }
         }
         return false;
-    }
-
-    private static String abbrev(String sha) {
-        return sha == null ? "none" : sha.substring(0, Math.min(12, sha.length()));
     }
 }

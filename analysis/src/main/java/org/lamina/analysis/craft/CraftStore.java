@@ -11,7 +11,6 @@ import org.lamina.analysis.featurestore.FeatureStore;
 import org.lamina.analysis.featurestore.FeatureStoreException;
 import org.lamina.analysis.featurestore.StoreManifest;
 import org.lamina.analysis.model.BatchPlanner;
-import org.lamina.analysis.model.ManifestDigest;
 import org.lamina.analysis.model.ModelManifest;
 import org.lamina.analysis.model.ProbePoint;
 import org.lamina.analysis.model.ProbeableModel;
@@ -199,21 +198,7 @@ public final class CraftStore {
             throw new FeatureStoreException(where + "extras.craft is missing: this is not a CRAFT activation store "
                     + "(reduce '" + m.reduce() + "'); extract one with lamina extract MODEL --data D --craft");
         }
-        if (!model.weightsSha256().equals(m.model().weightsSha256())) {
-            throw new FeatureStoreException(where + "model.weightsSha256 is " + abbrev(m.model().weightsSha256())
-                    + " (model '" + m.model().name() + "'), expected " + abbrev(model.weightsSha256()) + " of model '"
-                    + model.manifest().name() + "'");
-        }
-        String digest = ManifestDigest.sha256(model.manifest());
-        if (!digest.equals(m.model().manifestSha256())) {
-            throw new FeatureStoreException(where + "model.manifestSha256 is " + abbrev(m.model().manifestSha256())
-                    + ", expected " + abbrev(digest) + " (another model.json for these weights)");
-        }
-        if (!data.contentIdentity().equals(m.data().identity())) {
-            throw new FeatureStoreException(where + "data.identity is " + abbrev(m.data().identity()) + " (data set '"
-                    + m.data().name() + "'), expected " + abbrev(data.contentIdentity()) + " of '" + data.name()
-                    + "'; its item ids would name other images");
-        }
+        s.requireSource("CRAFT activation store", model, data);
         return new CraftStore(s);
     }
 
@@ -289,9 +274,5 @@ public final class CraftStore {
             }
         }
         return new CraftAnalysis.GPasses(crops, positionMajor, deviation);
-    }
-
-    private static String abbrev(String sha) {
-        return sha == null ? "none" : sha.substring(0, Math.min(12, sha.length()));
     }
 }

@@ -2,7 +2,10 @@ package org.lamina.analysis.featurestore;
 
 import org.duckdb.DuckDBConnection;
 
+import org.lamina.analysis.data.Dataset;
 import org.lamina.analysis.job.ProgressSink;
+import org.lamina.analysis.model.ManifestDigest;
+import org.lamina.analysis.model.ProbeableModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +81,38 @@ public final class FeatureStore {
      */
     public FeatureChunk select(List<String> points, String where) {
         return read(points, where, null, true, ProgressSink.none());
+    }
+
+    /**
+     * Checks that this store holds features of {@code model} over {@code data}: the same weights,
+     * the same {@code model.json} and the same items (content identity), else a refusal naming
+     * {@code what} (e.g. "gallery store"), the folder, the manifest field and both values. Every
+     * consumer of a store (probes, CHM-Corr's gallery, CRAFT's activations) checks these three.
+     */
+    public void requireSource(String what, ProbeableModel model, Dataset data) {
+        StoreManifest.ModelInfo m = manifest.model();
+        String name = model.manifest().name();
+        if (!model.weightsSha256().equals(m.weightsSha256())) {
+            throw new FeatureStoreException(what + " " + dir + " holds features of model '" + m.name()
+                    + "' (manifest field model.weightsSha256 " + abbrev(m.weightsSha256()) + "), not of '" + name
+                    + "' (" + abbrev(model.weightsSha256()) + "); extract a store with this model");
+        }
+        String digest = ManifestDigest.sha256(model.manifest());
+        if (!digest.equals(m.manifestSha256())) {
+            throw new FeatureStoreException(what + " " + dir + " was extracted with a different model.json for the "
+                    + "same weights (manifest field model.manifestSha256 " + abbrev(m.manifestSha256()) + " vs "
+                    + abbrev(digest) + "): its points or preprocessing may differ; extract it again");
+        }
+        String identity = data.contentIdentity();
+        if (!identity.equals(manifest.data().identity())) {
+            throw new FeatureStoreException(what + " " + dir + " holds items of data set '" + manifest.data().name()
+                    + "' (manifest field data.identity " + abbrev(manifest.data().identity()) + "), not of '"
+                    + data.name() + "' (" + abbrev(identity) + "); the item ids would name other items");
+        }
+    }
+
+    private static String abbrev(String sha) {
+        return sha == null ? "none" : sha.substring(0, Math.min(12, sha.length()));
     }
 
     /** Number of rows matching {@code where} (all when null), without reading the vectors. */

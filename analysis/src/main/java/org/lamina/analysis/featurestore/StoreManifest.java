@@ -73,6 +73,13 @@ public record StoreManifest(String format, int formatVersion, String lamina, Str
      * @param manifestSha256 SHA-256 of its canonical model.json ({@code ManifestDigest})
      */
     public record ModelInfo(String name, String directory, String weightsSha256, String manifestSha256) {
+
+        /** What a manifest records of {@code model}: its name, folder and both hashes. */
+        public static ModelInfo of(org.lamina.analysis.model.ProbeableModel model) {
+            org.lamina.analysis.model.ModelManifest mf = model.manifest();
+            return new ModelInfo(mf.name(), String.valueOf(mf.directory()), model.weightsSha256(),
+                    org.lamina.analysis.model.ManifestDigest.sha256(mf));
+        }
     }
 
     /**
