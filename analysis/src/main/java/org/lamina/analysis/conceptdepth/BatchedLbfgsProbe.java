@@ -6,9 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -24,9 +22,6 @@ import java.util.List;
  * all probes of a concept set faster than one sklearn fit after another.
  */
 public final class BatchedLbfgsProbe {
-
-    /** History pairs kept per problem (scipy's L-BFGS-B default is 10). */
-    static final int MEMORY = 10;
 
     private final LogisticProbe settings;
 
@@ -67,10 +62,9 @@ public final class BatchedLbfgsProbe {
         int[] iterations = new int[b];
         boolean[] done = new boolean[b];
         boolean[] converged = new boolean[b];
-        @SuppressWarnings("unchecked")
-        Deque<double[][]>[] history = new Deque[b];
+        LbfgsMemory[] history = new LbfgsMemory[b];
         for (int j = 0; j < b; j++) {
-            history[j] = new ArrayDeque<>();
+            history[j] = new LbfgsMemory(p);
         }
         try (NDManager m = NDManager.newBaseManager(device)) {
             double[] xa = new double[n * p];
@@ -111,7 +105,7 @@ public final class BatchedLbfgsProbe {
                     if (done[j]) {
                         continue;
                     }
-                    dir[j] = twoLoop(g[j], history[j]);
+                    dir[j] = history[j].direction(g[j]);
                     slope[j] = dot(g[j], dir[j]);
                     if (!(slope[j] < 0)) {
                         history[j].clear();
@@ -153,13 +147,7 @@ public final class BatchedLbfgsProbe {
                     }
                     double[] s = sub(wNew[j], w[j]);
                     double[] yy = sub(trial.g[j], g[j]);
-                    double sy = dot(s, yy);
-                    if (sy > 1e-12 * dot(yy, yy)) {
-                        history[j].addLast(new double[][] {s, yy});
-                        if (history[j].size() > MEMORY) {
-                            history[j].removeFirst();
-                        }
-                    }
+                    history[j].offer(s, yy);
                     w[j] = wNew[j];
                     f[j] = trial.f[j];
                     g[j] = trial.g[j];
@@ -273,26 +261,6 @@ public final class BatchedLbfgsProbe {
                 return new Evaluation(fv, g);
             }
         }
-    }
-
-    static double[] twoLoop(double[] g, Deque<double[][]> history) {
-        double[] q = g.clone();
-        int k = history.size();
-        double[] alpha = new double[k];
-        double[][][] pairs = history.toArray(new double[0][][]);
-        for (int i = k - 1; i >= 0; i--) {
-            double rho = 1 / dot(pairs[i][1], pairs[i][0]);
-            alpha[i] = rho * dot(pairs[i][0], q);
-            q = axpy(q, -alpha[i], pairs[i][1]);
-        }
-        double gamma = k == 0 ? 1 : dot(pairs[k - 1][0], pairs[k - 1][1]) / dot(pairs[k - 1][1], pairs[k - 1][1]);
-        double[] r = scaled(q, gamma);
-        for (int i = 0; i < k; i++) {
-            double rho = 1 / dot(pairs[i][1], pairs[i][0]);
-            double beta = rho * dot(pairs[i][1], r);
-            r = axpy(r, alpha[i] - beta, pairs[i][0]);
-        }
-        return scaled(r, -1);
     }
 
     static double dot(double[] a, double[] b) {
