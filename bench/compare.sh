@@ -53,6 +53,10 @@ export OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads"
 # The same glibc heap thresholds as ./lamina, for both sides (libtorch's buffers are not
 # unmapped and re-faulted on every forward; both Java and Python forwards run faster with them).
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-67108864}"
+# And, as ./lamina, one glibc arena: JMH calls the model from a worker thread, which would
+# otherwise get an arena whose heaps are unmapped when empty and re-faulted every forward (Python's
+# forwards run on its main thread, in the main arena, either way).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 # And, as ./lamina, transparent huge pages for glibc's heap and its mmap'd chunks: blocks over
 # 32 MiB (glibc's largest mmap threshold) are always mmap'd fresh, and without huge pages every
 # forward of a large model faults them in 4 KiB at a time (ResNet-50, batch 32: 890k page faults

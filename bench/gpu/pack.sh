@@ -110,6 +110,7 @@ export LAMINA_DJL_SRC="${LAMINA_DJL_SRC:-$(ls "$here"/djl/*.tar.gz)}"
 export ONEDNN_MAX_CPU_ISA="${ONEDNN_MAX_CPU_ISA:-AVX2}"   # as ./lamina: oneDNN's AVX-512 conv backward is wrong on AMD EPYC
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-$work/djl-cache}"   # DJL's tokenizers unpack their library there
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-67108864}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"   # as ./lamina: one glibc arena for the worker threads that call the model
 # UTF-8 whatever the locale (a bare environment is POSIX: Java 17 would write ASCII with ? for the rest)
 exec "$work/jre/bin/java" ${LAMINA_JAVA_OPTS:-} -Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -Dsun.stderr.encoding=UTF-8 -Djava.awt.headless=true -Dai.djl.offline=true \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error \
