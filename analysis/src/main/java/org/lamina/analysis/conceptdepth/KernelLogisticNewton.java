@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import org.lamina.analysis.linalg.CholeskySolver;
+import org.lamina.analysis.linalg.DoubleLoops;
 
 /**
  * {@link LogisticProbe}'s objective solved in the n-dimensional dual (representer) form, for
@@ -165,7 +166,7 @@ final class KernelLogisticNewton {
         double[] k = new double[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
-                double v = dot(rows[i], rows[j]);
+                double v = DoubleLoops.dot(rows[i], rows[j]);
                 k[i * n + j] = v;
                 k[j * n + i] = v;
             }
@@ -177,28 +178,9 @@ final class KernelLogisticNewton {
     private static double[] javaXtv(double[][] rows, double[] v, int d) {
         double[] out = new double[d];
         for (int i = 0; i < rows.length; i++) {
-            org.lamina.analysis.linalg.DoubleLoops.addScaled(out, v[i], rows[i], 0, d);
+            DoubleLoops.addScaled(out, v[i], rows[i], 0, d);
         }
         return out;
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int j = 0;
-        for (; j + 3 < a.length; j += 4) {
-            s0 += a[j] * b[j];
-            s1 += a[j + 1] * b[j + 1];
-            s2 += a[j + 2] * b[j + 2];
-            s3 += a[j + 3] * b[j + 3];
-        }
-        double s = (s0 + s1) + (s2 + s3);
-        for (; j < a.length; j++) {
-            s += a[j] * b[j];
-        }
-        return s;
     }
 
     /**

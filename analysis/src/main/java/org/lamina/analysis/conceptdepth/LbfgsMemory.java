@@ -1,5 +1,7 @@
 package org.lamina.analysis.conceptdepth;
 
+import org.lamina.analysis.linalg.DoubleLoops;
+
 /**
  * The L-BFGS memory of one minimisation: the last {@link #CAPACITY} curvature pairs (s, y) and the
  * two-loop recursion that applies the implied inverse Hessian (Nocedal &amp; Wright, Numerical
@@ -51,8 +53,8 @@ final class LbfgsMemory {
      * @return whether the pair was kept
      */
     boolean offer(double[] step, double[] change) {
-        double sy = dot(step, change);
-        double yNorm2 = dot(change, change);
+        double sy = DoubleLoops.dot(step, change);
+        double yNorm2 = DoubleLoops.dot(change, change);
         if (!(sy > 1e-12 * yNorm2)) {
             return false;
         }
@@ -91,7 +93,7 @@ final class LbfgsMemory {
         System.arraycopy(g, 0, out, 0, n);
         double[] q = out;
         // First loop, newest to oldest: αᵢ = ρᵢ sᵢᵀq, q −= αᵢ yᵢ (each update fused with the next sᵀq).
-        double sq = dot(s[slot(size - 1)], q);
+        double sq = DoubleLoops.dot(s[slot(size - 1)], q);
         for (int i = size - 1; i >= 0; i--) {
             int at = slot(i);
             alpha[i] = rho[at] * sq;
@@ -119,9 +121,7 @@ final class LbfgsMemory {
     private static double addScaledThenDot(double[] q, double a, double[] v, double[] next) {
         int n = q.length;
         if (next == null) {
-            for (int k = 0; k < n; k++) {
-                q[k] += a * v[k];
-            }
+            DoubleLoops.addScaled(q, a, v, 0, n);
             return 0;
         }
         double d0 = 0;
@@ -151,26 +151,5 @@ final class LbfgsMemory {
             d += next[k] * q[k];
         }
         return d;
-    }
-
-    /** An inner product with four running sums (one would wait on each add's latency). */
-    static double dot(double[] a, double[] b) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int n = a.length;
-        int k = 0;
-        int quads = n - 3;
-        for (; k < quads; k += 4) {
-            s0 += a[k] * b[k];
-            s1 += a[k + 1] * b[k + 1];
-            s2 += a[k + 2] * b[k + 2];
-            s3 += a[k + 3] * b[k + 3];
-        }
-        for (; k < n; k++) {
-            s0 += a[k] * b[k];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 }

@@ -100,7 +100,7 @@ public record LogisticProbe(double c, int maxIter, double tol) {
      * probewide): dual Newton 8.6 s (Gram 4.6 s of it); L-BFGS 0.67 s at this class's gradient rule
      * (1 iteration) and 1.9 s at the 1000× stricter rule sklearn 1.2's lbfgs applies (24
      * iterations, sklearn's objective to 6 digits); sklearn's lbfgs 3.2–3.7 s (25 iterations).
-     * Quiet and warm (2026-12-06): L-BFGS 1.47 s against sklearn's 2.05 s.
+     * Quiet and warm (2026-12-06, bench/README.md): L-BFGS 0.81 s against sklearn's 2.16 s; cold 1.02 vs 2.89 s.
      */
     static final long LBFGS_GRAM_LIMIT = 10_000_000_000L;
 

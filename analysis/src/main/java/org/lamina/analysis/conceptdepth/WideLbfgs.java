@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import org.lamina.analysis.linalg.DoubleLoops;
 import org.lamina.analysis.linalg.FloatLoops;
 
 import java.util.ArrayList;
@@ -78,16 +79,16 @@ final class WideLbfgs {
                 break;
             }
             history.direction(g, dir);
-            double slope = LbfgsMemory.dot(g, dir);
+            double slope = DoubleLoops.dot(g, dir);
             if (!(slope < 0)) {
                 history.clear();
                 history.direction(g, dir);
-                slope = LbfgsMemory.dot(g, dir);
+                slope = DoubleLoops.dot(g, dir);
             }
             double t = history.isEmpty() ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
             m.times(dir, u);
-            double wDir = dotFirst(w, dir, d);
-            double dir2 = dotFirst(dir, dir, d);
+            double wDir = DoubleLoops.dot(w, dir, d);
+            double dir2 = DoubleLoops.dot(dir, dir, d);
             double fc;
             while (true) {
                 for (int i = 0; i < n; i++) {
@@ -119,22 +120,6 @@ final class WideLbfgs {
             it++;
         }
         return new LogisticProbe.Fit(w, b, it, converged, f / scale);
-    }
-
-    /** Σ a[k]·b[k] over k &lt; d. */
-    private static double dotFirst(double[] a, double[] b, int d) {
-        double s0 = 0;
-        double s1 = 0;
-        int k = 0;
-        int pairs = d - 1;
-        for (; k < pairs; k += 2) {
-            s0 += a[k] * b[k];
-            s1 += a[k + 1] * b[k + 1];
-        }
-        for (; k < d; k++) {
-            s0 += a[k] * b[k];
-        }
-        return s0 + s1;
     }
 
     /** step = t·dir; w += step[0, d); returns the new ‖w‖². */

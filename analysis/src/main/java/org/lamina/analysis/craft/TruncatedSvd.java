@@ -114,7 +114,7 @@ final class TruncatedSvd {
                 double[] t = new double[k * k];
                 for (int a1 = 0; a1 < k; a1++) {
                     for (int b = 0; b < k; b++) {
-                        t[a1 * k + b] = dot(q[a1], next[b]);
+                        t[a1 * k + b] = DoubleLoops.dot(q[a1], next[b]);
                     }
                 }
                 double[][] eig = jacobi(t, k);
@@ -206,36 +206,18 @@ final class TruncatedSvd {
         }
     }
 
-    private static double dot(double[] x, double[] y) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int i = 0;
-        for (; i + 3 < x.length; i += 4) {
-            s0 += x[i] * y[i];
-            s1 += x[i + 1] * y[i + 1];
-            s2 += x[i + 2] * y[i + 2];
-            s3 += x[i + 3] * y[i + 3];
-        }
-        for (; i < x.length; i++) {
-            s0 += x[i] * y[i];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
     /** Modified Gram–Schmidt on columns held one array each, in place. */
     private static void orthonormalise(double[][] x) {
         for (int j = 0; j < x.length; j++) {
             double[] xj = x[j];
             for (int p = 0; p < j; p++) {
-                double d = dot(xj, x[p]);
+                double d = DoubleLoops.dot(xj, x[p]);
                 double[] xp = x[p];
                 for (int i = 0; i < xj.length; i++) {
                     xj[i] -= d * xp[i];
                 }
             }
-            double norm = Math.sqrt(dot(xj, xj));
+            double norm = Math.sqrt(DoubleLoops.dot(xj, xj));
             for (int i = 0; i < xj.length; i++) {
                 xj[i] = norm > 1e-300 ? xj[i] / norm : 0;
             }
