@@ -28,7 +28,7 @@ import java.util.concurrent.Future;
  * does not re-read X: u = X·dir is computed once per iteration and every trial point's
  * z = z₀ + t·u, so a halving costs O(n) and the Armijo test compares objectives that share z₀ —
  * the float32 rounding of u enters only the (small) change, not the level. The gradient at the
- * accepted point is the second pass. Objective scaling, the history (10 pairs), the first step
+ * accepted point is the second pass. Objective scaling, the history ({@link LbfgsMemory}, 10 pairs), the first step
  * and the Armijo backtracking are those of {@link BatchedLbfgsProbe}; the stopping rule is
  * {@link LogisticProbe}'s (max |∇f| / C ≤ tol, sklearn 1.2 lbfgs's gtol), so the result meets
  * the same tolerance as sklearn's; it is not
