@@ -1,5 +1,6 @@
 package org.lamina.app.cli;
 
+import org.lamina.analysis.data.LabelListText;
 import org.lamina.analysis.model.ImagePreprocessing;
 import org.lamina.analysis.model.LanguageModelSpec;
 import org.lamina.analysis.model.ModelLoader;
@@ -120,7 +121,8 @@ final class InspectCommand implements Runnable {
                 System.out.printf("  preprocess   %s%n", mf.input().preprocessing().describe(mf.input().shape()));
             }
             if (lm == null) {
-                System.out.printf("  labels       %s%n", mf.labels());
+                // 1000 ImageNet names would fill the screen: abbreviated as everywhere else (--json lists all).
+                System.out.printf("  labels       %s%n", LabelListText.of(mf.labels()));
             }
             mf.patchGrid().ifPresent(g -> System.out.printf("  patch grid   %d x %d%n", g[0], g[1]));
             mf.recordedTestAccuracy().ifPresent(a -> System.out.printf("  test acc.    %.2f%% (%s)%n", 100 * a,

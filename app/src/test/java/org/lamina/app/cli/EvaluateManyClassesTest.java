@@ -58,6 +58,19 @@ class EvaluateManyClassesTest {
         return out;
     }
 
+    /** {@code inspect} abbreviates a 1000-name label list (all of it stays in {@code --json}). */
+    @Test
+    void inspectAbbreviatesAThousandLabels() {
+        CliRun.Result r = CliRun.run("inspect", model.toString(), "--device", "cpu");
+        assertThat(r.code()).as(r.err()).isZero();
+        String labelsLine = r.out().lines().filter(l -> l.strip().startsWith("labels")).findFirst().orElseThrow();
+        assertThat(labelsLine).contains(ThousandClassFixture.label(0), ThousandClassFixture.label(999), "(1000 labels)")
+                .doesNotContain(ThousandClassFixture.label(500));
+        CliRun.Result json = CliRun.run("inspect", model.toString(), "--device", "cpu", "--json");
+        assertThat(json.code()).as(json.err()).isZero();
+        assertThat(json.out()).contains(ThousandClassFixture.label(500));
+    }
+
     @Test
     void printsASummaryAndTheBestAndWorstClassesAndWritesTheFullTables() throws IOException {
         Path out = temp.resolve("out");
